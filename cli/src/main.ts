@@ -1,0 +1,49 @@
+#!/usr/bin/env bun
+import { boot } from "@honeymesh/runtime/boot";
+import { parseArgs } from "./args.ts";
+import { downCommand } from "./commands/down.ts";
+import { statusCommand } from "./commands/status.ts";
+import { upCommand } from "./commands/up.ts";
+import { CliError } from "./errors.ts";
+
+const USAGE = `usage: honeymesh [--config PATH] <command>
+
+commands:
+  up [--foreground]   start the node (busd, trapd, scand, enforcerd, meshd, apid)
+  down                stop the node
+  status [--json]     per service: pid, state, restarts, last health
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, ["foreground", "json", "help"], ["config"]);
+  const [verb] = args.positionals;
+  if (!verb || args.flags.has("help")) {
+    process.stdout.write(USAGE);
+    return verb || args.flags.has("help") ? 0 : 2;
+  }
+  const configPath = args.flags.get("config");
+  const configArgs = typeof configPath === "string" ? ["--config", configPath] : [];
+  const { config, nodeId } = await boot(configArgs);
+  switch (verb) {
+    case "up":
+      return upCommand(config, nodeId, configArgs, args.flags.has("foreground"));
+    case "down":
+      return downCommand(config);
+    case "status":
+      return statusCommand(config, args.flags.has("json"));
+    default:
+      throw new CliError("USAGE", `unknown command ${verb}\n\n${USAGE}`);
+  }
+}
+
+try {
+  const code = await main(process.argv.slice(2));
+  if (code >= 0) process.exit(code);
+} catch (e) {
+  if (e instanceof CliError) {
+    process.stderr.write(`honeymesh: ${e.message}\n`);
+    process.exit(e.exitCode);
+  }
+  process.stderr.write(`honeymesh: ${(e as Error).message}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,26 @@
+import { closeSync, existsSync, mkdirSync, openSync, renameSync, statSync } from "node:fs";
+import { join } from "node:path";
+import type { Subprocess } from "bun";
+import type { ServiceName } from "@honeymesh/schema/services";
+import { logDir, serviceEntry } from "../paths.ts";
+
+const MAX_LOG_BYTES = 20 * 1024 * 1024;
+
+/** Starts one service with its output appended to `<state>/logs/<svc>.log` (rotated once at 20 MiB). */
+export function spawnService(name: ServiceName, stateDir: string, configArgs: readonly string[]): Subprocess {
+  const dir = logDir(stateDir);
+  mkdirSync(dir, { recursive: true });
+  const log = join(dir, `${name}.log`);
+  if (existsSync(log) && statSync(log).size > MAX_LOG_BYTES) renameSync(log, `${log}.1`);
+  const fd = openSync(log, "a", 0o640);
+  try {
+    return Bun.spawn([process.execPath, serviceEntry(name), ...configArgs], {
+      stdin: "ignore",
+      stdout: fd,
+      stderr: fd,
+      env: process.env,
+    });
+  } finally {
+    closeSync(fd);
+  }
+}

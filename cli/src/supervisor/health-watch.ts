@@ -1,0 +1,22 @@
+import { BusClient } from "@honeymesh/bus/client";
+import { loadSigningKey, readJwks } from "@honeymesh/keys/keystore";
+import type { Health } from "@honeymesh/schema/health";
+import { busUrl } from "@honeymesh/runtime/bus-url";
+import type { Logger } from "@honeymesh/telemetry/logger";
+
+/** Listens to every service's health on the bus as the `honeymesh` identity. */
+export async function watchHealth(stateDir: string, nodeId: string, listen: string, logger: Logger, onHealth: (h: Health) => void): Promise<BusClient> {
+  const key = await loadSigningKey(stateDir, "honeymesh", nodeId);
+  const bus = await BusClient.connect({
+    url: busUrl(listen),
+    key,
+    jwks: () => readJwks(stateDir),
+    logger,
+    clientId: `honeymesh-supervisor@${nodeId}`,
+  });
+  await bus.subscribe("+", "health", (h, meta) => {
+    // A service may only speak for itself: the envelope's issuer must be the health's subject.
+    if (meta.producer === h.service) onHealth(h);
+  });
+  return bus;
+}

@@ -1,0 +1,132 @@
+import { writeFileSync, mkdirSync, rmSync } from "node:fs";
+import type { Subprocess } from "bun";
+import type { FrozenConfig } from "@honeymesh/config/schema";
+import { SERVICES, type ServiceName } from "@honeymesh/schema/services";
+import { splitHostPort } from "@honeymesh/runtime/bus-url";
+import type { Logger } from "@honeymesh/telemetry/logger";
+import { pidFile, runDir, statusFile } from "../paths.ts";
+import { restartDelayMs, STABLE_AFTER_MS } from "./backoff.ts";
+import { spawnService } from "./child.ts";
+import { watchHealth } from "./health-watch.ts";
+import { writeStatus, type NodeStatus, type ServiceStatus } from "./status-file.ts";
+
+const GRACE_MS = 10_000;
+
+interface Slot {
+  proc: Subprocess | null;
+  failures: number;
+  timer: ReturnType<typeof setTimeout> | null;
+  status: ServiceStatus;
+}
+
+/**
+ * `honeymesh up --foreground`: runs busd and the five services, restarts a crashed one with
+ * backoff, records pids, restarts and the last health in `<state>/run/status.json`.
+ */
+export async function supervise(config: FrozenConfig, nodeId: string, configArgs: string[], logger: Logger): Promise<void> {
+  const state = config.node.state_dir;
+  mkdirSync(runDir(state), { recursive: true });
+  writeFileSync(pidFile(state), `${process.pid}\n`);
+  const slots = new Map<ServiceName, Slot>();
+  const status: NodeStatus = { node: nodeId, supervisor_pid: process.pid, started_at: Date.now(), updated_at: Date.now(), services: {} as NodeStatus["services"] };
+  let stopping = false;
+  let dirty = true;
+  const flush = () => {
+    if (!dirty) return;
+    dirty = false;
+    status.updated_at = Date.now();
+    for (const [name, slot] of slots) status.services[name] = slot.status;
+    writeStatus(statusFile(state), status);
+  };
+  const flushTimer = setInterval(flush, 250);
+
+  const start = (name: ServiceName) => {
+    const slot = slots.get(name)!;
+    slot.timer = null;
+    const proc = spawnService(name, state, configArgs);
+    slot.proc = proc;
+    Object.assign(slot.status, { pid: proc.pid, state: "starting", started_at: Date.now() });
+    dirty = true;
+    logger.info("service started", { service: name, pid: proc.pid });
+    proc.exited.then((code) => {
+      const ranMs = Date.now() - (slot.status.started_at ?? Date.now());
+      slot.proc = null;
+      const why = proc.signalCode ? `signal ${proc.signalCode}` : `exit ${code}`;
+      Object.assign(slot.status, { pid: null, last_exit: why });
+      dirty = true;
+      if (stopping) {
+        slot.status.state = "stopped";
+        return;
+      }
+      slot.failures = ranMs > STABLE_AFTER_MS ? 1 : slot.failures + 1;
+      const delay = restartDelayMs(slot.failures);
+      slot.status.state = "backoff";
+      slot.status.restarts++;
+      logger.warn("service exited, restarting", { service: name, why, delay_ms: delay });
+      slot.timer = setTimeout(() => start(name), delay);
+    });
+  };
+
+  for (const name of SERVICES) {
+    slots.set(name, { proc: null, failures: 0, timer: null, status: { pid: null, state: "stopped", restarts: 0, started_at: null, last_exit: null, last_health_at: null, health: null } });
+  }
+  start("busd");
+  await waitForPort(config.bus.listen, 10_000);
+  const watch = await watchHealth(state, nodeId, config.bus.listen, logger, (h) => {
+    const slot = slots.get(h.service as ServiceName);
+    if (!slot || h.pid !== slot.status.pid) return;
+    Object.assign(slot.status, { state: "up", last_health_at: Date.now(), health: h });
+    dirty = true;
+  }).catch((e) => {
+    logger.error("cannot watch health on the bus", { err: e as Error });
+    return undefined;
+  });
+
+  // Watch before the services start, so their first health report is not missed.
+  for (const name of SERVICES) if (name !== "busd") start(name);
+
+  const shutdown = async () => {
+    if (stopping) return;
+    stopping = true;
+    logger.info("stopping the node");
+    for (const slot of slots.values()) {
+      if (slot.timer) clearTimeout(slot.timer);
+      if (slot.proc) slot.status.state = "stopping";
+    }
+    await watch?.close(true);
+    // Services first, the broker last, so their final messages still have somewhere to go.
+    await stopAll([...slots.entries()].filter(([n]) => n !== "busd").map(([, s]) => s));
+    await stopAll([slots.get("busd")!]);
+    dirty = true;
+    flush();
+    clearInterval(flushTimer);
+    rmSync(pidFile(state), { force: true });
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown());
+  process.on("SIGINT", () => void shutdown());
+}
+
+async function stopAll(slots: Slot[]): Promise<void> {
+  const running = slots.filter((s) => s.proc);
+  for (const s of running) s.proc!.kill("SIGTERM");
+  const deadline = Date.now() + GRACE_MS;
+  await Promise.race([Promise.all(running.map((s) => s.proc?.exited)), Bun.sleep(Math.max(0, deadline - Date.now()))]);
+  for (const s of running) if (s.proc && s.proc.exitCode === null && !s.proc.signalCode) s.proc.kill("SIGKILL");
+  await Promise.all(running.map((s) => s.proc?.exited));
+}
+
+async function waitForPort(listen: string, timeoutMs: number): Promise<void> {
+  const { host, port } = splitHostPort(listen);
+  const target = host === "0.0.0.0" || host === "" ? "127.0.0.1" : host;
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const s = await Bun.connect({ hostname: target, port, socket: { data() {} } });
+      s.end();
+      return;
+    } catch {
+      await Bun.sleep(100);
+    }
+  }
+}

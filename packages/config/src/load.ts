@@ -1,0 +1,97 @@
+import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import type { TObject, TSchema } from "@sinclair/typebox";
+import { Value } from "@sinclair/typebox/value";
+import { parse as parseToml } from "smol-toml";
+import { coerceEnv, describeAllowed } from "./coerce.ts";
+import { ConfigError } from "./errors.ts";
+import { ConfigSchema, type FrozenConfig } from "./schema.ts";
+
+type Env = Readonly<Record<string, string | undefined>>;
+type Tree = Record<string, unknown>;
+
+export interface LoadOptions {
+  /** Path of the TOML file; when `explicit` is false a missing file means defaults. */
+  path: string;
+  explicit?: boolean;
+  env?: Env;
+}
+
+/** Reads, overrides, validates and freezes the configuration. Throws ConfigError naming the key. */
+export function loadConfig({ path, explicit = true, env = {} }: LoadOptions): FrozenConfig {
+  const tree = readTree(path, explicit);
+  rejectUnknown(ConfigSchema, tree, "");
+  applyEnv(ConfigSchema, tree, "HONEYMESH", env);
+  const telemetry = (tree.telemetry ??= {}) as Tree;
+  const otlp = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (env.OTEL_EXPORTER_OTLP_ENDPOINT ? `${env.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/$/, "")}/v1/traces` : undefined);
+  if (otlp) telemetry.otlp_traces_endpoint = otlp;
+  if (env.OTEL_EXPORTER_OTLP_HEADERS) telemetry.otlp_headers = env.OTEL_EXPORTER_OTLP_HEADERS;
+  const value = Value.Default(ConfigSchema, tree) as Tree;
+  const error = Value.Errors(ConfigSchema, value).First();
+  if (error) {
+    const key = error.path.replace(/^\//, "").replaceAll("/", ".");
+    const schema = error.schema as TSchema;
+    throw new ConfigError(
+      "CONFIG_INVALID",
+      `config key ${key} = ${JSON.stringify(error.value)} is not allowed: expected ${describeAllowed(schema)}`,
+      key,
+    );
+  }
+  const node = value.node as Tree;
+  node.state_dir = resolve(String(node.state_dir));
+  return deepFreeze({ ...value, path: resolve(path) }) as unknown as FrozenConfig;
+}
+
+function readTree(path: string, explicit: boolean): Tree {
+  if (!existsSync(path)) {
+    if (explicit) throw new ConfigError("CONFIG_READ", `config file ${path} does not exist`);
+    return {};
+  }
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    throw new ConfigError("CONFIG_READ", `cannot read config file ${path}: ${(e as Error).message}`);
+  }
+  try {
+    return parseToml(text) as Tree;
+  } catch (e) {
+    throw new ConfigError("CONFIG_PARSE", `config file ${path} is not valid TOML: ${(e as Error).message}`);
+  }
+}
+
+function rejectUnknown(schema: TObject, tree: Tree, prefix: string): void {
+  for (const [k, v] of Object.entries(tree)) {
+    const sub = schema.properties[k];
+    const key = prefix + k;
+    if (!sub || key === "telemetry") {
+      const allowed = Object.keys(schema.properties).filter((p) => p !== "telemetry").join(", ");
+      throw new ConfigError("CONFIG_INVALID", `unknown config key ${key}: allowed here are ${allowed}`, key);
+    }
+    if (sub.type === "object" && v && typeof v === "object" && !Array.isArray(v)) rejectUnknown(sub as TObject, v as Tree, `${key}.`);
+  }
+}
+
+/** HONEYMESH_<SECTION>_<KEY> (nested: HONEYMESH_TRAPS_SSH_PORT) overrides the file. */
+function applyEnv(schema: TObject, tree: Tree, prefix: string, env: Env): void {
+  for (const [k, sub] of Object.entries(schema.properties)) {
+    if (prefix === "HONEYMESH" && k === "telemetry") continue;
+    const name = `${prefix}_${k.toUpperCase()}`;
+    if (sub.type === "object") {
+      const child = (tree[k] && typeof tree[k] === "object" ? tree[k] : {}) as Tree;
+      applyEnv(sub as TObject, child, name, env);
+      if (Object.keys(child).length > 0) tree[k] = child;
+      continue;
+    }
+    const raw = env[name];
+    if (raw !== undefined) tree[k] = coerceEnv(sub, raw);
+  }
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === "object") {
+    for (const v of Object.values(o)) deepFreeze(v);
+    Object.freeze(o);
+  }
+  return o;
+}

@@ -1,0 +1,97 @@
+import type { Tracer } from "@opentelemetry/api";
+import { BusClient } from "@honeymesh/bus/client";
+import { loadSigningKey, readJwks } from "@honeymesh/keys/keystore";
+import type { FrozenConfig } from "@honeymesh/config/schema";
+import type { ServiceName } from "@honeymesh/schema/services";
+import { createLogger, type Logger } from "@honeymesh/telemetry/logger";
+import { initTracing } from "@honeymesh/telemetry/tracing";
+import { boot } from "./boot.ts";
+import { busUrl } from "./bus-url.ts";
+import { healthBody, type HealthReport } from "./health.ts";
+
+export const VERSION = "0.1.0";
+
+export interface BaseContext {
+  name: ServiceName;
+  config: FrozenConfig;
+  nodeId: string;
+  logger: Logger;
+  tracer: Tracer;
+}
+export interface ServiceContext extends BaseContext {
+  bus: BusClient;
+}
+
+export interface ServiceHandle {
+  health?(): HealthReport;
+  stop?(): Promise<void>;
+}
+
+export interface ServiceDefinition {
+  /** Work that must happen before the bus connection (busd starts the broker here). */
+  prepare?(ctx: BaseContext): Promise<void | (() => Promise<void>)>;
+  start(ctx: ServiceContext): Promise<ServiceHandle>;
+}
+
+/**
+ * The life of every service: config, logs, traces, keys, bus connection, periodic health,
+ * clean exit on SIGTERM/SIGINT. main.ts files only call this with their wiring.
+ */
+export async function runService(name: ServiceName, def: ServiceDefinition): Promise<void> {
+  const { config, nodeId } = await boot();
+  const logger = createLogger(name, config.node.log_level, undefined, { node: nodeId });
+  const tracing = initTracing({ service: name, nodeId, endpoint: config.telemetry.otlp_traces_endpoint, headers: config.telemetry.otlp_headers });
+  const base: BaseContext = { name, config, nodeId, logger, tracer: tracing.tracer };
+  process.on("uncaughtException", (e) => {
+    logger.error("uncaught exception, exiting for the supervisor to restart", { err: e, stack: e.stack });
+    process.exit(1);
+  });
+  process.on("unhandledRejection", (e) => logger.error("unhandled rejection", { err: e as Error }));
+
+  const unprepare = await def.prepare?.(base);
+  const key = await loadSigningKey(config.node.state_dir, name, nodeId);
+  const bus = await BusClient.connect({
+    url: busUrl(config.bus.listen),
+    key,
+    jwks: () => readJwks(config.node.state_dir),
+    logger,
+    tokenTtlS: config.bus.token_ttl_s,
+    messageTtlS: config.bus.message_ttl_s,
+  });
+  const ctx: ServiceContext = { ...base, bus };
+  const handle = await def.start(ctx);
+
+  const publishHealth = async () => {
+    const report = handle.health?.() ?? { status: "ok", details: {} };
+    const details = { ...report.details, bus_rejected_total: bus.rejected.total() };
+    try {
+      await bus.publish("health", healthBody(name, nodeId, VERSION, { status: report.status, details }));
+    } catch (e) {
+      logger.debug("health publish failed", { err: e as Error });
+    }
+  };
+  await publishHealth();
+  const timer = setInterval(publishHealth, config.node.health_interval_s * 1000);
+  logger.info("service started", { pid: process.pid, bus: config.bus.listen });
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info("service stopping", { signal });
+    clearInterval(timer);
+    const force = setTimeout(() => process.exit(1), 8_000);
+    try {
+      await handle.stop?.();
+      await bus.close();
+      await unprepare?.();
+      await tracing.shutdown();
+    } catch (e) {
+      logger.error("error during shutdown", { err: e as Error });
+    }
+    clearTimeout(force);
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+}

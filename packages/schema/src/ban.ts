@@ -1,0 +1,20 @@
+import { Type, type Static } from "@sinclair/typebox";
+
+/** A ban state change published by enforcerd, the only writer of ban state. */
+export const BanChange = Type.Object({
+  change: Type.Union([
+    Type.Literal("added"),
+    Type.Literal("extended"),
+    Type.Literal("removed"),
+    Type.Literal("expired"),
+  ]),
+  value: Type.String({ maxLength: 64 }),
+  reasons: Type.Integer({ minimum: 0, maximum: 127 }),
+  /** Unix ms; 0 = permanent. */
+  expires_at: Type.Integer({ minimum: 0 }),
+  origin: Type.String({ maxLength: 64 }),
+  offence: Type.Integer({ minimum: 0 }),
+  evidence: Type.Array(Type.String({ maxLength: 256 }), { maxItems: 16 }),
+  at: Type.Integer({ minimum: 0 }),
+});
+export type BanChange = Static<typeof BanChange>;

@@ -1,0 +1,9 @@
+import { runService } from "@honeymesh/runtime/service";
+
+// The platform skeleton: scand runs, connects with its own key and reports health.
+// Its real work arrives with its own issue; until then health says so plainly.
+await runService("scand", {
+  async start() {
+    return { health: () => ({ status: "ok", details: { capability: "skeleton" } }) };
+  },
+});
