@@ -6,6 +6,7 @@ import { splitHostPort } from "@honeymesh/runtime/bus-url";
 import type { Logger } from "@honeymesh/telemetry/logger";
 import { pidFile, runDir, statusFile } from "../paths.ts";
 import { restartDelayMs, STABLE_AFTER_MS } from "./backoff.ts";
+import { bundleServices } from "./bundle.ts";
 import { spawnService } from "./child.ts";
 import { watchHealth } from "./health-watch.ts";
 import { writeStatus, type NodeStatus, type ServiceStatus } from "./status-file.ts";
@@ -27,6 +28,7 @@ export async function supervise(config: FrozenConfig, nodeId: string, configArgs
   const state = config.node.state_dir;
   mkdirSync(runDir(state), { recursive: true });
   writeFileSync(pidFile(state), `${process.pid}\n`);
+  const entries = await bundleServices(state);
   const slots = new Map<ServiceName, Slot>();
   const status: NodeStatus = { node: nodeId, supervisor_pid: process.pid, started_at: Date.now(), updated_at: Date.now(), services: {} as NodeStatus["services"] };
   let stopping = false;
@@ -43,7 +45,7 @@ export async function supervise(config: FrozenConfig, nodeId: string, configArgs
   const start = (name: ServiceName) => {
     const slot = slots.get(name)!;
     slot.timer = null;
-    const proc = spawnService(name, state, configArgs);
+    const proc = spawnService(name, entries.get(name)!, state, configArgs);
     slot.proc = proc;
     Object.assign(slot.status, { pid: proc.pid, state: "starting", started_at: Date.now() });
     dirty = true;

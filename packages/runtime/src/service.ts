@@ -40,7 +40,7 @@ export interface ServiceDefinition {
 export async function runService(name: ServiceName, def: ServiceDefinition): Promise<void> {
   const { config, nodeId } = await boot();
   const logger = createLogger(name, config.node.log_level, undefined, { node: nodeId });
-  const tracing = initTracing({ service: name, nodeId, endpoint: config.telemetry.otlp_traces_endpoint, headers: config.telemetry.otlp_headers });
+  const tracing = await initTracing({ service: name, nodeId, endpoint: config.telemetry.otlp_traces_endpoint, headers: config.telemetry.otlp_headers });
   const base: BaseContext = { name, config, nodeId, logger, tracer: tracing.tracer };
   process.on("uncaughtException", (e) => {
     logger.error("uncaught exception, exiting for the supervisor to restart", { err: e, stack: e.stack });
