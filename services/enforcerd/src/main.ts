@@ -1,7 +1,52 @@
+import { join } from "node:path";
+import { openStore } from "@honeymesh/db/open";
 import { runService } from "@honeymesh/runtime/service";
+import { SOURCE_ROOT } from "@honeymesh/runtime/source-root";
+import { AllowSet } from "./allow/allow-set.ts";
+import { systemAllowEntries } from "./allow/system-allow.ts";
+import { DecisionApplier } from "./decisions/apply-decision.ts";
+import { enforcerHealth } from "./health.ts";
+import { setUpKernel } from "./kernel-setup.ts";
+import { reapOnce } from "./reaper.ts";
+import { reconcile } from "./reconcile.ts";
+import { relayScanEvents } from "./scan-relay.ts";
+import { BanStore } from "./store/ban-store.ts";
+import * as schema from "./store/schema.ts";
 
 await runService("enforcerd", {
-  async start() {
-    return { health: () => ({ status: "ok", details: { capability: "skeleton" } }) };
+  async start({ config, bus, logger, tracer }) {
+    const store = openStore({ path: join(config.node.state_dir, "enforcerd.sqlite"), schema, migrationsFolder: join(SOURCE_ROOT, "services/enforcerd/drizzle") });
+    const bans = new BanStore(store);
+    const allow = new AllowSet();
+    for (const bad of allow.add([...systemAllowEntries(), ...config.allow.cidrs, ...bans.allowEntries()])) logger.warn("allowlist entry ignored", bad);
+    const k = setUpKernel(config, allow, logger);
+    if (k.kernel) logger.info("reconciled kernel maps with the ban store", { ...reconcile(bans, k.kernel) });
+
+    const applier = new DecisionApplier({
+      store: bans,
+      kernel: () => k.kernel,
+      allow,
+      publish: (change, ctx) => bus.publish("ban", change, ctx),
+      maxTtlS: config.bans.max_ttl_s,
+      tracer,
+      logger,
+    });
+    for (const producer of ["scand", "apid", "meshd"] as const) await bus.subscribe(producer, "decision", (d, meta) => applier.apply(d, meta.ctx));
+
+    const reaper = setInterval(() => {
+      reapOnce(bans, k.kernel, (c) => void bus.publish("ban", c).catch(() => {}), logger);
+    }, config.enforcer.reap_interval_s * 1000);
+    const relay = k.kernel ? relayScanEvents(k.kernel, config.scan.window_s, (o) => bus.publish("syn", o), logger) : undefined;
+
+    return {
+      health: () => enforcerHealth(config, k, bans, applier),
+      async stop() {
+        clearInterval(reaper);
+        relay?.stop();
+        if (!config.enforcer.keep_on_stop) k.detach();
+        k.kernel?.close();
+        store.close();
+      },
+    };
   },
 });

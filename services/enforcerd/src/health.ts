@@ -1,0 +1,30 @@
+import type { FrozenConfig } from "@honeymesh/config/schema";
+import type { HealthReport } from "@honeymesh/runtime/health";
+import type { DecisionApplier } from "./decisions/apply-decision.ts";
+import type { KernelState } from "./kernel-setup.ts";
+import type { BanStore } from "./store/ban-store.ts";
+
+/** Enforcement facts for health/status: mode, where attached, bans, kernel counters, refusals. */
+export function enforcerHealth(config: FrozenConfig, k: KernelState, bans: BanStore, applier: DecisionApplier): HealthReport {
+  const details: HealthReport["details"] = {
+    enforcement: k.enforcement,
+    mode: config.enforcer.mode,
+    interfaces: k.interfaces.map((i) => `${i.name}(${i.mode})`).join(",") || "none",
+    active_bans: bans.count(),
+    decisions_rejected_total: applier.rejected.total(),
+  };
+  for (const [reason, n] of Object.entries(applier.rejected.snapshot())) details[`decisions_rejected_${reason}`] = n;
+  if (k.kernel) {
+    try {
+      const c = k.kernel.counters();
+      details.kernel_passed = Number(c.passed);
+      details.kernel_dropped = Number(c.dropped);
+      details.kernel_would_drop = Number(c.wouldDrop);
+      details.kernel_syn_seen = Number(c.synSeen);
+      details.kernel_scan_events = Number(c.scanEvents);
+    } catch {
+      details.kernel_counters = "unreadable";
+    }
+  }
+  return { status: k.enforcement === "active" ? "ok" : "degraded", details };
+}

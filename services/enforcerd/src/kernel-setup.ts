@@ -1,0 +1,60 @@
+import { join } from "node:path";
+import type { FrozenConfig } from "@honeymesh/config/schema";
+import { SOURCE_ROOT } from "@honeymesh/runtime/source-root";
+import type { Logger } from "@honeymesh/telemetry/logger";
+import { defaultRouteInterface } from "./allow/system-allow.ts";
+import type { AllowSet } from "./allow/allow-set.ts";
+import { KernelEnforcer } from "./kernel/kernel-enforcer.ts";
+
+export interface KernelState {
+  kernel: KernelEnforcer | undefined;
+  /** "active" or "unavailable: <exact reason>" for health and status. */
+  enforcement: string;
+  interfaces: { name: string; mode: string }[];
+  detach(): void;
+}
+
+/**
+ * Loads the XDP program (reusing pinned maps), applies mode, scan settings and the allowlist,
+ * attaches to the configured interfaces. Without BPF it reports why and the service runs on.
+ */
+export function setUpKernel(config: FrozenConfig, allow: AllowSet, logger: Logger): KernelState {
+  const objectPath = config.enforcer.bpf_object || join(SOURCE_ROOT, "bpf", "build", "honeymesh.bpf.o");
+  const opened = KernelEnforcer.open({ objectPath, pinRoot: config.enforcer.pin_root });
+  if (!opened.ok) {
+    logger.warn("kernel enforcement unavailable; decisions are still recorded", { reason: opened.reason });
+    return { kernel: undefined, enforcement: `unavailable: ${opened.reason}`, interfaces: [], detach() {} };
+  }
+  const kernel = opened.value;
+  kernel.setMode(config.enforcer.mode);
+  kernel.setScan(config.scan.ports_threshold, config.scan.window_s);
+  syncAllowlist(kernel, allow);
+  const names = config.enforcer.interfaces.length > 0 ? [...config.enforcer.interfaces] : [defaultRouteInterface()].filter((n): n is string => Boolean(n));
+  const interfaces: KernelState["interfaces"] = [];
+  const problems: string[] = [];
+  for (const name of names) {
+    const r = kernel.attach(name, config.enforcer.xdp_mode);
+    if (r.ok) interfaces.push({ name, mode: r.value.mode });
+    else problems.push(r.reason);
+  }
+  if (names.length === 0) problems.push("no interface configured and no default route found");
+  for (const p of problems) logger.error("XDP attach failed", { reason: p });
+  logger.info("kernel enforcement ready", { mode: config.enforcer.mode, interfaces, pin_root: config.enforcer.pin_root });
+  return {
+    kernel,
+    enforcement: interfaces.length > 0 ? "active" : `unavailable: ${problems.join("; ")}`,
+    interfaces,
+    detach() {
+      for (const i of interfaces) kernel.detach(i.name);
+    },
+  };
+}
+
+/** Kernel allowlist := the service's allow set (adds missing, removes stale). */
+export function syncAllowlist(kernel: Pick<KernelEnforcer, "allowAdd" | "allowRemove" | "allowList">, allow: AllowSet): void {
+  const want = new Set(allow.list());
+  const have = kernel.allowList();
+  const stale = have.filter((c) => !want.has(c));
+  if (stale.length) kernel.allowRemove(stale);
+  kernel.allowAdd([...want]);
+}

@@ -1,0 +1,163 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { join } from "node:path";
+import type { Subprocess } from "bun";
+import { openStore } from "../../packages/db/src/open.ts";
+import type { Decision } from "../../packages/schema/src/decision.ts";
+import { BanStore, type BanRow } from "../../services/enforcerd/src/store/ban-store.ts";
+import * as schema from "../../services/enforcerd/src/store/schema.ts";
+import { KernelEnforcer } from "../../services/enforcerd/src/kernel/kernel-enforcer.ts";
+import { kernelSkipReason, makePinRoot, OBJECT, pingOk, reach, removePinRoot, startListener } from "../kernel/harness.ts";
+import { ROOT, waitFor } from "../support/bus-node.ts";
+import { createNetnsPair, type NetnsPair } from "../support/netns.ts";
+import { NsNode } from "../support/ns-node.ts";
+
+const skip = kernelSkipReason();
+if (skip) console.warn(`enforcerd e2e skipped: ${skip}`);
+const PORT = 8443;
+
+const decision = (value: string, over: Partial<Decision> = {}): Decision => ({
+  action: "ban", target: value.includes("/") ? "cidr" : "ip", value, reasons: 8, ttl_s: 600, origin: "test", source: "apid", evidence: ["e2e"], offence: 1, at: Date.now(), ...over,
+});
+
+describe.skipIf(Boolean(skip))("enforcerd end to end: bus decision → SQLite → XDP → packets", () => {
+  let pair: NetnsPair;
+  let pinRoot: string;
+  let node: NsNode;
+  let listener: Subprocess;
+  const openBans = () => new BanStore(openStore({ path: join(node.node.stateDir, "enforcerd.sqlite"), schema, migrationsFolder: join(ROOT, "services/enforcerd/drizzle") }));
+
+  beforeAll(async () => {
+    pair = createNetnsPair();
+    pinRoot = makePinRoot();
+    node = await new NsNode(pair, {
+      HONEYMESH_ENFORCER_INTERFACES: pair.victim.ifname,
+      HONEYMESH_ENFORCER_MODE: "enforce",
+      HONEYMESH_ENFORCER_XDP_MODE: "native",
+      HONEYMESH_ENFORCER_PIN_ROOT: pinRoot,
+      HONEYMESH_ENFORCER_REAP_INTERVAL_S: "0.2",
+      HONEYMESH_SCAN_WINDOW_S: "30",
+    }).start();
+    node.spawn("enforcerd");
+    await waitFor(() => node.health("enforcerd")?.enforcement === "active", 15_000, "enforcerd active");
+    listener = await startListener(pair, PORT);
+  });
+  afterAll(async () => {
+    listener?.kill("SIGKILL");
+    await node?.stop();
+    pair?.destroy();
+    if (pinRoot) removePinRoot(pinRoot);
+  });
+
+  test("a ban decision drops TCP and ICMP from the attacker; the unban restores them", async () => {
+    expect(await reach(pair, PORT)).toEqual({ tcp4: true, icmp4: true, tcp6: true, icmp6: true });
+    const from = node.lines.length;
+    node.publish("apid", "decision", decision(pair.attacker.v4));
+    node.publish("apid", "decision", decision(pair.attacker.v6));
+    const added = await node.waitLine((l) => l.topic === "hm/v1/enforcerd/ban" && l.d.value === pair.attacker.v4, 5_000, "ban added", from);
+    expect(added.d.change).toBe("added");
+    await node.waitLine((l) => l.topic === "hm/v1/enforcerd/ban" && l.d.value === pair.attacker.v6, 5_000, "v6 ban added", from);
+    expect(await reach(pair, PORT)).toEqual({ tcp4: false, icmp4: false, tcp6: false, icmp6: false });
+
+    node.publish("apid", "decision", decision(pair.attacker.v4, { action: "unban", at: Date.now() }));
+    node.publish("apid", "decision", decision(pair.attacker.v6, { action: "unban", at: Date.now() }));
+    await node.waitLine((l) => l.topic === "hm/v1/enforcerd/ban" && l.d.change === "removed" && l.d.value === pair.attacker.v6, 5_000, "unban", from);
+    expect(await reach(pair, PORT)).toEqual({ tcp4: true, icmp4: true, tcp6: true, icmp6: true });
+  });
+
+  test("a ban older than its unban's tombstone cannot resurrect it", async () => {
+    const from = node.lines.length;
+    node.publish("apid", "decision", decision(pair.attacker.v4, { at: Date.now() - 60_000 }));
+    node.publish("apid", "decision", decision("192.0.2.200"));
+    await node.waitLine((l) => l.topic === "hm/v1/enforcerd/ban" && l.d.value === "192.0.2.200", 5_000, "marker ban", from);
+    expect(node.lines.slice(from).some((l) => l.topic === "hm/v1/enforcerd/ban" && l.d.value === pair.attacker.v4)).toBe(false);
+    expect(await pingOk(pair, "attacker", pair.victim.v4)).toBe(true);
+  });
+
+  test("malformed decisions are refused with a counted reason, and nothing is banned", async () => {
+    const before = (k: string) => Number(node.health("enforcerd")?.[`decisions_rejected_${k}`] ?? 0);
+    const base = { bad_target: before("bad_target"), unknown_reason_bits: before("unknown_reason_bits"), ttl_too_long: before("ttl_too_long"), target_kind: before("target_kind"), allowlisted: before("allowlisted") };
+    const from = node.lines.length;
+    node.publish("apid", "decision", decision("300.1.2.3"));
+    node.publish("apid", "decision", decision("0.0.0.0/0"));
+    node.publish("apid", "decision", decision(pair.attacker.v4, { ttl_s: 4_000_000_000 }));
+    node.publish("apid", "decision", decision(pair.attacker.v4, { reasons: 1024 }));
+    node.publish("apid", "decision", decision("10.0.0.0/8", { target: "ip" }));
+    node.publish("apid", "decision", decision("127.0.0.1"));
+    node.publish("apid", "decision", decision(pair.victim.v4));
+    await waitFor(() => {
+      const h = node.health("enforcerd");
+      return Number(h?.decisions_rejected_bad_target ?? 0) >= base.bad_target + 2 && Number(h?.decisions_rejected_allowlisted ?? 0) >= base.allowlisted + 2;
+    }, 5_000, "refusals counted");
+    const h = node.health("enforcerd")!;
+    expect(Number(h.decisions_rejected_ttl_too_long)).toBe(base.ttl_too_long + 1);
+    expect(Number(h.decisions_rejected_unknown_reason_bits)).toBe(base.unknown_reason_bits + 1);
+    expect(Number(h.decisions_rejected_target_kind)).toBe(base.target_kind + 1);
+    expect(node.lines.slice(from).filter((l) => l.topic === "hm/v1/enforcerd/ban")).toEqual([]);
+    expect(await pingOk(pair, "attacker", pair.victim.v4)).toBe(true);
+  });
+
+  test("a CIDR ban drops the attacker; a 2 s ban stops dropping within 1 s of expiry and leaves the store", async () => {
+    const cidr = `${pair.attacker.v4.split(".").slice(0, 3).join(".")}.0/24`;
+    const from = node.lines.length;
+    node.publish("apid", "decision", decision(cidr, { ttl_s: 2 }));
+    await node.waitLine((l) => l.topic === "hm/v1/enforcerd/ban" && l.d.value === cidr, 5_000, "cidr ban", from);
+    const t0 = Date.now();
+    expect(await pingOk(pair, "attacker", pair.victim.v4)).toBe(false);
+    const expiredMsg = await node.waitLine((l) => l.topic === "hm/v1/enforcerd/ban" && l.d.value === cidr && l.d.change === "expired", 5_000, "expired", from);
+    const expiresAt = Number(expiredMsg.d.expires_at);
+    expect(Date.now() - expiresAt).toBeLessThan(1_000 + 500);
+    expect(await pingOk(pair, "attacker", pair.victim.v4)).toBe(true);
+    expect(Date.now() - t0).toBeLessThan(4_000);
+    const store = openBans();
+    expect(store.get(cidr)).toBeUndefined();
+  });
+
+  test("kill -9 of enforcerd keeps dropping; the restart reuses pins and loads 100 000 bans written meanwhile", async () => {
+    node.publish("apid", "decision", decision(pair.attacker.v4, { at: Date.now() }));
+    await node.waitLine((l) => l.topic === "hm/v1/enforcerd/ban" && l.d.value === pair.attacker.v4 && l.d.change === "added", 5_000, "attacker banned");
+    expect(await pingOk(pair, "attacker", pair.victim.v4)).toBe(false);
+    const enforcerd = node.proc("enforcerd")!;
+    enforcerd.kill("SIGKILL");
+    await enforcerd.exited;
+    // Ping through the whole outage: not one reply may get through.
+    const pinger = Bun.spawn(pair.argv("attacker", ["/usr/bin/python3", join(ROOT, "test/kernel/fixtures/icmp-ping.py"), pair.victim.v4, "10", "0.2"]), { stdout: "pipe" });
+    const store = openBans();
+    const now = Date.now();
+    const rows: BanRow[] = Array.from({ length: 100_000 }, (_, i) => ({
+      value: `100.${64 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}`, target: "ip", reasons: 2, expiresAt: now + 3_600_000, createdAt: now, updatedAt: now, origin: "test", source: "scand", offence: 1, evidence: [],
+    }));
+    store.putMany(rows);
+    const out = await new Response(pinger.stdout).text();
+    await pinger.exited;
+    expect(out).toContain("received 0");
+
+    node.spawn("enforcerd");
+    await waitFor(() => Number(node.health("enforcerd")?.active_bans ?? 0) >= 100_001 && node.health("enforcerd")?.enforcement === "active", 20_000, "restarted enforcerd with all bans");
+    const k = KernelEnforcer.open({ objectPath: OBJECT, pinRoot });
+    if (!k.ok) throw new Error(k.reason);
+    try {
+      const inKernel = new Set(k.value.listBans().map((b) => b.target));
+      expect(inKernel.has(pair.attacker.v4)).toBe(true);
+      expect(rows.every((r) => inKernel.has(r.value))).toBe(true);
+    } finally {
+      k.value.close();
+    }
+    expect(await pingOk(pair, "attacker", pair.victim.v4)).toBe(false);
+    node.publish("apid", "decision", decision(pair.attacker.v4, { action: "unban", at: Date.now() }));
+    await node.waitLine((l) => l.topic === "hm/v1/enforcerd/ban" && l.d.value === pair.attacker.v4 && l.d.change === "removed", 5_000, "unban");
+    expect(await pingOk(pair, "attacker", pair.victim.v4)).toBe(true);
+  }, 60_000);
+
+  test("a vertical SYN scan gives exactly one syn observation per source and window", async () => {
+    const from = node.lines.length;
+    const scan = await pair.run("attacker", ["nmap", "-sS", "-Pn", "-n", "-T4", "--max-retries", "0", "-p", "1-200", pair.victim.v4], 60_000);
+    expect(scan.code).toBe(0);
+    await node.waitLine((l) => l.topic === "hm/v1/enforcerd/syn" && l.d.src === pair.attacker.v4, 5_000, "syn observation", from);
+    // A second scan inside the same window must not produce another observation.
+    await pair.run("attacker", ["nmap", "-sS", "-Pn", "-n", "-T4", "--max-retries", "0", "-p", "201-300", pair.victim.v4], 60_000);
+    await Bun.sleep(500);
+    const obs = node.lines.slice(from).filter((l) => l.topic === "hm/v1/enforcerd/syn" && l.d.src === pair.attacker.v4);
+    expect(obs).toHaveLength(1);
+    expect(Number(obs[0]!.d.port_count)).toBeGreaterThanOrEqual(3);
+  }, 120_000);
+});

@@ -1,0 +1,106 @@
+import { join } from "node:path";
+import type { Subprocess } from "bun";
+import type { BusIdentity } from "../../packages/schema/src/services.ts";
+import type { Kind } from "../../packages/schema/src/topics.ts";
+import { ROOT, TestNode, waitFor, freePort } from "./bus-node.ts";
+import type { NetnsPair } from "./netns.ts";
+
+export interface BusLine {
+  topic: string;
+  d: Record<string, unknown>;
+}
+
+/**
+ * A node whose processes run inside the victim namespace of a pair (its bus is that namespace's
+ * loopback), driven from the test through a bus agent process in the same namespace.
+ */
+export class NsNode {
+  readonly node = new TestNode();
+  readonly lines: BusLine[] = [];
+  private agent: Subprocess<"pipe", "pipe", "inherit"> | undefined;
+  private readonly services = new Map<string, Subprocess>();
+
+  constructor(
+    readonly pair: NetnsPair,
+    private readonly extraEnv: Record<string, string>,
+  ) {}
+
+  env(more: Record<string, string> = {}): Record<string, string> {
+    return this.node.env({ HONEYMESH_API_LISTEN: `127.0.0.1:${freePort()}`, HONEYMESH_MESH_LISTEN: `127.0.0.1:${freePort()}`, ...this.extraEnv, ...more });
+  }
+
+  async start(): Promise<this> {
+    await this.node.init();
+    this.spawn("busd");
+    await waitFor(() => this.portOpen(), 10_000, "busd in the namespace");
+    this.agent = Bun.spawn(this.pair.argv("victim", [process.execPath, join(ROOT, "test/fixtures/bus-agent.ts"), this.node.stateDir, this.node.nodeId, String(this.node.busPort)]), {
+      stdin: "pipe",
+      stdout: "pipe",
+      stderr: "inherit",
+      env: this.env(),
+    });
+    void this.read(this.agent.stdout);
+    await waitFor(() => this.lines.some((l) => l.topic === "agent/ready"), 10_000, "bus agent");
+    return this;
+  }
+
+  private portOpen(): boolean {
+    const r = Bun.spawnSync(this.pair.argv("victim", ["bash", "-c", `exec 3<>/dev/tcp/127.0.0.1/${this.node.busPort}`]), { stderr: "ignore" });
+    return r.exitCode === 0;
+  }
+
+  private async read(stream: ReadableStream<Uint8Array>): Promise<void> {
+    const decoder = new TextDecoder();
+    let buf = "";
+    for await (const chunk of stream) {
+      buf += decoder.decode(chunk);
+      let i: number;
+      while ((i = buf.indexOf("\n")) >= 0) {
+        const line = buf.slice(0, i);
+        buf = buf.slice(i + 1);
+        try {
+          this.lines.push(JSON.parse(line) as BusLine);
+        } catch {
+          // not ours
+        }
+      }
+    }
+  }
+
+  spawn(name: string, more: Record<string, string> = {}): Subprocess {
+    const p = Bun.spawn(this.pair.argv("victim", [process.execPath, join(ROOT, `services/${name}/src/main.ts`)]), { cwd: ROOT, env: this.env(more), stdout: "ignore", stderr: "inherit" });
+    this.services.set(name, p);
+    return p;
+  }
+
+  proc(name: string): Subprocess | undefined {
+    return this.services.get(name);
+  }
+
+  publish(as: BusIdentity, kind: Kind, d: unknown): void {
+    this.agent!.stdin.write(`${JSON.stringify({ as, kind, d })}\n`);
+    this.agent!.stdin.flush();
+  }
+
+  /** Latest health details of a service. */
+  health(service: string): Record<string, unknown> | undefined {
+    for (let i = this.lines.length - 1; i >= 0; i--) {
+      const l = this.lines[i]!;
+      if (l.topic === `hm/v1/${service}/health`) return l.d.details as Record<string, unknown>;
+    }
+    return undefined;
+  }
+
+  async waitLine(pred: (l: BusLine) => boolean, timeoutMs: number, what: string, from = 0): Promise<BusLine> {
+    await waitFor(() => this.lines.slice(from).some(pred), timeoutMs, what);
+    return this.lines.slice(from).find(pred)!;
+  }
+
+  async stop(): Promise<void> {
+    for (const p of this.services.values()) if (p.exitCode === null) p.kill("SIGTERM");
+    await Promise.race([Promise.all([...this.services.values()].map((p) => p.exited)), Bun.sleep(5_000)]);
+    for (const p of this.services.values()) if (p.exitCode === null) p.kill("SIGKILL");
+    this.agent?.kill("SIGKILL");
+    await this.node.stop();
+  }
+}
