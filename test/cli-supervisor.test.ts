@@ -1,4 +1,5 @@
 import { afterAll, expect, test } from "bun:test";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { freePort, ROOT, TestNode, waitFor } from "./support/bus-node.ts";
 
@@ -22,6 +23,7 @@ afterAll(async () => {
   cli("down");
   for (const p of pids) if (alive(p)) process.kill(p, "SIGKILL");
   await node.stop();
+  rmSync(`/sys/fs/bpf/hm-test-${node.nodeId}`, { recursive: true, force: true });
 });
 
 test("up brings all six processes up and healthy within 10 s", async () => {

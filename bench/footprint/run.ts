@@ -1,15 +1,19 @@
 // bench/footprint: idle RSS and CPU of a whole node (six processes) started by `honeymesh up`.
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { freePort, ROOT, TestNode } from "../../test/support/bus-node.ts";
 
 const node = await new TestNode().init();
-const env = node.env({ HONEYMESH_API_LISTEN: `127.0.0.1:${freePort()}`, HONEYMESH_MESH_LISTEN: `127.0.0.1:${freePort()}`, HONEYMESH_NODE_HEALTH_INTERVAL_S: "5" });
+const env = node.env({ HONEYMESH_API_LISTEN: `127.0.0.1:${freePort()}`, HONEYMESH_MESH_LISTEN: `127.0.0.1:${freePort()}`, HONEYMESH_NODE_HEALTH_INTERVAL_S: "5",
+  // Test mode on loopback with private pins: a bench never touches the uplink or the real pins.
+  HONEYMESH_ENFORCER_INTERFACES: "lo", HONEYMESH_ENFORCER_PIN_ROOT: `/sys/fs/bpf/hm-test-${node.nodeId}` });
+const cleanup = () => rmSync(`/sys/fs/bpf/hm-test-${node.nodeId}`, { recursive: true, force: true });
 const cli = (...args: string[]) => Bun.spawnSync([process.execPath, join(ROOT, "cli/src/main.ts"), ...args], { env, cwd: ROOT });
 const up = cli("up");
 if (up.exitCode !== 0) {
   cli("down");
   await node.stop();
+  cleanup();
   throw new Error(`honeymesh up failed: ${up.stdout}${up.stderr}`);
 }
 const status = JSON.parse(cli("status", "--json").stdout.toString()) as { services: { name: string; pid: number }[] };
@@ -34,3 +38,4 @@ const totalCpu = rows.reduce((a, r) => a + r.cpu, 0);
 console.log(`TOTAL       ${(totalRss / 1048576).toFixed(1).padStart(6)}   ${(totalCpu * 100).toFixed(2)}   (goals: ≤ 300 MB, < 2 %)`);
 cli("down");
 await node.stop();
+cleanup();

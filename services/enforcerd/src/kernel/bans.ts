@@ -1,0 +1,157 @@
+/**
+ * Ban maps: exact v4/v6 hashes (batch syscalls) and CIDR LPM tries
+ * (per-element: tries have no batch ops). Values are written as given —
+ * enforcerd's ban store is the source of truth and sends merged reasons.
+ */
+import type { BpfMap } from "@honeymesh/bpf/map";
+import { deleteBatch, lookupBatch, updateBatch } from "@honeymesh/bpf/map-batch";
+import { formatCidr, formatIp, parseTarget, type Target } from "./address.ts";
+import { bootNsToUnixMs, decodeBan, decodeLpmKey, encodeBan, encodeLpmKey, sampleClocks, unixMsToBootNs } from "./codec.ts";
+import { BAN_SIZE } from "./layout.ts";
+
+export interface BanMaps {
+  banV4: BpfMap;
+  banV6: BpfMap;
+  cidrV4: BpfMap;
+  cidrV6: BpfMap;
+}
+
+export interface BanInput {
+  target: string;
+  reasons: number;
+  /** Unix ms; 0 = permanent. */
+  expiresAtMs: number;
+}
+
+export interface KernelBan {
+  target: string;
+  reasons: number;
+  flags: number;
+  /** Unix ms; 0 = permanent. */
+  expiresAtMs: number;
+}
+
+export interface Rejected {
+  target: string;
+  reason: string;
+}
+
+export interface BatchOutcome {
+  /** Entries written (upsert) or removed (remove). */
+  count: number;
+  rejected: Rejected[];
+}
+
+const CHUNK = 65_536;
+
+function parseAll<T extends { target: string }>(items: T[], rejected: Rejected[]): Array<[T, Target]> {
+  const out: Array<[T, Target]> = [];
+  for (const it of items) {
+    const p = parseTarget(it.target);
+    if (p.ok) out.push([it, p.value]);
+    else rejected.push({ target: it.target, reason: p.reason });
+  }
+  return out;
+}
+
+function exactMap(m: BanMaps, t: Target): BpfMap {
+  return t.family === 4 ? m.banV4 : m.banV6;
+}
+
+function cidrMap(m: BanMaps, t: Target): BpfMap {
+  return t.family === 4 ? m.cidrV4 : m.cidrV6;
+}
+
+/** Packed keys + values for one exact-ban map, filled in place (no per-entry objects). */
+class Packed {
+  n = 0;
+  readonly keys: Uint8Array;
+  readonly values: Uint8Array;
+  readonly view: DataView;
+  constructor(readonly keySize: number, capacity: number) {
+    this.keys = new Uint8Array(capacity * keySize);
+    this.values = new Uint8Array(capacity * BAN_SIZE);
+    this.view = new DataView(this.values.buffer);
+  }
+  push(key: Uint8Array, reasons: number, expiresNs: bigint): void {
+    this.keys.set(key, this.n * this.keySize);
+    const o = this.n++ * BAN_SIZE;
+    this.view.setUint32(o, reasons >>> 0, true); // struct hm_ban, see codec.ts
+    this.view.setBigUint64(o + 8, expiresNs, true);
+  }
+  flush(map: BpfMap): number {
+    for (let i = 0; i < this.n; i += CHUNK) {
+      const n = Math.min(CHUNK, this.n - i);
+      updateBatch(map, this.keys.subarray(i * this.keySize, (i + n) * this.keySize), this.values.subarray(i * BAN_SIZE, (i + n) * BAN_SIZE), n);
+    }
+    return this.n;
+  }
+}
+
+export function upsertBans(m: BanMaps, bans: BanInput[]): BatchOutcome {
+  const rejected: Rejected[] = [];
+  const clocks = sampleClocks();
+  const v4 = new Packed(4, bans.length);
+  const v6 = new Packed(16, bans.filter((b) => b.target.includes(":")).length);
+  const cidrs: Array<[BanInput, Target]> = [];
+  for (const b of bans) {
+    const p = parseTarget(b.target);
+    if (!p.ok) {
+      rejected.push({ target: b.target, reason: p.reason });
+      continue;
+    }
+    const t = p.value;
+    if (!t.exact) cidrs.push([b, t]);
+    else (t.family === 4 ? v4 : v6).push(t.bytes, b.reasons, unixMsToBootNs(b.expiresAtMs, clocks));
+  }
+  let count = v4.flush(m.banV4) + v6.flush(m.banV6);
+  for (const [b, t] of cidrs) {
+    const v = encodeBan({ reasons: b.reasons, flags: 0, expiresNs: unixMsToBootNs(b.expiresAtMs, clocks) });
+    cidrMap(m, t).update(encodeLpmKey(t.bytes, t.prefix), v);
+    count++;
+  }
+  return { count, rejected };
+}
+
+export function removeBans(m: BanMaps, targets: string[]): BatchOutcome {
+  const rejected: Rejected[] = [];
+  const parsed = parseAll(targets.map((target) => ({ target })), rejected);
+  let count = 0;
+  for (const map of [m.banV4, m.banV6]) {
+    const exact = parsed.filter(([, t]) => t.exact && exactMap(m, t) === map);
+    if (exact.length === 0) continue;
+    const ks = map.info.keySize;
+    const keys = new Uint8Array(exact.length * ks);
+    exact.forEach(([, t], j) => keys.set(t.bytes, j * ks));
+    count += deleteBatch(map, keys, exact.length);
+  }
+  for (const [, t] of parsed) if (!t.exact && cidrMap(m, t).delete(encodeLpmKey(t.bytes, t.prefix))) count++;
+  return { count, rejected };
+}
+
+/** Every ban in the kernel (for reconciliation with the ban store). */
+export function listBans(m: BanMaps): KernelBan[] {
+  const clocks = sampleClocks();
+  const out: KernelBan[] = [];
+  for (const [map, fam] of [[m.banV4, 4], [m.banV6, 6]] as const) {
+    const ks = map.info.keySize;
+    for (const c of lookupBatch(map)) {
+      for (let i = 0; i < c.count; i++) {
+        const v = decodeBan(c.values, i * map.valueBytes);
+        const target = formatIp(fam, c.keys.subarray(i * ks, (i + 1) * ks));
+        out.push({ target, reasons: v.reasons, flags: v.flags, expiresAtMs: bootNsToUnixMs(v.expiresNs, clocks) });
+      }
+    }
+  }
+  for (const map of [m.cidrV4, m.cidrV6]) {
+    for (const k of map.keys()) {
+      const raw = map.lookup(k);
+      if (!raw) continue; // deleted meanwhile
+      const key = decodeLpmKey(k);
+      const v = decodeBan(raw);
+      const target = formatCidr(key.family, key.bytes, key.prefix);
+      out.push({ target, reasons: v.reasons, flags: v.flags, expiresAtMs: bootNsToUnixMs(v.expiresNs, clocks) });
+    }
+  }
+  return out;
+}

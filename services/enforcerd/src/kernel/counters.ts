@@ -1,0 +1,41 @@
+/** Named view of hm_counters, summed over every possible CPU. */
+import { CNT, REASONS, type ReasonName } from "./layout.ts";
+
+export interface KernelCounters {
+  passed: bigint;
+  dropped: bigint;
+  droppedByReason: Record<ReasonName, bigint>;
+  wouldDrop: bigint;
+  wouldDropByReason: Record<ReasonName, bigint>;
+  lockdownDropped: bigint;
+  allowlistPassed: bigint;
+  synSeen: bigint;
+  unparsedPassed: bigint;
+  scanEvents: bigint;
+  ringbufFull: bigint;
+  expiredPassed: bigint;
+}
+
+/** `raw` is the per-CPU value buffer: CNT.MAX u64 slots per CPU, CPU after CPU. */
+export function decodeCounters(raw: Uint8Array): KernelCounters {
+  const all = new BigUint64Array(raw.buffer, raw.byteOffset, raw.byteLength / 8);
+  const sum = new Array<bigint>(CNT.MAX).fill(0n);
+  for (let i = 0; i < all.length; i++) sum[i % CNT.MAX]! += all[i]!;
+  const at = (i: number) => sum[i] ?? 0n;
+  const byReason = (base: number) =>
+    Object.fromEntries(REASONS.map((r, i) => [r, at(base + i)])) as Record<ReasonName, bigint>;
+  return {
+    passed: at(CNT.PASSED),
+    dropped: at(CNT.DROPPED),
+    droppedByReason: byReason(CNT.DROP_REASON),
+    wouldDrop: at(CNT.WOULD_DROP),
+    wouldDropByReason: byReason(CNT.WOULD_REASON),
+    lockdownDropped: at(CNT.LOCKDOWN_DROP),
+    allowlistPassed: at(CNT.ALLOW_PASS),
+    synSeen: at(CNT.SYN_SEEN),
+    unparsedPassed: at(CNT.UNPARSED_PASS),
+    scanEvents: at(CNT.SCAN_EVENTS),
+    ringbufFull: at(CNT.RINGBUF_FULL),
+    expiredPassed: at(CNT.EXPIRED_PASS),
+  };
+}

@@ -1,0 +1,159 @@
+/**
+ * HoneyMesh's kernel side for enforcerd: loads bpf/build/honeymesh.bpf.o with
+ * maps pinned under `pinRoot` (reused across restarts), attaches XDP, and
+ * exposes bans, allowlist, mode, scan settings, counters and scan events.
+ * Unexpected kernel failures throw BpfError; expected ones return values.
+ */
+import { existsSync, mkdirSync } from "node:fs";
+import { bpfAvailability } from "@honeymesh/bpf/availability";
+import { BpfError } from "@honeymesh/bpf/errors";
+import { BpfObject } from "@honeymesh/bpf/object";
+import { RingBuffer } from "@honeymesh/bpf/ringbuf";
+import type { XdpAttachMode, XdpMode } from "@honeymesh/bpf/xdp";
+import { progInfo } from "@honeymesh/bpf/prog-info";
+import { attachState, attachXdp, detachXdp, type AttachState } from "./attachment.ts";
+import { allowAdd, allowList, allowRemove, type AllowMaps } from "./allowlist.ts";
+import { listBans, removeBans, upsertBans, type BanInput, type BanMaps, type BatchOutcome, type KernelBan } from "./bans.ts";
+import { decodeConfig, encodeConfig, sampleClocks, type KernelConfig } from "./codec.ts";
+import { decodeCounters, type KernelCounters } from "./counters.ts";
+import { MAPS, PROGRAM, type Mode } from "./layout.ts";
+import type { Result } from "./result.ts";
+import { decodeScanEvent, type ScanEvent } from "./scan-event.ts";
+
+export type { AttachState, Result };
+
+export interface OpenOptions {
+  /** Path to honeymesh.bpf.o. */
+  objectPath: string;
+  /** bpffs directory for pinned maps, e.g. /sys/fs/bpf/honeymesh (created if missing). */
+  pinRoot: string;
+}
+
+const ZERO_KEY = new Uint8Array(4);
+
+export class KernelEnforcer {
+  readonly #maps: BanMaps & AllowMaps;
+  readonly #progFd: number;
+  readonly #progId: number;
+  #ring: RingBuffer | undefined;
+  #onEvent: ((e: ScanEvent) => void) | undefined;
+
+  private constructor(private readonly obj: BpfObject) {
+    this.#progFd = obj.programFd(PROGRAM);
+    this.#progId = progInfo(this.#progFd).id;
+    this.#maps = {
+      banV4: obj.map(MAPS.banV4), banV6: obj.map(MAPS.banV6),
+      cidrV4: obj.map(MAPS.cidrV4), cidrV6: obj.map(MAPS.cidrV6),
+      allowV4: obj.map(MAPS.allowV4), allowV6: obj.map(MAPS.allowV6),
+    };
+  }
+
+  /** Loads the program, reusing pinned maps. Never throws: the reason says exactly what is missing. */
+  static open(o: OpenOptions): Result<KernelEnforcer> {
+    const avail = bpfAvailability({ pinRoot: o.pinRoot });
+    if (!avail.ok) return avail;
+    if (!existsSync(o.objectPath))
+      return { ok: false, reason: `BPF object ${o.objectPath} is missing: build it with make -C bpf.` };
+    let obj: BpfObject | undefined;
+    try {
+      mkdirSync(o.pinRoot, { recursive: true, mode: 0o700 });
+      obj = BpfObject.open(o.objectPath, { pinRoot: o.pinRoot }).load();
+      return { ok: true, value: new KernelEnforcer(obj) };
+    } catch (e) {
+      obj?.close();
+      const msg = e instanceof Error ? e.message : String(e);
+      return { ok: false, reason: `Could not load ${o.objectPath} (pins in ${o.pinRoot}): ${msg}` };
+    }
+  }
+
+  /** The loaded program's id (what bpftool and xdpQuery report). */
+  get programId(): number {
+    return this.#progId;
+  }
+
+  /** Attaches or atomically replaces XDP on ifname; auto = native, then generic. */
+  attach(ifname: string, mode: XdpAttachMode = "auto"): Result<{ ifindex: number; mode: XdpMode }> {
+    return attachXdp(this.#progFd, ifname, mode);
+  }
+
+  /** Detaches any XDP program from ifname; false when none was attached. */
+  detach(ifname: string): Result<boolean> {
+    return detachXdp(ifname);
+  }
+
+  attached(ifname: string): Result<AttachState> {
+    return attachState(ifname, this.#progId);
+  }
+
+  config(): KernelConfig {
+    const raw = this.obj.map(MAPS.config).lookup(ZERO_KEY);
+    if (!raw) throw new BpfError("ENOENT", 2, "hm_config has no element 0.");
+    return decodeConfig(raw);
+  }
+
+  #writeConfig(patch: Partial<KernelConfig>): void {
+    this.obj.map(MAPS.config).update(ZERO_KEY, encodeConfig({ ...this.config(), ...patch }));
+  }
+
+  /** Takes effect on the next packet; no reload. */
+  setMode(mode: Mode): void {
+    this.#writeConfig({ mode });
+  }
+
+  /** Distinct ports within windowS seconds that make one scan event. */
+  setScan(threshold: number, windowS: number): void {
+    if (!Number.isInteger(threshold) || threshold < 1 || threshold > 65535) throw new BpfError("BAD_ARGUMENT", 22, `Scan threshold ${threshold} must be an integer in 1..65535.`);
+    if (!(windowS > 0)) throw new BpfError("BAD_ARGUMENT", 22, `Scan window ${windowS}s must be positive.`);
+    this.#writeConfig({ scanThreshold: threshold, scanWindowNs: BigInt(Math.round(windowS * 1e9)) });
+  }
+
+  upsertBans(bans: BanInput[]): BatchOutcome {
+    return upsertBans(this.#maps, bans);
+  }
+
+  removeBans(targets: string[]): BatchOutcome {
+    return removeBans(this.#maps, targets);
+  }
+
+  listBans(): KernelBan[] {
+    return listBans(this.#maps);
+  }
+
+  allowAdd(cidrs: string[]): BatchOutcome {
+    return allowAdd(this.#maps, cidrs);
+  }
+
+  allowRemove(cidrs: string[]): BatchOutcome {
+    return allowRemove(this.#maps, cidrs);
+  }
+
+  allowList(): string[] {
+    return allowList(this.#maps);
+  }
+
+  counters(): KernelCounters {
+    const raw = this.obj.map(MAPS.counters).lookup(ZERO_KEY);
+    if (!raw) throw new BpfError("ENOENT", 2, "hm_counters has no element 0.");
+    return decodeCounters(raw);
+  }
+
+  /**
+   * Hands every scan event available now to `handler` and returns how many.
+   * Non-blocking (call it from a timer); with timeoutMs > 0 it waits, blocking the JS thread.
+   */
+  pollScanEvents(handler: (e: ScanEvent) => void, timeoutMs = 0): number {
+    this.#onEvent = handler;
+    this.#ring ??= new RingBuffer(this.obj.map(MAPS.events).fd, (rec) => {
+      const e = decodeScanEvent(rec, sampleClocks());
+      if (e) this.#onEvent?.(e);
+    });
+    return timeoutMs > 0 ? this.#ring.poll(timeoutMs) : this.#ring.consume();
+  }
+
+  /** Releases fds. Pinned maps and the attached program stay in the kernel, enforcing. */
+  close(): void {
+    this.#ring?.close();
+    this.#ring = undefined;
+    this.obj.close();
+  }
+}

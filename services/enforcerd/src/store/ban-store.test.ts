@@ -1,0 +1,47 @@
+import { afterEach, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { openStore } from "@honeymesh/db/open";
+import { BanStore, type BanWrite } from "./ban-store.ts";
+import * as schema from "./schema.ts";
+
+const dirs: string[] = [];
+function fresh(): { store: BanStore; path: string } {
+  const dir = mkdtempSync(join(tmpdir(), "hm-store-"));
+  dirs.push(dir);
+  const path = join(dir, "enforcerd.sqlite");
+  return { store: new BanStore(openStore({ path, schema, migrationsFolder: join(import.meta.dir, "..", "..", "drizzle") })), path };
+}
+afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+const w = (over: Partial<BanWrite>): BanWrite => ({ value: "198.51.100.7", target: "ip", reasons: 2, expiresAt: 10_000, origin: "n", source: "scand", evidence: ["a"], at: 0, ...over });
+
+test("reasons stack, the later expiry wins, permanent beats any time", () => {
+  const { store } = fresh();
+  expect(store.apply(w({}), 0).change).toBe("added");
+  expect(store.apply(w({ reasons: 1, expiresAt: 5_000 }), 1).row).toMatchObject({ reasons: 3, expiresAt: 10_000 });
+  expect(store.apply(w({ reasons: 1, expiresAt: 5_000 }), 2).change).toBe("unchanged");
+  expect(store.apply(w({ expiresAt: 0 }), 3).row.expiresAt).toBe(0);
+  expect(store.apply(w({ expiresAt: 99_999 }), 4).row.expiresAt).toBe(0);
+});
+
+test("offences count new bans across expiry, and survive reopening the file", () => {
+  const { store, path } = fresh();
+  store.apply(w({ expiresAt: 100 }), 0);
+  expect(store.expired(200).map((r) => r.value)).toEqual(["198.51.100.7"]);
+  store.deleteMany(["198.51.100.7"]);
+  expect(store.apply(w({ expiresAt: 1_000 }), 300).row.offence).toBe(2);
+  const again = new BanStore(openStore({ path, schema, migrationsFolder: join(import.meta.dir, "..", "..", "drizzle") }));
+  expect(again.offenceCount("198.51.100.7")).toBe(2);
+  expect(again.active(400)).toHaveLength(1);
+});
+
+test("remove leaves a tombstone that only moves forward", () => {
+  const { store } = fresh();
+  store.apply(w({}), 0);
+  expect(store.remove("198.51.100.7", 500, "op")?.value).toBe("198.51.100.7");
+  store.remove("198.51.100.7", 100, "late");
+  expect(store.tombstoneAt("198.51.100.7")).toBe(500);
+  expect(store.get("198.51.100.7")).toBeUndefined();
+});
