@@ -20,7 +20,8 @@ await runService("enforcerd", {
     const allow = new AllowSet();
     for (const bad of allow.add([...systemAllowEntries(), ...config.allow.cidrs, ...bans.allowEntries()])) logger.warn("allowlist entry ignored", bad);
     const k = setUpKernel(config, allow, logger);
-    if (k.kernel) logger.info("reconciled kernel maps with the ban store", { ...reconcile(bans, k.kernel) });
+    const reconciled = k.kernel ? reconcile(bans, k.kernel) : undefined;
+    if (reconciled) logger.info("reconciled kernel maps with the ban store", { ...reconciled });
 
     const applier = new DecisionApplier({
       store: bans,
@@ -39,7 +40,7 @@ await runService("enforcerd", {
     const relay = k.kernel ? relayScanEvents(k.kernel, config.scan.window_s, (o) => bus.publish("syn", o), logger) : undefined;
 
     return {
-      health: () => enforcerHealth(config, k, bans, applier),
+      health: () => enforcerHealth(config, k, bans, applier, reconciled),
       async stop() {
         clearInterval(reaper);
         relay?.stop();

@@ -3,6 +3,8 @@ import type { BanStore } from "./store/ban-store.ts";
 
 export interface ReconcileReport {
   store: number;
+  readStoreMs: number;
+  readKernelMs: number;
   kernelBefore: number;
   written: number;
   removed: number;
@@ -16,18 +18,22 @@ export interface ReconcileReport {
  */
 export function reconcile(store: BanStore, kernel: KernelPort, now = Date.now()): ReconcileReport {
   const t0 = performance.now();
-  const rows = store.active(now);
-  const inKernel = new Map(kernel.listBans().map((b) => [b.target, b]));
-  const want = new Set<string>();
-  const toWrite: { target: string; reasons: number; expiresAtMs: number }[] = [];
-  for (const r of rows) {
-    want.add(r.value);
-    const k = inKernel.get(r.value);
+  const rows = store.activeEntries(now);
+  const readStoreMs = Math.round(performance.now() - t0);
+  const kernelBans = kernel.listBans();
+  const readKernelMs = Math.round(performance.now() - t0) - readStoreMs;
+  const want = new Map<string, (typeof rows)[number] | null>();
+  for (const r of rows) want.set(r.value, r);
+  const toRemove: string[] = [];
+  for (const k of kernelBans) {
+    const r = want.get(k.target);
+    if (r === undefined) toRemove.push(k.target);
     // Kernel expiry goes through CLOCK_BOOTTIME ns, so allow a little rounding.
-    if (!k || k.reasons !== r.reasons || Math.abs(k.expiresAtMs - r.expiresAt) > 2) toWrite.push({ target: r.value, reasons: r.reasons, expiresAtMs: r.expiresAt });
+    else if (r !== null && r.reasons === k.reasons && Math.abs(k.expiresAtMs - r.expiresAt) <= 2) want.set(k.target, null);
   }
-  const toRemove = [...inKernel.keys()].filter((t) => !want.has(t));
+  const toWrite: { target: string; reasons: number; expiresAtMs: number }[] = [];
+  for (const r of want.values()) if (r) toWrite.push({ target: r.value, reasons: r.reasons, expiresAtMs: r.expiresAt });
   const w = toWrite.length ? kernel.upsertBans(toWrite) : { count: 0, rejected: [] };
   const d = toRemove.length ? kernel.removeBans(toRemove) : { count: 0, rejected: [] };
-  return { store: rows.length, kernelBefore: inKernel.size, written: w.count, removed: d.count, rejected: w.rejected.length + d.rejected.length, ms: Math.round(performance.now() - t0) };
+  return { store: rows.length, readStoreMs, readKernelMs, kernelBefore: kernelBans.length, written: w.count, removed: d.count, rejected: w.rejected.length + d.rejected.length, ms: Math.round(performance.now() - t0) };
 }

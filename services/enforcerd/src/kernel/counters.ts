@@ -8,6 +8,7 @@ export interface KernelCounters {
   wouldDrop: bigint;
   wouldDropByReason: Record<ReasonName, bigint>;
   lockdownDropped: bigint;
+  /** Passed only because the allowlist overrode a ban or lockdown. */
   allowlistPassed: bigint;
   synSeen: bigint;
   unparsedPassed: bigint;

@@ -83,6 +83,15 @@ export class BanStore {
     return this.db.select().from(bans).where(sql`${bans.expiresAt} = 0 OR ${bans.expiresAt} > ${now}`).all();
   }
 
+  /** Just what the kernel needs of every live ban: lean on purpose, reconcile reads a million. */
+  activeEntries(now = Date.now()): { value: string; reasons: number; expiresAt: number }[] {
+    return this.db
+      .select({ value: bans.value, reasons: bans.reasons, expiresAt: bans.expiresAt })
+      .from(bans)
+      .where(sql`${bans.expiresAt} = 0 OR ${bans.expiresAt} > ${now}`)
+      .all();
+  }
+
   get(value: string): BanRow | undefined {
     return this.db.select().from(bans).where(eq(bans.value, value)).get();
   }
