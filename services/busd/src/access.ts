@@ -25,8 +25,13 @@ export function createAccess(ring: KeyRing, logger: Logger) {
     if (suppressed !== undefined) logger.warn("bus refused a client action", { why, client: client?.id?.slice(0, 64), suppressed, ...extra });
   };
 
+  let draining = false;
   return {
     refused,
+    /** From now on refuse every publish, unacknowledged, so publishers keep it and resend it to the next broker. */
+    drain(): void {
+      draining = true;
+    },
     authenticate(client: Client, username: Readonly<string> | undefined, password: Readonly<Buffer> | undefined, done: (err: null, ok: boolean) => void): void {
       if (!username || !isBusIdentity(username) || !password) {
         refuse("auth_unknown_user", client, { username: username?.slice(0, 32) });
@@ -44,6 +49,9 @@ export function createAccess(ring: KeyRing, logger: Logger) {
     authorizePublish(client: Client | null, packet: PublishPacket, done: (err?: Error | null) => void): void {
       // client is null for the broker's own ($SYS) messages.
       if (!client) return done(null);
+      // A QoS 1 message accepted now could only be queued in memory for an offline session and
+      // lost when this process exits; refusing it leaves it in the publisher's own store.
+      if (draining) return done(new Error("broker is shutting down"));
       const id = identities.get(client);
       if (id && packet.topic.startsWith(`${TOPIC_PREFIX}/${id}/`)) return done(null);
       refuse("acl_publish", client, { topic: packet.topic.slice(0, 128), identity: id });

@@ -45,11 +45,13 @@ export async function startBroker(listen: string, stateDir: string, logger: Logg
   return {
     refused: access.refused,
     clients: () => broker.connectedClients,
-    close: () =>
-      new Promise((resolve) => {
-        server.close(() => broker.close(() => resolve()));
-        // Existing connections keep server.close pending; the broker closes them.
-        broker.close();
-      }),
+    close: async () => {
+      access.drain();
+      // Let deliveries already in flight reach their subscribers before the connections go.
+      await Bun.sleep(200);
+      // The broker closes every client connection, which lets the server's close complete.
+      await new Promise<void>((resolve) => broker.close(() => resolve()));
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }

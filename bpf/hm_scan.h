@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Vertical-scan tracking: distinct destination ports per source within a
+ * window. Exactly one CPU observes count == threshold (atomic fetch-add),
+ * so at most one event leaves per source per window, never one per packet.
+ */
+#ifndef HM_SCAN_H
+#define HM_SCAN_H
+
+static __always_inline void hm_scan_track(void *map, const void *key, const __u8 *src16,
+					  __u32 family, __u16 port, const struct hm_config *cfg,
+					  __u64 *c)
+{
+	__u64 now = bpf_ktime_get_boot_ns();
+	__u64 window = cfg->scan_window_ns ? cfg->scan_window_ns : HM_DEFAULT_SCAN_WINDOW_NS;
+	__u32 thr = cfg->scan_threshold ? cfg->scan_threshold : HM_DEFAULT_SCAN_THRESHOLD;
+	struct hm_scan_state *st = bpf_map_lookup_elem(map, key);
+
+	if (!st) {
+		struct hm_scan_state init = { .window_start_ns = now };
+
+		bpf_map_update_elem(map, key, &init, BPF_NOEXIST);
+		st = bpf_map_lookup_elem(map, key);
+		if (!st)
+			return;
+	}
+	if (now - st->window_start_ns > window) {
+		/* New window. A concurrent reset on another CPU can at worst
+		 * lose or double one port; it cannot emit twice in a window. */
+		st->window_start_ns = now;
+#pragma unroll
+		for (int i = 0; i < HM_SCAN_BITMAP_WORDS; i++)
+			st->bitmap[i] = 0;
+		st->count = 0;
+	}
+	/* Identity bucket (port mod 1024): consecutive ports never collide. */
+	__u32 h = port & (HM_SCAN_BITMAP_WORDS * 64 - 1);
+	__u64 bit = 1ULL << (h & 63);
+	__u64 old = __sync_fetch_and_or(&st->bitmap[(h >> 6) & (HM_SCAN_BITMAP_WORDS - 1)], bit);
+
+	if (old & bit)
+		return;
+	__u32 n = __sync_fetch_and_add(&st->count, 1) + 1;
+
+	if (n <= HM_SCAN_FIRST_PORTS)
+		st->ports[(n - 1) & (HM_SCAN_FIRST_PORTS - 1)] = port;
+	if (n != thr)
+		return;
+
+	struct hm_scan_event *ev = bpf_ringbuf_reserve(&hm_events, sizeof(*ev), 0);
+
+	if (!ev) {
+		c[HM_CNT_RINGBUF_FULL]++;
+		return;
+	}
+	__builtin_memcpy(ev->src, src16, 16);
+	ev->family = family;
+	ev->port_count = n;
+#pragma unroll
+	for (int i = 0; i < HM_SCAN_FIRST_PORTS; i++)
+		ev->ports[i] = st->ports[i];
+	ev->ts_ns = now;
+	bpf_ringbuf_submit(ev, 0);
+	c[HM_CNT_SCAN_EVENTS]++;
+}
+
+#endif

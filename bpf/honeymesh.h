@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * HoneyMesh kernel ABI: map value layouts and counter indices shared by
+ * honeymesh.bpf.c and services/enforcerd/src/kernel/layout.ts.
+ * Any change here MUST be mirrored in layout.ts (test/kernel/layout.test.ts
+ * parses this file and fails if they drift).
+ */
+#ifndef HONEYMESH_H
+#define HONEYMESH_H
+
+/* hm_config.mode */
+#define HM_MODE_TEST 0
+#define HM_MODE_ENFORCE 1
+#define HM_MODE_LOCKDOWN 2
+
+/* Reason bits (DESIGN §3). Bit i maps to counter slot base + i. */
+#define HM_REASON_BITS 7
+
+/* hm_counters indices (PERCPU_ARRAY, __u64 per CPU) */
+#define HM_CNT_PASSED 0          /* every packet that left with XDP_PASS */
+#define HM_CNT_DROPPED 1         /* every packet that left with XDP_DROP */
+#define HM_CNT_DROP_REASON 2     /* 2..8: drops per reason bit (TRAP..EXTERNAL) */
+#define HM_CNT_WOULD_REASON 9    /* 9..15: test-mode would-drops per reason bit */
+#define HM_CNT_WOULD_DROP 16     /* test-mode would-drops (any reason) */
+#define HM_CNT_LOCKDOWN_DROP 17  /* lockdown drops of non-banned sources */
+#define HM_CNT_ALLOW_PASS 18     /* passed only because allowlisted (ban or lockdown overridden) */
+#define HM_CNT_SYN_SEEN 19       /* TCP SYN (no ACK) seen */
+#define HM_CNT_UNPARSED_PASS 20  /* non-IP or truncated frames passed */
+#define HM_CNT_SCAN_EVENTS 21    /* scan events written to hm_events */
+#define HM_CNT_RINGBUF_FULL 22   /* scan events lost: ring buffer full */
+#define HM_CNT_EXPIRED_PASS 23   /* matched a ban whose expiry had passed */
+#define HM_CNT_MAX 24
+
+/* Defaults when hm_config fields are zero (DESIGN §3: >= 3 ports). */
+#define HM_DEFAULT_SCAN_THRESHOLD 3
+#define HM_DEFAULT_SCAN_WINDOW_NS (60ULL * 1000000000ULL)
+
+/* Scan tracking: distinct ports are a 1024-bit bitmap (a 1-hash bloom
+ * filter, so a count can only undercount); the first ports are kept
+ * verbatim for the event. */
+#define HM_SCAN_BITMAP_WORDS 16
+#define HM_SCAN_FIRST_PORTS 8
+
+/* Map sizes */
+#define HM_BAN_MAX_ENTRIES 1048576
+#define HM_CIDR_MAX_ENTRIES 262144
+#define HM_ALLOW_MAX_ENTRIES 16384
+#define HM_SCAN_MAX_SOURCES 65536
+#define HM_EVENTS_BYTES (256 * 1024)
+
+struct hm_ban {
+	__u32 reasons;
+	__u32 flags;
+	__u64 expires_ns; /* CLOCK_BOOTTIME ns; 0 = permanent */
+};
+
+struct hm_config {
+	__u32 mode;
+	__u32 scan_threshold; /* 0 = HM_DEFAULT_SCAN_THRESHOLD */
+	__u64 scan_window_ns; /* 0 = HM_DEFAULT_SCAN_WINDOW_NS */
+	__u32 flags;          /* reserved, 0 */
+	__u32 _pad;
+};
+
+struct hm_lpm_v4 {
+	__u32 prefixlen;
+	__u8 addr[4];
+};
+
+struct hm_lpm_v6 {
+	__u32 prefixlen;
+	__u8 addr[16];
+};
+
+struct hm_scan_state {
+	__u64 window_start_ns;
+	__u64 bitmap[HM_SCAN_BITMAP_WORDS];
+	__u32 count;
+	__u32 _pad;
+	__u16 ports[HM_SCAN_FIRST_PORTS];
+};
+
+/* Ring buffer record; 48 bytes. src is an IPv4-mapped IPv6 for family 4. */
+struct hm_scan_event {
+	__u8 src[16];
+	__u32 family; /* 4 or 6 */
+	__u32 port_count;
+	__u16 ports[HM_SCAN_FIRST_PORTS]; /* network order converted to host */
+	__u64 ts_ns; /* CLOCK_BOOTTIME ns */
+};
+
+#endif
