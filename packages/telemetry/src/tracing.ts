@@ -1,12 +1,10 @@
 import { context, trace, type Tracer } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "./context-manager.ts";
-import { resourceFromAttributes } from "@opentelemetry/resources";
-import { BasicTracerProvider, BatchSpanProcessor, type SpanProcessor } from "@opentelemetry/sdk-trace-base";
 
 export interface TracingOptions {
   service: string;
   nodeId: string;
-  /** OTLP/HTTP traces URL; empty = spans are created (context still propagates) but not exported. */
+  /** OTLP/HTTP traces URL; empty = no spans are recorded (trace context still flows through). */
   endpoint: string;
   headers?: string;
 }
@@ -17,20 +15,24 @@ export interface Tracing {
 }
 
 /**
- * One tracer per process, `service.name` = `honeymesh-<svc>` (issue 2). */
+ * One tracer per process, `service.name` = `honeymesh-<svc>` (issue 2). The SDK and the OTLP
+ * exporter are loaded only when an endpoint is set: they cost ~20 MB of RSS in each of the six
+ * processes (bench/footprint). Without them the API's no-op tracer still carries a received
+ * `tp` through to what the process publishes next.
+ */
 export async function initTracing(opts: TracingOptions): Promise<Tracing> {
-  const processors: SpanProcessor[] = [];
-  if (opts.endpoint) {
-    // Loaded only when exporting: the exporter costs ~10 MB of RSS in every process otherwise.
-    const { OTLPTraceExporter } = await import("@opentelemetry/exporter-trace-otlp-http");
-    const exporter = new OTLPTraceExporter({ url: opts.endpoint, headers: parseHeaders(opts.headers ?? "") });
-    processors.push(new BatchSpanProcessor(exporter, { scheduledDelayMillis: 500, maxQueueSize: 2048 }));
-  }
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  if (!opts.endpoint) return { tracer: trace.getTracer(`honeymesh-${opts.service}`), shutdown: async () => {} };
+  const [{ OTLPTraceExporter }, { resourceFromAttributes }, { BasicTracerProvider, BatchSpanProcessor }] = await Promise.all([
+    import("@opentelemetry/exporter-trace-otlp-http"),
+    import("@opentelemetry/resources"),
+    import("@opentelemetry/sdk-trace-base"),
+  ]);
+  const exporter = new OTLPTraceExporter({ url: opts.endpoint, headers: parseHeaders(opts.headers ?? "") });
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ "service.name": `honeymesh-${opts.service}`, "service.instance.id": opts.nodeId }),
-    spanProcessors: processors,
+    spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: 500, maxQueueSize: 2048 })],
   });
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   trace.setGlobalTracerProvider(provider);
   return {
     tracer: trace.getTracer(`honeymesh-${opts.service}`),

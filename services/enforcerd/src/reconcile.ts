@@ -29,7 +29,7 @@ export function reconcile(store: BanStore, kernel: KernelPort, now = Date.now())
     const r = want.get(k.target);
     if (r === undefined) toRemove.push(k.target);
     // Kernel expiry goes through CLOCK_BOOTTIME ns, so allow a little rounding.
-    else if (r !== null && r.reasons === k.reasons && Math.abs(k.expiresAtMs - r.expiresAt) <= 2) want.set(k.target, null);
+    else if (r !== null && r.reasons === k.reasons && Math.abs(k.expiresAtMs - r.expiresAt) <= 50) want.set(k.target, null);
   }
   const toWrite: { target: string; reasons: number; expiresAtMs: number }[] = [];
   for (const r of want.values()) if (r) toWrite.push({ target: r.value, reasons: r.reasons, expiresAtMs: r.expiresAt });
