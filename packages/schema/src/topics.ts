@@ -4,6 +4,7 @@ import { Decision } from "./decision.ts";
 import { Health } from "./health.ts";
 import type { BusIdentity } from "./services.ts";
 import { SynObservation } from "./syn.ts";
+import { TrapHit, TrapSession } from "./trap.ts";
 
 /** Message kinds and their body schemas. A topic is `hm/v1/<producer>/<kind>`. */
 export const KINDS = {
@@ -11,6 +12,8 @@ export const KINDS = {
   decision: Decision,
   ban: BanChange,
   syn: SynObservation,
+  hit: TrapHit,
+  session: TrapSession,
   /** Free-form bodies for kinds whose owners have not fixed a schema yet; bounded anyway. */
   probe: Type.Object({ seq: Type.Integer({ minimum: 0 }), sent_ns: Type.Number() }),
 } satisfies Record<string, TSchema>;
