@@ -16,5 +16,7 @@ export const BanChange = Type.Object({
   offence: Type.Integer({ minimum: 0 }),
   evidence: Type.Array(Type.String({ maxLength: 256 }), { maxItems: 16 }),
   at: Type.Integer({ minimum: 0 }),
+  /** For `removed`: a global unban propagates through the mesh, a local one stays here. */
+  scope: Type.Optional(Type.Union([Type.Literal("global"), Type.Literal("local")])),
 });
 export type BanChange = Static<typeof BanChange>;

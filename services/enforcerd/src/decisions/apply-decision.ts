@@ -74,7 +74,7 @@ export class DecisionApplier {
     this.writeKernel(() => this.deps.kernel()?.removeBans([v.value]));
     this.applied.inc("removed");
     const row: BanRow = removed ?? { value: v.value, target: d.target, reasons: 0, expiresAt: 0, createdAt: d.at, updatedAt: d.at, origin: d.origin, source: d.source, offence: 0, evidence: [] };
-    return banChange("removed", { ...row, origin: d.origin, evidence: d.evidence }, Date.now());
+    return { ...banChange("removed", { ...row, origin: d.origin, evidence: d.evidence }, d.at), scope: d.scope ?? "global" };
   }
 
   /** Kernel trouble never loses state: the store has it, and reconcile repairs the maps. */
