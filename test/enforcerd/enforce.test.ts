@@ -96,6 +96,32 @@ describe.skipIf(Boolean(skip))("enforcerd end to end: bus decision â†’ SQLite â†
     expect(await pingOk(pair, "attacker", pair.victim.v4)).toBe(true);
   });
 
+  test("operator controls: mode switch without reload, allowlist add/remove, protected entries stay", async () => {
+    const from = node.lines.length;
+    node.publish("apid", "decision", decision(pair.attacker.v4, { at: Date.now() }));
+    await node.waitLine((l) => l.topic === "hm/v1/enforcerd/ban" && l.d.value === pair.attacker.v4 && l.d.change === "added", 5_000, "ban", from);
+    expect(await pingOk(pair, "attacker", pair.victim.v4)).toBe(false);
+
+    node.publish("apid", "mode", { mode: "test", at: Date.now() });
+    await waitFor(() => node.health("enforcerd")?.mode === "test", 5_000, "test mode");
+    const wouldBefore = Number(node.health("enforcerd")?.kernel_would_drop ?? 0);
+    expect(await pingOk(pair, "attacker", pair.victim.v4)).toBe(true);
+    await waitFor(() => Number(node.health("enforcerd")?.kernel_would_drop ?? 0) > wouldBefore, 5_000, "would-drop counted");
+    node.publish("apid", "mode", { mode: "enforce", at: Date.now() });
+    await waitFor(() => node.health("enforcerd")?.mode === "enforce", 5_000, "enforce mode");
+    expect(await pingOk(pair, "attacker", pair.victim.v4)).toBe(false);
+
+    node.publish("apid", "allow", { action: "add", cidr: pair.attacker.v4, note: "test", at: Date.now() });
+    await waitFor(() => Number(node.health("enforcerd")?.allowlist_entries ?? 0) === 1, 5_000, "allow entry stored");
+    expect(await pingOk(pair, "attacker", pair.victim.v4)).toBe(true);
+    node.publish("apid", "allow", { action: "remove", cidr: "127.0.0.0/8", note: "", at: Date.now() });
+    node.publish("apid", "allow", { action: "remove", cidr: pair.attacker.v4, note: "", at: Date.now() });
+    await waitFor(() => Number(node.health("enforcerd")?.allowlist_entries ?? 1) === 0 && Number(node.health("enforcerd")?.control_rejected_allow_protected ?? 0) === 1, 5_000, "allow removed, loopback protected");
+    expect(await pingOk(pair, "attacker", pair.victim.v4)).toBe(false);
+    node.publish("apid", "decision", decision(pair.attacker.v4, { action: "unban", at: Date.now() }));
+    await node.waitLine((l) => l.topic === "hm/v1/enforcerd/ban" && l.d.value === pair.attacker.v4 && l.d.change === "removed", 5_000, "unban", from);
+  });
+
   test("a CIDR ban drops the attacker; a 2 s ban stops dropping within 1 s of expiry and leaves the store", async () => {
     const cidr = `${pair.attacker.v4.split(".").slice(0, 3).join(".")}.0/24`;
     const from = node.lines.length;

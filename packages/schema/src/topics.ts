@@ -1,5 +1,6 @@
 import { Type, type TSchema } from "@sinclair/typebox";
 import { BanChange } from "./ban.ts";
+import { AllowChange, ModeChange } from "./control.ts";
 import { Decision } from "./decision.ts";
 import { Health } from "./health.ts";
 import type { BusIdentity } from "./services.ts";
@@ -14,6 +15,8 @@ export const KINDS = {
   syn: SynObservation,
   hit: TrapHit,
   session: TrapSession,
+  allow: AllowChange,
+  mode: ModeChange,
   /** Free-form bodies for kinds whose owners have not fixed a schema yet; bounded anyway. */
   probe: Type.Object({ seq: Type.Integer({ minimum: 0 }), sent_ns: Type.Number() }),
 } satisfies Record<string, TSchema>;

@@ -1,20 +1,23 @@
-import type { FrozenConfig } from "@honeymesh/config/schema";
 import type { HealthReport } from "@honeymesh/runtime/health";
+import type { ControlApplier } from "./control/apply-control.ts";
 import type { DecisionApplier } from "./decisions/apply-decision.ts";
 import type { KernelState } from "./kernel-setup.ts";
 import type { ReconcileReport } from "./reconcile.ts";
 import type { BanStore } from "./store/ban-store.ts";
 
 /** Enforcement facts for health/status: mode, where attached, bans, kernel counters, refusals. */
-export function enforcerHealth(config: FrozenConfig, k: KernelState, bans: BanStore, applier: DecisionApplier, reconciled?: ReconcileReport): HealthReport {
+export function enforcerHealth(k: KernelState, bans: BanStore, applier: DecisionApplier, control: ControlApplier, reconciled?: ReconcileReport): HealthReport {
   const details: HealthReport["details"] = {
     enforcement: k.enforcement,
-    mode: config.enforcer.mode,
+    mode: control.state.mode,
+    mode_source: control.state.modeSource,
+    allowlist_entries: bans.allowEntries().length,
     interfaces: k.interfaces.map((i) => `${i.name}(${i.mode})`).join(",") || "none",
     active_bans: bans.count(),
     decisions_rejected_total: applier.rejected.total(),
   };
   if (reconciled) for (const [k2, v] of Object.entries(reconciled)) details[`reconcile_${k2}`] = v;
+  for (const [reason, n] of Object.entries(control.rejected.snapshot())) details[`control_rejected_${reason}`] = n;
   for (const [reason, n] of Object.entries(applier.rejected.snapshot())) details[`decisions_rejected_${reason}`] = n;
   if (k.kernel) {
     try {

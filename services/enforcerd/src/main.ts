@@ -3,6 +3,7 @@ import { openStore } from "@honeymesh/db/open";
 import { runService } from "@honeymesh/runtime/service";
 import { SOURCE_ROOT } from "@honeymesh/runtime/source-root";
 import { AllowSet } from "./allow/allow-set.ts";
+import { ControlApplier } from "./control/apply-control.ts";
 import { systemAllowEntries } from "./allow/system-allow.ts";
 import { DecisionApplier } from "./decisions/apply-decision.ts";
 import { enforcerHealth } from "./health.ts";
@@ -18,7 +19,9 @@ await runService("enforcerd", {
     const store = openStore({ path: join(config.node.state_dir, "enforcerd.sqlite"), schema, migrationsFolder: join(SOURCE_ROOT, "services/enforcerd/drizzle") });
     const bans = new BanStore(store);
     const allow = new AllowSet();
-    for (const bad of allow.add([...systemAllowEntries(), ...config.allow.cidrs, ...bans.allowEntries()])) logger.warn("allowlist entry ignored", bad);
+    for (const bad of allow.add([...systemAllowEntries(), ...config.allow.cidrs])) logger.warn("allowlist entry ignored", bad);
+    const protectedEntries = new Set(allow.list());
+    allow.add(bans.allowEntries());
     const k = setUpKernel(config, allow, logger);
     const reconciled = k.kernel ? reconcile(bans, k.kernel) : undefined;
     if (reconciled) logger.info("reconciled kernel maps with the ban store", { ...reconciled });
@@ -32,6 +35,9 @@ await runService("enforcerd", {
       tracer,
       logger,
     });
+    const control = new ControlApplier(bans, allow, protectedEntries, () => k.kernel, { mode: config.enforcer.mode, modeSource: "config" }, logger);
+    await bus.subscribe("apid", "allow", (c) => control.allowChange(c));
+    await bus.subscribe("apid", "mode", (m) => control.modeChange(m));
     for (const producer of ["scand", "apid", "meshd"] as const) await bus.subscribe(producer, "decision", (d, meta) => applier.apply(d, meta.ctx));
 
     const reaper = setInterval(() => {
@@ -40,7 +46,7 @@ await runService("enforcerd", {
     const relay = k.kernel ? relayScanEvents(k.kernel, config.scan.window_s, (o) => bus.publish("syn", o), logger) : undefined;
 
     return {
-      health: () => enforcerHealth(config, k, bans, applier, reconciled),
+      health: () => enforcerHealth(k, bans, applier, control, reconciled),
       async stop() {
         clearInterval(reaper);
         relay?.stop();

@@ -113,6 +113,14 @@ export class BanStore {
     });
   }
 
+  allowPut(cidr: string, note: string, at: number): void {
+    this.db.insert(allowlist).values({ cidr, note, createdAt: at }).onConflictDoUpdate({ target: allowlist.cidr, set: { note } }).run();
+  }
+
+  allowDelete(cidr: string): boolean {
+    return this.db.delete(allowlist).where(eq(allowlist.cidr, cidr)).returning({ cidr: allowlist.cidr }).all().length > 0;
+  }
+
   allowEntries(): string[] {
     return this.db.select({ cidr: allowlist.cidr }).from(allowlist).all().map((r) => r.cidr);
   }
