@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { openStore } from "../../packages/db/src/open.ts";
 import { BanStore, type BanRow } from "../../services/enforcerd/src/store/ban-store.ts";
-import * as schema from "../../services/enforcerd/src/store/schema.ts";
+import * as schema from "@honeymesh/tables/enforcerd";
 import { makePinRoot, removePinRoot } from "../../test/kernel/harness.ts";
 import { ROOT, waitFor } from "../../test/support/bus-node.ts";
 import { createNetnsPair } from "../../test/support/netns.ts";

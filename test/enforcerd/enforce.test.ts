@@ -4,7 +4,7 @@ import type { Subprocess } from "bun";
 import { openStore } from "../../packages/db/src/open.ts";
 import type { Decision } from "../../packages/schema/src/decision.ts";
 import { BanStore, type BanRow } from "../../services/enforcerd/src/store/ban-store.ts";
-import * as schema from "../../services/enforcerd/src/store/schema.ts";
+import * as schema from "@honeymesh/tables/enforcerd";
 import { KernelEnforcer } from "../../services/enforcerd/src/kernel/kernel-enforcer.ts";
 import { kernelSkipReason, makePinRoot, OBJECT, pingOk, reach, removePinRoot, startListener } from "../kernel/harness.ts";
 import { ROOT, waitFor } from "../support/bus-node.ts";

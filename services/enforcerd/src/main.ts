@@ -12,7 +12,7 @@ import { reapOnce } from "./reaper.ts";
 import { reconcile } from "./reconcile.ts";
 import { relayScanEvents } from "./scan-relay.ts";
 import { BanStore } from "./store/ban-store.ts";
-import * as schema from "./store/schema.ts";
+import * as schema from "@honeymesh/tables/enforcerd";
 
 await runService("enforcerd", {
   async start({ config, bus, logger, tracer }) {

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openStore } from "@honeymesh/db/open";
 import { BanStore, type BanWrite } from "./ban-store.ts";
-import * as schema from "./schema.ts";
+import * as schema from "@honeymesh/tables/enforcerd";
 
 const dirs: string[] = [];
 function fresh(): { store: BanStore; path: string } {

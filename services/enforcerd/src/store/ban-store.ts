@@ -1,6 +1,6 @@
 import { and, eq, gt, inArray, lte, ne, sql } from "drizzle-orm";
 import type { Store } from "@honeymesh/db/open";
-import { allowlist, bans, offences, tombstones } from "./schema.ts";
+import { allowlist, bans, offences, tombstones } from "@honeymesh/tables/enforcerd";
 
 export type StoreSchema = { bans: typeof bans; tombstones: typeof tombstones; offences: typeof offences; allowlist: typeof allowlist };
 export type BanRow = typeof bans.$inferSelect;
