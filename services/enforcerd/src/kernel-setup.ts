@@ -2,8 +2,8 @@ import { join } from "node:path";
 import type { FrozenConfig } from "@honeymesh/config/schema";
 import { SOURCE_ROOT } from "@honeymesh/runtime/source-root";
 import type { Logger } from "@honeymesh/telemetry/logger";
-import { defaultRouteInterface } from "./allow/system-allow.ts";
-import type { AllowSet } from "./allow/allow-set.ts";
+import { defaultRouteInterface } from "@honeymesh/net/system-allow";
+import type { AllowSet } from "@honeymesh/net/allow-set";
 import { KernelEnforcer } from "./kernel/kernel-enforcer.ts";
 
 export interface KernelState {

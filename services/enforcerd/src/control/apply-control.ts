@@ -1,8 +1,8 @@
 import { Counters } from "@honeymesh/bus/counters";
 import type { AllowChange, ModeChange } from "@honeymesh/schema/control";
 import type { Logger } from "@honeymesh/telemetry/logger";
-import type { AllowSet } from "../allow/allow-set.ts";
-import { formatTarget, parseTarget } from "../kernel/address.ts";
+import type { AllowSet } from "@honeymesh/net/allow-set";
+import { formatTarget, parseTarget } from "@honeymesh/net/address";
 import type { KernelPort } from "../kernel-port.ts";
 import type { BanStore } from "../store/ban-store.ts";
 

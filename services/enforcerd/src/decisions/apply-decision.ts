@@ -4,7 +4,7 @@ import type { BanChange } from "@honeymesh/schema/ban";
 import type { Decision } from "@honeymesh/schema/decision";
 import type { Logger } from "@honeymesh/telemetry/logger";
 import { RateLimitedGate } from "@honeymesh/telemetry/rate-limited";
-import type { AllowSet } from "../allow/allow-set.ts";
+import type { AllowSet } from "@honeymesh/net/allow-set";
 import type { KernelPort } from "../kernel-port.ts";
 import type { BanRow, BanStore } from "../store/ban-store.ts";
 import { validateDecision, type DecisionReject } from "./validate.ts";

@@ -1,7 +1,7 @@
 import type { Decision } from "@honeymesh/schema/decision";
 import { MAX_TTL_S } from "@honeymesh/schema/decision";
 import { ALL_REASON_BITS } from "@honeymesh/schema/reasons";
-import { formatTarget, parseTarget, type Target } from "../kernel/address.ts";
+import { formatTarget, parseTarget, type Target } from "@honeymesh/net/address";
 
 export type DecisionReject = "bad_target" | "target_kind" | "no_reasons" | "unknown_reason_bits" | "ttl_too_long" | "allowlisted" | "tombstoned";
 

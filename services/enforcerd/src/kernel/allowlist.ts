@@ -4,7 +4,7 @@
  * stored as /32 or /128 prefixes.
  */
 import type { BpfMap } from "@honeymesh/bpf/map";
-import { formatCidr, formatIp, parseTarget } from "./address.ts";
+import { formatCidr, formatIp, parseTarget } from "@honeymesh/net/address";
 import type { BatchOutcome, Rejected } from "./bans.ts";
 import { decodeLpmKey, encodeLpmKey } from "./codec.ts";
 

@@ -5,7 +5,7 @@
  */
 import type { BpfMap } from "@honeymesh/bpf/map";
 import { deleteBatch, lookupBatch, updateBatch } from "@honeymesh/bpf/map-batch";
-import { formatCidr, formatIp, parseTarget, type Target } from "./address.ts";
+import { formatCidr, formatIp, parseTarget, type Target } from "@honeymesh/net/address";
 import { bootNsToUnixMs, decodeBan, decodeLpmKey, encodeBan, encodeLpmKey, sampleClocks, unixMsToBootNs } from "./codec.ts";
 import { BAN_SIZE } from "./layout.ts";
 

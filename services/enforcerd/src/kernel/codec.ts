@@ -5,7 +5,7 @@
  */
 import { bootTimeNs } from "@honeymesh/bpf/libc";
 import { BAN_SIZE, CONFIG_SIZE, MODE, type Mode } from "./layout.ts";
-import type { Family } from "./address.ts";
+import type { Family } from "@honeymesh/net/address";
 
 export interface BanValue {
   reasons: number;

@@ -1,5 +1,5 @@
 /** Decoding of struct hm_scan_event records from the hm_events ring buffer. */
-import { formatIp, type Family } from "./address.ts";
+import { formatIp, type Family } from "@honeymesh/net/address";
 import { bootNsToUnixMs, type ClockPair } from "./codec.ts";
 import { SCAN_EVENT_SIZE, SCAN_FIRST_PORTS } from "./layout.ts";
 

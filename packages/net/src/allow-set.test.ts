@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { parseTarget } from "../kernel/address.ts";
+import { parseTarget } from "./address.ts";
 import { AllowSet } from "./allow-set.ts";
 
 const t = (s: string) => {

@@ -1,4 +1,4 @@
-import { formatTarget, mask, parseTarget, type Target } from "../kernel/address.ts";
+import { formatTarget, mask, parseTarget, type Target } from "./address.ts";
 
 /**
  * The allowlist as parsed prefixes, checked before any insert (DESIGN §3). The kernel has the
