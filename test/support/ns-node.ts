@@ -73,6 +73,14 @@ export class NsNode {
     return p;
   }
 
+  /** Runs a helper process in the namespace whose stdout JSON lines ({topic, d}) join `lines`. */
+  spawnReader(argv: string[]): Subprocess {
+    const p = Bun.spawn(this.pair.argv("victim", argv), { cwd: ROOT, env: this.env(), stdout: "pipe", stderr: "inherit" });
+    this.services.set(`reader-${p.pid}`, p);
+    void this.read(p.stdout);
+    return p;
+  }
+
   proc(name: string): Subprocess | undefined {
     return this.services.get(name);
   }

@@ -43,7 +43,7 @@ await runService("enforcerd", {
     const reaper = setInterval(() => {
       reapOnce(bans, k.kernel, (c) => void bus.publish("ban", c).catch(() => {}), logger);
     }, config.enforcer.reap_interval_s * 1000);
-    const relay = k.kernel ? relayScanEvents(k.kernel, config.scan.window_s, (o) => bus.publish("syn", o), logger) : undefined;
+    const relay = k.kernel ? relayScanEvents(k.kernel, config.scan.window_s, (o, ctx) => bus.publish("syn", o, ctx), logger, tracer) : undefined;
 
     return {
       health: () => enforcerHealth(k, bans, applier, control, reconciled),

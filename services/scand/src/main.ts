@@ -1,9 +1,66 @@
+import { join } from "node:path";
+import { context } from "@opentelemetry/api";
+import { openStore } from "@honeymesh/db/open";
+import { AllowSet } from "@honeymesh/net/allow-set";
+import { systemAllowEntries } from "@honeymesh/net/system-allow";
 import { runService } from "@honeymesh/runtime/service";
+import { SOURCE_ROOT } from "@honeymesh/runtime/source-root";
+import * as schema from "@honeymesh/tables/scand";
+import { ActiveBans } from "./active-bans.ts";
+import { Correlator } from "./correlator.ts";
+import { DecisionQueue } from "./decision-queue.ts";
+import { OffenceHistory } from "./offence-history.ts";
+import { SubnetAggregator } from "./rules/subnet.ts";
 
-// The platform skeleton: scand runs, connects with its own key and reports health.
-// Its real work arrives with its own issue; until then health says so plainly.
 await runService("scand", {
-  async start() {
-    return { health: () => ({ status: "ok", details: { capability: "skeleton" } }) };
+  async start({ config, bus, nodeId, tracer, logger }) {
+    const { scan, bans } = config;
+    const store = openStore({ path: join(config.node.state_dir, "scand.sqlite"), schema, migrationsFolder: join(SOURCE_ROOT, "services/scand/drizzle") });
+    const allow = new AllowSet();
+    for (const bad of allow.add([...systemAllowEntries(), ...config.allow.cidrs])) logger.warn("allowlist entry ignored", bad);
+    const queue = new DecisionQueue(scan.decisions_per_s, scan.decision_queue, (d, ctx) => bus.publish("decision", d, ctx));
+    const correlator = new Correlator(
+      {
+        nodeId,
+        portsThreshold: scan.ports_threshold,
+        windowMs: scan.window_s * 1000,
+        trapTouch: scan.trap_touch,
+        lowSlowPorts: scan.low_slow_ports,
+        lowSlowWindowMs: scan.low_slow_window_s * 1000,
+        bruteforceAttempts: scan.bruteforce_attempts,
+        bruteforceWindowMs: scan.bruteforce_window_s * 1000,
+        entropyThreshold: scan.entropy_threshold,
+        entropyMinBytes: scan.entropy_min_bytes,
+        maxSources: scan.max_sources,
+        ttl: { baseS: bans.default_ttl_s, factor: bans.escalation, maxS: bans.max_ttl_s, jitter: bans.jitter },
+      },
+      {
+        allow,
+        active: new ActiveBans(scan.max_sources),
+        history: new OffenceHistory(store),
+        subnets: new SubnetAggregator({ v4: scan.subnet_v4, v4Prefix: scan.subnet_v4_prefix, v6: scan.subnet_v6, v6Prefix: scan.subnet_v6_prefix, threshold: scan.subnet_threshold, windowMs: scan.subnet_window_s * 1000 }),
+        queue,
+        tracer,
+      },
+    );
+    await bus.subscribe("trapd", "hit", (h, m) => correlator.onHit(h, m.ctx));
+    await bus.subscribe("trapd", "session", (s, m) => correlator.onSession(s, m.ctx));
+    await bus.subscribe("enforcerd", "syn", (o, m) => correlator.onSyn(o, m.ctx));
+    await bus.subscribe("enforcerd", "ban", (c) => correlator.onBan(c, context.active()));
+    return {
+      health: () => ({
+        status: "ok",
+        details: {
+          tracked_sources: correlator.tracked,
+          queue_depth: queue.depth,
+          ...Object.fromEntries(Object.entries(correlator.counters.snapshot()).map(([k, v]) => [`sources_${k}`, v])),
+          ...Object.fromEntries(Object.entries(queue.counters.snapshot()).map(([k, v]) => [`decisions_${k}`, v])),
+        },
+      }),
+      async stop() {
+        queue.stop();
+        store.close();
+      },
+    };
   },
 });

@@ -79,12 +79,17 @@ export class DecisionApplier {
 
   /** Kernel trouble never loses state: the store has it, and reconcile repairs the maps. */
   private writeKernel(write: () => { rejected: { reason: string }[] } | undefined): void {
-    try {
-      const out = write();
-      if (out && out.rejected.length > 0) this.refuse("kernel_write", "", out.rejected[0]!.reason);
-    } catch (e) {
-      this.refuse("kernel_write", "", (e as Error).message);
-    }
+    // Its own span: the last hop of a ban's trace (trap hit or kernel observation → map write).
+    this.deps.tracer.startActiveSpan("enforcerd.kernel_map_write", (span) => {
+      try {
+        const out = write();
+        if (out && out.rejected.length > 0) this.refuse("kernel_write", "", out.rejected[0]!.reason);
+      } catch (e) {
+        this.refuse("kernel_write", "", (e as Error).message);
+      } finally {
+        span.end();
+      }
+    });
   }
 
   private refuse(reason: DecisionReject | "kernel_write", value: string, detail: string): undefined {

@@ -1,0 +1,143 @@
+import { context, type Context, type Tracer } from "@opentelemetry/api";
+import { Counters } from "@honeymesh/bus/counters";
+import { parseTarget } from "@honeymesh/net/address";
+import type { AllowSet } from "@honeymesh/net/allow-set";
+import type { BanChange } from "@honeymesh/schema/ban";
+import type { Decision } from "@honeymesh/schema/decision";
+import { REASONS } from "@honeymesh/schema/reasons";
+import type { SynObservation } from "@honeymesh/schema/syn";
+import type { TrapHit, TrapSession } from "@honeymesh/schema/trap";
+import type { ActiveBans } from "./active-bans.ts";
+import type { DecisionQueue } from "./decision-queue.ts";
+import { banTtlS } from "./escalation.ts";
+import { Lru } from "./lru.ts";
+import type { OffenceHistory } from "./offence-history.ts";
+import { credentialSpray } from "./rules/credential-spray.ts";
+import { entropyAnomaly } from "./rules/entropy.ts";
+import { lowAndSlow } from "./rules/low-and-slow.ts";
+import type { SubnetAggregator } from "./rules/subnet.ts";
+import type { Finding } from "./rules/types.ts";
+import { verticalScan } from "./rules/vertical-scan.ts";
+import { newSourceState, noteAttempts, notePorts, type SourceState } from "./source-state.ts";
+
+export interface CorrelatorOptions {
+  nodeId: string;
+  portsThreshold: number;
+  windowMs: number;
+  trapTouch: boolean;
+  lowSlowPorts: number;
+  lowSlowWindowMs: number;
+  bruteforceAttempts: number;
+  bruteforceWindowMs: number;
+  entropyThreshold: number;
+  entropyMinBytes: number;
+  maxSources: number;
+  ttl: { baseS: number; factor: number; maxS: number; jitter: number };
+}
+
+export interface CorrelatorDeps {
+  allow: AllowSet;
+  active: ActiveBans;
+  history: OffenceHistory;
+  subnets: SubnetAggregator;
+  queue: DecisionQueue;
+  tracer: Tracer;
+}
+
+/** Turns evidence (trap hits and sessions, kernel scan observations) into explained decisions. */
+export class Correlator {
+  readonly counters = new Counters<"allowlisted" | "already_banned" | "decided" | "bad_source">();
+  private readonly sources: Lru<string, SourceState>;
+
+  constructor(
+    private readonly o: CorrelatorOptions,
+    private readonly deps: CorrelatorDeps,
+  ) {
+    this.sources = new Lru(o.maxSources);
+  }
+
+  get tracked(): number {
+    return this.sources.size;
+  }
+
+  onHit(h: TrapHit, ctx: Context): void {
+    const s = this.state(h.src);
+    if (!s) return;
+    notePorts(s, [h.dst_port], h.at, this.o.windowMs);
+    const findings: (Finding | undefined)[] = [
+      this.o.trapTouch ? { reasons: REASONS.TRAP, evidence: `TRAP: touched ${h.service} on port ${h.dst_port}` } : undefined,
+      verticalScan(s, this.o.portsThreshold, h.at),
+      lowAndSlow(s, [h.dst_port], h.at, this.o.lowSlowPorts, this.o.lowSlowWindowMs),
+    ];
+    this.decide(h.src, findings, ctx, "scand.correlate_hit");
+  }
+
+  onSession(t: TrapSession, ctx: Context): void {
+    const s = this.state(t.src);
+    if (!s) return;
+    noteAttempts(s, t.credentials.length, t.service, t.ended_at, this.o.bruteforceWindowMs);
+    const sample = Buffer.from(t.payload_b64, "base64");
+    const findings = [
+      t.credentials.length > 0 ? credentialSpray(s, this.o.bruteforceAttempts) : undefined,
+      entropyAnomaly(t.entropy, t.bytes_in, sample, `${t.service}:${t.dst_port}`, this.o.entropyThreshold, this.o.entropyMinBytes),
+    ];
+    this.decide(t.src, findings, ctx, "scand.correlate_session");
+  }
+
+  onSyn(o: SynObservation, ctx: Context): void {
+    const s = this.state(o.src);
+    if (!s) return;
+    notePorts(s, o.ports, o.at, this.o.windowMs);
+    const shown = o.ports.slice(0, 12).join(",");
+    const kernel = o.port_count >= this.o.portsThreshold ? { reasons: REASONS.SCAN, evidence: `SCAN: kernel saw ${o.port_count} ports (${shown}) within ${o.window_s} s` } : undefined;
+    this.decide(o.src, [kernel ?? verticalScan(s, this.o.portsThreshold, o.at), lowAndSlow(s, o.ports, o.at, this.o.lowSlowPorts, this.o.lowSlowWindowMs)], ctx, "scand.correlate_syn");
+  }
+
+  onBan(c: BanChange, ctx: Context): void {
+    if (c.change === "removed" || c.change === "expired") return this.deps.active.remove(c.value);
+    this.deps.active.replace(c.value, c.reasons, c.expires_at);
+    if (c.change !== "added") return;
+    this.deps.history.record(c.value, c.offence, c.at);
+    const agg = this.deps.subnets.noteBan(c.value, c.reasons, c.at);
+    if (agg) this.emit(agg.cidr, "cidr", agg.finding.reasons, [agg.finding.evidence], ctx);
+  }
+
+  private state(src: string): SourceState | undefined {
+    const t = parseTarget(src);
+    if (!t.ok || !t.value.exact) {
+      this.counters.inc("bad_source");
+      return undefined;
+    }
+    if (this.deps.allow.covers(t.value)) {
+      this.counters.inc("allowlisted");
+      return undefined;
+    }
+    return this.sources.getOrCreate(src, newSourceState);
+  }
+
+  private decide(src: string, findings: (Finding | undefined)[], parent: Context, span: string): void {
+    const found = findings.filter((f): f is Finding => Boolean(f));
+    if (found.length === 0) return;
+    const reasons = found.reduce((m, f) => m | f.reasons, 0);
+    if (this.deps.active.covers(src, reasons, Date.now())) {
+      this.counters.inc("already_banned");
+      return;
+    }
+    this.deps.tracer.startActiveSpan(span, { attributes: { "hm.src": src, "hm.reasons": reasons } }, parent, (s) => {
+      // The decision carries this span's context, so enforcerd's work continues the same trace.
+      this.emit(src, "ip", reasons, found.map((f) => f.evidence), context.active());
+      s.end();
+    });
+  }
+
+  private emit(value: string, target: "ip" | "cidr", reasons: number, evidence: string[], ctx: Context): void {
+    const prior = this.deps.history.count(value);
+    const ttlS = banTtlS(prior, this.o.ttl.baseS, this.o.ttl.factor, this.o.ttl.maxS, this.o.ttl.jitter);
+    const now = Date.now();
+    const d: Decision = { action: "ban", target, value, reasons, ttl_s: ttlS, origin: this.o.nodeId, source: "scand", evidence: evidence.map((e) => e.slice(0, 256)).slice(0, 16), offence: prior + 1, at: now };
+    // Assume it applied until enforcerd says otherwise: repeated evidence is one decision.
+    this.deps.active.set(value, reasons, now + ttlS * 1000);
+    this.counters.inc("decided");
+    this.deps.queue.push(d, ctx);
+  }
+}
