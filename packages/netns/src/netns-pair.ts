@@ -1,0 +1,125 @@
+/**
+ * Two network namespaces ("victim" and "attacker") joined by a veth pair,
+ * with IPv4 + IPv6 addresses unique per pair. Everything is named
+ * hmt-<hex>-{v,a} / hm<hex>{v,a} so concurrent tests never collide, and is
+ * removed by destroy(), or at process exit for pairs a crashed test left.
+ * Commands run through `nsenter --net=/run/netns/NAME`, which (unlike
+ * `ip netns exec`) keeps the host's /sys, so bpffs pins stay visible.
+ */
+import { randomBytes } from "node:crypto";
+
+export type Side = "victim" | "attacker";
+
+export interface Host {
+  ns: string;
+  ifname: string;
+  v4: string;
+  v6: string;
+}
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface NetnsPair {
+  id: string;
+  victim: Host;
+  attacker: Host;
+  /** Runs argv inside a side's namespace; never throws on a non-zero exit. */
+  run(side: Side, argv: string[], timeoutMs?: number): Promise<RunResult>;
+  /** argv prefixed with nsenter for that side (for Bun.spawn of long-lived processes). */
+  argv(side: Side, argv: string[]): string[];
+  destroy(): void;
+}
+
+const live = new Set<string>();
+
+function sh(argv: string[]): RunResult {
+  const p = Bun.spawnSync(argv, { stdout: "pipe", stderr: "pipe" });
+  return { code: p.exitCode ?? -1, stdout: p.stdout.toString(), stderr: p.stderr.toString() };
+}
+
+function must(argv: string[]): void {
+  const r = sh(argv);
+  if (r.code !== 0) throw new Error(`${argv.join(" ")} failed (${r.code}): ${r.stderr.trim()}`);
+}
+
+function deleteNs(ns: string): void {
+  sh(["ip", "netns", "del", ns]);
+  live.delete(ns);
+}
+
+let hooked = false;
+function hookExit(): void {
+  if (hooked) return;
+  hooked = true;
+  process.on("exit", () => [...live].forEach(deleteNs));
+  for (const sig of ["SIGINT", "SIGTERM"] as const) {
+    process.once(sig, () => {
+      [...live].forEach(deleteNs);
+      process.exit(130);
+    });
+  }
+}
+
+export function nsArgv(ns: string, argv: string[]): string[] {
+  return ["nsenter", `--net=/run/netns/${ns}`, "--", ...argv];
+}
+
+export async function runIn(ns: string, argv: string[], timeoutMs = 30_000): Promise<RunResult> {
+  const p = Bun.spawn(nsArgv(ns, argv), { stdout: "pipe", stderr: "pipe" });
+  const timer = setTimeout(() => p.kill("SIGKILL"), timeoutMs);
+  try {
+    const [stdout, stderr, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
+    return { code, stdout, stderr };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Creates the pair; throws (after cleaning up) when iproute2 refuses. */
+export function createNetnsPair(): NetnsPair {
+  hookExit();
+  const id = randomBytes(2).toString("hex");
+  const [a, b] = [randomBytes(1)[0]!, randomBytes(1)[0]!];
+  const host = (side: "v" | "a", n: number): Host => ({
+    ns: `hmt-${id}-${side}`,
+    ifname: `hm${id}${side}`,
+    v4: `10.${a}.${b}.${n}`,
+    v6: `fd00:${id}:${a.toString(16)}::${n}`,
+  });
+  const victim = host("v", 1);
+  const attacker = host("a", 2);
+  try {
+    for (const h of [victim, attacker]) {
+      must(["ip", "netns", "add", h.ns]);
+      live.add(h.ns);
+    }
+    must(["ip", "link", "add", victim.ifname, "netns", victim.ns, "type", "veth", "peer", "name", attacker.ifname, "netns", attacker.ns]);
+    for (const h of [victim, attacker]) {
+      must(["ip", "-n", h.ns, "link", "set", "lo", "up"]);
+      must(["ip", "-n", h.ns, "addr", "add", `${h.v4}/24`, "dev", h.ifname]);
+      // nodad: usable at once, no 1-2 s wait for duplicate address detection.
+      must(["ip", "-n", h.ns, "-6", "addr", "add", `${h.v6}/64`, "dev", h.ifname, "nodad"]);
+      must(["ip", "-n", h.ns, "link", "set", h.ifname, "up"]);
+    }
+  } catch (e) {
+    deleteNs(victim.ns);
+    deleteNs(attacker.ns);
+    throw e;
+  }
+  const nsOf = (s: Side) => (s === "victim" ? victim.ns : attacker.ns);
+  return {
+    id,
+    victim,
+    attacker,
+    run: (side, argv, timeoutMs) => runIn(nsOf(side), argv, timeoutMs),
+    argv: (side, argv) => nsArgv(nsOf(side), argv),
+    destroy() {
+      deleteNs(victim.ns);
+      deleteNs(attacker.ns);
+    },
+  };
+}
