@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=()
-for pkg in clang llvm libbpf-dev bpftool make iproute2 nmap hping3 xdp-tools nftables docker-compose systemd; do
+for pkg in clang llvm libbpf-dev bpftool make iproute2 nmap hping3 xdp-tools nftables docker-compose systemd openssh-client sshpass; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then

@@ -1,7 +1,9 @@
 #!/usr/bin/env bun
 import { boot } from "@honeymesh/runtime/boot";
 import { parseArgs } from "./args.ts";
+import { demoCommand } from "./commands/demo.ts";
 import { downCommand } from "./commands/down.ts";
+import { watchCommand } from "./demo/watch.ts";
 import { statusCommand } from "./commands/status.ts";
 import { upCommand } from "./commands/up.ts";
 import { CliError } from "./errors.ts";
@@ -12,6 +14,7 @@ commands:
   up [--foreground]   start the node (busd, trapd, scand, enforcerd, meshd, apid)
   down                stop the node
   status [--json]     per service: pid, state, restarts, last health
+  demo                a node and an attacker in two namespaces: scan, brute force, ban, drop (root)
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -31,6 +34,10 @@ async function main(argv: string[]): Promise<number> {
       return downCommand(config);
     case "status":
       return statusCommand(config, args.flags.has("json"));
+    case "demo":
+      return demoCommand();
+    case "__watch":
+      return watchCommand(config, nodeId);
     default:
       throw new CliError("USAGE", `unknown command ${verb}\n\n${USAGE}`);
   }
