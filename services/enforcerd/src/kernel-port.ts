@@ -1,4 +1,4 @@
 import type { KernelEnforcer } from "./kernel/kernel-enforcer.ts";
 
 /** What the service logic needs of the kernel: absent when BPF is unavailable. */
-export type KernelPort = Pick<KernelEnforcer, "upsertBans" | "removeBans" | "listBans" | "allowAdd" | "allowRemove" | "allowList" | "counters" | "setMode" | "setScan" | "pollScanEvents">;
+export type KernelPort = Pick<KernelEnforcer, "upsertBans" | "removeBans" | "listBans" | "allowAdd" | "allowRemove" | "allowList" | "counters" | "setMode" | "setScan">;

@@ -43,13 +43,13 @@ await runService("enforcerd", {
     const reaper = setInterval(() => {
       reapOnce(bans, k.kernel, (c) => void bus.publish("ban", c).catch(() => {}), logger);
     }, config.enforcer.reap_interval_s * 1000);
-    const relay = k.kernel ? relayScanEvents(k.kernel, config.scan.window_s, (o, ctx) => bus.publish("syn", o, ctx), logger, tracer) : undefined;
+    const relay = k.kernel ? relayScanEvents(k.kernel.eventsFd, config.scan.window_s, (o, ctx) => bus.publish("syn", o, ctx), logger, tracer) : undefined;
 
     return {
       health: () => enforcerHealth(k, bans, applier, control, reconciled),
       async stop() {
         clearInterval(reaper);
-        relay?.stop();
+        await relay?.stop();
         if (!config.enforcer.keep_on_stop) k.detach();
         k.kernel?.close();
         store.close();

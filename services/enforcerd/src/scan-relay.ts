@@ -1,26 +1,42 @@
+import { join } from "node:path";
 import { context, type Tracer } from "@opentelemetry/api";
+import { SOURCE_ROOT } from "@honeymesh/runtime/source-root";
 import type { SynObservation } from "@honeymesh/schema/syn";
 import type { Logger } from "@honeymesh/telemetry/logger";
-import type { KernelPort } from "./kernel-port.ts";
+import { sampleClocks } from "./kernel/codec.ts";
+import { decodeScanEvent } from "./kernel/scan-event.ts";
+
+type Publish = (o: SynObservation, ctx: ReturnType<typeof context.active>) => Promise<void>;
 
 /**
- * Drains the kernel's scan events (one per source per window, emitted by the XDP program) and
- * publishes each as an `hm/v1/enforcerd/syn` observation for scand.
+ * Relays the kernel's scan events (one per source per window, emitted by the XDP program) as
+ * `hm/v1/enforcerd/syn` observations for scand. A worker thread waits on the ring buffer so the
+ * relay adds no polling delay.
  */
-export function relayScanEvents(kernel: KernelPort, windowS: number, publish: (o: SynObservation, ctx: ReturnType<typeof context.active>) => Promise<void>, logger: Logger, tracer: Tracer) {
-  const timer = setInterval(() => {
-    try {
-      kernel.pollScanEvents((e) => {
-        // A kernel observation starts a ban's trace: scand and enforcerd continue it.
-        tracer.startActiveSpan("enforcerd.scan_event", { attributes: { "hm.src": e.src, "hm.port_count": e.portCount } }, (span) => {
-          publish({ src: e.src, ports: e.ports.slice(0, 64), port_count: e.portCount, window_s: windowS, at: e.atMs }, context.active())
-            .catch((err) => logger.warn("syn publish failed", { err }))
-            .finally(() => span.end());
-        });
-      });
-    } catch (err) {
-      logger.warn("scan event poll failed", { err: err as Error });
+export function relayScanEvents(eventsFd: number, windowS: number, publish: Publish, logger: Logger, tracer: Tracer) {
+  // From source even when this service runs bundled: the worker is its own entry point.
+  const worker = new Worker(join(SOURCE_ROOT, "services/enforcerd/src/scan-worker.ts"));
+  worker.onmessage = (e: MessageEvent<Uint8Array | string | { error: string }>) => {
+    if (!(e.data instanceof Uint8Array)) {
+      if (typeof e.data === "object") logger.warn("scan event poll failed", { err: e.data.error });
+      return;
     }
-  }, 50);
-  return { stop: () => clearInterval(timer) };
+    const ev = decodeScanEvent(e.data, sampleClocks());
+    if (!ev) return;
+    // A kernel observation starts a ban's trace: scand and enforcerd continue it.
+    tracer.startActiveSpan("enforcerd.scan_event", { attributes: { "hm.src": ev.src, "hm.port_count": ev.portCount } }, (span) => {
+      publish({ src: ev.src, ports: ev.ports.slice(0, 64), port_count: ev.portCount, window_s: windowS, at: ev.atMs }, context.active())
+        .catch((err) => logger.warn("syn publish failed", { err }))
+        .finally(() => span.end());
+    });
+  };
+  worker.postMessage({ fd: eventsFd });
+  return {
+    stop: () =>
+      new Promise<void>((resolve) => {
+        const done = setTimeout(() => (worker.terminate(), resolve()), 500);
+        worker.addEventListener("message", (e) => e.data === "stopped" && (clearTimeout(done), worker.terminate(), resolve()));
+        worker.postMessage("stop");
+      }),
+  };
 }

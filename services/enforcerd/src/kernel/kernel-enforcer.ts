@@ -66,6 +66,11 @@ export class KernelEnforcer {
     }
   }
 
+  /** The scan-event ring buffer's fd, for a consumer on another thread (see scan-worker.ts). */
+  get eventsFd(): number {
+    return this.obj.map(MAPS.events).fd;
+  }
+
   /** The loaded program's id (what bpftool and xdpQuery report). */
   get programId(): number {
     return this.#progId;
