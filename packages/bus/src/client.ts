@@ -68,6 +68,11 @@ export class BusClient {
     return this.opts.key.identity as BusIdentity;
   }
 
+  /** Received messages not yet handled (bounded by maxPending; beyond it they are counted as overload). */
+  get backlog(): number {
+    return this.pending;
+  }
+
   get connected(): boolean {
     return this.mq.connected;
   }
@@ -103,7 +108,11 @@ export class BusClient {
 
   /** Exponential reconnect backoff (100 ms → 5 s) and a connect token that is always fresh. */
   private installBackoff(ttlS: number): void {
-    this.mq.on("connect", () => (this.mq.options.reconnectPeriod = 100));
+    this.mq.on("connect", () => {
+      this.mq.options.reconnectPeriod = 100;
+      // Nagle would hold a decision behind the previous unacknowledged packet (RFC 896).
+      (this.mq.stream as { setNoDelay?: (on: boolean) => void } | undefined)?.setNoDelay?.(true);
+    });
     this.mq.on("close", () => {
       this.mq.options.reconnectPeriod = Math.min(MAX_BACKOFF_MS, (this.mq.options.reconnectPeriod ?? 100) * 2);
     });

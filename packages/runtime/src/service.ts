@@ -63,7 +63,7 @@ export async function runService(name: ServiceName, def: ServiceDefinition): Pro
 
   const publishHealth = async () => {
     const report = handle.health?.() ?? { status: "ok", details: {} };
-    const details = { ...report.details, bus_rejected_total: bus.rejected.total() };
+    const details = { ...report.details, bus_rejected_total: bus.rejected.total(), bus_backlog: bus.backlog, bus_overload_total: bus.rejected.get("overload") };
     try {
       await bus.publish("health", healthBody(name, nodeId, VERSION, { status: report.status, details }));
     } catch (e) {

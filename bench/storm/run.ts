@@ -1,0 +1,65 @@
+// bench/storm: 30 s of SYNs across many ports from ≥ 50 000 random sources into the victim
+// namespace. Prints: processes alive, scand/enforcerd RSS, ban latency per crossing source
+// (sender's crossing packet → enforcerd applied), bans missed, and the worst bus backlog seen.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { quantile } from "../latency/stats.ts";
+import { makePinRoot, removePinRoot } from "../../test/kernel/harness.ts";
+import { waitFor } from "../../test/support/bus-node.ts";
+import { createNetnsPair } from "../../test/support/netns.ts";
+import { NsNode } from "../../test/support/ns-node.ts";
+
+const N = Number(process.argv[2] ?? 50_000);
+const SECONDS = Number(process.argv[3] ?? 30);
+const pair = createNetnsPair();
+const pinRoot = makePinRoot();
+const node = new NsNode(pair, {
+  HONEYMESH_ENFORCER_INTERFACES: pair.victim.ifname,
+  HONEYMESH_ENFORCER_MODE: "enforce",
+  HONEYMESH_ENFORCER_PIN_ROOT: pinRoot,
+  HONEYMESH_NODE_LOG_LEVEL: "warn",
+  HONEYMESH_NODE_HEALTH_INTERVAL_S: "1",
+});
+const rss = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
+try {
+  await node.start();
+  const enforcerd = node.spawn("enforcerd");
+  const scand = node.spawn("scand");
+  await waitFor(() => node.health("enforcerd")?.enforcement === "active" && node.health("scand") !== undefined, 20_000, "node up");
+  const sent = new Map<string, number>();
+  const sender = Bun.spawn(pair.argv("attacker", ["/usr/bin/python3", join(import.meta.dir, "storm-sender.py"), pair.victim.v4, String(N), String(SECONDS), "4"]), { stdout: "pipe", stderr: "inherit" });
+  let peak = { scand: 0, enforcerd: 0, backlog: 0, queue: 0 };
+  const sampler = setInterval(() => {
+    peak = {
+      scand: Math.max(peak.scand, rss(scand.pid)),
+      enforcerd: Math.max(peak.enforcerd, rss(enforcerd.pid)),
+      backlog: Math.max(peak.backlog, ...["scand", "enforcerd"].map((s) => Number(node.health(s)?.bus_backlog ?? 0))),
+      queue: Math.max(peak.queue, Number(node.health("scand")?.queue_depth ?? 0)),
+    };
+  }, 500);
+  const decoder = new TextDecoder();
+  let buf = "";
+  for await (const chunk of sender.stdout) {
+    buf += decoder.decode(chunk);
+    let i: number;
+    while ((i = buf.indexOf("\n")) >= 0) {
+      const { src, t0_ns } = JSON.parse(buf.slice(0, i)) as { src: string; t0_ns: number };
+      buf = buf.slice(i + 1);
+      sent.set(src, t0_ns / 1e6);
+    }
+  }
+  const banned = () => node.lines.filter((l) => l.topic === "hm/v1/enforcerd/ban" && l.d.change === "added" && sent.has(String(l.d.value)));
+  await waitFor(() => banned().length >= sent.size, 30_000, "all sources banned").catch(() => {});
+  clearInterval(sampler);
+  const lat = banned().map((l) => Number(l.d.at) - sent.get(String(l.d.value))!);
+  const late = lat.filter((x) => x > 1000).length;
+  console.log(`bench/storm — ${sent.size.toLocaleString()} random sources, 4 ports each, over ${SECONDS} s`);
+  console.log(`processes alive after the storm: enforcerd ${enforcerd.exitCode === null}, scand ${scand.exitCode === null}`);
+  console.log(`peak RSS: scand ${peak.scand.toFixed(0)} MB, enforcerd ${peak.enforcerd.toFixed(0)} MB   (goal ≤ 200 MB each)`);
+  console.log(`banned ${lat.length.toLocaleString()} of ${sent.size.toLocaleString()}; ban latency p50 ${quantile(lat, 0.5).toFixed(0)} ms, p99 ${quantile(lat, 0.99).toFixed(0)} ms, max ${Math.max(...lat).toFixed(0)} ms; over 1 s: ${late}`);
+  console.log(`worst bus backlog seen ${peak.backlog}, worst scand decision queue ${peak.queue}; bus overload drops: scand ${node.health("scand")?.bus_overload_total}, enforcerd ${node.health("enforcerd")?.bus_overload_total}`);
+} finally {
+  await node.stop();
+  pair.destroy();
+  removePinRoot(pinRoot);
+}
