@@ -12,7 +12,7 @@ echo "== typecheck"
 if bunx tsc --noEmit -p . >"$log" 2>&1; then tc_pass=1; tc_fail=0; else cat "$log"; tc_pass=0; tc_fail=1; status=1; fi
 
 echo "== bun test"
-bun test 2>&1 | tee "$log"
+bun test --timeout 60000 2>&1 | tee "$log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 pass=$(grep -E '^ *[0-9]+ pass$' "$log" | tail -1 | grep -oE '[0-9]+' || echo 0)
 fail=$(grep -E '^ *[0-9]+ fail$' "$log" | tail -1 | grep -oE '[0-9]+' || echo 0)

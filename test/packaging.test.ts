@@ -311,7 +311,7 @@ describe("deploy/honeymesh.example.toml", () => {
     // Uncomment every `# key = value` line: the result must be valid TOML, name every
     // schema key (telemetry comes from OTEL_* variables, not the file) and load to the defaults.
     const text = readFileSync(EXAMPLE, "utf8");
-    const uncommented = text.replace(/^# ([a-z_]+) = /gm, "$1 = ");
+    const uncommented = text.replace(/^# ([a-z_][a-z0-9_]*) = /gm, "$1 = ");
     const dir = tempDir("example");
     const path = join(dir, "uncommented.toml");
     writeFileSync(path, uncommented);

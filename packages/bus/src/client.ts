@@ -1,6 +1,5 @@
 import type { Static } from "@sinclair/typebox";
 import type { Context } from "@opentelemetry/api";
-import mqtt, { type MqttClient } from "mqtt";
 import type { JSONWebKeySet } from "jose";
 import type { SigningKey } from "@honeymesh/keys/keystore";
 import type { EnvelopeClaims } from "@honeymesh/schema/envelope";
@@ -14,6 +13,7 @@ import { BusError } from "./errors.ts";
 import { KeyRing } from "./key-ring.ts";
 import { ReplayCache } from "./replay-cache.ts";
 import { Signer } from "./signer.ts";
+import { MqttConnection } from "./mqtt/connection.ts";
 import { connectToken } from "./token.ts";
 import { verifyMessage } from "./verifier.ts";
 
@@ -40,7 +40,6 @@ export interface BusClientOptions {
 
 /** Kinds whose loss would lose state go QoS 1; telemetry goes QoS 0. */
 const QOS: Record<Kind, 0 | 1> = { health: 0, probe: 0, decision: 1, ban: 1, syn: 1, hit: 1, session: 1, allow: 1, mode: 1 };
-const MAX_BACKOFF_MS = 5_000;
 
 /** A signed, verified, typed bus connection for one identity (DESIGN §2). */
 export class BusClient {
@@ -54,14 +53,13 @@ export class BusClient {
   private chain: Promise<void> = Promise.resolve();
   private pending = 0;
   private tokenTimer: ReturnType<typeof setInterval> | undefined;
+  private token = "";
+  private mq!: MqttConnection;
+  private onConnect: (() => void) | undefined;
 
-  private constructor(
-    private readonly mq: MqttClient,
-    private readonly opts: BusClientOptions,
-  ) {
+  private constructor(private readonly opts: BusClientOptions) {
     this.ring = new KeyRing(opts.jwks);
     this.signer = new Signer(opts.key, opts.messageTtlS ?? 60);
-    mq.on("message", (t, payload) => this.onMessage(t, payload));
   }
 
   get identity(): BusIdentity {
@@ -79,50 +77,36 @@ export class BusClient {
 
   static async connect(opts: BusClientOptions): Promise<BusClient> {
     const ttl = opts.tokenTtlS ?? 300;
-    const mq = mqtt.connect(opts.url, {
-      username: opts.key.identity,
-      password: await connectToken(opts.key, ttl),
-      clientId: opts.clientId ?? opts.key.kid,
-      clean: false,
-      protocolVersion: 4,
-      reconnectPeriod: 100,
-      connectTimeout: 5_000,
-      keepalive: 15,
-      resubscribe: true,
-    });
-    const client = new BusClient(mq, opts);
+    const client = new BusClient(opts);
     await client.ring.reload();
-    client.installBackoff(ttl);
+    client.token = await connectToken(opts.key, ttl);
+    // A connect token that is always fresh when a reconnect needs it.
+    client.tokenTimer = setInterval(async () => {
+      client.token = await connectToken(opts.key, ttl);
+    }, (ttl * 1000) / 3);
+    client.tokenTimer.unref?.();
+    const url = new URL(opts.url);
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new BusError("BUS_CONNECT", `bus at ${opts.url} did not accept ${opts.key.identity} within 10 s`)), 10_000);
-      mq.once("connect", () => {
+      const timer = setTimeout(() => {
+        void client.close(true);
+        reject(new BusError("BUS_CONNECT", `bus at ${opts.url} did not accept ${opts.key.identity} within 10 s`));
+      }, 10_000);
+      client.onConnect = () => {
         clearTimeout(timer);
         resolve();
-      });
-    }).catch((e) => {
-      client.close(true);
-      throw e;
+      };
+      client.mq = new MqttConnection(
+        { host: url.hostname.replace(/^\[|\]$/g, ""), port: Number(url.port || 1883), clientId: opts.clientId ?? opts.key.kid, username: opts.key.identity, password: () => client.token, keepaliveS: 15 },
+        {
+          message: (t, payload) => client.onMessage(t, payload),
+          connect: () => client.onConnect?.(),
+          error: (e) => {
+            if (client.gate.pass(`mqtt:${e.message}`) !== undefined) opts.logger.warn("bus connection error", { err: e });
+          },
+        },
+      );
     });
     return client;
-  }
-
-  /** Exponential reconnect backoff (100 ms → 5 s) and a connect token that is always fresh. */
-  private installBackoff(ttlS: number): void {
-    this.mq.on("connect", () => {
-      this.mq.options.reconnectPeriod = 100;
-      // Nagle would hold a decision behind the previous unacknowledged packet (RFC 896).
-      (this.mq.stream as { setNoDelay?: (on: boolean) => void } | undefined)?.setNoDelay?.(true);
-    });
-    this.mq.on("close", () => {
-      this.mq.options.reconnectPeriod = Math.min(MAX_BACKOFF_MS, (this.mq.options.reconnectPeriod ?? 100) * 2);
-    });
-    this.mq.on("error", (e) => {
-      if (this.gate.pass(`mqtt:${e.message}`) !== undefined) this.opts.logger.warn("bus connection error", { err: e });
-    });
-    this.tokenTimer = setInterval(async () => {
-      this.mq.options.password = await connectToken(this.opts.key, ttlS);
-    }, (ttlS * 1000) / 3);
-    this.tokenTimer.unref?.();
   }
 
   async publish<K extends Kind>(kind: K, d: Body<K>, ctx?: Context): Promise<void> {
@@ -133,8 +117,9 @@ export class BusClient {
 
   /** Publishes bytes as they are: for tests and benches that need hostile or pre-signed payloads. */
   publishRaw(t: string, payload: string | Uint8Array, qos: 0 | 1 = 0): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.mq.publish(t, payload as string, { qos }, (err) => (err ? reject(new BusError("BUS_PUBLISH", err.message)) : resolve()));
+    const bytes = typeof payload === "string" ? new TextEncoder().encode(payload) : payload;
+    return this.mq.publish(t, bytes, qos).catch((e: Error) => {
+      throw new BusError("BUS_PUBLISH", e.message);
     });
   }
 
@@ -144,12 +129,12 @@ export class BusClient {
     const list = this.handlers.get(filter) ?? [];
     list.push({ kind, fn: fn as Handler<Kind> });
     this.handlers.set(filter, list);
-    await new Promise<void>((resolve, reject) => {
-      this.mq.subscribe(filter, { qos: QOS[kind] ?? 0 }, (err) => (err ? reject(new BusError("BUS_CONNECT", err.message)) : resolve()));
+    await this.mq.subscribe(filter, QOS[kind] ?? 0).catch((e: Error) => {
+      throw new BusError("BUS_CONNECT", e.message);
     });
   }
 
-  private onMessage(t: string, payload: Buffer): void {
+  private onMessage(t: string, payload: Uint8Array): void {
     if (this.pending >= (this.opts.maxPending ?? 20_000)) {
       this.reject("overload");
       return;
@@ -190,9 +175,10 @@ export class BusClient {
     return this.chain;
   }
 
-  close(force = false): Promise<void> {
+  /** Ends the session politely (DISCONNECT); `force` is kept for callers that do not wait. */
+  close(_force = false): Promise<void> {
     clearInterval(this.tokenTimer);
-    return new Promise((resolve) => this.mq.end(force, {}, () => resolve()));
+    return this.mq ? this.mq.close() : Promise.resolve();
   }
 }
 

@@ -1,9 +1,51 @@
+import { join } from "node:path";
+import { openStore } from "@honeymesh/db/open";
 import { runService } from "@honeymesh/runtime/service";
+import { SOURCE_ROOT } from "@honeymesh/runtime/source-root";
+import { limitsFrom } from "./core/limits.ts";
+import { TrapHub } from "./core/trap-hub.ts";
+import { trapdHealth } from "./health.ts";
+import { Publisher } from "./publisher.ts";
+import * as schema from "./store/schema.ts";
+import { SessionStore } from "./store/session-store.ts";
+import { startTraps } from "./traps.ts";
 
-// The platform skeleton: trapd runs, connects with its own key and reports health.
-// Its real work arrives with its own issue; until then health says so plainly.
 await runService("trapd", {
-  async start() {
-    return { health: () => ({ status: "ok", details: { capability: "skeleton" } }) };
+  async start({ config, bus, logger, tracer }) {
+    const store = new SessionStore(openStore({ path: join(config.node.state_dir, "trapd.sqlite"), schema, migrationsFolder: join(SOURCE_ROOT, "services/trapd/drizzle") }));
+    let hub: TrapHub | undefined;
+    const publisher = new Publisher(bus, tracer, logger, () => hub?.drops.inc("publish_backlog"));
+    hub = new TrapHub(limitsFrom(config.traps), {
+      hit: (h) => publisher.hit(h),
+      session: (s) => {
+        if (!store.add(s)) hub?.drops.inc("store_backlog");
+        publisher.session(s);
+      },
+    });
+    hub.start();
+    const traps = await startTraps(config, hub);
+    for (const [name, s] of Object.entries(traps.state)) if (s !== "listening") logger.error("trap not listening", { trap: name, reason: s });
+    logger.info("traps open", traps.state);
+
+    const prune = () => {
+      try {
+        const n = store.prune(config.traps.retention_days * 86_400_000, config.traps.retention_max_sessions);
+        if (n) logger.info("pruned stored sessions", { n });
+      } catch (e) {
+        logger.warn("prune failed", { err: e as Error });
+      }
+    };
+    prune();
+    const pruner = setInterval(prune, config.traps.prune_interval_s * 1000);
+    const h = hub;
+    return {
+      health: () => trapdHealth(traps, h, publisher, store),
+      async stop() {
+        clearInterval(pruner);
+        traps.stop();
+        h.stop();
+        store.close();
+      },
+    };
   },
 });

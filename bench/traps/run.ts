@@ -1,0 +1,107 @@
+// bench/traps: connections/s absorbed per trap kind by a real trapd (loopback, real busd), the
+// first contact → `hit` published latency (connect() call → hit delivered to a bus subscriber,
+// p50/p99), and trapd's RSS (from its health reports) under that load.
+//   bun bench/traps/run.ts [seconds per kind, default 5] [concurrency, default 64]
+import { Client as SshClient } from "ssh2";
+import { TestNode, freePort, waitFor, waitForPort } from "../../test/support/bus-node.ts";
+
+const SECONDS = Number(process.argv[2] ?? 5);
+const CONCURRENCY = Number(process.argv[3] ?? 64);
+
+const node = await new TestNode().init();
+await node.startBusd();
+const ports = { ssh: freePort(), http: freePort(), redis: freePort(), generic: freePort(), telnet: freePort(), ftp: freePort(), smtp: freePort(), mysql: freePort() };
+const env: Record<string, string> = {
+  HONEYMESH_TRAPS_BIND: "127.0.0.1",
+  HONEYMESH_TRAPS_AUTH_DELAY_MS: "0",
+  HONEYMESH_TRAPS_MAX_CONCURRENT: "8192",
+  HONEYMESH_TRAPS_MAX_CONCURRENT_PER_SOURCE: "8192",
+  HONEYMESH_TRAPS_GENERIC_ENABLED: "true",
+  HONEYMESH_TRAPS_GENERIC_PORTS: String(ports.generic),
+  HONEYMESH_TRAPS_GENERIC_BANNER: "220 ready",
+  HONEYMESH_NODE_HEALTH_INTERVAL_S: "0.5",
+};
+for (const t of ["ssh", "http", "redis", "telnet", "ftp", "smtp", "mysql"] as const) env[`HONEYMESH_TRAPS_${t.toUpperCase()}_PORT`] = String(ports[t]);
+const trapd = node.spawn([process.execPath, "services/trapd/src/main.ts"], env);
+
+const sub = await node.client("honeymesh");
+const started = new Map<number, number>(); // local port → connect() time
+const latencies: number[] = [];
+let rss = 0;
+await sub.subscribe("trapd", "hit", (h) => {
+  const t0 = started.get(h.src_port);
+  if (t0 !== undefined) {
+    latencies.push(performance.now() - t0);
+    started.delete(h.src_port);
+  }
+});
+await sub.subscribe("trapd", "health", (h) => void (rss = Math.max(rss, h.rss_bytes)));
+await waitForPort(ports.generic);
+await waitFor(() => rss > 0, 10_000, "trapd health");
+
+/** One TCP session: send `hello` once connected, close after the first reply (or at once). */
+function tcpSession(port: number, hello: string | undefined): Promise<void> {
+  const t0 = performance.now();
+  return new Promise((resolve) => {
+    Bun.connect({
+      hostname: "127.0.0.1",
+      port,
+      socket: {
+        open(s) {
+          if (s.localPort) started.set(s.localPort, t0);
+          if (hello) s.write(hello);
+          else s.end();
+        },
+        data(s) {
+          s.end();
+        },
+        close: () => resolve(),
+        error: () => resolve(),
+      },
+    }).catch(() => resolve());
+  });
+}
+
+/** A full SSH handshake up to the first (refused) password attempt. */
+function sshSession(port: number): Promise<void> {
+  return new Promise((resolve) => {
+    const c = new SshClient();
+    const done = () => {
+      c.end();
+      resolve();
+    };
+    c.on("error", done).on("close", done).on("ready", done);
+    c.connect({ host: "127.0.0.1", port, username: "root", password: "x", readyTimeout: 10_000, tryKeyboard: false });
+  });
+}
+
+async function run(kind: string, one: () => Promise<void>): Promise<void> {
+  latencies.length = 0;
+  started.clear();
+  const end = performance.now() + SECONDS * 1000;
+  let n = 0;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (performance.now() < end) {
+        await one();
+        n++;
+      }
+    }),
+  );
+  await Bun.sleep(300);
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const q = (p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!.toFixed(2) : "n/a");
+  console.log(`${kind.padEnd(8)} ${(n / SECONDS).toFixed(0).padStart(7)} conn/s   hit latency p50 ${q(0.5)} ms  p99 ${q(0.99)} ms  (${sorted.length} hits timed)`);
+}
+
+console.log(`trapd bench: ${SECONDS} s per kind, ${CONCURRENCY} concurrent clients, loopback`);
+await run("generic", () => tcpSession(ports.generic, undefined));
+await run("http", () => tcpSession(ports.http, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+await run("redis", () => tcpSession(ports.redis, "PING\r\n"));
+await run("ftp", () => tcpSession(ports.ftp, "USER root\r\n"));
+await run("ssh", () => sshSession(ports.ssh));
+await Bun.sleep(1_200);
+console.log(`trapd peak RSS ${(rss / 1048576).toFixed(1)} MB (goal ≤ 150 MB)`);
+trapd.kill("SIGTERM");
+await node.stop();
+process.exit(0);

@@ -1,0 +1,129 @@
+import type { Credential, TrapHit, TrapService, TrapSession } from "@honeymesh/schema/trap";
+import { ByteHistogram } from "./entropy.ts";
+import type { EndReason } from "./limits.ts";
+
+// Bounds of TrapSession (packages/schema/src/trap.ts): truncate, never fail the schema.
+const MAX_CREDS = 64;
+const MAX_COMMANDS = 64;
+const MAX_COMMAND = 512;
+const MAX_FIELD = 256;
+const MAX_META = 16;
+
+let seq = 0;
+const prefix = crypto.randomUUID().replaceAll("-", "").slice(0, 12);
+/** Unique across restarts (random per-process prefix) without a random draw per connection. */
+function nextId(): string {
+  return `${prefix}-${(seq++).toString(36)}`;
+}
+
+const cut = (s: string, n: number) => (s.length > n ? s.slice(0, n) : s);
+
+export interface Endpoint {
+  service: TrapService;
+  src: string;
+  srcPort: number;
+  dst: string;
+  dstPort: number;
+}
+
+/** Everything captured of one connection; bounded whatever the peer sends. */
+export class SessionRecord {
+  readonly id = nextId();
+  readonly startedAt = Date.now();
+  lastActivity = this.startedAt;
+  bytesIn = 0;
+  bytesOut = 0;
+  endReason: EndReason | undefined;
+  private readonly creds: Credential[] = [];
+  private readonly cmds: string[] = [];
+  private readonly meta: Record<string, string> = {};
+  private readonly sample: Uint8Array;
+  private sampled = 0;
+  private readonly hist = new ByteHistogram();
+  /** Timers a protocol started for this session (auth delays, prompts); cleared when it ends. */
+  readonly timers = new Set<ReturnType<typeof setTimeout>>();
+
+  constructor(
+    readonly at: Endpoint,
+    sampleBytes: number,
+    /** How the transport closes this session at once (timeouts, caps, shutdown). */
+    public kill: (reason: EndReason) => void = () => {},
+  ) {
+    this.sample = new Uint8Array(sampleBytes);
+  }
+
+  received(chunk: Uint8Array): void {
+    this.bytesIn += chunk.length;
+    this.lastActivity = Date.now();
+    this.hist.add(chunk);
+    if (this.sampled < this.sample.length) {
+      const n = Math.min(chunk.length, this.sample.length - this.sampled);
+      this.sample.set(chunk.subarray(0, n), this.sampled);
+      this.sampled += n;
+    }
+  }
+
+  sent(n: number): void {
+    this.bytesOut += n;
+  }
+
+  credential(c: Credential): void {
+    if (this.creds.length >= MAX_CREDS) return;
+    const out: Credential = { method: c.method, username: cut(c.username, MAX_FIELD) };
+    if (c.password !== undefined) out.password = cut(c.password, MAX_FIELD);
+    if (c.key_fingerprint !== undefined) out.key_fingerprint = cut(c.key_fingerprint, 128);
+    this.creds.push(out);
+  }
+
+  command(line: string): void {
+    if (this.cmds.length < MAX_COMMANDS) this.cmds.push(cut(line, MAX_COMMAND));
+  }
+
+  setMeta(key: string, value: string): void {
+    const k = cut(key, 32);
+    if (!(k in this.meta) && Object.keys(this.meta).length >= MAX_META) return;
+    this.meta[k] = cut(value, 512);
+  }
+
+  get credentials(): readonly Credential[] {
+    return this.creds;
+  }
+
+  later(ms: number, fn: () => void): void {
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      fn();
+    }, ms);
+    this.timers.add(t);
+  }
+
+  clearTimers(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+  }
+
+  hit(): TrapHit {
+    return { session_id: this.id, service: this.at.service, src: this.at.src, src_port: this.at.srcPort, dst_port: this.at.dstPort, at: this.startedAt };
+  }
+
+  session(endedAt = Date.now()): TrapSession {
+    return {
+      session_id: this.id,
+      service: this.at.service,
+      src: this.at.src,
+      src_port: this.at.srcPort,
+      dst: this.at.dst,
+      dst_port: this.at.dstPort,
+      started_at: this.startedAt,
+      ended_at: Math.max(endedAt, this.startedAt),
+      bytes_in: this.bytesIn,
+      bytes_out: this.bytesOut,
+      credentials: [...this.creds],
+      commands: [...this.cmds],
+      payload_b64: Buffer.from(this.sample.subarray(0, this.sampled)).toString("base64"),
+      entropy: this.hist.entropy(),
+      meta: { ...this.meta },
+      end_reason: this.endReason ?? "closed",
+    };
+  }
+}

@@ -1,0 +1,118 @@
+import type { Socket, TCPSocketListener } from "bun";
+import type { TrapService } from "@honeymesh/schema/trap";
+import { TrapdError } from "../errors.ts";
+import { normalizeAddress } from "./address.ts";
+import type { EndReason, TrapLimits } from "./limits.ts";
+import type { SessionRecord } from "./session-record.ts";
+import type { TrapHub } from "./trap-hub.ts";
+
+/** What a protocol sees of its connection. */
+export interface TrapIO {
+  readonly rec: SessionRecord;
+  readonly limits: TrapLimits;
+  write(data: string | Uint8Array): void;
+  /** Closes once what was written is flushed. */
+  close(): void;
+  /** Ends the session at once under a named limit (line_cap, …). */
+  cut(reason: EndReason): void;
+}
+
+/** One connection's protocol state; `data` only ever sees bytes within the byte cap. */
+export interface TrapProtocol {
+  data(chunk: Uint8Array): void;
+}
+export type ProtocolFactory = (io: TrapIO) => TrapProtocol;
+
+// A peer that does not read cannot make us buffer replies without bound.
+const MAX_OUT = 256 * 1024;
+
+interface Conn {
+  rec: SessionRecord;
+  proto: TrapProtocol;
+  out: Buffer | undefined;
+  closing: boolean;
+}
+
+export interface TcpTrapOptions {
+  hub: TrapHub;
+  service: TrapService;
+  bind: string;
+  port: number;
+  factory: ProtocolFactory;
+}
+
+/** A Bun TCP listener (dual stack on "::") that feeds each connection to a protocol under the hub's limits. */
+export function listenTcpTrap(o: TcpTrapOptions): TCPSocketListener<Conn | undefined> {
+  const { hub } = o;
+  const flush = (sock: Socket<Conn | undefined>, c: Conn) => {
+    if (c.out) {
+      const n = sock.write(c.out);
+      if (n > 0) c.rec.sent(n);
+      c.out = n >= c.out.length ? undefined : c.out.subarray(Math.max(0, n));
+    }
+    if (!c.out && c.closing) sock.end();
+  };
+  try {
+    return Bun.listen<Conn | undefined>({
+      hostname: o.bind,
+      port: o.port,
+      socket: {
+        open(sock) {
+          const rec = hub.open(
+            { service: o.service, src: normalizeAddress(sock.remoteAddress), srcPort: sock.remotePort ?? 0, dst: normalizeAddress(sock.localAddress ?? o.bind), dstPort: sock.localPort ?? o.port },
+            () => sock.terminate(),
+          );
+          if (!rec) {
+            sock.terminate();
+            return;
+          }
+          const c: Conn = { rec, proto: undefined as unknown as TrapProtocol, out: undefined, closing: false };
+          const io: TrapIO = {
+            rec,
+            limits: hub.limits,
+            write(data) {
+              if (c.closing || rec.endReason) return;
+              const bytes = typeof data === "string" ? Buffer.from(data, "latin1") : Buffer.from(data);
+              if (c.out) {
+                if (c.out.length + bytes.length > MAX_OUT) return hub.cut(rec, "write_backlog");
+                c.out = Buffer.concat([c.out, bytes]);
+                return;
+              }
+              const n = sock.write(bytes);
+              if (n > 0) rec.sent(n);
+              if (n < bytes.length) c.out = Buffer.from(bytes.subarray(Math.max(0, n)));
+            },
+            close() {
+              if (c.closing) return;
+              c.closing = true;
+              flush(sock, c);
+            },
+            cut: (reason) => hub.cut(rec, reason),
+          };
+          sock.data = c;
+          c.proto = o.factory(io);
+        },
+        data(sock, chunk) {
+          const c = sock.data;
+          if (!c || c.closing) return;
+          if (hub.received(c.rec, chunk)) c.proto.data(chunk);
+        },
+        drain(sock) {
+          if (sock.data) flush(sock, sock.data);
+        },
+        end(sock) {
+          // The peer half-closed: a trap has nothing more to say.
+          sock.end();
+        },
+        close(sock) {
+          if (sock.data) hub.finish(sock.data.rec);
+        },
+        error(sock) {
+          if (sock.data) hub.finish(sock.data.rec, "error");
+        },
+      },
+    });
+  } catch (e) {
+    throw new TrapdError("TRAPD_BIND", `cannot listen for the ${o.service} trap on [${o.bind}]:${o.port}: ${(e as Error).message}`);
+  }
+}
