@@ -2,7 +2,7 @@ import { join } from "node:path";
 import type { Subprocess } from "bun";
 import { openReadOnly } from "../../packages/db/src/open.ts";
 import type { TrapHit, TrapSession } from "../../packages/schema/src/trap.ts";
-import * as schema from "../../services/trapd/src/store/schema.ts";
+import * as schema from "@honeymesh/tables/trapd";
 import { ROOT, TestNode, freePort, waitFor } from "../support/bus-node.ts";
 import type { NetnsPair } from "../support/netns.ts";
 

@@ -6,7 +6,7 @@ import { limitsFrom } from "./core/limits.ts";
 import { TrapHub } from "./core/trap-hub.ts";
 import { trapdHealth } from "./health.ts";
 import { Publisher } from "./publisher.ts";
-import * as schema from "./store/schema.ts";
+import * as schema from "@honeymesh/tables/trapd";
 import { SessionStore } from "./store/session-store.ts";
 import { startTraps } from "./traps.ts";
 

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openStore } from "@honeymesh/db/open";
 import type { TrapSession } from "@honeymesh/schema/trap";
-import * as schema from "./schema.ts";
+import * as schema from "@honeymesh/tables/trapd";
 import { SessionStore } from "./session-store.ts";
 
 const dirs: string[] = [];

@@ -1,7 +1,7 @@
 import { count } from "drizzle-orm";
 import type { Store } from "@honeymesh/db/open";
 import type { TrapSession } from "@honeymesh/schema/trap";
-import { sessions } from "./schema.ts";
+import { sessions } from "@honeymesh/tables/trapd";
 
 export type StoreSchema = { sessions: typeof sessions };
 export type SessionRow = typeof sessions.$inferSelect;
