@@ -93,6 +93,7 @@ export const ConfigSchema = Type.Object({
       ports_threshold: Type.Integer({ minimum: 2, maximum: 1024, default: 3 }),
       window_s: Type.Integer({ minimum: 1, maximum: 86400, default: 60 }),
       trap_touch: Type.Boolean({ default: true, description: "any contact with a trap bans (TRAP)" }),
+      trap_touch_delay_s: Type.Number({ minimum: 0, maximum: 600, default: 5, description: "grace before a trap touch alone bans, so the trap records what the attacker tries; other evidence bans at once" }),
       low_slow_ports: Type.Integer({ minimum: 2, maximum: 65535, default: 12, description: "distinct ports, decayed over low_slow_window_s" }),
       low_slow_window_s: Type.Integer({ minimum: 60, maximum: 2_592_000, default: 86400 }),
       bruteforce_attempts: Type.Integer({ minimum: 1, maximum: 10_000, default: 5, description: "login attempts across traps" }),

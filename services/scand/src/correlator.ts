@@ -25,6 +25,7 @@ export interface CorrelatorOptions {
   portsThreshold: number;
   windowMs: number;
   trapTouch: boolean;
+  trapTouchDelayMs: number;
   lowSlowPorts: number;
   lowSlowWindowMs: number;
   bruteforceAttempts: number;
@@ -48,12 +49,36 @@ export interface CorrelatorDeps {
 export class Correlator {
   readonly counters = new Counters<"allowlisted" | "already_banned" | "decided" | "bad_source">();
   private readonly sources: Lru<string, SourceState>;
+  /** Sources whose trap touch alone will ban them at the due time (insertion = due order). */
+  private readonly pendingTouch: Lru<string, { due: number; ctx: Context }>;
+  private readonly sweeper: ReturnType<typeof setInterval>;
 
   constructor(
     private readonly o: CorrelatorOptions,
     private readonly deps: CorrelatorDeps,
   ) {
     this.sources = new Lru(o.maxSources);
+    this.pendingTouch = new Lru(o.maxSources);
+    this.sweeper = setInterval(() => this.sweepTouches(Date.now()), 100);
+    this.sweeper.unref?.();
+  }
+
+  stop(): void {
+    clearInterval(this.sweeper);
+  }
+
+  /** Bans the sources whose grace after a trap touch has run out. */
+  sweepTouches(now: number): void {
+    const due: [string, Context][] = [];
+    for (const [src, p] of this.pendingTouch.entries()) {
+      if (p.due > now) break;
+      due.push([src, p.ctx]);
+    }
+    for (const [src, ctx] of due) {
+      this.pendingTouch.delete(src);
+      const s = this.sources.get(src);
+      if (s?.touched) this.decide(src, [], ctx, "scand.trap_touch", s);
+    }
   }
 
   get tracked(): number {
@@ -64,12 +89,13 @@ export class Correlator {
     const s = this.state(h.src);
     if (!s) return;
     notePorts(s, [h.dst_port], h.at, this.o.windowMs);
-    const findings: (Finding | undefined)[] = [
-      this.o.trapTouch ? { reasons: REASONS.TRAP, evidence: `TRAP: touched ${h.service} on port ${h.dst_port}` } : undefined,
-      verticalScan(s, this.o.portsThreshold, h.at),
-      lowAndSlow(s, [h.dst_port], h.at, this.o.lowSlowPorts, this.o.lowSlowWindowMs),
-    ];
-    this.decide(h.src, findings, ctx, "scand.correlate_hit");
+    if (this.o.trapTouch && !s.touched) {
+      s.touched = `TRAP: touched ${h.service} on port ${h.dst_port}`;
+      // A grace period lets the trap record what the attacker tries before the ban cuts it off.
+      if (this.o.trapTouchDelayMs > 0) this.pendingTouch.getOrCreate(h.src, () => ({ due: Date.now() + this.o.trapTouchDelayMs, ctx }));
+    }
+    const findings = [verticalScan(s, this.o.portsThreshold, h.at), lowAndSlow(s, [h.dst_port], h.at, this.o.lowSlowPorts, this.o.lowSlowWindowMs)];
+    if (this.o.trapTouchDelayMs === 0 || findings.some(Boolean)) this.decide(h.src, findings, ctx, "scand.correlate_hit", s);
   }
 
   onSession(t: TrapSession, ctx: Context): void {
@@ -81,7 +107,7 @@ export class Correlator {
       t.credentials.length > 0 ? credentialSpray(s, this.o.bruteforceAttempts) : undefined,
       entropyAnomaly(t.entropy, t.bytes_in, sample, `${t.service}:${t.dst_port}`, this.o.entropyThreshold, this.o.entropyMinBytes),
     ];
-    this.decide(t.src, findings, ctx, "scand.correlate_session");
+    this.decide(t.src, findings, ctx, "scand.correlate_session", s);
   }
 
   onSyn(o: SynObservation, ctx: Context): void {
@@ -90,7 +116,7 @@ export class Correlator {
     notePorts(s, o.ports, o.at, this.o.windowMs);
     const shown = o.ports.slice(0, 12).join(",");
     const kernel = o.port_count >= this.o.portsThreshold ? { reasons: REASONS.SCAN, evidence: `SCAN: kernel saw ${o.port_count} ports (${shown}) within ${o.window_s} s` } : undefined;
-    this.decide(o.src, [kernel ?? verticalScan(s, this.o.portsThreshold, o.at), lowAndSlow(s, o.ports, o.at, this.o.lowSlowPorts, this.o.lowSlowWindowMs)], ctx, "scand.correlate_syn");
+    this.decide(o.src, [kernel ?? verticalScan(s, this.o.portsThreshold, o.at), lowAndSlow(s, o.ports, o.at, this.o.lowSlowPorts, this.o.lowSlowWindowMs)], ctx, "scand.correlate_syn", s);
   }
 
   onBan(c: BanChange, ctx: Context): void {
@@ -115,9 +141,15 @@ export class Correlator {
     return this.sources.getOrCreate(src, newSourceState);
   }
 
-  private decide(src: string, findings: (Finding | undefined)[], parent: Context, span: string): void {
+  /** Decides on what was found; a source that touched a trap gets TRAP with any other finding. */
+  private decide(src: string, findings: (Finding | undefined)[], parent: Context, span: string, s: SourceState): void {
     const found = findings.filter((f): f is Finding => Boolean(f));
-    if (found.length === 0) return;
+    if (found.length === 0 && !(s.touched && span === "scand.trap_touch")) return;
+    if (s.touched) {
+      found.push({ reasons: REASONS.TRAP, evidence: s.touched });
+      s.touched = undefined;
+      this.pendingTouch.delete(src);
+    }
     const reasons = found.reduce((m, f) => m | f.reasons, 0);
     if (this.deps.active.covers(src, reasons, Date.now())) {
       this.counters.inc("already_banned");

@@ -34,6 +34,11 @@ export class Lru<K, V> {
     return this.map.size;
   }
 
+  /** Oldest first; does not count as use. */
+  entries(): IterableIterator<[K, V]> {
+    return this.map.entries();
+  }
+
   values(): IterableIterator<V> {
     return this.map.values();
   }

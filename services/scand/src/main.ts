@@ -25,6 +25,7 @@ await runService("scand", {
         portsThreshold: scan.ports_threshold,
         windowMs: scan.window_s * 1000,
         trapTouch: scan.trap_touch,
+        trapTouchDelayMs: scan.trap_touch_delay_s * 1000,
         lowSlowPorts: scan.low_slow_ports,
         lowSlowWindowMs: scan.low_slow_window_s * 1000,
         bruteforceAttempts: scan.bruteforce_attempts,
@@ -59,6 +60,7 @@ await runService("scand", {
       }),
       async stop() {
         queue.stop();
+        correlator.stop();
         store.close();
       },
     };

@@ -8,13 +8,15 @@ export interface SourceState {
   attempts: { at: number; service: string }[];
   /** First port-observation time in the current short window, for "within 1.2 s" evidence. */
   firstAt: number;
+  /** The first trap this source touched, as evidence, until it is banned. */
+  touched: string | undefined;
 }
 
 export const MAX_PORTS = 1024;
 export const MAX_ATTEMPTS = 1024;
 
 export function newSourceState(): SourceState {
-  return { ports: new Map(), slowPorts: new Map(), attempts: [], firstAt: 0 };
+  return { ports: new Map(), slowPorts: new Map(), attempts: [], firstAt: 0, touched: undefined };
 }
 
 /** Records ports seen at `at`; forgets those older than the window. */

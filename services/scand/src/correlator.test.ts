@@ -1,0 +1,64 @@
+import { afterEach, expect, test } from "bun:test";
+import { ROOT_CONTEXT, trace } from "@opentelemetry/api";
+import { AllowSet } from "@honeymesh/net/allow-set";
+import type { Decision } from "@honeymesh/schema/decision";
+import type { TrapSession } from "@honeymesh/schema/trap";
+import { ActiveBans } from "./active-bans.ts";
+import { Correlator, type CorrelatorOptions } from "./correlator.ts";
+import { DecisionQueue } from "./decision-queue.ts";
+import { SubnetAggregator } from "./rules/subnet.ts";
+
+const opts: CorrelatorOptions = {
+  nodeId: "n1", portsThreshold: 3, windowMs: 60_000, trapTouch: true, trapTouchDelayMs: 5_000, lowSlowPorts: 100, lowSlowWindowMs: 86_400_000,
+  bruteforceAttempts: 3, bruteforceWindowMs: 600_000, entropyThreshold: 7.2, entropyMinBytes: 256, maxSources: 1000,
+  ttl: { baseS: 60, factor: 2, maxS: 3600, jitter: 0 },
+};
+const live: Correlator[] = [];
+afterEach(() => live.splice(0).forEach((c) => c.stop()));
+
+function make(allow: string[] = [], history: Record<string, number> = {}) {
+  const out: Decision[] = [];
+  const a = new AllowSet();
+  a.add(allow);
+  const c = new Correlator(opts, {
+    allow: a,
+    active: new ActiveBans(1000),
+    history: { count: (v: string) => history[v] ?? 0, record: () => {} } as never,
+    subnets: new SubnetAggregator({ v4: false, v4Prefix: 24, v6: false, v6Prefix: 64, threshold: 3, windowMs: 1 }),
+    queue: new DecisionQueue(1000, 1000, async (d) => void out.push(d)),
+    tracer: trace.getTracer("t"),
+  });
+  live.push(c);
+  return { c, out };
+}
+const hit = (src: string, port: number, at = Date.now()) => ({ session_id: "s1234567", service: "ssh" as const, src, src_port: 5555, dst_port: port, at });
+const session = (src: string, n: number): TrapSession => ({
+  session_id: "s1234567", service: "ssh", src, src_port: 5555, dst: "10.0.0.1", dst_port: 2222, started_at: Date.now(), ended_at: Date.now(), bytes_in: 100, bytes_out: 100,
+  credentials: Array.from({ length: n }, (_, i) => ({ method: "password" as const, username: "root", password: `p${i}` })), commands: [], payload_b64: "", entropy: 3, meta: {}, end_reason: "closed",
+});
+
+test("a trap touch alone bans only after the grace; a brute force inside it bans at once with TRAP too", async () => {
+  const { c, out } = make();
+  c.onHit(hit("198.51.100.1", 2222), ROOT_CONTEXT);
+  c.onHit(hit("198.51.100.2", 2222), ROOT_CONTEXT);
+  c.onSession(session("198.51.100.2", 3), ROOT_CONTEXT);
+  await Bun.sleep(10);
+  expect(out.map((d) => [d.value, d.reasons])).toEqual([["198.51.100.2", 33]]);
+  expect(out[0]!.evidence.some((e) => e.startsWith("TRAP: touched ssh on port 2222"))).toBe(true);
+  c.sweepTouches(Date.now() + 4_000);
+  await Bun.sleep(10);
+  expect(out).toHaveLength(1);
+  c.sweepTouches(Date.now() + 5_001);
+  await Bun.sleep(10);
+  expect(out.map((d) => [d.value, d.reasons])).toEqual([["198.51.100.2", 33], ["198.51.100.1", 1]]);
+});
+
+test("repeated evidence about a banned source is one decision; allowlisted sources none; escalation uses history", async () => {
+  const { c, out } = make(["203.0.113.0/24"], { "198.51.100.9": 2 });
+  for (const p of [1, 2, 3, 4, 5, 6]) c.onHit(hit("198.51.100.9", p), ROOT_CONTEXT);
+  for (const p of [1, 2, 3, 4]) c.onHit(hit("203.0.113.5", p), ROOT_CONTEXT);
+  await Bun.sleep(10);
+  expect(out).toHaveLength(1);
+  expect(out[0]).toMatchObject({ value: "198.51.100.9", reasons: 2 | 1, ttl_s: 240, offence: 3 });
+  expect(c.counters.get("allowlisted")).toBe(4);
+});
