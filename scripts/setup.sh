@@ -4,8 +4,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# What the node needs, and what `honeymesh demo` uses.
+packages=(clang llvm libbpf-dev bpftool make iproute2 nmap openssh-client sshpass)
+# `--test`: the real tools the test suite and benches drive (attackers, peers, validators).
+# Kept out of a node's setup: installing fail2ban or a bouncer would start their services.
+if [ "${1:-}" = "--test" ]; then
+  packages+=(hping3 xdp-tools nftables docker-compose systemd curl jq openssl lftp redis-tools \
+    fail2ban python3-pyinotify crowdsec-custom-bouncer python3-prometheus-client)
+fi
+
 need_apt=()
-for pkg in clang llvm libbpf-dev bpftool make iproute2 nmap hping3 xdp-tools nftables docker-compose systemd openssh-client sshpass; do
+for pkg in "${packages[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then

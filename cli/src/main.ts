@@ -3,9 +3,11 @@ import { boot } from "@honeymesh/runtime/boot";
 import { parseArgs } from "./args.ts";
 import { demoCommand } from "./commands/demo.ts";
 import { downCommand } from "./commands/down.ts";
+import { meshCommand } from "./commands/mesh-keygen.ts";
 import { watchCommand } from "./demo/watch.ts";
 import { statusCommand } from "./commands/status.ts";
 import { upCommand } from "./commands/up.ts";
+import { API_BOOLEANS, API_USAGE, API_VALUED, API_VERBS, runApiVerb } from "./commands/api-verbs.ts";
 import { CliError } from "./errors.ts";
 
 const USAGE = `usage: honeymesh [--config PATH] <command>
@@ -14,19 +16,22 @@ commands:
   up [--foreground]   start the node (busd, trapd, scand, enforcerd, meshd, apid)
   down                stop the node
   status [--json]     per service: pid, state, restarts, last health
+  mesh keygen [--out PATH]  write a new cluster key for [mesh] cluster_key_file
   demo                a node and an attacker in two namespaces: scan, brute force, ban, drop (root)
-`;
+${API_USAGE}`;
 
 async function main(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, ["foreground", "json", "help"], ["config"]);
+  const args = parseArgs(argv, ["foreground", "json", "help", ...API_BOOLEANS], ["config", "out", ...API_VALUED]);
   const [verb] = args.positionals;
   if (!verb || args.flags.has("help")) {
     process.stdout.write(USAGE);
     return verb || args.flags.has("help") ? 0 : 2;
   }
+  if (verb === "mesh") return meshCommand(args.positionals.slice(1), args.flags.get("out"));
   const configPath = args.flags.get("config");
   const configArgs = typeof configPath === "string" ? ["--config", configPath] : [];
   const { config, nodeId } = await boot(configArgs);
+  if (API_VERBS.has(verb)) return runApiVerb(verb, args, config);
   switch (verb) {
     case "up":
       return upCommand(config, nodeId, configArgs, args.flags.has("foreground"));

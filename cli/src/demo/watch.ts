@@ -21,7 +21,8 @@ export async function watchCommand(config: FrozenConfig, nodeId: string): Promis
   });
   for (const kind of KINDS) {
     await bus.subscribe("+", kind, (d, meta) => {
-      process.stdout.write(`${JSON.stringify({ topic: `hm/v1/${meta.producer}/${kind}`, d })}\n`);
+      const items: unknown[] = kind === "session" ? (d as { sessions: unknown[] }).sessions : [d];
+      for (const item of items) process.stdout.write(`${JSON.stringify({ topic: `hm/v1/${meta.producer}/${kind}`, d: item })}\n`);
     });
   }
   process.stdout.write(`${JSON.stringify({ topic: "watch/ready", d: {} })}\n`);

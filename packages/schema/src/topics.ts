@@ -5,7 +5,7 @@ import { Decision } from "./decision.ts";
 import { Health } from "./health.ts";
 import type { BusIdentity } from "./services.ts";
 import { SynObservation } from "./syn.ts";
-import { TrapHit, TrapSession } from "./trap.ts";
+import { TrapHit, TrapSessionBatch } from "./trap.ts";
 
 /** Message kinds and their body schemas. A topic is `hm/v1/<producer>/<kind>`. */
 export const KINDS = {
@@ -14,7 +14,7 @@ export const KINDS = {
   ban: BanChange,
   syn: SynObservation,
   hit: TrapHit,
-  session: TrapSession,
+  session: TrapSessionBatch,
   allow: AllowChange,
   mode: ModeChange,
   /** Free-form bodies for kinds whose owners have not fixed a schema yet; bounded anyway. */

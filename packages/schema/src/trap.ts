@@ -52,3 +52,12 @@ export const TrapSession = Type.Object({
   end_reason: Type.String({ maxLength: 32 }),
 });
 export type TrapSession = Static<typeof TrapSession>;
+
+/**
+ * What goes on `hm/v1/trapd/session`: closed sessions in batches (one signature for many, which
+ * the bus allows where it buys speed). trapd keeps a batch under the bus's 64 KiB message limit.
+ */
+export const TrapSessionBatch = Type.Object({
+  sessions: Type.Array(TrapSession, { minItems: 1, maxItems: 64 }),
+});
+export type TrapSessionBatch = Static<typeof TrapSessionBatch>;

@@ -1,9 +1,6 @@
-import { runService } from "@honeymesh/runtime/service";
+import { runService, VERSION } from "@honeymesh/runtime/service";
+import { startApid } from "./wiring.ts";
 
-// The platform skeleton: apid runs, connects with its own key and reports health.
-// Its real work arrives with its own issue; until then health says so plainly.
-await runService("apid", {
-  async start() {
-    return { health: () => ({ status: "ok", details: { capability: "skeleton" } }) };
-  },
-});
+// apid: the operator's REST API (DESIGN §7). Writes go over the bus to their owners; reads open
+// the owners' SQLite files read-only.
+await runService("apid", { start: (ctx) => startApid(ctx, VERSION) });

@@ -45,7 +45,7 @@ await runService("scand", {
       },
     );
     await bus.subscribe("trapd", "hit", (h, m) => correlator.onHit(h, m.ctx));
-    await bus.subscribe("trapd", "session", (s, m) => correlator.onSession(s, m.ctx));
+    await bus.subscribe("trapd", "session", (b, m) => b.sessions.forEach((s) => correlator.onSession(s, m.ctx)));
     await bus.subscribe("enforcerd", "syn", (o, m) => correlator.onSyn(o, m.ctx));
     await bus.subscribe("enforcerd", "ban", (c) => correlator.onBan(c, context.active()));
     return {

@@ -19,6 +19,7 @@ export function trapdHealth(traps: RunningTraps, hub: TrapHub, pub: Publisher, s
     sessions_pruned_total: store.pruned,
     store_queued: store.queued,
     hits_published_total: pub.hits,
+    hits_coalesced_total: pub.coalescer.suppressed,
     sessions_published_total: pub.sessions,
     publish_failed_total: pub.failed,
     publish_inflight: pub.inflight,

@@ -14,7 +14,7 @@ await runService("trapd", {
   async start({ config, bus, logger, tracer }) {
     const store = new SessionStore(openStore({ path: join(config.node.state_dir, "trapd.sqlite"), schema, migrationsFolder: join(SOURCE_ROOT, "services/trapd/drizzle") }));
     let hub: TrapHub | undefined;
-    const publisher = new Publisher(bus, tracer, logger, () => hub?.drops.inc("publish_backlog"));
+    const publisher = new Publisher(bus, tracer, logger, () => hub?.drops.inc("publish_backlog"), config.traps.hit_coalesce_ms);
     hub = new TrapHub(limitsFrom(config.traps), {
       hit: (h) => publisher.hit(h),
       session: (s) => {
@@ -44,6 +44,7 @@ await runService("trapd", {
         clearInterval(pruner);
         traps.stop();
         h.stop();
+        publisher.flush();
         store.close();
       },
     };

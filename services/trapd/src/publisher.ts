@@ -1,6 +1,8 @@
 import { ROOT_CONTEXT, trace, type Tracer } from "@opentelemetry/api";
 import type { BusClient } from "@honeymesh/bus/client";
 import type { TrapHit, TrapSession } from "@honeymesh/schema/trap";
+import { HitCoalescer } from "./hit-coalescer.ts";
+import { SessionBatcher } from "./session-batcher.ts";
 import { RateLimitedGate } from "@honeymesh/telemetry/rate-limited";
 import type { Logger } from "@honeymesh/telemetry/logger";
 
@@ -15,16 +17,22 @@ export class Publisher {
   sessions = 0;
   failed = 0;
   private readonly gate = new RateLimitedGate();
+  private readonly batcher = new SessionBatcher((batch) => this.send(() => this.bus.publish("session", { sessions: batch }), () => (this.sessions += batch.length)));
+  readonly coalescer: HitCoalescer;
 
   constructor(
     private readonly bus: Pick<BusClient, "publish">,
     private readonly tracer: Tracer,
     private readonly logger: Logger,
     private readonly onDrop: () => void,
+    coalesceMs = 1000,
     private readonly maxInflight = 4096,
-  ) {}
+  ) {
+    this.coalescer = new HitCoalescer(coalesceMs);
+  }
 
   hit(h: TrapHit): void {
+    if (!this.coalescer.admit(h.src, h.dst_port, h.at)) return;
     // A trace starts at the trap: scand, enforcerd and peers continue it (DESIGN §7).
     const span = this.tracer.startSpan("trapd.hit", { attributes: { "hm.src": h.src, "hm.service": h.service, "hm.session": h.session_id } });
     const ctx = trace.setSpan(ROOT_CONTEXT, span);
@@ -32,7 +40,11 @@ export class Publisher {
   }
 
   session(s: TrapSession): void {
-    this.send(() => this.bus.publish("session", s), () => this.sessions++);
+    this.batcher.add(s);
+  }
+
+  flush(): void {
+    this.batcher.flush();
   }
 
   private send(fn: () => Promise<void>, ok: () => void, done?: () => void): void {

@@ -37,25 +37,26 @@ export class SessionRecord {
   private readonly creds: Credential[] = [];
   private readonly cmds: string[] = [];
   private readonly meta: Record<string, string> = {};
-  private readonly sample: Uint8Array;
+  // Allocated at the first byte received: most scanner connections send nothing, and at
+  // thousands of connections a second eager 4 KiB + 2 KiB buffers each were most of trapd's RSS.
+  private sample: Uint8Array | undefined;
   private sampled = 0;
-  private readonly hist = new ByteHistogram();
+  private hist: ByteHistogram | undefined;
   /** Timers a protocol started for this session (auth delays, prompts); cleared when it ends. */
   readonly timers = new Set<ReturnType<typeof setTimeout>>();
 
   constructor(
     readonly at: Endpoint,
-    sampleBytes: number,
+    private readonly sampleBytes: number,
     /** How the transport closes this session at once (timeouts, caps, shutdown). */
     public kill: (reason: EndReason) => void = () => {},
-  ) {
-    this.sample = new Uint8Array(sampleBytes);
-  }
+  ) {}
 
   received(chunk: Uint8Array): void {
     this.bytesIn += chunk.length;
     this.lastActivity = Date.now();
-    this.hist.add(chunk);
+    (this.hist ??= new ByteHistogram()).add(chunk);
+    this.sample ??= new Uint8Array(this.sampleBytes);
     if (this.sampled < this.sample.length) {
       const n = Math.min(chunk.length, this.sample.length - this.sampled);
       this.sample.set(chunk.subarray(0, n), this.sampled);
@@ -120,8 +121,8 @@ export class SessionRecord {
       bytes_out: this.bytesOut,
       credentials: [...this.creds],
       commands: [...this.cmds],
-      payload_b64: Buffer.from(this.sample.subarray(0, this.sampled)).toString("base64"),
-      entropy: this.hist.entropy(),
+      payload_b64: this.sample ? Buffer.from(this.sample.subarray(0, this.sampled)).toString("base64") : "",
+      entropy: this.hist?.entropy() ?? 0,
       meta: { ...this.meta },
       end_reason: this.endReason ?? "closed",
     };

@@ -1,0 +1,80 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { FrozenConfig } from "@honeymesh/config/schema";
+import { CliError } from "../errors.ts";
+
+/** An RFC 9457 problem the API answered, with the exit code it maps to (400 = usage, 2). */
+export class ApiProblem {
+  constructor(
+    readonly status: number,
+    readonly detail: string,
+  ) {}
+  get exitCode(): 1 | 2 {
+    return this.status === 400 ? 2 : 1;
+  }
+}
+
+/** Where apid listens, as a URL a client on this node can reach (a wildcard bind means loopback). */
+export function apiBase(config: FrozenConfig): string {
+  const i = config.api.listen.lastIndexOf(":");
+  let host = config.api.listen.slice(0, i);
+  const port = config.api.listen.slice(i + 1);
+  if (host === "0.0.0.0") host = "127.0.0.1";
+  if (host === "[::]" || host === "::") host = "[::1]";
+  return `${config.api.tls_cert ? "https" : "http"}://${host}:${port}`;
+}
+
+/** The token: --token, then HONEYMESH_API_TOKEN, then the admin token apid wrote on this node. */
+export function findToken(config: FrozenConfig, flag: string | undefined, env = process.env): string | undefined {
+  if (flag) return flag;
+  if (env.HONEYMESH_API_TOKEN) return env.HONEYMESH_API_TOKEN.trim();
+  const path = join(config.node.state_dir, "apid", "admin.token");
+  if (!existsSync(path)) return undefined;
+  try {
+    return readFileSync(path, "utf8").trim();
+  } catch {
+    return undefined;
+  }
+}
+
+export class ApiClient {
+  readonly base: string;
+  private readonly tls: { ca?: string; checkServerIdentity?: () => undefined } | undefined;
+
+  constructor(
+    private readonly config: FrozenConfig,
+    private readonly token: string | undefined,
+  ) {
+    this.base = apiBase(config);
+    // A node's own certificate is often self-signed: trust exactly that certificate, for any name.
+    this.tls = config.api.tls_cert && existsSync(config.api.tls_cert) ? { ca: readFileSync(config.api.tls_cert, "utf8"), checkServerIdentity: () => undefined } : undefined;
+  }
+
+  async raw(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<Response> {
+    if (!this.token) throw new CliError("NOT_RUNNING", `no API token: pass --token, set HONEYMESH_API_TOKEN, or run on the node (apid writes ${join(this.config.node.state_dir, "apid", "admin.token")})`);
+    const headers: Record<string, string> = { authorization: `Bearer ${this.token}` };
+    if (body !== undefined) headers["content-type"] = "application/json";
+    try {
+      return await fetch(`${this.base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal, tls: this.tls } as RequestInit);
+    } catch (e) {
+      throw new CliError("NOT_RUNNING", `cannot reach apid at ${this.base}: ${(e as Error).message}. Is the node up (honeymesh status)?`);
+    }
+  }
+
+  /** JSON answer, or the problem the API gave. */
+  async call<T>(method: string, path: string, body?: unknown): Promise<{ status: number; data: T } | ApiProblem> {
+    const res = await this.raw(method, path, body);
+    const text = await res.text();
+    let data: unknown;
+    try {
+      data = text ? JSON.parse(text) : undefined;
+    } catch {
+      data = text;
+    }
+    if (res.status >= 400) {
+      const detail = typeof data === "object" && data && "detail" in data ? String((data as { detail: unknown }).detail) : `${res.status} ${text.slice(0, 200)}`;
+      return new ApiProblem(res.status, detail);
+    }
+    return { status: res.status, data: data as T };
+  }
+}

@@ -1,0 +1,29 @@
+import { ApiProblem } from "../api/client.ts";
+
+const tty = () => Boolean(process.stdout.isTTY);
+export const color = (code: number, s: string) => (tty() ? `\x1b[${code}m${s}\x1b[0m` : s);
+
+/** Prints a problem to stderr; returns the exit code (2 for a request the API found malformed). */
+export function fail(p: ApiProblem): number {
+  process.stderr.write(`honeymesh: ${p.detail}\n`);
+  return p.exitCode;
+}
+
+export function printJson(v: unknown): void {
+  process.stdout.write(`${JSON.stringify(v, null, 2)}\n`);
+}
+
+/** "in 3h12m", "permanent", "expired". */
+export function expiry(ms: number, now = Date.now()): string {
+  if (ms === 0) return color(31, "permanent");
+  const left = Math.round((ms - now) / 1000);
+  if (left <= 0) return "expired";
+  const d = Math.floor(left / 86400);
+  const h = Math.floor((left % 86400) / 3600);
+  const m = Math.floor((left % 3600) / 60);
+  return `in ${d ? `${d}d` : ""}${h ? `${h}h` : ""}${d ? "" : `${m}m`}${d || h || m ? "" : `${left}s`}`;
+}
+
+export function isProblem<T>(r: T | ApiProblem): r is ApiProblem {
+  return r instanceof ApiProblem;
+}

@@ -1,0 +1,72 @@
+import type { FrozenConfig } from "@honeymesh/config/schema";
+import type { Parsed } from "../args.ts";
+import { ApiClient, findToken } from "../api/client.ts";
+import { CliError } from "../errors.ts";
+import { allowCommand } from "./allow.ts";
+import { banCommand, unbanCommand } from "./ban.ts";
+import { bansCommand } from "./bans.ts";
+import { eventsCommand } from "./events.ts";
+import { exportCommand } from "./export.ts";
+import { peersCommand } from "./peers.ts";
+import { tokenCommand } from "./token.ts";
+import { parseTtl } from "./ttl.ts";
+
+/** Options of the API verbs, for main's argument parser. */
+export const API_BOOLEANS = ["local", "follow", "bouncer"] as const;
+export const API_VALUED = ["ttl", "reason", "format", "kind", "output", "scope", "name", "note", "limit", "origin", "prefix", "state", "service", "src", "token"] as const;
+export const API_VERBS = new Set(["bans", "ban", "unban", "allow", "events", "export", "peers", "token"]);
+
+export const API_USAGE = `  bans [--json] [--reason R] [--origin N] [--prefix P] [--limit N]
+                      list bans
+  ban IP|CIDR [--ttl 24h|permanent] [--reason MANUAL|EXTERNAL]
+  unban IP|CIDR [--local]
+  allow add CIDR [--note T] | allow rm CIDR | allow ls
+  events [--follow] [--service S] [--src IP]
+                      trap sessions, or the live stream of hits, decisions and bans
+  export --format json|csv|ndjson [--kind bans|events] [--output FILE]
+  peers               mesh peers
+  token create [--scope read|write|admin] [--name N] [--bouncer] [--ttl 30d]
+  token list | token revoke ID
+                      (API verbs use --token, HONEYMESH_API_TOKEN, or the node's admin token)
+`;
+
+function str(args: Parsed, name: string): string | undefined {
+  const v = args.flags.get(name);
+  return typeof v === "string" ? v : undefined;
+}
+
+function limit(args: Parsed, dflt: number): number {
+  const v = str(args, "limit");
+  if (v === undefined) return dflt;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 10_000_000) throw new CliError("USAGE", `--limit ${v}: expected a whole number ≥ 1`);
+  return n;
+}
+
+/** The operator verbs of DESIGN §7 that go through apid. */
+export async function runApiVerb(verb: string, args: Parsed, config: FrozenConfig): Promise<number> {
+  const api = new ApiClient(config, findToken(config, str(args, "token")));
+  const json = args.flags.has("json");
+  const [, a1, a2] = args.positionals;
+  const ttl = str(args, "ttl");
+  switch (verb) {
+    case "bans":
+      return bansCommand(api, { json, limit: limit(args, 100), reason: str(args, "reason"), origin: str(args, "origin"), prefix: str(args, "prefix"), state: str(args, "state") });
+    case "ban":
+      return banCommand(api, a1, { json, ttlS: ttl === undefined ? undefined : parseTtl(ttl), reason: str(args, "reason") });
+    case "unban":
+      return unbanCommand(api, a1, { json, local: args.flags.has("local"), reason: str(args, "reason") });
+    case "allow":
+      return allowCommand(api, a1, a2, { json, note: str(args, "note") });
+    case "events":
+      return eventsCommand(api, { json, follow: args.flags.has("follow"), limit: limit(args, 100), service: str(args, "service"), src: str(args, "src") });
+    case "export":
+      return exportCommand(api, { format: str(args, "format") ?? "ndjson", kind: str(args, "kind") ?? "bans", output: str(args, "output"), progress: Boolean(process.stderr.isTTY) });
+    case "peers":
+      return peersCommand(api, json);
+    case "token":
+      return tokenCommand(api, a1, a2, { json, scope: str(args, "scope"), name: str(args, "name"), bouncer: args.flags.has("bouncer"), ttlS: ttl === undefined ? undefined : parseTtl(ttl) });
+    default:
+      throw new CliError("USAGE", `unknown command ${verb}`);
+  }
+}

@@ -1,0 +1,92 @@
+import { Elysia, ValidationError } from "elysia";
+import { openapi } from "@elysiajs/openapi";
+import { Counters } from "@honeymesh/bus/counters";
+import type { Logger } from "@honeymesh/telemetry/logger";
+import { RateLimitedGate } from "@honeymesh/telemetry/rate-limited";
+import { guard, type GuardDeps } from "../auth/guard.ts";
+import type { Principal } from "../auth/tokens.ts";
+import { ApidError } from "../errors.ts";
+import { problem } from "./problem.ts";
+
+export interface AppDeps extends GuardDeps {
+  logger: Logger;
+  requests: Counters<string>;
+}
+
+/** `scheme://host/path?query` → `/path`, without building a URL object per request. */
+export function pathOf(url: string): string {
+  const start = url.indexOf("/", url.indexOf("//") + 2);
+  if (start < 0) return "/";
+  let end = url.length;
+  const q = url.indexOf("?", start);
+  if (q >= 0) end = q;
+  const h = url.indexOf("#", start);
+  if (h >= 0 && h < end) end = h;
+  return url.slice(start, end);
+}
+
+/** Field names from a validation error: `/ttl_s` → `ttl_s`, `/reason/0` → `reason[0]`. */
+function fieldOf(type: string, path: string | undefined): string {
+  const parts = (path ?? "").split("/").filter(Boolean);
+  const name = parts.map((p, i) => (i > 0 && /^\d+$/.test(p) ? `[${p}]` : `${i > 0 ? "." : ""}${p}`)).join("");
+  return name || type;
+}
+
+/**
+ * The HTTP shell: authentication before routing, RFC 9457 problems for every error (a malformed
+ * request is a 4xx, never a 500), OpenAPI at /docs. Route groups are added by the caller.
+ */
+export function createApp(deps: AppDeps) {
+  const principals = new WeakMap<Request, Principal>();
+  const gate = new RateLimitedGate();
+  const app = new Elysia({ name: "apid", normalize: false })
+    .use(
+      openapi({
+        path: "/docs",
+        documentation: {
+          info: { title: "HoneyMesh API", version: "1", description: "Operator API of a HoneyMesh node (DESIGN §7). Bearer tokens with scopes read, write, admin." },
+          components: { securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" }, bouncer: { type: "apiKey", in: "header", name: "X-Api-Key" } } },
+          security: [{ bearer: [] }],
+        },
+      }),
+    )
+    .onRequest(async ({ request, server }) => {
+      const source = server?.requestIP(request)?.address ?? "unknown";
+      const out = await guard(request, pathOf(request.url), source, deps);
+      if (out instanceof Response) return out;
+      if (out) principals.set(request, out);
+    })
+    .onAfterResponse(({ set, response }) => {
+      const status = response instanceof Response ? response.status : typeof set.status === "number" ? set.status : 200;
+      deps.requests.inc(`${Math.floor(status / 100)}xx`);
+    })
+    .onError(({ code, error, request }) => {
+      if (error instanceof ValidationError) {
+        // Schemas carry `error: "<field>: <what is allowed>"` where Elysia's own message would not name the field.
+        const custom = (error as { customError?: unknown }).customError;
+        if (typeof custom === "string") {
+          const field = custom.slice(0, Math.max(0, custom.indexOf(":"))) || error.type;
+          return problem(400, { detail: `${error.type === "property" ? "query" : error.type} ${custom}`, field, errors: [{ field, message: custom }] });
+        }
+        const all = error.all.slice(0, 8).map((e) => ({ field: fieldOf(error.type, "path" in e ? e.path : undefined), message: e.message || e.summary || "invalid" }));
+        const first = all[0] ?? { field: error.type, message: "invalid" };
+        return problem(400, { detail: `${error.type} ${first.field}: ${first.message}`, field: first.field, errors: all });
+      }
+      if (error instanceof ApidError) return problem(error.status, { detail: error.message, ...error.extra });
+      switch (code) {
+        case "PARSE":
+          return problem(400, { detail: `the body could not be parsed: ${String((error as Error).message ?? "").slice(0, 200)}` });
+        case "NOT_FOUND":
+          return problem(404, { detail: `no route ${request.method} ${pathOf(request.url).slice(0, 200)}` });
+        case "INVALID_COOKIE_SIGNATURE":
+        case "INVALID_FILE_TYPE":
+          return problem(400, { detail: String((error as Error).message ?? code) });
+      }
+      const status = typeof (error as { status?: unknown }).status === "number" ? (error as { status: number }).status : 500;
+      if (status >= 400 && status < 500) return problem(status, { detail: String((error as Error).message ?? "bad request").slice(0, 300) });
+      const suppressed = gate.pass(String(code));
+      if (suppressed !== undefined) deps.logger.error("request failed", { code: String(code), err: error as Error, path: pathOf(request.url).slice(0, 200), suppressed });
+      return problem(500, { detail: "internal error; it has been logged" });
+    });
+  return { app, principalOf: (r: Request) => principals.get(r) };
+}

@@ -1,0 +1,211 @@
+import type { Database } from "bun:sqlite";
+import { getTableName } from "drizzle-orm";
+import { allowlist, bans, tombstones } from "@honeymesh/tables/enforcerd";
+import { reasonNames } from "@honeymesh/schema/reasons";
+import { csvLine } from "./export-stream.ts";
+import type { OwnerDb } from "./owner-db.ts";
+
+const B = getTableName(bans);
+const c = {
+  value: bans.value.name,
+  target: bans.target.name,
+  reasons: bans.reasons.name,
+  expiresAt: bans.expiresAt.name,
+  createdAt: bans.createdAt.name,
+  updatedAt: bans.updatedAt.name,
+  origin: bans.origin.name,
+  source: bans.source.name,
+  offence: bans.offence.name,
+  evidence: bans.evidence.name,
+};
+const COLUMNS = `rowid AS id, ${c.value} AS value, ${c.target} AS target, ${c.reasons} AS reasons, ${c.expiresAt} AS expires_at, ${c.createdAt} AS created_at, ${c.updatedAt} AS updated_at, ${c.origin} AS origin, ${c.source} AS source, ${c.offence} AS offence, ${c.evidence} AS evidence`;
+
+interface RawBan {
+  id: number;
+  value: string;
+  target: "ip" | "cidr";
+  reasons: number;
+  expires_at: number;
+  created_at: number;
+  updated_at: number;
+  origin: string;
+  source: string;
+  offence: number;
+  evidence: string;
+}
+
+export interface BanView {
+  value: string;
+  target: "ip" | "cidr";
+  reasons: string[];
+  reason_mask: number;
+  /** Unix ms; 0 = permanent. */
+  expires_at: number;
+  created_at: number;
+  updated_at: number;
+  origin: string;
+  source: string;
+  offence: number;
+  evidence: string[];
+}
+
+export interface BanFilter {
+  state: "active" | "expired" | "all";
+  reasonMask?: number;
+  origin?: string;
+  source?: string;
+  prefix?: string;
+  /** Exclusive lower bound on value (keyset pagination). */
+  after?: string;
+  updatedSince?: number;
+}
+
+function parseEvidence(text: string): string[] {
+  try {
+    const v = JSON.parse(text) as unknown;
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
+  } catch {
+    return [];
+  }
+}
+
+const reasonCache = new Map<number, string>();
+function reasonJson(mask: number): string {
+  let j = reasonCache.get(mask);
+  if (j === undefined) {
+    j = JSON.stringify(reasonNames(mask));
+    if (reasonCache.size < 1024) reasonCache.set(mask, j);
+  }
+  return j;
+}
+
+/** Stored evidence is JSON that enforcerd wrote; anything else (a damaged row) reads as []. */
+function evidenceJson(text: string): string {
+  return text.length >= 2 && text.charCodeAt(0) === 91 && text.charCodeAt(text.length - 1) === 93 ? text : "[]";
+}
+
+/** A row as `SELECT COLUMNS` gives it with `.values()`. */
+export type BanValues = [id: number, value: string, target: string, reasons: number, expiresAt: number, createdAt: number, updatedAt: number, origin: string, source: string, offence: number, evidence: string];
+
+export const BAN_CSV_HEADER = "value,target,reasons,reason_mask,expires_at,created_at,updated_at,origin,source,offence,evidence";
+
+export function rowJson(r: BanValues): string {
+  return `{"value":${JSON.stringify(r[1])},"target":"${r[2] === "cidr" ? "cidr" : "ip"}","reasons":${reasonJson(r[3])},"reason_mask":${r[3]},"expires_at":${r[4]},"created_at":${r[5]},"updated_at":${r[6]},"origin":${JSON.stringify(r[7])},"source":${JSON.stringify(r[8])},"offence":${r[9]},"evidence":${evidenceJson(r[10])}}`;
+}
+
+/** CSV has no arrays: reason names joined with "|", evidence as its JSON text. */
+export function rowCsv(r: BanValues): string {
+  return csvLine([r[1], r[2], reasonNames(r[3]).join("|"), r[3], r[4], r[5], r[6], r[7], r[8], r[9], evidenceJson(r[10])]);
+}
+
+export function view(r: RawBan): BanView {
+  return {
+    value: r.value,
+    target: r.target,
+    reasons: reasonNames(r.reasons),
+    reason_mask: r.reasons,
+    expires_at: r.expires_at,
+    created_at: r.created_at,
+    updated_at: r.updated_at,
+    origin: r.origin,
+    source: r.source,
+    offence: r.offence,
+    evidence: parseEvidence(r.evidence),
+  };
+}
+
+/** Reads enforcerd's ban store (read-only; enforcerd is the only writer, DESIGN §3). */
+export class BanReader {
+  private readonly cache = new Map<string, ReturnType<Database["query"]>>();
+
+  constructor(readonly db: OwnerDb) {}
+
+  private prepared(db: Database, sql: string) {
+    let q = this.cache.get(sql);
+    if (!q) {
+      if (this.cache.size > 64) this.cache.clear();
+      q = db.query(sql);
+      this.cache.set(sql, q);
+    }
+    return q;
+  }
+
+  /** A page in value order; `limit` rows at most. */
+  private pageSql(f: BanFilter, now: number): { sql: string; args: (string | number)[] } {
+    const where: string[] = [];
+    const args: (string | number)[] = [];
+    // Unary + keeps SQLite off the expires_at index: walking the primary key in value order and
+    // stopping at LIMIT beats collecting every live ban and sorting them (a page of 100 from 1 M).
+    if (f.state === "active") where.push(`(+${c.expiresAt} = 0 OR +${c.expiresAt} > ?)`), args.push(now);
+    if (f.state === "expired") where.push(`(+${c.expiresAt} != 0 AND +${c.expiresAt} <= ?)`), args.push(now);
+    if (f.reasonMask !== undefined) where.push(`(${c.reasons} & ?) != 0`), args.push(f.reasonMask);
+    if (f.origin !== undefined) where.push(`${c.origin} = ?`), args.push(f.origin);
+    if (f.source !== undefined) where.push(`${c.source} = ?`), args.push(f.source);
+    if (f.prefix !== undefined) where.push(`${c.value} >= ? AND ${c.value} < ?`), args.push(f.prefix, `${f.prefix}\u{10ffff}`);
+    if (f.after !== undefined) where.push(`${c.value} > ?`), args.push(f.after);
+    if (f.updatedSince !== undefined) where.push(`${c.updatedAt} > ?`), args.push(f.updatedSince);
+    return { sql: `SELECT ${COLUMNS} FROM ${B}${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY ${c.value} LIMIT ?`, args };
+  }
+
+  /** A page in value order; `limit` rows at most. */
+  page(f: BanFilter, limit: number, now = Date.now()): (BanView & { id: number })[] {
+    const { sql, args } = this.pageSql(f, now);
+    return this.db.read((db) => (this.prepared(db, sql).all(...args, limit) as RawBan[]).map((r) => ({ ...view(r), id: r.id })), []);
+  }
+
+  /**
+   * The same page as `page`, already as JSON text: rows come as arrays (no per-row objects) and
+   * the stored evidence (JSON written by enforcerd) is spliced in as it is. The list route's hot
+   * path.
+   */
+  pageJson(f: BanFilter, limit: number, now = Date.now()): { json: string[]; values: string[] } {
+    const rows = this.pageValues(f, limit, now);
+    return { json: rows.map(rowJson), values: rows.map((r) => r[1]) };
+  }
+
+  /** A page as column arrays (COLUMNS order): the cheapest form, for the list and exports. */
+  pageValues(f: BanFilter, limit: number, now = Date.now()): BanValues[] {
+    const { sql, args } = this.pageSql(f, now);
+    return this.db.read((db) => this.prepared(db, sql).values(...args, limit) as BanValues[], []);
+  }
+
+  get(value: string): BanView | undefined {
+    return this.db.read((db) => {
+      const r = this.prepared(db, `SELECT ${COLUMNS} FROM ${B} WHERE ${c.value} = ?`).get(value) as RawBan | null;
+      return r ? view(r) : undefined;
+    }, undefined);
+  }
+
+  count(now = Date.now()): number {
+    return this.db.read((db) => (this.prepared(db, `SELECT count(*) AS n FROM ${B} WHERE ${c.expiresAt} = 0 OR ${c.expiresAt} > ?`).get(now) as { n: number }).n, 0);
+  }
+
+  /** Active bans per reason bit, per origin (top 20) and per source. */
+  breakdown(now = Date.now()): { byReason: Record<string, number>; byOrigin: Record<string, number>; bySource: Record<string, number>; permanent: number } {
+    const empty = { byReason: {}, byOrigin: {}, bySource: {}, permanent: 0 };
+    return this.db.read((db) => {
+      const live = `(${c.expiresAt} = 0 OR ${c.expiresAt} > ?)`;
+      const byReason: Record<string, number> = {};
+      for (const r of this.prepared(db, `SELECT ${c.reasons} AS reasons, count(*) AS n FROM ${B} WHERE ${live} GROUP BY ${c.reasons}`).all(now) as { reasons: number; n: number }[])
+        for (const name of reasonNames(r.reasons)) byReason[name] = (byReason[name] ?? 0) + r.n;
+      const group = (col: string, max: number) =>
+        Object.fromEntries((this.prepared(db, `SELECT ${col} AS k, count(*) AS n FROM ${B} WHERE ${live} GROUP BY ${col} ORDER BY n DESC LIMIT ${max}`).all(now) as { k: string; n: number }[]).map((r) => [r.k, r.n]));
+      const permanent = (this.prepared(db, `SELECT count(*) AS n FROM ${B} WHERE ${c.expiresAt} = 0`).get() as { n: number }).n;
+      return { byReason, byOrigin: group(c.origin, 20), bySource: group(c.source, 20), permanent };
+    }, empty);
+  }
+
+  tombstonesSince(since: number, limit: number): { id: number; value: string; at: number }[] {
+    const T = getTableName(tombstones);
+    return this.db.read((db) => this.prepared(db, `SELECT rowid AS id, ${tombstones.value.name} AS value, ${tombstones.at.name} AS at FROM ${T} WHERE ${tombstones.at.name} > ? ORDER BY ${tombstones.at.name} LIMIT ?`).all(since, limit) as { id: number; value: string; at: number }[], []);
+  }
+
+  tombstoneCount(): number {
+    return this.db.read((db) => (this.prepared(db, `SELECT count(*) AS n FROM ${getTableName(tombstones)}`).get() as { n: number }).n, 0);
+  }
+
+  allowEntries(): { cidr: string; note: string; created_at: number }[] {
+    const A = getTableName(allowlist);
+    return this.db.read((db) => this.prepared(db, `SELECT ${allowlist.cidr.name} AS cidr, ${allowlist.note.name} AS note, ${allowlist.createdAt.name} AS created_at FROM ${A} ORDER BY ${allowlist.cidr.name}`).all() as { cidr: string; note: string; created_at: number }[], []);
+  }
+}

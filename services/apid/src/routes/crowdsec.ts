@@ -1,0 +1,132 @@
+import { Elysia, t } from "elysia";
+import { reasonNames } from "@honeymesh/schema/reasons";
+import type { Principal } from "../auth/tokens.ts";
+import type { RecentDeletions } from "../live/recent-deletions.ts";
+import type { BanReader, BanView } from "../read/ban-reader.ts";
+
+/** Go's time.Duration text ("3h59m12.5s"), which bouncers parse with time.ParseDuration. */
+export function goDuration(ms: number): string {
+  const neg = ms < 0;
+  let rest = Math.abs(ms);
+  const h = Math.floor(rest / 3_600_000);
+  rest -= h * 3_600_000;
+  const m = Math.floor(rest / 60_000);
+  rest -= m * 60_000;
+  const s = Math.round(rest) / 1000;
+  return `${neg ? "-" : ""}${h}h${m}m${s}s`;
+}
+
+/** A permanent ban has no end; bouncers need one, so it is ten years and renewed at each startup pull. */
+const PERMANENT_MS = 87_600 * 3_600_000;
+const PAGE = 2000;
+
+interface CsDecision {
+  id: number;
+  uuid: string;
+  origin: string;
+  type: "ban";
+  scope: "Ip" | "Range";
+  value: string;
+  duration: string;
+  scenario: string;
+}
+
+function item(id: number, b: Pick<BanView, "value" | "target" | "expires_at" | "reason_mask">, now: number): CsDecision {
+  return {
+    id,
+    uuid: `hm-${b.value}`,
+    origin: "honeymesh",
+    type: "ban",
+    scope: b.target === "cidr" ? "Range" : "Ip",
+    value: b.value,
+    duration: goDuration(b.expires_at === 0 ? PERMANENT_MS : b.expires_at - now),
+    scenario: `honeymesh/${reasonNames(b.reason_mask).join("+").toLowerCase() || "ban"}`,
+  };
+}
+
+/**
+ * CrowdSec LAPI's bouncer stream (`GET /v1/decisions/stream`, X-Api-Key), so existing CrowdSec
+ * bouncers enforce HoneyMesh's bans: `{new: [...], deleted: [...]}` with Go durations; startup
+ * (or a bouncer apid has not seen since it started) gets every active ban, later pulls the changes
+ * since that bouncer's previous pull. Large answers are streamed page by page.
+ */
+export function crowdsecRoutes(reader: BanReader, deletions: RecentDeletions, principalOf: (r: Request) => Principal | undefined) {
+  const lastPull = new Map<string, number>();
+  const enc = new TextEncoder();
+  return new Elysia({ name: "crowdsec", normalize: false })
+    .get(
+      "/v1/decisions/stream",
+      ({ query, request }) => {
+        const p = principalOf(request)!;
+        const now = Date.now();
+        const scopes = new Set((query.scopes ?? "ip").toLowerCase().split(",").map((s) => s.trim()));
+        const origins = query.origins ? new Set(query.origins.split(",").map((s) => s.trim())) : undefined;
+        const wanted = (target: "ip" | "cidr") => (origins === undefined || origins.has("honeymesh")) && scopes.has(target === "cidr" ? "range" : "ip");
+        const since = query.startup === "true" ? undefined : lastPull.get(p.id);
+        if (lastPull.size >= 10_000 && !lastPull.has(p.id)) lastPull.clear();
+        lastPull.set(p.id, now);
+        let after: string | undefined;
+        let first = true;
+        let phase: "new" | "deleted" | "done" = "new";
+        const body = new ReadableStream<Uint8Array>(
+          {
+            pull(c) {
+              if (phase === "new") {
+                const rows = reader.page({ state: "active", after, updatedSince: since }, PAGE);
+                let out = after === undefined ? '{"new":[' : "";
+                for (const r of rows) {
+                  if (!wanted(r.target)) continue;
+                  out += `${first ? "" : ","}${JSON.stringify(item(r.id, r, now))}`;
+                  first = false;
+                }
+                if (rows.length === PAGE) after = rows[rows.length - 1]!.value;
+                else phase = "deleted";
+                c.enqueue(enc.encode(out));
+                return;
+              }
+              if (phase === "deleted") {
+                const gone: CsDecision[] = [];
+                if (since !== undefined) {
+                  for (const tmb of reader.tombstonesSince(since, 100_000)) {
+                    const target = tmb.value.includes("/") ? "cidr" : "ip";
+                    if (wanted(target)) gone.push(item(tmb.id, { value: tmb.value, target, expires_at: now, reason_mask: 0 }, now));
+                  }
+                  for (const d of deletions.since(since)) {
+                    const target = d.value.includes("/") ? "cidr" : "ip";
+                    if (wanted(target)) gone.push(item(0, { value: d.value, target, expires_at: now, reason_mask: 0 }, now));
+                  }
+                }
+                c.enqueue(enc.encode(`],"deleted":${JSON.stringify(gone)}}`));
+                phase = "done";
+                c.close();
+              }
+            },
+          },
+          { highWaterMark: 1 },
+        );
+        return new Response(body, { headers: { "content-type": "application/json" } });
+      },
+      {
+        query: t.Object({
+          startup: t.Optional(t.String({ maxLength: 8 })),
+          scopes: t.Optional(t.String({ maxLength: 64 })),
+          origins: t.Optional(t.String({ maxLength: 256 })),
+          scenarios_containing: t.Optional(t.String({ maxLength: 256 })),
+          scenarios_not_containing: t.Optional(t.String({ maxLength: 256 })),
+        }),
+        detail: { summary: "CrowdSec LAPI bouncer stream (X-Api-Key)", tags: ["crowdsec"] },
+      },
+    )
+    .get(
+      "/v1/decisions",
+      ({ query }) => {
+        // Live-mode bouncers ask per address; LAPI answers `null` when nothing applies.
+        const now = Date.now();
+        const b = query.ip ? reader.get(query.ip) : undefined;
+        const live = b && (b.expires_at === 0 || b.expires_at > now) ? [item(0, b, now)] : null;
+        return new Response(JSON.stringify(live), { headers: { "content-type": "application/json" } });
+      },
+      { query: t.Object({ ip: t.Optional(t.String({ maxLength: 64 })), scope: t.Optional(t.String({ maxLength: 16 })), value: t.Optional(t.String({ maxLength: 64 })) }), detail: { summary: "CrowdSec LAPI live query (exact address)", tags: ["crowdsec"] } },
+    )
+    .post("/v1/usage-metrics", () => new Response("{}", { status: 201, headers: { "content-type": "application/json" } }), { detail: { summary: "CrowdSec bouncer usage metrics (accepted, ignored)", tags: ["crowdsec"] } });
+}

@@ -1,0 +1,46 @@
+import { Elysia, t } from "elysia";
+import { BAN_CSV_HEADER, rowCsv, rowJson, type BanReader } from "../read/ban-reader.ts";
+import { CONTENT_TYPE, csvLine, exportStream, type ExportFormat, type ExportPage } from "../read/export-stream.ts";
+import type { TableReader } from "../read/table-reader.ts";
+
+const PAGE = 1000;
+
+/** `/v1/export`: every ban or trap session, streamed page by page as the client reads. */
+export function exportRoutes(reader: BanReader, sessions: TableReader, onDone: (kind: string, rows: number) => void) {
+  return new Elysia({ name: "export", normalize: false }).get(
+    "/v1/export",
+    ({ query }) => {
+      const format: ExportFormat = query.format ?? "ndjson";
+      const kind = query.kind ?? "bans";
+      const state = query.state ?? "active";
+      let columns: string[] | undefined;
+      const bansPage = (after: string | undefined): ExportPage<string> => {
+        const rows = reader.pageValues({ state, after }, PAGE);
+        return { lines: rows.map(format === "csv" ? rowCsv : rowJson), last: rows.length === PAGE ? rows[rows.length - 1]![1] : undefined, header: BAN_CSV_HEADER };
+      };
+      const eventsPage = (before: number | undefined): ExportPage<number> => {
+        const rows = sessions.page({ equals: {}, before }, PAGE);
+        if (!columns && rows[0]) columns = Object.keys(rows[0].row);
+        const cols = columns ?? [];
+        return {
+          lines: rows.map((r) => (format === "csv" ? csvLine(cols.map((c) => r.row[c])) : JSON.stringify(r.row))),
+          last: rows.length === PAGE ? rows[rows.length - 1]!.rowid : undefined,
+          header: columns ? csvLine(columns) : undefined,
+        };
+      };
+      const body = kind === "bans" ? exportStream({ format, page: bansPage, onDone: (n) => onDone(kind, n) }) : exportStream({ format, page: eventsPage, onDone: (n) => onDone(kind, n) });
+      const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+      return new Response(body, {
+        headers: { "content-type": CONTENT_TYPE[format], "content-disposition": `attachment; filename="honeymesh-${kind}-${stamp}.${format}"`, "cache-control": "no-store" },
+      });
+    },
+    {
+      query: t.Object({
+        format: t.Optional(t.Union([t.Literal("json"), t.Literal("csv"), t.Literal("ndjson")], { default: "ndjson", error: "format: expected json, csv or ndjson" })),
+        kind: t.Optional(t.Union([t.Literal("bans"), t.Literal("events")], { default: "bans", error: "kind: expected bans or events" })),
+        state: t.Optional(t.Union([t.Literal("active"), t.Literal("expired"), t.Literal("all")], { default: "active", error: "state: expected active, expired or all" })),
+      }),
+      detail: { summary: "Stream every ban or trap session as JSON, CSV or NDJSON", tags: ["export"] },
+    },
+  );
+}

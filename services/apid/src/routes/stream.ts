@@ -1,0 +1,23 @@
+import { Elysia, t } from "elysia";
+import { problem } from "../http/problem.ts";
+import type { LiveFeed } from "../live/live-feed.ts";
+
+const KINDS = ["hit", "decision", "ban"] as const;
+
+/** `/v1/stream`: Server-Sent Events of live trap hits, decisions and ban changes. */
+export function streamRoutes(feed: LiveFeed) {
+  return new Elysia({ name: "stream", normalize: false }).get(
+    "/v1/stream",
+    ({ query }) => {
+      const kinds = new Set<string>(query.kinds ? query.kinds.split(",").map((k) => k.trim()) : []);
+      for (const k of kinds) if (!(KINDS as readonly string[]).includes(k)) return problem(400, { detail: `kinds: unknown event kind "${k.slice(0, 32)}"; allowed: ${KINDS.join(", ")}`, field: "kinds" });
+      const body = feed.open(kinds);
+      if (!body) return problem(503, { detail: "too many stream clients; retry later", headers: { "retry-after": "5" } });
+      return new Response(body, { headers: { "content-type": "text/event-stream", "cache-control": "no-store", "x-accel-buffering": "no" } });
+    },
+    {
+      query: t.Object({ kinds: t.Optional(t.String({ maxLength: 64, description: "comma-separated: hit, decision, ban (default all)" })) }),
+      detail: { summary: "Live events (text/event-stream)", tags: ["events"] },
+    },
+  );
+}

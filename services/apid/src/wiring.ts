@@ -1,0 +1,123 @@
+import { join } from "node:path";
+import { Counters } from "@honeymesh/bus/counters";
+import { openStore } from "@honeymesh/db/open";
+import { systemAllowEntries } from "@honeymesh/net/system-allow";
+import type { ServiceContext, ServiceHandle } from "@honeymesh/runtime/service";
+import { SOURCE_ROOT } from "@honeymesh/runtime/source-root";
+import * as apidTables from "@honeymesh/tables/apid";
+import { ensureAdminToken } from "./auth/admin-token.ts";
+import { loadOrCreateApiKey } from "./auth/api-key.ts";
+import { FailLimiter } from "./auth/fail-limiter.ts";
+import { TokenStore } from "./auth/token-store.ts";
+import { Tokens } from "./auth/tokens.ts";
+import { ApidError } from "./errors.ts";
+import { createApp } from "./http/app.ts";
+import { parseListen } from "./listen.ts";
+import { BanWaiter } from "./live/ban-waiter.ts";
+import { HealthBoard } from "./live/health-board.ts";
+import { LiveFeed } from "./live/live-feed.ts";
+import { RecentDeletions } from "./live/recent-deletions.ts";
+import { BanReader } from "./read/ban-reader.ts";
+import { OwnerDb } from "./read/owner-db.ts";
+import { TableReader } from "./read/table-reader.ts";
+import { allowRoutes } from "./routes/allowlist.ts";
+import { banRoutes } from "./routes/bans.ts";
+import { crowdsecRoutes } from "./routes/crowdsec.ts";
+import { eventRoutes } from "./routes/events.ts";
+import { exportRoutes } from "./routes/export.ts";
+import { metricsRoutes } from "./routes/metrics.ts";
+import { statsRoutes } from "./routes/stats.ts";
+import { statusRoutes } from "./routes/status.ts";
+import { streamRoutes } from "./routes/stream.ts";
+import { tokenRoutes } from "./routes/tokens.ts";
+import { Controls } from "./write/controls.ts";
+import { ManualBans } from "./write/manual-bans.ts";
+
+/** apid's start: stores, bus subscriptions, the HTTP server. main.ts only calls this. */
+export async function startApid(ctx: ServiceContext, version: string): Promise<ServiceHandle> {
+  const { config, bus, logger, nodeId } = ctx;
+  const state = config.node.state_dir;
+  const api = config.api;
+
+  const tokenDb = openStore({ path: join(state, "apid.sqlite"), schema: apidTables, migrationsFolder: join(SOURCE_ROOT, "services/apid/drizzle") });
+  const tokenStore = new TokenStore(tokenDb);
+  const tokens = new Tokens(await loadOrCreateApiKey(state), tokenStore, `honeymesh-apid@${nodeId}`);
+  const admin = await ensureAdminToken(state, tokens);
+  // Shown once, as the issue asks; the CLI on this node reads it from the file.
+  if (admin) logger.warn("admin API token created; it is also in the state dir (0600) and is not shown again", { path: admin.path, token: admin.token });
+
+  const dbError = (e: Error) => logger.warn("cannot read an owner's database", { err: e });
+  const enforcerDb = new OwnerDb(join(state, "enforcerd.sqlite"), dbError);
+  const trapdDb = new OwnerDb(join(state, "trapd.sqlite"), dbError);
+  const meshdDb = new OwnerDb(join(state, "meshd.sqlite"), dbError);
+  const reader = new BanReader(enforcerDb);
+  const sessions = new TableReader(trapdDb, "sessions");
+  const peers = new TableReader(meshdDb, "peers");
+
+  const board = new HealthBoard(config.node.health_interval_s);
+  const waiter = new BanWaiter();
+  const feed = new LiveFeed(api.stream_clients, api.stream_queue);
+  const deletions = new RecentDeletions();
+  await bus.subscribe("+", "health", (h, meta) => board.accept(meta.producer, h));
+  await bus.subscribe("enforcerd", "ban", (c) => {
+    waiter.accept(c);
+    if (c.change === "expired") deletions.add(c.value, c.at);
+    feed.publish("ban", c);
+  });
+  await bus.subscribe("+", "decision", (d) => feed.publish("decision", d));
+  await bus.subscribe("trapd", "hit", (h) => feed.publish("hit", h));
+
+  const fixedAllow = [...systemAllowEntries(), ...config.allow.cidrs];
+  const writes = new ManualBans({ bus, nodeId, waiter, reader, board, fixedAllow, timeoutMs: api.decision_timeout_ms });
+  const controls = new Controls({ bus, reader, board, fixedAllow, timeoutMs: api.decision_timeout_ms });
+  const authFailures = new Counters<string>();
+  const requests = new Counters<string>();
+  const exports = new Counters<string>();
+
+  const { app, principalOf } = createApp({ tokens, limiter: new FailLimiter(api.auth_failures_per_min), onFailure: (k) => authFailures.inc(k), logger, requests });
+  app
+    .use(statusRoutes(board, reader, nodeId, version))
+    .use(banRoutes(reader, writes, config.bans.default_ttl_s))
+    .use(allowRoutes(controls))
+    .use(eventRoutes(sessions, peers))
+    .use(exportRoutes(reader, sessions, (kind, n) => exports.inc(kind, n)))
+    .use(statsRoutes(reader, sessions, peers))
+    .use(streamRoutes(feed))
+    .use(metricsRoutes(board, reader, sessions, feed, { requests, authFailures, busRejected: () => bus.rejected.total() }))
+    .use(tokenRoutes(tokens, tokenStore))
+    .use(crowdsecRoutes(reader, deletions, principalOf));
+
+  const { hostname, port } = parseListen(api.listen);
+  const tls = api.tls_cert && api.tls_key ? { cert: Bun.file(api.tls_cert), key: Bun.file(api.tls_key) } : undefined;
+  try {
+    // idleTimeout (s) above the stream's 15 s keep-alive comments, so live streams stay open.
+    app.listen({ hostname, port, tls, maxRequestBodySize: api.max_body_bytes, idleTimeout: 60 });
+  } catch (e) {
+    throw new ApidError("UNAVAILABLE", `[api] listen = "${api.listen}": cannot listen: ${(e as Error).message}`);
+  }
+  logger.info("API listening", { listen: api.listen, tls: Boolean(tls) });
+
+  return {
+    health: () => ({
+      status: "ok",
+      details: {
+        listen: api.listen,
+        tls: Boolean(tls),
+        requests_total: requests.total(),
+        auth_failures_total: authFailures.total(),
+        stream_clients: feed.size,
+        stream_dropped: feed.counters.get("dropped"),
+        exported_rows: exports.total(),
+        tokens: tokenStore.list().length,
+      },
+    }),
+    async stop() {
+      feed.close();
+      await app.stop(true);
+      enforcerDb.close();
+      trapdDb.close();
+      meshdDb.close();
+      tokenDb.close();
+    },
+  };
+}

@@ -1,0 +1,248 @@
+import { peerIdFromPrivateKey } from "@libp2p/peer-id";
+import { SpanStatusCode, trace, type Context, type Tracer } from "@opentelemetry/api";
+import { Counters } from "@honeymesh/bus/counters";
+import type { Decision } from "@honeymesh/schema/decision";
+import type { Logger } from "@honeymesh/telemetry/logger";
+import { RateLimitedGate } from "@honeymesh/telemetry/rate-limited";
+import { contextFromTraceparent } from "@honeymesh/telemetry/traceparent";
+import type { ClusterSettings, MeshSettings } from "../config/mesh-settings.ts";
+import { openFact, sealFact } from "../facts/codec.ts";
+import { FactSet } from "../facts/fact-set.ts";
+import type { Fact } from "../facts/fact.ts";
+import type { IdentityKey } from "../keys/identity.ts";
+import { admit, decide, type Admission, type Arrival } from "../policy/admit.ts";
+import type { MeshAllowlist } from "../policy/allowlist.ts";
+import { Penalties } from "../policy/penalties.ts";
+import { RateLimiter } from "../policy/rate-limit.ts";
+import { trustLabel, type TrustMap } from "../policy/trust.ts";
+import type { FactTable, PeerBook } from "../store/peer-book.ts";
+import { createMeshNode, type MeshNode } from "./libp2p-node.ts";
+import { Redialer } from "./redial.ts";
+import { requestSync, serveSync, SYNC_PROTOCOL } from "./sync.ts";
+
+export interface ClusterDeps {
+  cluster: ClusterSettings;
+  mesh: MeshSettings;
+  identity: IdentityKey;
+  nodeId: string;
+  psk: Uint8Array;
+  trust: TrustMap;
+  allow: MeshAllowlist;
+  book: PeerBook;
+  facts: FactTable;
+  emit(d: Decision, ctx: Context): Promise<void>;
+  tracer: Tracer;
+  logger: Logger;
+}
+
+export type Outcome = "decided" | "allowlisted" | "observed" | "waiting" | "expired" | "emit_failed";
+
+const ipOf = (addr: string) => /^\/ip[46]\/([^/]+)/.exec(addr)?.[1];
+
+/** One cluster: its libp2p node, gossip topic, live set, anti-entropy and peer policing. */
+export class MeshCluster {
+  readonly topic: string;
+  readonly set: FactSet;
+  readonly rejected = new Counters<string>();
+  readonly ignored = new Counters<string>();
+  readonly outcomes = new Counters<Outcome>();
+  readonly sync = new Counters<"requested" | "received" | "served" | "failed">();
+  readonly shared = new Counters<"ban" | "unban">();
+  private readonly limiter: RateLimiter;
+  private readonly syncBudget = new RateLimiter(1, 5);
+  private readonly penalties = new Penalties();
+  private readonly gate = new RateLimitedGate();
+  private readonly syncing = new Set<string>();
+  private node!: MeshNode;
+  private redial!: Redialer;
+  private timers: ReturnType<typeof setInterval>[] = [];
+  readonly peerId: string;
+
+  constructor(private readonly d: ClusterDeps) {
+    this.topic = `/honeymesh/${d.cluster.name}/decisions/1`;
+    this.set = new FactSet(d.mesh.ttlCapS * 1000, d.mesh.maxFacts, d.facts);
+    this.limiter = new RateLimiter(d.mesh.ratePerS, d.mesh.rateBurst);
+    this.peerId = peerIdFromPrivateKey(d.identity).toString();
+  }
+
+  get name(): string {
+    return this.d.cluster.name;
+  }
+
+  async start(): Promise<this> {
+    const { d } = this;
+    for (const wire of d.facts.load()) {
+      const o = await openFact(wire, Number.MAX_SAFE_INTEGER);
+      if (o.ok) this.set.ingest(o.fact, o.wire, Date.now(), false);
+    }
+    this.node = await createMeshNode({
+      identity: d.identity,
+      psk: d.psk,
+      listen: d.cluster.listen,
+      topic: this.topic,
+      maxMessageBytes: d.mesh.maxMessageBytes,
+      appScore: (p) => (this.penalties.quarantined(p) ? -1000 : 0),
+      refuse: (p) => this.penalties.quarantined(p),
+    });
+    const pubsub = this.node.services.pubsub;
+    pubsub.topicValidators.set(this.topic, async (from, msg) => {
+      const source = from.toString();
+      const author = msg.type === "signed" ? msg.from.toString() : undefined;
+      const a = await this.receive(msg.data, source, "gossip", author ?? "");
+      return a.result === "accept" ? ("accept" as never) : a.result === "reject" ? ("reject" as never) : ("ignore" as never);
+    });
+    pubsub.subscribe(this.topic);
+    await this.node.handle(SYNC_PROTOCOL, (stream, conn) =>
+      serveSync(stream, conn.remotePeer.toString(), {
+        cluster: this.name,
+        digest: () => this.set.digest(),
+        live: () => this.set.live(),
+        allow: (p) => this.syncBudget.take(p),
+        onServed: () => this.sync.inc("served"),
+      }),
+    );
+    this.node.addEventListener("peer:connect", (e) => {
+      const peer = e.detail.toString();
+      const addr = this.node.getConnections(e.detail)[0]?.remoteAddr.toString();
+      d.book.seen(peer, this.name, { connected: true, address: addr ? (ipOf(addr) ?? null) : null, trust: trustLabel(d.trust.of(peer)) });
+      // Give identify a moment to learn the peer's protocols, then converge with it.
+      setTimeout(() => void this.syncWith(peer), 300);
+    });
+    this.node.addEventListener("peer:disconnect", (e) => d.book.seen(e.detail.toString(), this.name, { connected: false }));
+    this.redial = new Redialer(this.node, d.cluster.bootstrap);
+    this.redial.start();
+    this.timers.push(setInterval(() => void this.syncRandom(), d.mesh.syncIntervalMs));
+    this.timers.push(setInterval(() => this.housekeep(), 2_000));
+    d.logger.info("mesh cluster up", { cluster: this.name, peer_id: this.peerId, listen: this.node.getMultiaddrs().map(String).join(" "), bootstrap: d.cluster.bootstrap.length });
+    return this;
+  }
+
+  /** Validates one envelope from gossip or sync; accepted facts then go through local policy. */
+  async receive(bytes: Uint8Array | string, source: string, via: Arrival["via"], author?: string): Promise<Admission> {
+    const { d } = this;
+    d.book.count(source, this.name, "msgsIn");
+    const opened = await openFact(bytes, d.mesh.maxMessageBytes);
+    const a: Admission = opened.ok
+      ? admit(
+          { cluster: this.name, selfPeer: this.peerId, selfNode: d.nodeId, set: this.set, limiter: this.limiter, bindNode: (p, n) => d.book.bindNode(p, this.name, n) },
+          { fact: opened.fact, wire: opened.wire, source, via, ...(author !== undefined ? { author } : {}) },
+        )
+      : { result: "reject", reason: opened.reason };
+    if (a.result === "reject") this.penalize(source, a.reason);
+    else if (a.result === "ignore") {
+      this.ignored.inc(a.reason);
+      if (a.reason === "rate_limited" && opened.ok) d.book.count(opened.fact.p, this.name, "rateLimited");
+    } else if (opened.ok) void this.apply(opened.fact);
+    return a;
+  }
+
+  private penalize(peer: string, reason: string): void {
+    this.rejected.inc(reason);
+    this.d.book.count(peer, this.name, reason === "rate_limited" ? "rateLimited" : "rejected", reason);
+    this.d.book.count(peer, this.name, "penalties");
+    if (this.gate.pass(`${peer}:${reason}`) !== undefined) this.d.logger.warn("mesh message rejected", { cluster: this.name, peer, reason });
+    if (this.penalties.offend(peer)) {
+      this.d.logger.warn("peer quarantined for repeated offences", { cluster: this.name, peer, reason });
+      const conn = this.node.getConnections().find((c) => c.remotePeer.toString() === peer);
+      if (conn) void this.node.hangUp(conn.remotePeer).catch(() => {});
+    }
+  }
+
+  private async apply(f: Fact): Promise<void> {
+    const { d } = this;
+    const parent = contextFromTraceparent(f.tp);
+    await d.tracer.startActiveSpan("meshd.receive", { attributes: { "hm.cluster": this.name, "hm.value": f.val, "hm.kind": f.k, "hm.origin": f.o } }, parent, async (span) => {
+      const out = decide({ cluster: this.name, trust: d.trust, allow: d.allow, ttlCapS: d.mesh.ttlCapS, set: this.set }, f);
+      if ("skipped" in out) {
+        this.outcomes.inc(out.skipped);
+        span.setAttribute("hm.outcome", out.skipped);
+        if (out.skipped === "observed" && this.gate.pass(`observed:${f.p}`) !== undefined) d.logger.info("peer decision observed (trust = observe)", { cluster: this.name, origin: f.o, value: f.val, kind: f.k });
+        span.end();
+        return;
+      }
+      try {
+        await d.emit(out.decision, trace.setSpan(parent, span));
+        this.outcomes.inc("decided");
+      } catch (e) {
+        this.outcomes.inc("emit_failed");
+        span.setStatus({ code: SpanStatusCode.ERROR, message: (e as Error).message });
+      } finally {
+        span.end();
+      }
+    });
+  }
+
+  /** Publishes one of this node's facts (already sanitized) and keeps it in the live set. */
+  async share(f: Omit<Fact, "c" | "p">): Promise<void> {
+    const fact: Fact = { ...f, c: this.name, p: this.peerId };
+    const sealed = await sealFact(fact, this.d.identity);
+    this.set.ingest(fact, sealed.wire);
+    this.shared.inc(fact.k);
+    try {
+      const r = await this.node.services.pubsub.publish(this.topic, new TextEncoder().encode(sealed.wire));
+      for (const p of r.recipients) this.d.book.count(p.toString(), this.name, "msgsOut");
+    } catch (e) {
+      // Anti-entropy carries it to peers that missed it.
+      if (this.gate.pass("publish") !== undefined) this.d.logger.warn("mesh publish failed", { cluster: this.name, err: e as Error });
+    }
+  }
+
+  private async syncWith(peer: string): Promise<void> {
+    const conn = this.node.getConnections().find((c) => c.remotePeer.toString() === peer);
+    if (!conn || this.syncing.has(peer)) return;
+    this.syncing.add(peer);
+    this.sync.inc("requested");
+    try {
+      const n = await requestSync(this.node, conn.remotePeer, {
+        cluster: this.name,
+        digest: this.set.digest(),
+        maxFacts: this.d.mesh.maxFacts,
+        maxFrameBytes: this.d.mesh.maxMessageBytes,
+        onWire: async (w) => void (await this.receive(w, peer, "sync")),
+      });
+      this.sync.inc("received", n);
+    } catch (e) {
+      this.sync.inc("failed");
+      if (this.gate.pass("sync") !== undefined) this.d.logger.debug("sync failed", { cluster: this.name, peer, err: e as Error });
+    } finally {
+      this.syncing.delete(peer);
+    }
+  }
+
+  private async syncRandom(): Promise<void> {
+    const peers = this.node.getPeers();
+    if (peers.length === 0) return;
+    await this.syncWith(peers[Math.floor(Math.random() * peers.length)]!.toString());
+  }
+
+  private housekeep(): void {
+    this.set.prune();
+    const pubsub = this.node.services.pubsub as unknown as { getScore?(p: string): number };
+    const addrs: string[] = [];
+    for (const c of this.node.getConnections()) {
+      const peer = c.remotePeer.toString();
+      if (pubsub.getScore) this.d.book.setScore(peer, Math.round(pubsub.getScore(peer) * 100) / 100);
+      const ip = ipOf(c.remoteAddr.toString());
+      if (ip) addrs.push(ip);
+    }
+    this.d.allow.setPeerAddresses(this.name, addrs);
+  }
+
+  connectedPeers(): number {
+    return this.node.getPeers().length;
+  }
+
+  meshPeers(): number {
+    return this.node.services.pubsub.getSubscribers(this.topic).length;
+  }
+
+  quarantined(): number {
+    return this.penalties.size();
+  }
+
+  async stop(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    this.redial?.stop();
+    await this.node?.stop();
+  }
+}

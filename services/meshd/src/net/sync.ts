@@ -1,0 +1,104 @@
+import * as lp from "it-length-prefixed";
+import type { Libp2p } from "libp2p";
+import type { Entry } from "../facts/fact-set.ts";
+
+/** Anti-entropy (DESIGN §5): the live decision sets of two peers, exchanged on demand. */
+export const SYNC_PROTOCOL = "/honeymesh/sync/1";
+const REQUEST_MAX = 512;
+const TIMEOUT_MS = 15_000;
+
+type Stream = Parameters<Parameters<Libp2p["handle"]>[1]>[0];
+type PeerIdOf = Parameters<Libp2p["dialProtocol"]>[0];
+
+interface Request {
+  v: 1;
+  c: string;
+  /** The requester's digest: equal digests mean the answer is just `same`. */
+  d: string;
+}
+interface Header {
+  same: boolean;
+  n: number;
+}
+
+const enc = new TextEncoder();
+const frame = (x: unknown) => lp.encode.single(enc.encode(typeof x === "string" ? x : JSON.stringify(x)));
+const text = (b: { subarray(): Uint8Array }) => new TextDecoder().decode(b.subarray());
+
+export interface SyncServerDeps {
+  cluster: string;
+  digest(): string;
+  live(): Entry[];
+  /** Per-peer budget of answers (a full dump costs the server; a peer may not loop on it). */
+  allow(peer: string): boolean;
+  onServed(peer: string, n: number): void;
+}
+
+/** Answers one request: `{same}` or a header and every live envelope as it travels in gossip. */
+export async function serveSync(stream: Stream, peer: string, deps: SyncServerDeps): Promise<void> {
+  const timer = setTimeout(() => stream.abort(new Error("sync timed out")), TIMEOUT_MS);
+  try {
+    for await (const raw of lp.decode(stream, { maxDataLength: REQUEST_MAX })) {
+      let req: Request | undefined;
+      try {
+        const x = JSON.parse(text(raw)) as Request;
+        if (x && x.v === 1 && x.c === deps.cluster && typeof x.d === "string") req = x;
+      } catch {
+        req = undefined;
+      }
+      if (!req || !deps.allow(peer)) break;
+      if (req.d === deps.digest()) {
+        stream.send(frame({ same: true, n: 0 } satisfies Header));
+      } else {
+        const live = deps.live();
+        stream.send(frame({ same: false, n: live.length } satisfies Header));
+        for (const e of live) if (!stream.send(frame(e.wire))) await stream.onDrain({ signal: AbortSignal.timeout(TIMEOUT_MS) });
+        deps.onServed(peer, live.length);
+      }
+      break;
+    }
+    await stream.close();
+  } catch (e) {
+    stream.abort(e as Error);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export interface SyncClientDeps {
+  cluster: string;
+  digest: string;
+  maxFacts: number;
+  maxFrameBytes: number;
+  /** Each received envelope, in order; the caller validates it like gossip. */
+  onWire(wire: string): Promise<void>;
+}
+
+/** Asks `peer` for its live set; returns how many envelopes came (0 when the sets match). */
+export async function requestSync(node: Libp2p, peer: PeerIdOf, deps: SyncClientDeps): Promise<number> {
+  const stream = await node.dialProtocol(peer, SYNC_PROTOCOL, { signal: AbortSignal.timeout(TIMEOUT_MS) });
+  const timer = setTimeout(() => stream.abort(new Error("sync timed out")), TIMEOUT_MS);
+  let n = 0;
+  try {
+    stream.send(frame({ v: 1, c: deps.cluster, d: deps.digest } satisfies Request));
+    let header: Header | undefined;
+    for await (const raw of lp.decode(stream, { maxDataLength: deps.maxFrameBytes })) {
+      if (!header) {
+        const h = JSON.parse(text(raw)) as Header;
+        if (!h || typeof h.same !== "boolean" || !Number.isInteger(h.n) || h.n < 0) throw new Error("bad sync header");
+        if (h.same || h.n === 0) break;
+        header = h;
+        continue;
+      }
+      if (++n > Math.min(header.n, deps.maxFacts)) break;
+      await deps.onWire(text(raw));
+    }
+    await stream.close();
+    return n;
+  } catch (e) {
+    stream.abort(e as Error);
+    throw e;
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,60 @@
+import { describe, expect, test } from "bun:test";
+import { REASONS } from "@honeymesh/schema/reasons";
+import { factFromBan } from "../facts/sanitize.ts";
+import { FactSet } from "../facts/fact-set.ts";
+import type { Fact } from "../facts/fact.ts";
+import { admit, decide } from "./admit.ts";
+import { MeshAllowlist } from "./allowlist.ts";
+import { RateLimiter } from "./rate-limit.ts";
+import { parseTrust, TrustMap } from "./trust.ts";
+
+const P1 = "12D3KooWA9nqbBk5wb2J2PnBcpdmh3Px6AGxbnzRRNRpxSE7Ur3R";
+const P2 = "12D3KooWKcSCyvU3fT2r8zp9NxgJM41samCC9pjYCwFio6Cwy95G";
+const now = Date.now();
+const fact = (over: Partial<Fact> = {}): Fact => ({ v: 1, c: "x", k: "ban", t: "ip", val: "198.51.100.1", r: 2, ttl: 0, o: "n1", p: P1, at: now, off: 1, ev: [], ...over });
+
+describe("admission and policy", () => {
+  const ctx = (set = new FactSet(86_400_000, 1000), limiter = new RateLimiter(1, 3)) => ({ cluster: "x", selfPeer: P2, selfNode: "me", set, limiter, bindNode: (_p: string, n: string) => n !== "spoof" });
+
+  test("wrong cluster, forged author, own node id and a rebound identity are rejected", () => {
+    expect(admit(ctx(), { fact: fact({ c: "y" }), wire: "", source: P1, via: "gossip", author: P1 })).toEqual({ result: "reject", reason: "wrong_cluster" });
+    expect(admit(ctx(), { fact: fact(), wire: "", source: P1, via: "gossip", author: P2 })).toEqual({ result: "reject", reason: "forged" });
+    expect(admit(ctx(), { fact: fact({ o: "me" }), wire: "", source: P1, via: "gossip", author: P1 })).toEqual({ result: "reject", reason: "identity_mismatch" });
+    expect(admit(ctx(), { fact: fact({ o: "spoof" }), wire: "", source: P1, via: "gossip", author: P1 })).toEqual({ result: "reject", reason: "identity_mismatch" });
+  });
+
+  test("over the rate: the flooding origin is rejected, an honest relay only ignored, sync not limited", () => {
+    const c = ctx();
+    const arrive = (i: number, source: string, via: "gossip" | "sync" = "gossip") => admit(c, { fact: fact({ val: `198.51.100.${i}` }), wire: "", source, via, author: P1 }).result;
+    expect([1, 2, 3].map((i) => arrive(i, P1))).toEqual(["accept", "accept", "accept"]);
+    expect(arrive(4, P1)).toBe("reject");
+    expect(arrive(5, P2)).toBe("ignore");
+    expect(arrive(6, P2, "sync")).toBe("accept");
+  });
+
+  test("a remote ban is never permanent, keeps its reasons plus MESH, and respects allowlist and trust", () => {
+    const set = new FactSet(86_400_000, 1000);
+    const pol = (trust: string, allow: string[] = []) => ({ cluster: "x", trust: new TrustMap(parseTrust(trust), new Map()), allow: new MeshAllowlist(allow), ttlCapS: 86_400, set });
+    set.ingest(fact(), "w", now);
+    const out = decide(pol("enforce"), fact(), now);
+    expect("decision" in out && out.decision).toMatchObject({ action: "ban", reasons: 2 | REASONS.MESH, ttl_s: 86_400, source: "meshd", origin: "n1" });
+    expect(decide(pol("observe"), fact(), now)).toEqual({ skipped: "observed" });
+    expect(decide(pol("corroborate:2"), fact(), now)).toEqual({ skipped: "waiting" });
+    set.ingest(fact({ p: P2, o: "n2" }), "w", now);
+    expect("decision" in decide(pol("corroborate:2"), fact(), now)).toBe(true);
+    expect(decide(pol("enforce", ["198.51.100.0/24"]), fact(), now)).toEqual({ skipped: "allowlisted" });
+    expect(decide(pol("enforce"), fact({ val: "127.0.0.1" }), now)).toEqual({ skipped: "allowlisted" });
+  });
+
+  test("sharing: only our own bans, only shared reasons, no payloads or hostnames; global unbans only", () => {
+    const origin = { cluster: "x", nodeId: "me", peerId: P2 };
+    const change = { change: "added" as const, value: "198.51.100.9", reasons: 2 | 32 | 64, expires_at: now + 60_000, origin: "me", offence: 2, evidence: ["ports:22,80", "user:root", "password=hunter2", "host:evil.example.com", "trap:ssh"], at: now };
+    const f = factFromBan(change, 2 | 32, origin, undefined, now)!;
+    expect(f).toMatchObject({ k: "ban", r: 2 | 32, ttl: 60, o: "me", p: P2, ev: ["ports:22,80", "trap:ssh"] });
+    expect(factFromBan({ ...change, origin: "peer" }, 127, origin, undefined, now)).toBeUndefined();
+    expect(factFromBan({ ...change, reasons: 64 }, 2, origin, undefined, now)).toBeUndefined();
+    expect(factFromBan({ ...change, change: "removed", scope: "local" }, 127, origin, undefined, now)).toBeUndefined();
+    expect(factFromBan({ ...change, change: "removed" }, 127, origin, undefined, now)).toMatchObject({ k: "unban", r: 0 });
+    expect(factFromBan({ ...change, change: "expired" }, 127, origin, undefined, now)).toBeUndefined();
+  });
+});

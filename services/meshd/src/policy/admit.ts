@@ -1,0 +1,96 @@
+import type { Decision } from "@honeymesh/schema/decision";
+import { REASONS } from "@honeymesh/schema/reasons";
+import type { FactSet } from "../facts/fact-set.ts";
+import { factExpiry, type Fact } from "../facts/fact.ts";
+import type { MeshAllowlist } from "./allowlist.ts";
+import type { RateLimiter } from "./rate-limit.ts";
+import { judge, type TrustMap } from "./trust.ts";
+
+/** A fact more than this far in the future is a lie or a broken clock: refused either way. */
+const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+
+export type RejectReason = "oversized" | "malformed" | "bad_signature" | "wrong_cluster" | "forged" | "identity_mismatch" | "future" | "rate_limited";
+export type IgnoreReason = "self" | "stale" | "superseded" | "expired" | "full" | "rate_limited";
+
+export type Admission =
+  | { result: "accept" }
+  | { result: "reject"; reason: RejectReason }
+  | { result: "ignore"; reason: IgnoreReason };
+
+export interface AdmitContext {
+  cluster: string;
+  selfPeer: string;
+  selfNode: string;
+  set: FactSet;
+  limiter: RateLimiter;
+  /** Binds an origin peer to the node id it signs as (first seen wins). */
+  bindNode(peer: string, node: string): boolean;
+}
+
+export interface Arrival {
+  fact: Fact;
+  wire: string;
+  /** The peer that handed it to us. */
+  source: string;
+  /** For gossip: the author of the gossipsub message (StrictSign), which must be the origin. */
+  author?: string;
+  /**
+   * Gossip is rate limited per origin. Anti-entropy is not (it replays a bounded set, and
+   * the sync protocol limits its own requests), or a rejoining node could never catch up.
+   */
+  via: "gossip" | "sync";
+}
+
+/**
+ * The checks between a verified envelope and the live set: cluster, authorship, identity,
+ * clock, per-origin rate limit, then the set itself (stale and superseded facts stop here).
+ * Over the rate, a fact is rejected (penalizing the sender) only when the sender is its origin;
+ * an honest relay of someone else's flood is merely ignored.
+ */
+export function admit(ctx: AdmitContext, a: Arrival, now = Date.now()): Admission {
+  const f = a.fact;
+  if (f.c !== ctx.cluster) return { result: "reject", reason: "wrong_cluster" };
+  if (a.author !== undefined && a.author !== f.p) return { result: "reject", reason: "forged" };
+  if (f.p === ctx.selfPeer) return { result: "ignore", reason: "self" };
+  if (f.o === ctx.selfNode) return { result: "reject", reason: "identity_mismatch" };
+  if (!ctx.bindNode(f.p, f.o)) return { result: "reject", reason: "identity_mismatch" };
+  if (f.at > now + MAX_CLOCK_SKEW_MS) return { result: "reject", reason: "future" };
+  if (f.k === "ban" && f.r === 0) return { result: "reject", reason: "malformed" };
+  if (a.via === "gossip" && !ctx.limiter.take(f.p)) return a.source === f.p ? { result: "reject", reason: "rate_limited" } : { result: "ignore", reason: "rate_limited" };
+  const outcome = ctx.set.ingest(f, a.wire, now);
+  return outcome === "new" ? { result: "accept" } : { result: "ignore", reason: outcome };
+}
+
+export type Outcome = { decision: Decision } | { skipped: "allowlisted" | "observed" | "waiting" | "expired" };
+
+export interface PolicyContext {
+  cluster: string;
+  trust: TrustMap;
+  allow: MeshAllowlist;
+  ttlCapS: number;
+  set: FactSet;
+}
+
+/**
+ * What an admitted fact does here: the local allowlist, the origin's trust level, the TTL cap
+ * (a remote ban is never permanent). Reasons keep the origin's bits and gain MESH.
+ */
+export function decide(ctx: PolicyContext, f: Fact, now = Date.now()): Outcome {
+  const trust = ctx.trust.of(f.p);
+  const evidence = [`mesh:${ctx.cluster}`, `origin_peer:${f.p.slice(-12)}`, ...f.ev].slice(0, 16);
+  if (f.k === "unban") {
+    // An unban only lifts enforcement: any peer trusted beyond `observe` may carry one.
+    if (trust.level === "observe") return { skipped: "observed" };
+    return { decision: { action: "unban", target: f.t, value: f.val, reasons: REASONS.MESH, ttl_s: 0, origin: f.o, source: "meshd", evidence, offence: 0, at: f.at, scope: "global" } };
+  }
+  if (ctx.allow.covers(f.val)) return { skipped: "allowlisted" };
+  const verdict = judge(trust, ctx.set.agreeing(f.val, (p) => ctx.trust.of(p).level !== "observe", now));
+  if (verdict === "observe") return { skipped: "observed" };
+  if (verdict === "wait") return { skipped: "waiting" };
+  const end = Math.min(factExpiry(f), f.at + ctx.ttlCapS * 1000);
+  const ttl = Math.ceil((end - now) / 1000);
+  if (ttl <= 0) return { skipped: "expired" };
+  return {
+    decision: { action: "ban", target: f.t, value: f.val, reasons: f.r | REASONS.MESH, ttl_s: Math.min(ttl, ctx.ttlCapS), origin: f.o, source: "meshd", evidence, offence: f.off, at: f.at },
+  };
+}

@@ -1,0 +1,227 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { Database } from "bun:sqlite";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Subprocess } from "bun";
+import type { Decision } from "../../packages/schema/src/decision.ts";
+import { kernelSkipReason, makePinRoot, removePinRoot } from "../kernel/harness.ts";
+import { ROOT, waitFor } from "../support/bus-node.ts";
+import { createBridge, type Bridge, type BridgeHost } from "../support/bridge.ts";
+import { MeshTestNode, MESH_PORT } from "./support/mesh-node.ts";
+
+const skip = kernelSkipReason();
+if (skip) console.warn(`mesh e2e skipped: ${skip}`);
+const PORT = 8443;
+const KFIX = join(ROOT, "test/kernel/fixtures");
+
+const decision = (value: string, origin: string, over: Partial<Decision> = {}): Decision => ({
+  action: "ban", target: "ip", value, reasons: 2, ttl_s: 600, origin, source: "apid", evidence: ["ports:22,80,443"], offence: 1, at: Date.now(), ...over,
+});
+const isBan = (value: string, change: string) => (l: { topic: string; d: Record<string, unknown> }) => l.topic === "hm/v1/enforcerd/ban" && l.d.value === value && l.d.change === change;
+
+async function tcpOk(from: BridgeHost, host: string): Promise<boolean> {
+  return (await from.run([process.execPath, join(KFIX, "tcp-probe.ts"), host, String(PORT), "800"])).code === 0;
+}
+
+/** Active bans in a node's enforcerd store (the source of truth the kernel mirrors). */
+function storedBans(n: MeshTestNode): string[] {
+  const db = new Database(join(n.node.stateDir, "enforcerd.sqlite"), { readonly: true });
+  try {
+    return (db.query("SELECT value FROM bans WHERE expires_at = 0 OR expires_at > ?").all(Date.now()) as { value: string }[]).map((r) => r.value).sort();
+  } finally {
+    db.close();
+  }
+}
+
+function keygen(path: string): void {
+  const r = Bun.spawnSync([process.execPath, join(ROOT, "cli/src/main.ts"), "mesh", "keygen", "--out", path], { stdout: "pipe", stderr: "pipe" });
+  if (r.exitCode !== 0) throw new Error(`mesh keygen failed: ${r.stderr.toString()}`);
+}
+
+describe.skipIf(Boolean(skip))("meshd: three full nodes on one bridge", () => {
+  let br: Bridge;
+  let dir: string;
+  let nodes: MeshTestNode[] = [];
+  let A: MeshTestNode, B: MeshTestNode, C: MeshTestNode;
+  let X: BridgeHost, R: BridgeHost;
+  const pins: string[] = [];
+  const listeners: Subprocess[] = [];
+  const rogue = async (mode: string, key: string, count = 20) => {
+    const r = await R.run([process.execPath, join(import.meta.dir, "fixtures/rogue-peer.ts"), mode, key, `/ip4/${A.host.v4}/tcp/${MESH_PORT}`, "default", String(count), B.peerId], 60_000);
+    const lines = r.stdout.trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    return { connected: lines[0]?.connected === true, lines, stderr: r.stderr };
+  };
+
+  beforeAll(async () => {
+    br = createBridge(["a", "b", "c", "attacker", "rogue"]);
+    X = br.host("attacker");
+    R = br.host("rogue");
+    dir = mkdtempSync(join(tmpdir(), "hm-mesh-"));
+    keygen(join(dir, "cluster.key"));
+    keygen(join(dir, "wrong.key"));
+    nodes = await Promise.all(["a", "b", "c"].map((h) => new MeshTestNode(br.host(h)).prepare()));
+    [A, B, C] = nodes as [MeshTestNode, MeshTestNode, MeshTestNode];
+    const trust = nodes.map((n) => `${n.peerId}=enforce`).join(",");
+    for (const n of nodes) {
+      const pin = makePinRoot();
+      pins.push(pin);
+      await n.start({
+        HONEYMESH_ENFORCER_INTERFACES: n.host.ifname,
+        HONEYMESH_ENFORCER_MODE: "enforce",
+        HONEYMESH_ENFORCER_XDP_MODE: "native",
+        HONEYMESH_ENFORCER_PIN_ROOT: pin,
+        HONEYMESH_ENFORCER_REAP_INTERVAL_S: "0.5",
+        HONEYMESH_MESH_CLUSTER_KEY_FILE: join(dir, "cluster.key"),
+        HONEYMESH_MESH_BOOTSTRAP: nodes.filter((m) => m !== n).map((m) => m.addr).join(","),
+        HONEYMESH_MESH_PEER_TRUST: trust,
+        HONEYMESH_MESH_TRUST: "observe",
+      });
+      n.spawn("enforcerd");
+      n.spawn("meshd");
+      listeners.push(Bun.spawn(n.host.argv([process.execPath, join(KFIX, "tcp-listen.ts"), String(PORT)]), { stdout: "ignore", stderr: "inherit" }));
+    }
+    for (const n of nodes) {
+      await waitFor(() => n.health("enforcerd")?.enforcement === "active", 20_000, `enforcerd active on ${n.host.name}`);
+      await waitFor(() => n.stat("meshd", "peers_connected") === 2 && n.stat("meshd", "mesh_subscribers") === 2, 20_000, `mesh formed on ${n.host.name}`);
+    }
+  }, 90_000);
+
+  afterAll(async () => {
+    for (const l of listeners) l.kill("SIGKILL");
+    await Promise.all(nodes.map((n) => n.stop()));
+    br?.destroy();
+    for (const p of pins) removePinRoot(p);
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  }, 30_000);
+
+  test("mesh keygen writes a pnet key, 0600; the identity key is kept 0600 in the state dir", () => {
+    const st = statSync(join(dir, "cluster.key"));
+    expect(st.mode & 0o777).toBe(0o600);
+    expect(Bun.file(join(dir, "cluster.key")).size).toBe(95);
+    expect(statSync(join(A.node.stateDir, "meshd", "identity.key")).mode & 0o777).toBe(0o600);
+    expect(A.health("meshd")?.peer_id).toBe(A.peerId);
+  });
+
+  test("a scan banned on A is dropped in XDP on B and C; an operator unban on C lifts it on A and B", async () => {
+    for (const n of nodes) expect(await tcpOk(X, n.host.v4)).toBe(true);
+    const from = nodes.map((n) => n.lines.length);
+    A.publish("apid", "decision", decision(X.v4, A.nodeId));
+    const onA = await A.waitLine(isBan(X.v4, "added"), 5_000, "local ban", from[0]);
+    for (const [i, n] of [B, C].entries()) {
+      const l = await n.waitLine(isBan(X.v4, "added"), 5_000, "mesh ban", from[i + 1]);
+      expect(l.d.reasons).toBe(2 | 4); // SCAN kept, MESH added
+      expect(l.d.origin).toBe(A.nodeId);
+      console.log(`ban on A → in force on ${n.host.name}: ${(l.t - onA.t).toFixed(1)} ms`);
+    }
+    for (const n of nodes) expect(await tcpOk(X, n.host.v4)).toBe(false);
+    // B and C never send A's ban back: only A shared it.
+    expect(B.stat("meshd", "shared_ban") + C.stat("meshd", "shared_ban")).toBe(0);
+
+    const from2 = nodes.map((n) => n.lines.length);
+    C.publish("apid", "decision", decision(X.v4, C.nodeId, { action: "unban", at: Date.now() }));
+    const onC = await C.waitLine(isBan(X.v4, "removed"), 5_000, "operator unban", from2[2]);
+    for (const [i, n] of [A, B].entries()) {
+      const l = await n.waitLine(isBan(X.v4, "removed"), 5_000, "mesh unban", from2[i]);
+      console.log(`unban on C → lifted on ${n.host.name}: ${(l.t - onC.t).toFixed(1)} ms`);
+    }
+    for (const n of nodes) expect(await tcpOk(X, n.host.v4)).toBe(true);
+    // A's older ban cannot come back through anti-entropy: the tombstone is newer.
+    await Bun.sleep(1_500);
+    expect(storedBans(A)).not.toContain(X.v4);
+  }, 40_000);
+
+  test("a node with the wrong cluster key cannot connect or inject", async () => {
+    const r = await rogue("valid", join(dir, "wrong.key"), 50);
+    expect(r.connected).toBe(false);
+    for (const n of nodes) expect(n.stat("meshd", "peers_connected")).toBe(2);
+    expect(storedBans(A).some((v) => v.startsWith("203.0.113."))).toBe(false);
+  }, 30_000);
+
+  test("forged, oversized and malformed messages are rejected and penalized; the others stay healthy", async () => {
+    const before = { sig: A.stat("meshd", "rejected_bad_signature"), big: A.stat("meshd", "rejected_oversized"), bad: A.stat("meshd", "rejected_malformed") };
+    for (const mode of ["forged", "oversized", "malformed"]) expect((await rogue(mode, join(dir, "cluster.key"), 10)).connected).toBe(true);
+    await waitFor(
+      () => A.stat("meshd", "rejected_bad_signature") > before.sig && A.stat("meshd", "rejected_oversized") > before.big && A.stat("meshd", "rejected_malformed") > before.bad,
+      10_000,
+      "rejections counted on A",
+    );
+    await waitFor(() => A.stat("meshd", "peers_misbehaving") >= 3, 10_000, "penalized peers on A");
+    // Nothing hostile travelled on: B and C rejected nothing and stay connected.
+    for (const n of [B, C]) {
+      expect(n.stat("meshd", "msgs_rejected")).toBe(0);
+      expect(n.health("meshd")?.mesh).toBe("on");
+    }
+    // The penalties are kept per peer in meshd.sqlite (what apid serves as /v1/peers).
+    await Bun.sleep(2_500);
+    const db = new Database(join(A.node.stateDir, "meshd.sqlite"), { readonly: true });
+    const bad = db.query("SELECT count(*) AS n FROM peers WHERE penalties > 0 AND rejected > 0").get() as { n: number };
+    db.close();
+    expect(bad.n).toBeGreaterThanOrEqual(3);
+    // The mesh still works.
+    const value = "198.51.100.61";
+    const from = [B.lines.length, C.lines.length];
+    A.publish("apid", "decision", decision(value, A.nodeId));
+    await B.waitLine(isBan(value, "added"), 10_000, "ban after abuse", from[0]);
+    await C.waitLine(isBan(value, "added"), 10_000, "ban after abuse", from[1]);
+  }, 60_000);
+
+  test("a peer flooding 10 000 decisions/s is rate limited, and bans still flow", async () => {
+    const before = A.stat("meshd", "msgs_rate_limited");
+    const r = await rogue("flood", join(dir, "cluster.key"), 20_000);
+    expect(r.connected).toBe(true);
+    console.log(`flooder: ${JSON.stringify(r.lines.slice(1))}`);
+    // Over the per-origin budget its decisions are rejected, which gossipsub scoring and the
+    // quarantine turn into a disconnection: the rest of the flood is never even decoded.
+    await waitFor(() => A.stat("meshd", "msgs_rate_limited") > before && A.stat("meshd", "peers_quarantined") >= 1, 15_000, "flood rate limited on A");
+    // What A let through (at most the burst plus rate × time) was only observed (trust observe).
+    expect(storedBans(B).some((v) => v.startsWith("203.0.113."))).toBe(false);
+    console.log(`A: rate limited ${A.stat("meshd", "msgs_rate_limited")}, in ${A.stat("meshd", "msgs_in")}, live ${A.stat("meshd", "live_bans")}; B live ${B.stat("meshd", "live_bans")}`);
+    const value = "198.51.100.62";
+    const from = [B.lines.length, C.lines.length];
+    A.publish("apid", "decision", decision(value, A.nodeId));
+    await B.waitLine(isBan(value, "added"), 20_000, "ban after flood", from[0]);
+    await C.waitLine(isBan(value, "added"), 20_000, "ban after flood", from[1]);
+  }, 90_000);
+
+  test("partition: C cut off while A bans three and unbans one; on rejoin C holds exactly the right set", async () => {
+    const [p1, p2, p3] = ["198.51.100.71", "198.51.100.72", "198.51.100.73"];
+    const before = storedBans(C);
+    C.host.linkDown();
+    try {
+      const from = A.lines.length;
+      for (const v of [p1, p2, p3]) A.publish("apid", "decision", decision(v, A.nodeId));
+      await A.waitLine(isBan(p3, "added"), 20_000, "p3 banned", from);
+      A.publish("apid", "decision", decision(p3, A.nodeId, { action: "unban", at: Date.now() }));
+      await A.waitLine(isBan(p3, "removed"), 20_000, "p3 unbanned", from);
+      await B.waitLine(isBan(p3, "removed"), 20_000, "p3 unbanned on B");
+      expect(storedBans(C)).toEqual(before);
+    } finally {
+      C.host.linkUp();
+    }
+    const want = [...before, p1, p2].sort();
+    await waitFor(() => JSON.stringify(storedBans(C)) === JSON.stringify(want), 35_000, "C converged");
+    expect(storedBans(C)).toEqual(want);
+    expect(storedBans(C)).not.toContain(p3);
+    expect(storedBans(A)).toEqual(storedBans(C));
+  }, 60_000);
+
+  test("a node joining late converges through anti-entropy (/honeymesh/sync/1), tombstones included", async () => {
+    const D = await new MeshTestNode(br.add("d")).prepare();
+    nodes.push(D);
+    await D.start({
+      HONEYMESH_MESH_CLUSTER_KEY_FILE: join(dir, "cluster.key"),
+      HONEYMESH_MESH_BOOTSTRAP: B.addr,
+      HONEYMESH_MESH_PEER_TRUST: [A, B, C].map((n) => `${n.peerId}=enforce`).join(","),
+    });
+    D.spawn("meshd");
+    const want = storedBans(A).filter((v) => v.startsWith("198.51.100."));
+    expect(want.length).toBeGreaterThanOrEqual(4);
+    const decided = () => new Set(D.lines.filter((l) => l.topic === "hm/v1/meshd/decision" && l.d.action === "ban").map((l) => String(l.d.value)));
+    await waitFor(() => want.every((v) => decided().has(v)), 35_000, "D decided every live ban");
+    await waitFor(() => D.stat("meshd", "sync_received") > 0, 10_000, "D's sync counted");
+    // The unbanned ones never come back: neither the attacker nor p3.
+    expect(decided().has(X.v4)).toBe(false);
+    expect(decided().has("198.51.100.73")).toBe(false);
+  }, 60_000);
+});
