@@ -66,10 +66,14 @@ describe.skipIf(Boolean(skip))("trapd against real clients from an attacker name
     const dir = (await attacker(["mktemp", "-d"])).stdout.trim();
     await attacker(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", `${dir}/id`]);
     const fp = (await attacker(["ssh-keygen", "-l", "-f", `${dir}/id.pub`])).stdout.split(" ")[1]!;
-    await attacker([
-      "ssh", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "IdentitiesOnly=yes",
-      "-i", `${dir}/id`, "-p", String(trap.ports.ssh), `admin@${pair.victim.v6}`, "true",
-    ]);
+    // IPv6 neighbour discovery on a fresh veth can eat the first SYNs on a loaded machine: retry.
+    for (let i = 0; i < 3 && !trap.sessions().some((x) => x.service === "ssh" && x.src === pair.attacker.v6); i++) {
+      await attacker([
+        "ssh", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "IdentitiesOnly=yes", "-o", "ConnectTimeout=5",
+        "-i", `${dir}/id`, "-p", String(trap.ports.ssh), `admin@${pair.victim.v6}`, "true",
+      ]);
+      await Bun.sleep(500);
+    }
     await attacker(["rm", "-rf", dir]);
     const s = await trap.waitSession((x) => x.service === "ssh" && x.src === pair.attacker.v6, "ssh v6 session");
     expect(s.credentials).toContainEqual({ method: "publickey", username: "admin", key_fingerprint: fp });
