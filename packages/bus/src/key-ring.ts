@@ -1,17 +1,25 @@
+import { createPublicKey, type KeyObject } from "node:crypto";
 import { importJWK, type CryptoKey, type JSONWebKeySet } from "jose";
+
+export interface RingKey {
+  /** For jose (connect tokens). */
+  crypto: CryptoKey;
+  /** For the per-message path: node:crypto verifies synchronously, with no thread hop. */
+  node: KeyObject;
+}
 
 /**
  * Public keys by kid, imported once. An unknown kid triggers a reload of the JWKS, at most once
  * a second, so a new service's key is picked up but a flood of bogus kids costs nothing.
  */
 export class KeyRing {
-  private keys = new Map<string, CryptoKey>();
+  private keys = new Map<string, RingKey>();
   private lastLoad = 0;
   private loading: Promise<void> | undefined;
 
   constructor(private readonly source: () => JSONWebKeySet) {}
 
-  async get(kid: string): Promise<CryptoKey | undefined> {
+  async get(kid: string): Promise<RingKey | undefined> {
     const hit = this.keys.get(kid);
     if (hit) return hit;
     if (Date.now() - this.lastLoad < 1000) return undefined;
@@ -28,11 +36,12 @@ export class KeyRing {
     } catch {
       return;
     }
-    const next = new Map<string, CryptoKey>();
+    const next = new Map<string, RingKey>();
     for (const jwk of set.keys) {
       if (typeof jwk.kid !== "string" || jwk.kty !== "OKP" || jwk.crv !== "Ed25519") continue;
       try {
-        next.set(jwk.kid, (await importJWK({ ...jwk, d: undefined }, "EdDSA")) as CryptoKey);
+        const pub = { ...jwk, d: undefined };
+        next.set(jwk.kid, { crypto: (await importJWK(pub, "EdDSA")) as CryptoKey, node: createPublicKey({ key: { kty: "OKP", crv: "Ed25519", x: String(jwk.x) }, format: "jwk" }) });
       } catch {
         // a broken entry is skipped; messages under its kid fail as unknown_key
       }

@@ -26,7 +26,7 @@ export async function verifyConnectToken(ring: KeyRing, username: string, token:
       async (header) => {
         const key = typeof header.kid === "string" ? await ring.get(header.kid) : undefined;
         if (!key) throw new Error("unknown key");
-        return key;
+        return key.crypto;
       },
       { issuer: username, subject: username, audience: BUS_AUDIENCE, algorithms: ["EdDSA"], maxTokenAge: 86_400 },
     );

@@ -1,3 +1,4 @@
+import { createPrivateKey, type KeyObject } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JSONWebKeySet, type JWK } from "jose";
@@ -9,7 +10,10 @@ export const ALG = "EdDSA";
 export interface SigningKey {
   kid: string;
   identity: string;
+  /** For jose (tokens). */
   key: CryptoKey;
+  /** The same key for node:crypto's synchronous Ed25519 (the bus's per-message signatures). */
+  node: KeyObject;
 }
 
 export function keysDir(stateDir: string): string {
@@ -79,8 +83,10 @@ function writeAtomic(path: string, text: string, mode: number): void {
 export async function loadSigningKey(stateDir: string, identity: string, nodeId: string): Promise<SigningKey> {
   const path = join(keysDir(stateDir), `${identity}.jwk`);
   if (!existsSync(path)) throw new KeysError("KEYS_MISSING", `no key for ${identity} at ${path}`);
-  const key = (await importJWK(readJwk(path), ALG)) as CryptoKey;
-  return { kid: kidOf(identity, nodeId), identity, key };
+  const jwk = readJwk(path);
+  const key = (await importJWK(jwk, ALG)) as CryptoKey;
+  const node = createPrivateKey({ key: { kty: "OKP", crv: "Ed25519", x: String(jwk.x), d: String(jwk.d) }, format: "jwk" });
+  return { kid: kidOf(identity, nodeId), identity, key, node };
 }
 
 export function readJwks(stateDir: string): JSONWebKeySet {
