@@ -58,6 +58,8 @@ export function listenTcpTrap(o: TcpTrapOptions): TCPSocketListener<Conn | undef
       port: o.port,
       socket: {
         open(sock) {
+          // Banners and replies are small writes: Nagle would hold them behind delayed ACKs.
+          sock.setNoDelay?.(true);
           const rec = hub.open(
             { service: o.service, src: normalizeAddress(sock.remoteAddress), srcPort: sock.remotePort ?? 0, dst: normalizeAddress(sock.localAddress ?? o.bind), dstPort: sock.localPort ?? o.port },
             () => sock.terminate(),
