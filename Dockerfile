@@ -32,6 +32,8 @@ COPY . .
 # Runtime dependencies only (typescript, drizzle-kit, @types/* are dev tools);
 # the committed lockfile must match exactly.
 RUN bun install --frozen-lockfile --production
+# The dashboard apid serves at / (hashed, precompressed assets).
+RUN bun run --cwd dashboard build
 COPY --from=bpf /src/bpf/build/honeymesh.bpf.o /src/bpf/build/hm_bench.bpf.o /opt/honeymesh/bpf/build/
 RUN mkdir -p /var/lib/honeymesh /etc/honeymesh
 

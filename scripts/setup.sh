@@ -30,6 +30,7 @@ if ! command -v bun >/dev/null 2>&1; then
 fi
 
 bun install --frozen-lockfile >/dev/null
+bun run --cwd dashboard build >/dev/null
 make -s -C bpf
 
 # XDP maps are pinned here (DESIGN §4); a fresh VM may not have bpffs mounted.

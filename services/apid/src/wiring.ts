@@ -31,6 +31,7 @@ import { statusRoutes } from "./routes/status.ts";
 import { streamRoutes } from "./routes/stream.ts";
 import { tokenRoutes } from "./routes/tokens.ts";
 import { Controls } from "./write/controls.ts";
+import { dashboardRoutes } from "./dashboard/routes.ts";
 import { ManualBans } from "./write/manual-bans.ts";
 
 /** apid's start: stores, bus subscriptions, the HTTP server. main.ts only calls this. */
@@ -85,7 +86,8 @@ export async function startApid(ctx: ServiceContext, version: string): Promise<S
     .use(streamRoutes(feed))
     .use(metricsRoutes(board, reader, sessions, feed, { requests, authFailures, busRejected: () => bus.rejected.total() }))
     .use(tokenRoutes(tokens, tokenStore))
-    .use(crowdsecRoutes(reader, deletions, principalOf));
+    .use(crowdsecRoutes(reader, deletions, principalOf))
+    .use(dashboardRoutes(principalOf, nodeId));
 
   const { hostname, port } = parseListen(api.listen);
   const tls = api.tls_cert && api.tls_key ? { cert: Bun.file(api.tls_cert), key: Bun.file(api.tls_key) } : undefined;

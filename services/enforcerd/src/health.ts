@@ -27,6 +27,9 @@ export function enforcerHealth(k: KernelState, bans: BanStore, applier: Decision
       details.kernel_would_drop = Number(c.wouldDrop);
       details.kernel_syn_seen = Number(c.synSeen);
       details.kernel_scan_events = Number(c.scanEvents);
+      details.kernel_lockdown_dropped = Number(c.lockdownDropped);
+      for (const [reason, n] of Object.entries(c.droppedByReason)) details[`kernel_dropped_${reason.toLowerCase()}`] = Number(n);
+      for (const [reason, n] of Object.entries(c.wouldDropByReason)) details[`kernel_would_drop_${reason.toLowerCase()}`] = Number(n);
     } catch {
       details.kernel_counters = "unreadable";
     }

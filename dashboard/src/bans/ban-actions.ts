@@ -1,0 +1,41 @@
+import type { Api, WriteResult } from "../api/client.ts";
+import { confirmAction } from "../ui/confirm.tsx";
+import { duration } from "../ui/format.ts";
+import { toast } from "../ui/toast.tsx";
+
+/** Confirms, runs one write, and reports its result (done, pending or refused with apid's detail). */
+export async function act(title: string, body: string, confirm: string, run: () => Promise<WriteResult>, danger = false): Promise<boolean> {
+  if (!(await confirmAction(title, body, confirm, danger))) return false;
+  let r: WriteResult;
+  try {
+    r = await run();
+  } catch {
+    toast("danger", `${title}: failed`, "apid cannot be reached");
+    return false;
+  }
+  if (!r.ok) {
+    toast("danger", `${title}: refused (${r.problem.status})`, r.problem.detail);
+    return false;
+  }
+  toast(r.pending ? "warn" : "ok", r.pending ? `${title}: accepted, not yet confirmed` : `${title}: done`, r.pending ? "enforcerd has not confirmed within the API's timeout; the stream will show the change." : undefined);
+  return true;
+}
+
+const ttlText = (s: number) => (s === 0 ? "permanently" : `for ${duration(s)}`);
+
+export const banActions = (api: Api) => ({
+  block: (value: string, ttlS: number, reasons: string[], note: string) =>
+    act("Block", `Block ${value} ${ttlText(ttlS)}? Its packets are dropped in the kernel on this node, and the mesh learns the decision.`, "Block", () => api.ban(value, ttlS, reasons, note ? [note] : ["blocked from the dashboard"]), true),
+  extend: (value: string, ttlS: number) => act("Extend", `Extend the ban on ${value} to now + ${duration(ttlS)}?`, "Extend", () => api.extend(value, ttlS)),
+  permanent: (value: string) => act("Make permanent", `Make the ban on ${value} permanent? It stays until an operator releases it.`, "Make permanent", () => api.permanent(value), true),
+  release: (value: string, scope: "global" | "local") =>
+    act(
+      scope === "global" ? "Release everywhere" : "Release here",
+      scope === "global" ? `Release ${value} on this node and across the mesh (a global unban)?` : `Release ${value} on this node only? Peers keep their ban.`,
+      "Release",
+      () => api.release(value, scope),
+      true,
+    ),
+  allow: (value: string) =>
+    act("Allowlist", `Add ${value} to the allowlist? Allowlisted addresses are never banned or dropped, whatever traps or peers report.`, "Allowlist", () => api.allow(value, "allowlisted from the dashboard"), true),
+});
