@@ -1,3 +1,4 @@
+import { readJsonLines } from "@honeymesh/jsonl/read";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
 import type { BusIdentity } from "../../packages/schema/src/services.ts";
@@ -49,22 +50,10 @@ export class NsNode {
     return r.exitCode === 0;
   }
 
-  private async read(stream: ReadableStream<Uint8Array>): Promise<void> {
-    const decoder = new TextDecoder();
-    let buf = "";
-    for await (const chunk of stream) {
-      buf += decoder.decode(chunk);
-      let i: number;
-      while ((i = buf.indexOf("\n")) >= 0) {
-        const line = buf.slice(0, i);
-        buf = buf.slice(i + 1);
-        try {
-          this.lines.push(JSON.parse(line) as BusLine);
-        } catch {
-          // not ours
-        }
-      }
-    }
+  private read(stream: ReadableStream<Uint8Array>): Promise<void> {
+    return readJsonLines<BusLine>(stream, (v) => {
+      this.lines.push(v);
+    });
   }
 
   spawn(name: string, more: Record<string, string> = {}): Subprocess {

@@ -1,3 +1,4 @@
+import { readJsonLines } from "@honeymesh/jsonl/read";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
 import { openReadOnly } from "../../packages/db/src/open.ts";
@@ -94,22 +95,10 @@ export class TrapNode {
     return this.trapd;
   }
 
-  private async read(stream: ReadableStream<Uint8Array>): Promise<void> {
-    const decoder = new TextDecoder();
-    let buf = "";
-    for await (const chunk of stream) {
-      buf += decoder.decode(chunk);
-      let i: number;
-      while ((i = buf.indexOf("\n")) >= 0) {
-        const line = buf.slice(0, i);
-        buf = buf.slice(i + 1);
-        try {
-          this.lines.push(JSON.parse(line) as Line);
-        } catch {
-          // not ours
-        }
-      }
-    }
+  private read(stream: ReadableStream<Uint8Array>): Promise<void> {
+    return readJsonLines<Line>(stream, (v) => {
+      this.lines.push(v);
+    });
   }
 
   health(): Record<string, unknown> | undefined {

@@ -1,3 +1,4 @@
+import { readJsonLines } from "@honeymesh/jsonl/read";
 import type { Subprocess } from "bun";
 
 export interface BusEvent {
@@ -18,26 +19,13 @@ export class EventStream {
     this.listeners.push(fn);
   }
 
-  private async read(stream: ReadableStream<Uint8Array>): Promise<void> {
-    const decoder = new TextDecoder();
-    let buf = "";
-    for await (const chunk of stream) {
-      buf += decoder.decode(chunk);
-      let i: number;
-      while ((i = buf.indexOf("\n")) >= 0) {
-        const line = buf.slice(0, i);
-        buf = buf.slice(i + 1);
-        try {
-          const e = JSON.parse(line) as BusEvent;
-          // Bounded: the demo only needs recent history.
-          if (this.events.length > 10_000) this.events.splice(0, 5_000);
-          this.events.push(e);
-          for (const l of this.listeners) l(e);
-        } catch {
-          // not an event line
-        }
-      }
-    }
+  private read(stream: ReadableStream<Uint8Array>): Promise<void> {
+    return readJsonLines<BusEvent>(stream, (e) => {
+      // Bounded: the demo only needs recent history.
+      if (this.events.length > 10_000) this.events.splice(0, 5_000);
+      this.events.push(e);
+      for (const l of this.listeners) l(e);
+    });
   }
 
   async waitFor(pred: (e: BusEvent) => boolean, timeoutMs: number): Promise<BusEvent | undefined> {

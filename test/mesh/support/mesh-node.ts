@@ -1,3 +1,4 @@
+import { readJsonLines } from "@honeymesh/jsonl/read";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
@@ -75,24 +76,12 @@ export class MeshTestNode {
     return r.exitCode === 0;
   }
 
-  private async read(stream: ReadableStream<Uint8Array>): Promise<void> {
-    const decoder = new TextDecoder();
-    let buf = "";
-    for await (const chunk of stream) {
-      buf += decoder.decode(chunk);
-      let i: number;
-      while ((i = buf.indexOf("\n")) >= 0) {
-        const line = buf.slice(0, i);
-        buf = buf.slice(i + 1);
-        try {
-          this.lines.push(JSON.parse(line) as BusLine);
-        } catch {
-          // not ours
-        }
-      }
+  private read(stream: ReadableStream<Uint8Array>): Promise<void> {
+    return readJsonLines<BusLine>(stream, (v) => {
+      this.lines.push(v);
       // Bounded: a long bench keeps only the recent lines.
       if (this.lines.length > 200_000) this.lines.splice(0, 100_000);
-    }
+    });
   }
 
   spawn(name: string, more: Record<string, string> = {}): Subprocess {
