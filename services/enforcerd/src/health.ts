@@ -1,12 +1,13 @@
 import type { HealthReport } from "@honeymesh/runtime/health";
 import type { ControlApplier } from "./control/apply-control.ts";
 import type { DecisionApplier } from "./decisions/apply-decision.ts";
+import type { DecisionBatcher } from "./decisions/decision-batcher.ts";
 import type { KernelState } from "./kernel-setup.ts";
 import type { ReconcileReport } from "./reconcile.ts";
 import type { BanStore } from "./store/ban-store.ts";
 
 /** Enforcement facts for health/status: mode, where attached, bans, kernel counters, refusals. */
-export function enforcerHealth(k: KernelState, bans: BanStore, applier: DecisionApplier, control: ControlApplier, reconciled?: ReconcileReport): HealthReport {
+export function enforcerHealth(k: KernelState, bans: BanStore, applier: DecisionApplier, control: ControlApplier, batcher: DecisionBatcher, reconciled?: ReconcileReport): HealthReport {
   const details: HealthReport["details"] = {
     enforcement: k.enforcement,
     mode: control.state.mode,
@@ -15,6 +16,9 @@ export function enforcerHealth(k: KernelState, bans: BanStore, applier: Decision
     interfaces: k.interfaces.map((i) => `${i.name}(${i.mode})`).join(",") || "none",
     active_bans: bans.count(),
     decisions_rejected_total: applier.rejected.total(),
+    decision_queue: batcher.depth,
+    decision_batches: batcher.batches,
+    decisions_dropped_overload: batcher.dropped,
   };
   if (reconciled) for (const [k2, v] of Object.entries(reconciled)) details[`reconcile_${k2}`] = v;
   for (const [reason, n] of Object.entries(control.rejected.snapshot())) details[`control_rejected_${reason}`] = n;

@@ -6,6 +6,7 @@ import { AllowSet } from "@honeymesh/net/allow-set";
 import { ControlApplier } from "./control/apply-control.ts";
 import { systemAllowEntries } from "@honeymesh/net/system-allow";
 import { DecisionApplier } from "./decisions/apply-decision.ts";
+import { DecisionBatcher } from "./decisions/decision-batcher.ts";
 import { enforcerHealth } from "./health.ts";
 import { setUpKernel } from "./kernel-setup.ts";
 import { reapOnce } from "./reaper.ts";
@@ -38,7 +39,8 @@ await runService("enforcerd", {
     const control = new ControlApplier(bans, allow, protectedEntries, () => k.kernel, { mode: config.enforcer.mode, modeSource: "config" }, logger);
     await bus.subscribe("apid", "allow", (c) => control.allowChange(c));
     await bus.subscribe("apid", "mode", (m) => control.modeChange(m));
-    for (const producer of ["scand", "apid", "meshd"] as const) await bus.subscribe(producer, "decision", (d, meta) => applier.apply(d, meta.ctx));
+    const batcher = new DecisionBatcher((items) => applier.applyBatch(items), logger);
+    for (const producer of ["scand", "apid", "meshd"] as const) await bus.subscribe(producer, "decision", (d, meta) => batcher.push(d, meta.ctx));
 
     const reaper = setInterval(() => {
       reapOnce(bans, k.kernel, (c) => void bus.publish("ban", c).catch(() => {}), logger);
@@ -46,7 +48,7 @@ await runService("enforcerd", {
     const relay = k.kernel ? relayScanEvents(k.kernel.eventsFd, config.scan.window_s, (o, ctx) => bus.publish("syn", o, ctx), logger, tracer) : undefined;
 
     return {
-      health: () => enforcerHealth(k, bans, applier, control, reconciled),
+      health: () => enforcerHealth(k, bans, applier, control, batcher, reconciled),
       async stop() {
         clearInterval(reaper);
         await relay?.stop();

@@ -39,8 +39,15 @@ export class BanStore {
   }
 
   /** Adds or merges a ban: reasons stack with OR, the later expiry wins, offences count new bans. */
+  /** Runs `fn` in one transaction; apply/remove inside it become savepoints. */
+  batch(fn: () => void): void {
+    this.store.sqlite.transaction(fn)();
+  }
+
   apply(w: BanWrite, now = Date.now()): { change: BanChangeKind; row: BanRow } {
-    return this.db.transaction((tx) => {
+    // bun:sqlite transactions nest (SAVEPOINT) inside batch(); drizzle's would not.
+    return this.store.sqlite.transaction(() => {
+      const tx = this.db;
       const existing = tx.select().from(bans).where(eq(bans.value, w.value)).get();
       if (existing && (existing.expiresAt === 0 || existing.expiresAt > now)) {
         const reasons = existing.reasons | w.reasons;
@@ -57,17 +64,18 @@ export class BanStore {
       const row: BanRow = { value: w.value, target: w.target, reasons: w.reasons, expiresAt: w.expiresAt, createdAt: now, updatedAt: now, origin: w.origin, source: w.source, offence, evidence: w.evidence.slice(0, 16) };
       tx.insert(bans).values(row).onConflictDoUpdate({ target: bans.value, set: row }).run();
       return { change: "added" as const, row };
-    });
+    })();
   }
 
   /** Removes a ban and leaves a tombstone at `at`, so a ban decided earlier cannot come back. */
   remove(value: string, at: number, origin: string): BanRow | undefined {
-    return this.db.transaction((tx) => {
+    return this.store.sqlite.transaction(() => {
+      const tx = this.db;
       const existing = tx.select().from(bans).where(eq(bans.value, value)).get();
       tx.delete(bans).where(eq(bans.value, value)).run();
       tx.insert(tombstones).values({ value, at, origin }).onConflictDoUpdate({ target: tombstones.value, set: { at: sql`max(${tombstones.at}, ${at})`, origin } }).run();
       return existing;
-    });
+    })();
   }
 
   expired(now: number, limit = 10_000): BanRow[] {
