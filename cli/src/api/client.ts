@@ -24,10 +24,10 @@ export function apiBase(config: FrozenConfig): string {
   return `${config.api.tls_cert ? "https" : "http"}://${host}:${port}`;
 }
 
-/** The token: --token, then HONEYMESH_API_TOKEN, then the admin token apid wrote on this node. */
-export function findToken(config: FrozenConfig, flag: string | undefined, env = process.env): string | undefined {
+/** The token: --token, then `[api] token` (HONEYMESH_API_TOKEN), then the admin token apid wrote on this node. */
+export function findToken(config: FrozenConfig, flag: string | undefined): string | undefined {
   if (flag) return flag;
-  if (env.HONEYMESH_API_TOKEN) return env.HONEYMESH_API_TOKEN.trim();
+  if (config.api.token) return config.api.token.trim();
   const path = join(config.node.state_dir, "apid", "admin.token");
   if (!existsSync(path)) return undefined;
   try {

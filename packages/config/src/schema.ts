@@ -36,6 +36,7 @@ export const ConfigSchema = Type.Object({
       listen: Type.String({ ...HostPort, default: "127.0.0.1:7880" }),
       tls_cert: Type.String({ default: "" }),
       tls_key: Type.String({ default: "" }),
+      token: Type.String({ default: "", maxLength: 4096, description: "the CLI's API token (else the node's admin token from the state dir); usually set as HONEYMESH_API_TOKEN" }),
       decision_timeout_ms: Type.Integer({ minimum: 100, maximum: 30_000, default: 2000, description: "how long a write waits for enforcerd's result" }),
       max_body_bytes: Type.Integer({ minimum: 1024, maximum: 16_777_216, default: 65_536 }),
       auth_failures_per_min: Type.Integer({ minimum: 1, maximum: 100_000, default: 30, description: "failed authentications per source and minute before 429" }),
