@@ -34,7 +34,7 @@ export function relayScanEvents(eventsFd: number, windowS: number, publish: Publ
   return {
     stop: () =>
       new Promise<void>((resolve) => {
-        const done = setTimeout(() => (worker.terminate(), resolve()), 500);
+        const done = setTimeout(() => (worker.terminate(), resolve()), 1_200);
         worker.addEventListener("message", (e) => e.data === "stopped" && (clearTimeout(done), worker.terminate(), resolve()));
         worker.postMessage("stop");
       }),

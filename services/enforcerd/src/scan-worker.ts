@@ -20,7 +20,7 @@ self.onmessage = (e: MessageEvent<{ fd: number } | "stop">) => {
       return;
     }
     try {
-      ring.poll(100);
+      ring.poll(1000);
     } catch (err) {
       postMessage({ error: (err as Error).message });
     }

@@ -59,7 +59,7 @@ export class Correlator {
   ) {
     this.sources = new Lru(o.maxSources);
     this.pendingTouch = new Lru(o.maxSources);
-    this.sweeper = setInterval(() => this.sweepTouches(Date.now()), 100);
+    this.sweeper = setInterval(() => this.sweepTouches(Date.now()), 250);
     this.sweeper.unref?.();
   }
 
