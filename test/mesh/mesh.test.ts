@@ -168,12 +168,19 @@ describe.skipIf(Boolean(skip))("meshd: three full nodes on one bridge", () => {
 
   test("a peer flooding 10 000 decisions/s is rate limited, and bans still flow", async () => {
     const before = A.stat("meshd", "msgs_rate_limited");
-    const r = await rogue("flood", join(dir, "cluster.key"), 20_000);
-    expect(r.connected).toBe(true);
-    console.log(`flooder: ${JSON.stringify(r.lines.slice(1))}`);
-    // Over the per-origin budget its decisions are rejected, which gossipsub scoring and the
-    // quarantine turn into a disconnection: the rest of the flood is never even decoded.
-    await waitFor(() => A.stat("meshd", "msgs_rate_limited") > before && A.stat("meshd", "peers_quarantined") >= 1, 15_000, "flood rate limited on A");
+    const limited = () => A.stat("meshd", "msgs_rate_limited") > before && A.stat("meshd", "peers_quarantined") >= 1;
+    // A freshly dialled gossipsub peer is not always grafted into A's mesh before its burst ends
+    // (the heartbeat is 1 s): a second flood then reaches A. The limit, not the graft, is under test.
+    for (let attempt = 0; attempt < 2 && !limited(); attempt++) {
+      const r = await rogue("flood", join(dir, "cluster.key"), 20_000);
+      expect(r.connected).toBe(true);
+      console.log(`flooder: ${JSON.stringify(r.lines.slice(1))}`);
+      // Over the per-origin budget its decisions are rejected, which gossipsub scoring and the
+      // quarantine turn into a disconnection: the rest of the flood is never even decoded.
+      await waitFor(limited, 15_000, "flood rate limited on A").catch((e) => {
+        if (attempt === 1) throw e;
+      });
+    }
     // What A let through (at most the burst plus rate × time) was only observed (trust observe).
     expect(storedBans(B).some((v) => v.startsWith("203.0.113."))).toBe(false);
     console.log(`A: rate limited ${A.stat("meshd", "msgs_rate_limited")}, in ${A.stat("meshd", "msgs_in")}, live ${A.stat("meshd", "live_bans")}; B live ${B.stat("meshd", "live_bans")}`);

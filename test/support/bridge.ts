@@ -8,7 +8,7 @@
  * host's /sys, so bpffs pins stay visible).
  */
 import { randomBytes } from "node:crypto";
-import { nsArgv, runIn, type RunResult } from "./netns.ts";
+import { addNs, deleteNs, must, nsArgv, runIn, type RunResult } from "@honeymesh/netns/namespaces";
 
 export interface BridgeHost {
   name: string;
@@ -32,39 +32,8 @@ export interface Bridge {
   destroy(): void;
 }
 
-const live = new Set<string>();
-
-function sh(argv: string[]): { code: number; stderr: string } {
-  const p = Bun.spawnSync(argv, { stdout: "ignore", stderr: "pipe" });
-  return { code: p.exitCode ?? -1, stderr: p.stderr.toString() };
-}
-
-function must(argv: string[]): void {
-  const r = sh(argv);
-  if (r.code !== 0) throw new Error(`${argv.join(" ")} failed (${r.code}): ${r.stderr.trim()}`);
-}
-
-function deleteNs(ns: string): void {
-  sh(["ip", "netns", "del", ns]);
-  live.delete(ns);
-}
-
-let hooked = false;
-function hookExit(): void {
-  if (hooked) return;
-  hooked = true;
-  process.on("exit", () => [...live].forEach(deleteNs));
-  for (const sig of ["SIGINT", "SIGTERM"] as const) {
-    process.once(sig, () => {
-      [...live].forEach(deleteNs);
-      process.exit(130);
-    });
-  }
-}
-
 /** Creates the bridge and one host per name (more with add()); throws after cleaning up. */
 export function createBridge(names: readonly string[]): Bridge {
-  hookExit();
   const id = randomBytes(2).toString("hex");
   const [a, b] = [randomBytes(1)[0]!, randomBytes(1)[0]!];
   const sw = `hmb-${id}-sw`;
@@ -80,8 +49,7 @@ export function createBridge(names: readonly string[]): Bridge {
     const ns = `hmb-${id}-${n}`;
     const ifname = `hb${id}h${n}`;
     const port = `hb${id}p${n}`;
-    must(["ip", "netns", "add", ns]);
-    live.add(ns);
+    addNs(ns);
     owned.push(ns);
     must(["ip", "link", "add", ifname, "netns", ns, "type", "veth", "peer", "name", port, "netns", sw]);
     must(["ip", "-n", sw, "link", "set", port, "master", "br0"]);
@@ -105,8 +73,7 @@ export function createBridge(names: readonly string[]): Bridge {
     return host;
   };
   try {
-    must(["ip", "netns", "add", sw]);
-    live.add(sw);
+    addNs(sw);
     must(["ip", "-n", sw, "link", "add", "br0", "type", "bridge"]);
     // No STP listening delay and no multicast snooping surprises: frames flow at once.
     must(["ip", "-n", sw, "link", "set", "br0", "type", "bridge", "stp_state", "0", "forward_delay", "0"]);

@@ -7,6 +7,9 @@
  * `ip netns exec`) keeps the host's /sys, so bpffs pins stay visible.
  */
 import { randomBytes } from "node:crypto";
+import { addNs, deleteNs, must, nsArgv, runIn, type RunResult } from "./namespaces.ts";
+
+export { nsArgv, runIn, type RunResult };
 
 export type Side = "victim" | "attacker";
 
@@ -15,12 +18,6 @@ export interface Host {
   ifname: string;
   v4: string;
   v6: string;
-}
-
-export interface RunResult {
-  code: number;
-  stdout: string;
-  stderr: string;
 }
 
 export interface NetnsPair {
@@ -34,54 +31,8 @@ export interface NetnsPair {
   destroy(): void;
 }
 
-const live = new Set<string>();
-
-function sh(argv: string[]): RunResult {
-  const p = Bun.spawnSync(argv, { stdout: "pipe", stderr: "pipe" });
-  return { code: p.exitCode ?? -1, stdout: p.stdout.toString(), stderr: p.stderr.toString() };
-}
-
-function must(argv: string[]): void {
-  const r = sh(argv);
-  if (r.code !== 0) throw new Error(`${argv.join(" ")} failed (${r.code}): ${r.stderr.trim()}`);
-}
-
-function deleteNs(ns: string): void {
-  sh(["ip", "netns", "del", ns]);
-  live.delete(ns);
-}
-
-let hooked = false;
-function hookExit(): void {
-  if (hooked) return;
-  hooked = true;
-  process.on("exit", () => [...live].forEach(deleteNs));
-  for (const sig of ["SIGINT", "SIGTERM"] as const) {
-    process.once(sig, () => {
-      [...live].forEach(deleteNs);
-      process.exit(130);
-    });
-  }
-}
-
-export function nsArgv(ns: string, argv: string[]): string[] {
-  return ["nsenter", `--net=/run/netns/${ns}`, "--", ...argv];
-}
-
-export async function runIn(ns: string, argv: string[], timeoutMs = 30_000): Promise<RunResult> {
-  const p = Bun.spawn(nsArgv(ns, argv), { stdout: "pipe", stderr: "pipe" });
-  const timer = setTimeout(() => p.kill("SIGKILL"), timeoutMs);
-  try {
-    const [stdout, stderr, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
-    return { code, stdout, stderr };
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 /** Creates the pair; throws (after cleaning up) when iproute2 refuses. */
 export function createNetnsPair(): NetnsPair {
-  hookExit();
   const id = randomBytes(2).toString("hex");
   const [a, b] = [randomBytes(1)[0]!, randomBytes(1)[0]!];
   const host = (side: "v" | "a", n: number): Host => ({
@@ -94,8 +45,7 @@ export function createNetnsPair(): NetnsPair {
   const attacker = host("a", 2);
   try {
     for (const h of [victim, attacker]) {
-      must(["ip", "netns", "add", h.ns]);
-      live.add(h.ns);
+      addNs(h.ns);
     }
     must(["ip", "link", "add", victim.ifname, "netns", victim.ns, "type", "veth", "peer", "name", attacker.ifname, "netns", attacker.ns]);
     for (const h of [victim, attacker]) {
