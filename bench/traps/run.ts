@@ -108,16 +108,20 @@ async function run(kind: string, one: () => Promise<void>): Promise<void> {
   console.log(`${kind.padEnd(8)} ${(n / SECONDS).toFixed(0).padStart(7)} conn/s`);
 }
 
-console.log(`trapd bench: ${SECONDS} s per kind, ${CONCURRENCY} concurrent clients, loopback (goals: generic ≥ 5000 conn/s, ssh ≥ 300 conn/s)`);
-await run("warm-up", () => tcpSession(ports.generic, undefined));
-await run("generic", () => tcpSession(ports.generic, undefined));
-await run("http", () => tcpSession(ports.http, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
-await run("redis", () => tcpSession(ports.redis, "PING\r\n"));
-await run("ftp", () => tcpSession(ports.ftp, "USER root\r\n"));
-await run("ssh", () => sshSession(ports.ssh));
-await firstContact(ports.generic, 500, 200);
-await Bun.sleep(1_200);
-console.log(`trapd peak RSS ${(rss / 1048576).toFixed(1)} MB (goal ≤ 150 MB)`);
-trapd.kill("SIGTERM");
-await node.stop();
+try {
+  console.log(`trapd bench: ${SECONDS} s per kind, ${CONCURRENCY} concurrent clients, loopback (goals: generic ≥ 5000 conn/s, ssh ≥ 300 conn/s)`);
+  await run("warm-up", () => tcpSession(ports.generic, undefined));
+  await run("generic", () => tcpSession(ports.generic, undefined));
+  await run("http", () => tcpSession(ports.http, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+  await run("redis", () => tcpSession(ports.redis, "PING\r\n"));
+  await run("ftp", () => tcpSession(ports.ftp, "USER root\r\n"));
+  await run("ssh", () => sshSession(ports.ssh));
+  await firstContact(ports.generic, 500, 200);
+  await Bun.sleep(1_200);
+  console.log(`trapd peak RSS ${(rss / 1048576).toFixed(1)} MB (goal ≤ 150 MB)`);
+} finally {
+  // A failed run must not leave trapd or busd behind.
+  trapd.kill("SIGTERM");
+  await node.stop();
+}
 process.exit(0);
