@@ -6,6 +6,8 @@ export interface Sample {
   wouldDrop: number;
   passed: number;
   bans: number;
+  /** Per reason (enforcerd's `kernel_dropped_<reason>` counters): dropped and would-drop rates. */
+  droppedBy: Record<string, number>;
 }
 
 const MAX = 180;
@@ -31,7 +33,12 @@ export class History {
       const b = k[name] ?? 0;
       return (b >= a ? b - a : b) / dt;
     };
-    this.samples.push({ t, dropped: r("dropped"), wouldDrop: r("would_drop"), passed: r("passed"), bans: s.active_bans });
+    const droppedBy: Record<string, number> = {};
+    for (const name of Object.keys(k)) {
+      const m = /^(dropped|would_drop)_([a-z]+)$/.exec(name);
+      if (m && m[2] !== "total") droppedBy[m[2]!.toUpperCase()] = (droppedBy[m[2]!.toUpperCase()] ?? 0) + r(name);
+    }
+    this.samples.push({ t, dropped: r("dropped"), wouldDrop: r("would_drop"), passed: r("passed"), bans: s.active_bans, droppedBy });
     if (this.samples.length > MAX) this.samples.shift();
   }
 }

@@ -79,6 +79,10 @@ export function OverviewView({ s }: { s: Session }) {
           <div class="muted small">new bans per 10 s (live)</div>
           <Columns values={buckets.map((b) => b.added)} tone="accent" label="bans added per 10 s" />
         </Panel>
+        <Panel title="Kernel drops by reason">
+          <Bars data={Object.entries(last?.droppedBy ?? {}).filter(([, v]) => v > 0)} empty="no drop (or would-drop) in the last 2 s" />
+          <div class="muted small">packets per second, dropped or (test mode) would-drop</div>
+        </Panel>
         <Panel title="Active bans by reason">
           <Bars data={Object.entries(stats.data?.bans.by_reason ?? {})} />
         </Panel>
