@@ -19,7 +19,7 @@ const node = new NsNode(pair, {
   HONEYMESH_ENFORCER_PIN_ROOT: pinRoot,
   HONEYMESH_NODE_LOG_LEVEL: "warn",
   HONEYMESH_NODE_HEALTH_INTERVAL_S: "1",
-});
+}, ["ban", "health"]);
 const rss = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
 try {
   await node.start();

@@ -24,6 +24,8 @@ export class NsNode {
   constructor(
     readonly pair: NetnsPair,
     private readonly extraEnv: Record<string, string>,
+    /** What the bus agent listens to; a bench keeps it to what it reads (every kind costs verifications). */
+    private readonly agentKinds = ["ban", "syn", "health", "decision"],
   ) {}
 
   env(more: Record<string, string> = {}): Record<string, string> {
@@ -34,7 +36,7 @@ export class NsNode {
     await this.node.init();
     this.spawn("busd");
     await waitFor(() => this.portOpen(), 10_000, "busd in the namespace");
-    this.agent = Bun.spawn(this.pair.argv("victim", [process.execPath, join(ROOT, "test/fixtures/bus-agent.ts"), this.node.stateDir, this.node.nodeId, String(this.node.busPort)]), {
+    this.agent = Bun.spawn(this.pair.argv("victim", [process.execPath, join(ROOT, "test/fixtures/bus-agent.ts"), this.node.stateDir, this.node.nodeId, String(this.node.busPort), this.agentKinds.join(",")]), {
       stdin: "pipe",
       stdout: "pipe",
       stderr: "inherit",

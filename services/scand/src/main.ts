@@ -18,6 +18,7 @@ await runService("scand", {
     const store = openStore({ path: join(config.node.state_dir, "scand.sqlite"), schema, migrationsFolder: join(SOURCE_ROOT, "services/scand/drizzle") });
     const allow = new AllowSet();
     for (const bad of allow.add([...systemAllowEntries(), ...config.allow.cidrs])) logger.warn("allowlist entry ignored", bad);
+    const history = new OffenceHistory(store);
     const queue = new DecisionQueue(scan.decisions_per_s, scan.decision_queue, (d, ctx) => bus.publish("decision", d, ctx));
     const correlator = new Correlator(
       {
@@ -38,7 +39,7 @@ await runService("scand", {
       {
         allow,
         active: new ActiveBans(scan.max_sources),
-        history: new OffenceHistory(store),
+        history,
         subnets: new SubnetAggregator({ v4: scan.subnet_v4, v4Prefix: scan.subnet_v4_prefix, v6: scan.subnet_v6, v6Prefix: scan.subnet_v6_prefix, threshold: scan.subnet_threshold, windowMs: scan.subnet_window_s * 1000 }),
         queue,
         tracer,
@@ -61,6 +62,7 @@ await runService("scand", {
       async stop() {
         queue.stop();
         correlator.stop();
+        history.close();
         store.close();
       },
     };
