@@ -39,7 +39,9 @@ export function createNetnsPair(): NetnsPair {
     ns: `hmt-${id}-${side}`,
     ifname: `hm${id}${side}`,
     v4: `10.${a}.${b}.${n}`,
-    v6: `fd00:${id}:${a.toString(16)}::${n}`,
+    // Canonical text (RFC 5952: no leading zeros, no lone zero group before "::"), because
+    // the node reports addresses canonically and tests compare strings.
+    v6: `fd00:${Number.parseInt(id, 16).toString(16)}:${(a || 1).toString(16)}::${n}`,
   });
   const victim = host("v", 1);
   const attacker = host("a", 2);
