@@ -7,7 +7,7 @@ import { logDir } from "../paths.ts";
 const MAX_LOG_BYTES = 20 * 1024 * 1024;
 
 /** Starts one service with its output appended to `<state>/logs/<svc>.log` (rotated once at 20 MiB). */
-export function spawnService(name: ServiceName, entry: string, stateDir: string, configArgs: readonly string[]): Subprocess {
+export function spawnService(name: ServiceName, entry: string, stateDir: string, configArgs: readonly string[], memoryHintMb = 0): Subprocess {
   const dir = logDir(stateDir);
   mkdirSync(dir, { recursive: true });
   const log = join(dir, `${name}.log`);
@@ -18,7 +18,8 @@ export function spawnService(name: ServiceName, entry: string, stateDir: string,
       stdin: "ignore",
       stdout: fd,
       stderr: fd,
-      env: process.env,
+      // JSC sizes its heap from the machine's RAM; a hint keeps six services' garbage in check.
+      env: memoryHintMb > 0 && !process.env.BUN_JSC_forceRAMSize ? { ...process.env, BUN_JSC_forceRAMSize: String(memoryHintMb * 1048576) } : process.env,
     });
   } finally {
     closeSync(fd);

@@ -45,7 +45,7 @@ export async function supervise(config: FrozenConfig, nodeId: string, configArgs
   const start = (name: ServiceName) => {
     const slot = slots.get(name)!;
     slot.timer = null;
-    const proc = spawnService(name, entries.get(name)!, state, configArgs);
+    const proc = spawnService(name, entries.get(name)!, state, configArgs, config.node.memory_hint_mb);
     slot.proc = proc;
     Object.assign(slot.status, { pid: proc.pid, state: "starting", started_at: Date.now() });
     dirty = true;

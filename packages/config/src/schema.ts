@@ -20,6 +20,7 @@ export const ConfigSchema = Type.Object({
       state_dir: Type.String({ default: "./data", minLength: 1 }),
       log_level: Type.Union([Type.Literal("debug"), Type.Literal("info"), Type.Literal("warn"), Type.Literal("error")], { default: "info" }),
       health_interval_s: Type.Number({ minimum: 0.2, maximum: 300, default: 5 }),
+      memory_hint_mb: Type.Integer({ minimum: 0, maximum: 65536, default: 256, description: "RAM size each service's JS engine plans its heap for (BUN_JSC_forceRAMSize); 0 = the machine's" }),
     },
     { default: {} },
   ),
