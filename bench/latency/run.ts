@@ -3,30 +3,18 @@
 // that reaches maxretry → address in its nftables set). Prints p50/p99 and the ratio.
 import { join } from "node:path";
 import { KernelEnforcer } from "../../services/enforcerd/src/kernel/kernel-enforcer.ts";
-import { makePinRoot, OBJECT, removePinRoot } from "../../test/kernel/harness.ts";
-import { waitFor } from "../../test/support/bus-node.ts";
-import { createNetnsPair } from "../../test/support/netns.ts";
-import { NsNode } from "../../test/support/ns-node.ts";
+import { OBJECT } from "../../test/kernel/harness.ts";
+import { startEnforcingNode } from "../../test/support/enforcing-node.ts";
 import { measureFail2ban } from "./fail2ban.ts";
 import { quantile, summary } from "./stats.ts";
 
 const N = Number(process.argv[2] ?? 250);
 const F2B = Number(process.argv[3] ?? 30);
-const pair = createNetnsPair();
-const pinRoot = makePinRoot();
-const node = new NsNode(pair, {
-  HONEYMESH_ENFORCER_INTERFACES: pair.victim.ifname,
-  HONEYMESH_ENFORCER_MODE: "enforce",
-  HONEYMESH_ENFORCER_PIN_ROOT: pinRoot,
-  HONEYMESH_NODE_LOG_LEVEL: "warn",
-});
+const en = await startEnforcingNode({ services: ["enforcerd", "scand"], env: () => ({ HONEYMESH_NODE_LOG_LEVEL: "warn" }) });
+const { pair, pinRoot, node } = en;
 const honeymesh: number[] = [];
 let breakdown = "";
 try {
-  await node.start();
-  node.spawn("enforcerd");
-  node.spawn("scand");
-  await waitFor(() => node.health("enforcerd")?.enforcement === "active" && node.health("scand") !== undefined, 20_000, "node up");
   const k = KernelEnforcer.open({ objectPath: OBJECT, pinRoot });
   if (!k.ok) throw new Error(k.reason);
   const sender = Bun.spawn(pair.argv("attacker", ["/usr/bin/python3", join(import.meta.dir, "syn-sender.py"), pair.victim.v4, String(N), "3", "20", "10.200"]), { stdout: "pipe", stderr: "inherit" });
@@ -81,9 +69,7 @@ try {
   breakdown = `  stages p50 (ms): sender→kernel event ${quantile(stages.kernel, 0.5).toFixed(1)}, syn→scand decision ${quantile(stages.decide, 0.5).toFixed(1)}, decision→enforcerd applied ${quantile(stages.apply, 0.5).toFixed(1)}`;
   if (pending.size > 0) console.log(`warning: ${pending.size} sources never banned within the run`);
 } finally {
-  await node.stop();
-  pair.destroy();
-  removePinRoot(pinRoot);
+  await en.stop();
 }
 const f2b = await measureFail2ban(F2B);
 console.log("bench/latency — threshold-crossing packet → drop in force");

@@ -4,28 +4,21 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { quantile } from "../latency/stats.ts";
-import { makePinRoot, removePinRoot } from "../../test/kernel/harness.ts";
 import { waitFor } from "../../test/support/bus-node.ts";
-import { createNetnsPair } from "../../test/support/netns.ts";
-import { NsNode } from "../../test/support/ns-node.ts";
+import { startEnforcingNode } from "../../test/support/enforcing-node.ts";
 
 const N = Number(process.argv[2] ?? 50_000);
 const SECONDS = Number(process.argv[3] ?? 30);
-const pair = createNetnsPair();
-const pinRoot = makePinRoot();
-const node = new NsNode(pair, {
-  HONEYMESH_ENFORCER_INTERFACES: pair.victim.ifname,
-  HONEYMESH_ENFORCER_MODE: "enforce",
-  HONEYMESH_ENFORCER_PIN_ROOT: pinRoot,
-  HONEYMESH_NODE_LOG_LEVEL: "warn",
-  HONEYMESH_NODE_HEALTH_INTERVAL_S: "1",
-}, ["ban", "health"]);
+const en = await startEnforcingNode({
+  services: ["enforcerd", "scand"],
+  env: () => ({ HONEYMESH_NODE_LOG_LEVEL: "warn", HONEYMESH_NODE_HEALTH_INTERVAL_S: "1" }),
+  agentKinds: ["ban", "health"],
+});
+const { pair, node } = en;
 const rss = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
 try {
-  await node.start();
-  const enforcerd = node.spawn("enforcerd");
-  const scand = node.spawn("scand");
-  await waitFor(() => node.health("enforcerd")?.enforcement === "active" && node.health("scand") !== undefined, 20_000, "node up");
+  const enforcerd = node.proc("enforcerd")!;
+  const scand = node.proc("scand")!;
   const sent = new Map<string, number>();
   const sender = Bun.spawn(pair.argv("attacker", ["/usr/bin/python3", join(import.meta.dir, "storm-sender.py"), pair.victim.v4, String(N), String(SECONDS), "4"]), { stdout: "pipe", stderr: "inherit" });
   let peak = { scand: 0, enforcerd: 0, backlog: 0, queue: 0 };
@@ -59,7 +52,5 @@ try {
   console.log(`banned ${lat.length.toLocaleString()} of ${sent.size.toLocaleString()}; ban latency p50 ${quantile(lat, 0.5).toFixed(0)} ms, p99 ${quantile(lat, 0.99).toFixed(0)} ms, max ${Math.max(...lat).toFixed(0)} ms; over 1 s: ${late}`);
   console.log(`worst bus backlog seen ${peak.backlog}, worst scand decision queue ${peak.queue}; bus overload drops: scand ${node.health("scand")?.bus_overload_total}, enforcerd ${node.health("enforcerd")?.bus_overload_total}`);
 } finally {
-  await node.stop();
-  pair.destroy();
-  removePinRoot(pinRoot);
+  await en.stop();
 }

@@ -5,9 +5,10 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { appendFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { freePort, waitFor } from "../support/bus-node.ts";
-import { createNetnsPair, type NetnsPair } from "../support/netns.ts";
-import { NsNode } from "../support/ns-node.ts";
-import { kernelSkipReason, makePinRoot, pingOk, removePinRoot } from "../kernel/harness.ts";
+import { startEnforcingNode, type EnforcingNode } from "../support/enforcing-node.ts";
+import type { NetnsPair } from "../support/netns.ts";
+import type { NsNode } from "../support/ns-node.ts";
+import { kernelSkipReason, pingOk } from "../kernel/harness.ts";
 import { fail2banConfig, sshdFailure } from "./fail2ban.ts";
 
 const skip = kernelSkipReason();
@@ -15,30 +16,17 @@ if (skip) console.warn(`apid kernel test skipped: ${skip}`);
 
 describe.skipIf(Boolean(skip))("Fail2Ban → HoneyMesh EXTERNAL ban → XDP drop, seen in /metrics", () => {
   let pair: NetnsPair;
-  let pinRoot: string;
   let node: NsNode;
   const apiPort = freePort();
   const env = () => node.env({ HONEYMESH_API_LISTEN: `127.0.0.1:${apiPort}` });
 
+  let en: EnforcingNode;
+
   beforeAll(async () => {
-    pair = createNetnsPair();
-    pinRoot = makePinRoot();
-    node = await new NsNode(pair, {
-      HONEYMESH_ENFORCER_INTERFACES: pair.victim.ifname,
-      HONEYMESH_ENFORCER_MODE: "enforce",
-      HONEYMESH_ENFORCER_XDP_MODE: "native",
-      HONEYMESH_ENFORCER_PIN_ROOT: pinRoot,
-      HONEYMESH_API_LISTEN: `127.0.0.1:${apiPort}`,
-    }).start();
-    node.spawn("enforcerd");
-    node.spawn("apid");
-    await waitFor(() => node.health("enforcerd")?.enforcement === "active" && node.health("apid") !== undefined, 20_000, "enforcerd active, apid up");
+    en = await startEnforcingNode({ services: ["enforcerd", "apid"], env: () => ({ HONEYMESH_API_LISTEN: `127.0.0.1:${apiPort}` }) });
+    ({ pair, node } = en);
   });
-  afterAll(async () => {
-    await node?.stop();
-    pair?.destroy();
-    if (pinRoot) removePinRoot(pinRoot);
-  });
+  afterAll(() => en?.stop());
 
   async function metric(name: string): Promise<number> {
     const token = (await Bun.file(join(node.node.stateDir, "apid", "admin.token")).text()).trim();

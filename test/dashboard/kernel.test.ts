@@ -6,10 +6,11 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { KernelEnforcer } from "../../services/enforcerd/src/kernel/kernel-enforcer.ts";
-import { kernelSkipReason, makePinRoot, OBJECT, pingOk, removePinRoot } from "../kernel/harness.ts";
-import { freePort, waitFor } from "../support/bus-node.ts";
-import { createNetnsPair, type NetnsPair } from "../support/netns.ts";
-import { NsNode } from "../support/ns-node.ts";
+import { kernelSkipReason, OBJECT, pingOk } from "../kernel/harness.ts";
+import { startEnforcingNode, type EnforcingNode } from "../support/enforcing-node.ts";
+import { freePort } from "../support/bus-node.ts";
+import type { NetnsPair } from "../support/netns.ts";
+import type { NsNode } from "../support/ns-node.ts";
 import { browserSkipReason, ensureDashboardBuilt, login, openBrowser, shot, type Browser, type PageWindow } from "./browser.ts";
 
 const skip = kernelSkipReason() ?? browserSkipReason();
@@ -30,6 +31,7 @@ function kernel<T>(pinRoot: string, read: (k: KernelEnforcer) => T): T {
 describe.skipIf(Boolean(skip))("dashboard on a real kernel: live hit, ban/unban and mode reach XDP", () => {
   let pair: NetnsPair;
   let pinRoot: string;
+  let en: EnforcingNode;
   let node: NsNode;
   let b: Browser;
   const apiPort = freePort();
@@ -38,30 +40,19 @@ describe.skipIf(Boolean(skip))("dashboard on a real kernel: live hit, ban/unban 
 
   beforeAll(async () => {
     ensureDashboardBuilt();
-    pair = createNetnsPair();
-    pinRoot = makePinRoot();
-    node = await new NsNode(pair, {
-      HONEYMESH_ENFORCER_INTERFACES: pair.victim.ifname,
-      HONEYMESH_ENFORCER_MODE: "enforce",
-      HONEYMESH_ENFORCER_XDP_MODE: "native",
-      HONEYMESH_ENFORCER_PIN_ROOT: pinRoot,
-      HONEYMESH_API_LISTEN: `127.0.0.1:${apiPort}`,
-      HONEYMESH_TRAPS_BIND: "::",
-      HONEYMESH_TRAPS_HTTP_PORT: String(HTTP_TRAP),
-    }).start();
-    node.spawn("enforcerd");
-    node.spawn("trapd");
-    node.spawn("apid");
-    await waitFor(() => node.health("enforcerd")?.enforcement === "active" && node.health("apid") !== undefined && node.health("trapd") !== undefined, 30_000, "enforcerd active, trapd and apid up");
+    en = await startEnforcingNode({
+      services: ["enforcerd", "trapd", "apid"],
+      env: () => ({ HONEYMESH_API_LISTEN: `127.0.0.1:${apiPort}`, HONEYMESH_TRAPS_BIND: "::", HONEYMESH_TRAPS_HTTP_PORT: String(HTTP_TRAP) }),
+      timeoutMs: 30_000,
+    });
+    ({ pair, pinRoot, node } = en);
     b = await openBrowser({ netns: pair.victim.ns });
     const token = (await Bun.file(join(node.node.stateDir, "apid", "admin.token")).text()).trim();
     await login(b.page, base, token);
   }, 60_000);
   afterAll(async () => {
     await b?.close();
-    await node?.stop();
-    pair?.destroy();
-    if (pinRoot) removePinRoot(pinRoot);
+    await en?.stop();
   });
 
   test("an attacker touches the HTTP trap: the hit is in the live view within 1 s", async () => {

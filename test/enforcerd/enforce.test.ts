@@ -6,9 +6,10 @@ import type { Decision } from "../../packages/schema/src/decision.ts";
 import { BanStore, type BanRow } from "../../services/enforcerd/src/store/ban-store.ts";
 import * as schema from "@honeymesh/tables/enforcerd";
 import { KernelEnforcer } from "../../services/enforcerd/src/kernel/kernel-enforcer.ts";
-import { kernelSkipReason, makePinRoot, OBJECT, pingOk, reach, removePinRoot, startListener } from "../kernel/harness.ts";
+import { kernelSkipReason, OBJECT, pingOk, reach, startListener } from "../kernel/harness.ts";
+import { startEnforcingNode, type EnforcingNode } from "../support/enforcing-node.ts";
 import { ROOT, waitFor } from "../support/bus-node.ts";
-import { createNetnsPair, type NetnsPair } from "../support/netns.ts";
+import type { NetnsPair } from "../support/netns.ts";
 import { NsNode } from "../support/ns-node.ts";
 
 const skip = kernelSkipReason();
@@ -26,26 +27,16 @@ describe.skipIf(Boolean(skip))("enforcerd end to end: bus decision â†’ SQLite â†
   let listener: Subprocess;
   const openBans = () => new BanStore(openStore({ path: join(node.node.stateDir, "enforcerd.sqlite"), schema, migrationsFolder: join(ROOT, "services/enforcerd/drizzle") }));
 
+  let en: EnforcingNode;
+
   beforeAll(async () => {
-    pair = createNetnsPair();
-    pinRoot = makePinRoot();
-    node = await new NsNode(pair, {
-      HONEYMESH_ENFORCER_INTERFACES: pair.victim.ifname,
-      HONEYMESH_ENFORCER_MODE: "enforce",
-      HONEYMESH_ENFORCER_XDP_MODE: "native",
-      HONEYMESH_ENFORCER_PIN_ROOT: pinRoot,
-      HONEYMESH_ENFORCER_REAP_INTERVAL_S: "0.2",
-      HONEYMESH_SCAN_WINDOW_S: "30",
-    }).start();
-    node.spawn("enforcerd");
-    await waitFor(() => node.health("enforcerd")?.enforcement === "active", 15_000, "enforcerd active");
+    en = await startEnforcingNode({ services: ["enforcerd"], env: () => ({ HONEYMESH_ENFORCER_REAP_INTERVAL_S: "0.2", HONEYMESH_SCAN_WINDOW_S: "30" }) });
+    ({ pair, pinRoot, node } = en);
     listener = await startListener(pair, PORT);
   });
   afterAll(async () => {
     listener?.kill("SIGKILL");
-    await node?.stop();
-    pair?.destroy();
-    if (pinRoot) removePinRoot(pinRoot);
+    await en?.stop();
   });
 
   test("a ban decision drops TCP and ICMP from the attacker; the unban restores them", async () => {

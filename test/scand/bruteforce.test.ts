@@ -1,34 +1,24 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { kernelSkipReason, makePinRoot, pingOk, removePinRoot } from "../kernel/harness.ts";
-import { waitFor } from "../support/bus-node.ts";
-import { createNetnsPair, type NetnsPair } from "../support/netns.ts";
-import { NsNode } from "../support/ns-node.ts";
+import { kernelSkipReason, pingOk } from "../kernel/harness.ts";
+import { startEnforcingNode, type EnforcingNode } from "../support/enforcing-node.ts";
+import type { NetnsPair } from "../support/netns.ts";
+import type { NsNode } from "../support/ns-node.ts";
 
 const skip = kernelSkipReason() ?? (Bun.which("sshpass") ? undefined : "sshpass is not installed (scripts/setup.sh installs it)");
 
 describe.skipIf(Boolean(skip))("SSH brute force with the real ssh client → TRAP + BRUTEFORCE → dropped", () => {
   let pair: NetnsPair;
-  let pinRoot: string;
   let node: NsNode;
+  let en: EnforcingNode;
 
   beforeAll(async () => {
-    pair = createNetnsPair();
-    pinRoot = makePinRoot();
-    node = await new NsNode(pair, {
-      HONEYMESH_ENFORCER_INTERFACES: pair.victim.ifname,
-      HONEYMESH_ENFORCER_MODE: "enforce",
-      HONEYMESH_ENFORCER_PIN_ROOT: pinRoot,
-      HONEYMESH_TRAPS_AUTH_DELAY_MS: "50",
-      HONEYMESH_SCAN_BRUTEFORCE_ATTEMPTS: "4",
-    }).start();
-    for (const svc of ["enforcerd", "scand", "trapd"]) node.spawn(svc);
-    await waitFor(() => ["enforcerd", "scand", "trapd"].every((s) => node.health(s) !== undefined) && node.health("enforcerd")?.enforcement === "active", 20_000, "node up");
+    en = await startEnforcingNode({
+      services: ["enforcerd", "scand", "trapd"],
+      env: () => ({ HONEYMESH_TRAPS_AUTH_DELAY_MS: "50", HONEYMESH_SCAN_BRUTEFORCE_ATTEMPTS: "4" }),
+    });
+    ({ pair, node } = en);
   });
-  afterAll(async () => {
-    await node?.stop();
-    pair?.destroy();
-    if (pinRoot) removePinRoot(pinRoot);
-  });
+  afterAll(() => en?.stop());
 
   test("six passwords over ssh ban the attacker for TRAP and BRUTEFORCE, with the evidence", async () => {
     const passwords = ["123456", "password", "admin", "root", "toor", "qwerty"];

@@ -1,44 +1,40 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { kernelSkipReason, makePinRoot, pingOk, removePinRoot } from "../kernel/harness.ts";
+import { kernelSkipReason, pingOk } from "../kernel/harness.ts";
 import { freePort, ROOT, waitFor } from "../support/bus-node.ts";
-import { createNetnsPair, type NetnsPair } from "../support/netns.ts";
-import { NsNode, type BusLine } from "../support/ns-node.ts";
+import { startEnforcingNode, type EnforcingNode } from "../support/enforcing-node.ts";
+import type { NetnsPair } from "../support/netns.ts";
+import type { BusLine, NsNode } from "../support/ns-node.ts";
 
 const skip = kernelSkipReason();
 const isBan = (value: string, change?: string) => (l: BusLine) => l.topic === "hm/v1/enforcerd/ban" && l.d.value === value && (!change || l.d.change === change);
 
 describe.skipIf(Boolean(skip))("scand end to end: scan → decision → kernel drop", () => {
   let pair: NetnsPair;
-  let pinRoot: string;
   let node: NsNode;
   const otlpPort = freePort();
 
+  let en: EnforcingNode;
+
   beforeAll(async () => {
-    pair = createNetnsPair();
-    pinRoot = makePinRoot();
-    node = await new NsNode(pair, {
-      HONEYMESH_ENFORCER_INTERFACES: pair.victim.ifname,
-      HONEYMESH_ENFORCER_MODE: "enforce",
-      HONEYMESH_ENFORCER_PIN_ROOT: pinRoot,
-      HONEYMESH_ENFORCER_REAP_INTERVAL_S: "0.2",
-      HONEYMESH_SCAN_WINDOW_S: "2",
-      HONEYMESH_BANS_DEFAULT_TTL_S: "3",
-      // The attacker's IPv6 address is an allowlisted scanner.
-      HONEYMESH_ALLOW_CIDRS: pair.attacker.v6,
-      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${otlpPort}`,
-    }).start();
-    node.spawnReader([process.execPath, join(ROOT, "test/fixtures/otlp-receiver.ts"), String(otlpPort)]);
-    await node.waitLine((l) => l.topic === "otlp/ready", 5_000, "otlp receiver");
-    node.spawn("enforcerd");
-    node.spawn("scand");
-    await waitFor(() => node.health("enforcerd")?.enforcement === "active" && node.health("scand") !== undefined, 15_000, "enforcerd and scand up");
+    en = await startEnforcingNode({
+      services: ["enforcerd", "scand"],
+      env: (p) => ({
+        HONEYMESH_ENFORCER_REAP_INTERVAL_S: "0.2",
+        HONEYMESH_SCAN_WINDOW_S: "2",
+        HONEYMESH_BANS_DEFAULT_TTL_S: "3",
+        // The attacker's IPv6 address is an allowlisted scanner.
+        HONEYMESH_ALLOW_CIDRS: p.attacker.v6,
+        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${otlpPort}`,
+      }),
+      async beforeServices(n) {
+        n.spawnReader([process.execPath, join(ROOT, "test/fixtures/otlp-receiver.ts"), String(otlpPort)]);
+        await n.waitLine((l) => l.topic === "otlp/ready", 5_000, "otlp receiver");
+      },
+    });
+    ({ pair, node } = en);
   });
-  afterAll(async () => {
-    await node?.stop();
-    pair?.destroy();
-    if (pinRoot) removePinRoot(pinRoot);
-  });
+  afterAll(() => en?.stop());
 
   const nmap = (target: string, ports: string, v6 = false) =>
     pair.run("attacker", ["nmap", ...(v6 ? ["-6"] : []), "-sS", "-Pn", "-n", "-T5", "--max-retries", "0", "-p", ports, target], 90_000);
