@@ -11,13 +11,14 @@ import { startEnforcingNode, type EnforcingNode } from "../support/enforcing-nod
 import { ROOT, waitFor } from "../support/bus-node.ts";
 import type { NetnsPair } from "../support/netns.ts";
 import { NsNode } from "../support/ns-node.ts";
+import { newWriteId } from "@honeymesh/schema/decision";
 
 const skip = kernelSkipReason();
 if (skip) console.warn(`enforcerd e2e skipped: ${skip}`);
 const PORT = 8443;
 
 const decision = (value: string, over: Partial<Decision> = {}): Decision => ({
-  action: "ban", target: value.includes("/") ? "cidr" : "ip", value, reasons: 8, ttl_s: 600, origin: "test", source: "apid", evidence: ["e2e"], offence: 1, at: Date.now(), ...over,
+  id: newWriteId("test"), action: "ban", address: { kind: value.includes("/") ? "cidr" : "ip", text: value }, reasons: 8, ttl_s: 600, origin: "test", source: "apid", evidence: [{ kind: "manual", summary: "e2e" }], offence: 1, at: Date.now(), ...over,
 });
 
 describe.skipIf(Boolean(skip))("enforcerd end to end: bus decision → SQLite → XDP → packets", () => {
@@ -72,7 +73,7 @@ describe.skipIf(Boolean(skip))("enforcerd end to end: bus decision → SQLite �
     node.publish("apid", "decision", decision("0.0.0.0/0"));
     node.publish("apid", "decision", decision(pair.attacker.v4, { ttl_s: 4_000_000_000 }));
     node.publish("apid", "decision", decision(pair.attacker.v4, { reasons: 1024 }));
-    node.publish("apid", "decision", decision("10.0.0.0/8", { target: "ip" }));
+    node.publish("apid", "decision", decision("10.0.0.0/8", { address: { kind: "ip", text: "10.0.0.0/8" } }));
     node.publish("apid", "decision", decision("127.0.0.1"));
     node.publish("apid", "decision", decision(pair.victim.v4));
     await waitFor(() => {
@@ -141,7 +142,7 @@ describe.skipIf(Boolean(skip))("enforcerd end to end: bus decision → SQLite �
     const store = openBans();
     const now = Date.now();
     const rows: BanRow[] = Array.from({ length: 100_000 }, (_, i) => ({
-      value: `100.${64 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}`, target: "ip", reasons: 2, expiresAt: now + 3_600_000, createdAt: now, updatedAt: now, origin: "test", source: "scand", offence: 1, evidence: [],
+      address: `100.${64 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}`, kind: "ip", reasons: 2, expiresAt: now + 3_600_000, createdAt: now, updatedAt: now, origin: "test", source: "scand", offence: 1, evidence: [],
     }));
     store.putMany(rows);
     const out = await new Response(pinger.stdout).text();
@@ -153,9 +154,9 @@ describe.skipIf(Boolean(skip))("enforcerd end to end: bus decision → SQLite �
     const k = KernelEnforcer.open({ objectPath: OBJECT, pinRoot });
     if (!k.ok) throw new Error(k.reason);
     try {
-      const inKernel = new Set(k.value.listBans().map((b) => b.target));
+      const inKernel = new Set(k.value.listBans().map((b) => b.address));
       expect(inKernel.has(pair.attacker.v4)).toBe(true);
-      expect(rows.every((r) => inKernel.has(r.value))).toBe(true);
+      expect(rows.every((r) => inKernel.has(r.address))).toBe(true);
     } finally {
       k.value.close();
     }

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { Health } from "../../packages/schema/src/health.ts";
 import type { BanChange } from "../../packages/schema/src/ban.ts";
 import { ROOT, TestNode, waitFor } from "../support/bus-node.ts";
+import { newWriteId } from "@honeymesh/schema/decision";
 
 const node = new TestNode();
 afterAll(() => node.stop());
@@ -24,7 +25,7 @@ test("without BPF, enforcerd says exactly why, keeps recording decisions, and th
   expect(String(health!.details.enforcement)).toMatch(/^unavailable: .*\/nonexistent\/honeymesh\.bpf\.o/);
 
   const apid = await node.client("apid");
-  await apid.publish("decision", { action: "ban", target: "ip", value: "203.0.113.50", reasons: 8, ttl_s: 60, origin: node.nodeId, source: "apid", evidence: ["manual"], offence: 1, at: Date.now() });
-  await waitFor(() => changes.some((c) => c.value === "203.0.113.50" && c.change === "added"), 5_000, "ban recorded");
+  await apid.publish("decision", { id: newWriteId("test"), action: "ban", address: { kind: "ip", text: "203.0.113.50" }, reasons: 8, ttl_s: 60, origin: node.nodeId, source: "apid", evidence: [{ kind: "manual", summary: "manual" }], offence: 1, at: Date.now() });
+  await waitFor(() => changes.some((c) => c.address.text === "203.0.113.50" && c.change === "added"), 5_000, "ban recorded");
   await waitFor(() => Number(health?.details.active_bans) === 1, 5_000, "active ban in health");
 });

@@ -35,9 +35,9 @@ describe.skipIf(!!skip)("XDP parser and fuzzing via BPF_PROG_TEST_RUN", () => {
     k.setMode("enforce");
     k.setScan(1000, 60);
     k.upsertBans([
-      { target: "192.0.2.66", reasons: 8, expiresAtMs: 0 },
-      { target: "2001:db8::66", reasons: 8, expiresAtMs: 0 },
-      { target: "198.51.100.0/24", reasons: 64, expiresAtMs: 0 },
+      { address: "192.0.2.66", reasons: 8, expiresAtMs: 0 },
+      { address: "2001:db8::66", reasons: 8, expiresAtMs: 0 },
+      { address: "198.51.100.0/24", reasons: 64, expiresAtMs: 0 },
     ]);
     // A second object on the same pins: shares every map with `k`.
     obj = BpfObject.open(OBJECT, { pinRoot }).load();
