@@ -32,6 +32,10 @@ export function enforcerHealth(k: KernelState, bans: BanStore, applier: Decision
       details.kernel_syn_seen = Number(c.synSeen);
       details.kernel_scan_events = Number(c.scanEvents);
       details.kernel_lockdown_dropped = Number(c.lockdownDropped);
+      details.kernel_unparsed_passed = Number(c.unparsedPassed);
+      details.kernel_v4_frag_evasion = Number(c.v4FragEvasion);
+      details.kernel_v6_l4_hidden = Number(c.v6L4Hidden);
+      details.kernel_vlan_deep = Number(c.vlanDeep);
       for (const [reason, n] of Object.entries(c.droppedByReason)) details[`kernel_dropped_${reason.toLowerCase()}`] = Number(n);
       for (const [reason, n] of Object.entries(c.wouldDropByReason)) details[`kernel_would_drop_${reason.toLowerCase()}`] = Number(n);
     } catch {

@@ -7,7 +7,7 @@ import type { BpfMap } from "@honeymesh/bpf/map";
 import { deleteBatch, lookupBatch, updateBatch } from "@honeymesh/bpf/map-batch";
 import { formatCidr, formatIp, parseAddress, type ParsedAddress } from "@honeymesh/net/address";
 import { bootNsToUnixMs, decodeBan, decodeLpmKey, encodeBan, encodeLpmKey, sampleClocks, unixMsToBootNs } from "./codec.ts";
-import { BAN_SIZE } from "./layout.ts";
+import { BAN_SIZE, HM_BAN } from "./layout.ts";
 
 export interface BanMaps {
   banV4: BpfMap;
@@ -76,8 +76,8 @@ class Packed {
   push(key: Uint8Array, reasons: number, expiresNs: bigint): void {
     this.keys.set(key, this.n * this.keySize);
     const o = this.n++ * BAN_SIZE;
-    this.view.setUint32(o, reasons >>> 0, true); // struct hm_ban, see codec.ts
-    this.view.setBigUint64(o + 8, expiresNs, true);
+    this.view.setUint32(o + HM_BAN.OFF.reasons, reasons >>> 0, true); // flags stay 0
+    this.view.setBigUint64(o + HM_BAN.OFF.expires_ns, expiresNs, true);
   }
   flush(map: BpfMap): number {
     for (let i = 0; i < this.n; i += CHUNK) {
