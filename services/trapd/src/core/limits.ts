@@ -1,7 +1,7 @@
 import type { FrozenConfig } from "@honeymesh/config/schema";
 
 /** Why a connection was refused outright (never recorded, only counted). */
-export type AdmissionDrop = "max_concurrent" | "max_concurrent_per_source";
+export type AdmissionDrop = "max_concurrent" | "max_concurrent_per_source" | "no_peer_address";
 /** Why a session was cut (recorded with this end_reason, and counted). */
 export type CutReason = "idle_timeout" | "total_timeout" | "byte_cap" | "line_cap" | "write_backlog";
 /** Why a finished session could not be stored or published (counted). */
