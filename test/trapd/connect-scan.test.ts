@@ -44,7 +44,7 @@ describe.skipIf(Boolean(skip))("trapd under nmap -sT from an attacker namespace"
       await waitFor(() => ports.every((p) => newSessions().some((s) => s.dst_port === p)), 20_000, "a session on every trap port");
       const sessions = newSessions();
       for (const s of sessions) {
-        expect({ port: s.dst_port, src: s.src }).toEqual({ port: s.dst_port, src: scanner });
+        expect({ port: s.dst_port, src: s.src, dst: s.dst }).toEqual({ port: s.dst_port, src: scanner, dst: target });
         expect(s.src_port).toBeGreaterThan(0);
       }
       const hits = trap.lines.slice(from).filter((l) => l.topic === "hit").map((l) => l.d as { src: string; src_port: number; dst_port: number }).filter(mine);

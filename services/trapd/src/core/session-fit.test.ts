@@ -51,3 +51,17 @@ test("a session within its bound is returned as it is, unmarked", () => {
   expect(s.meta.truncated).toBeUndefined();
   expect(s.commands).toEqual(["USER anonymous"]);
 });
+
+test("sessions just under and just over the bound: the quick estimate never lets an oversize one through", () => {
+  const marked: boolean[] = [];
+  for (const n of [1000, 4000, 8000, 8500, 8800, 9000, 12000]) {
+    const rec = new SessionRecord({ service: "smtp", src: "198.51.100.7", srcPort: 40_000, dst: "192.0.2.1", dstPort: 25 }, 4096);
+    for (let i = 0; i < Math.ceil(n / 512); i++) rec.command(ctl(Math.min(512, n - i * 512), i));
+    const s = rec.session();
+    expect(jsonBytes(s)).toBeLessThanOrEqual(MAX_SESSION_BYTES);
+    // Marked exactly when something was cut.
+    expect(s.meta.truncated === "bytes").toBe(s.commands.join("").length < n);
+    marked.push(s.meta.truncated === "bytes");
+  }
+  expect(marked).toEqual([false, false, false, false, true, true, true]);
+});

@@ -24,6 +24,19 @@ const cutCred = (c: Credential, n: number): Credential => {
 };
 
 /**
+ * An upper bound of jsonBytes(s) without serialising: a UTF-16 unit is at most 6 bytes in JSON
+ * ("\u0001", a lone surrogate's "\udc00"; an astral pair is 4 bytes for 2 units); numbers,
+ * addresses and ids are bounded by the schema (under 1 KiB together).
+ */
+function upperBound(s: TrapSession): number {
+  let units = 0;
+  for (const c of s.commands) units += c.length + 1;
+  for (const [k, v] of Object.entries(s.meta)) units += k.length + v.length + 2;
+  for (const c of s.credentials) units += c.username.length + (c.password?.length ?? 0) + (c.key_fingerprint?.length ?? 0) + 12;
+  return 1024 + s.payload_b64.length + 6 * units;
+}
+
+/**
  * The session within `max` serialised bytes, never dropped: fields are bounded in characters,
  * and a session of control bytes or multi-byte characters is several times larger in JSON.
  * Trimmed in the order of what scand needs least: commands (the last first), meta entries (the
@@ -32,6 +45,8 @@ const cutCred = (c: Credential, n: number): Credential => {
  * meta.truncated = "bytes".
  */
 export function fitSession(s: TrapSession, max = MAX_SESSION_BYTES): TrapSession {
+  // Most sessions are a few hundred bytes: no serialisation for them on the hot path.
+  if (upperBound(s) <= max) return s;
   let size = jsonBytes(s);
   if (size <= max) return s;
   const meta = { ...s.meta };
