@@ -97,7 +97,7 @@ test(`${SESSIONS} random and malformed sessions: no crash, bounded memory, every
   const accounted = () => {
     const h = trap.health() ?? {};
     const n = (k: string) => Number(h[k] ?? 0);
-    return { h, n, seen: n("sessions_accepted_total") + n("drop_max_concurrent") + n("drop_max_concurrent_per_source") };
+    return { h, n, seen: n("sessions_accepted_total") + n("drop_max_concurrent") + n("drop_max_concurrent_per_source") + n("drop_max_concurrent_per_prefix") + n("drop_no_peer_address") };
   };
   await waitFor(() => {
     const { n, seen } = accounted();

@@ -5,7 +5,7 @@ import type { Publisher } from "./publisher.ts";
 import type { SessionStore } from "./store/session-store.ts";
 import type { RunningTraps } from "./traps.ts";
 
-const LIMITS: LimitName[] = ["max_concurrent", "max_concurrent_per_source", "idle_timeout", "total_timeout", "byte_cap", "line_cap", "write_backlog", "publish_backlog", "store_backlog"];
+const LIMITS: LimitName[] = ["max_concurrent", "max_concurrent_per_source", "max_concurrent_per_prefix", "no_peer_address", "idle_timeout", "total_timeout", "byte_cap", "line_cap", "write_backlog", "evicted", "publish_backlog", "store_backlog"];
 
 /** Traps, sessions, and every drop under its limit's name (drop_<limit>), for health and status. */
 export function trapdHealth(traps: RunningTraps, hub: TrapHub, pub: Publisher, store: SessionStore): HealthReport {
