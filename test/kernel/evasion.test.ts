@@ -53,8 +53,8 @@ describe.skipIf(!!skip)("XDP: scan tracking that fragments and header chains can
     k.setMode("enforce");
     k.setScan(3, 60);
     k.upsertBans([
-      { target: "192.0.2.66", reasons: 8, expiresAtMs: 0 },
-      { target: "2001:db8::66", reasons: 8, expiresAtMs: 0 },
+      { address: "192.0.2.66", reasons: 8, expiresAtMs: 0 },
+      { address: "2001:db8::66", reasons: 8, expiresAtMs: 0 },
     ]);
     k.allowAdd(["203.0.113.77", "2001:db8:77::/48"]);
     obj = BpfObject.open(OBJECT, { pinRoot }).load();
