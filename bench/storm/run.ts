@@ -41,10 +41,10 @@ try {
       sent.set(src, t0_ns / 1e6);
     }
   }
-  const banned = () => node.lines.filter((l) => l.topic === "hm/v1/enforcerd/ban" && l.d.change === "added" && sent.has(String(l.d.value)));
+  const banned = () => node.lines.filter((l) => l.topic === "hm/v1/enforcerd/ban" && l.d.change === "added" && sent.has(String(l.d.address?.text)));
   await waitFor(() => banned().length >= sent.size, 30_000, "all sources banned").catch(() => {});
   clearInterval(sampler);
-  const lat = banned().map((l) => Number(l.d.at) - sent.get(String(l.d.value))!);
+  const lat = banned().map((l) => Number(l.d.at) - sent.get(String(l.d.address?.text))!);
   const late = lat.filter((x) => x > 1000).length;
   console.log(`bench/storm — ${sent.size.toLocaleString()} random sources, 4 ports each, over ${SECONDS} s`);
   console.log(`processes alive after the storm: enforcerd ${enforcerd.exitCode === null}, scand ${scand.exitCode === null}`);

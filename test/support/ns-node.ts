@@ -8,7 +8,8 @@ import type { NetnsPair } from "./netns.ts";
 
 export interface BusLine {
   topic: string;
-  d: Record<string, unknown>;
+  /** The message body; `address` is the ban vocabulary's {kind, text} on decisions and ban changes. */
+  d: Record<string, unknown> & { address?: { kind: string; text: string } };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { reasonNames } from "@honeymesh/ban/reasons";
 import type { ApiClient } from "../api/client.ts";
 import { renderTable } from "../table.ts";
 import { color, fail, isProblem, printJson } from "./api-output.ts";
@@ -7,8 +8,8 @@ type Row = Record<string, unknown>;
 function line(event: string, d: Row): string {
   const t = new Date(Number(d.at ?? d.started_at ?? Date.now())).toISOString();
   if (event === "hit") return `${t} ${color(36, "hit")}      ${d.src}:${d.src_port} -> ${d.service} :${d.dst_port}`;
-  if (event === "decision") return `${t} ${color(33, "decision")} ${d.action} ${d.value} reasons=${d.reasons} ttl=${d.ttl_s}s by ${d.source}`;
-  return `${t} ${color(31, "ban")}      ${d.change} ${d.value} reasons=${d.reasons}`;
+  if (event === "decision") return `${t} ${color(33, "decision")} ${d.action} ${addressText(d.address)} reasons=${reasonText(d.reasons)} ttl=${d.ttl_s}s by ${d.source}`;
+  return `${t} ${color(31, "ban")}      ${d.change} ${addressText(d.address)} reasons=${reasonText(d.reasons)}`;
 }
 
 /** `honeymesh events [--follow]`: stored trap sessions, or the live stream (SSE) of hits, decisions and bans. */
@@ -61,4 +62,12 @@ export async function eventsCommand(api: ApiClient, opts: { json: boolean; follo
     if (!ac.signal.aborted) throw e;
   }
   return 0;
+}
+
+function addressText(a: unknown): string {
+  return typeof a === "object" && a !== null && typeof (a as { text?: unknown }).text === "string" ? (a as { text: string }).text : "?";
+}
+
+function reasonText(mask: unknown): string {
+  return reasonNames(Number(mask)).join(",") || "-";
 }

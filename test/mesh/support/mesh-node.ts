@@ -13,7 +13,8 @@ export const MESH_PORT = 7946;
 
 export interface BusLine {
   topic: string;
-  d: Record<string, unknown>;
+  /** The message body; `address` is the ban vocabulary's {kind, text} on decisions and ban changes. */
+  d: Record<string, unknown> & { address?: { kind: string; text: string } };
   /** Receive time in the agent, ms since the epoch (sub-ms). */
   t: number;
 }
