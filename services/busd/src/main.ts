@@ -1,4 +1,5 @@
 import { runService } from "@honeymesh/runtime/service";
+import { BROKER_REFUSALS } from "@honeymesh/schema/metrics";
 import { startBroker, type Broker } from "./broker.ts";
 
 let broker: Broker | undefined;
@@ -9,15 +10,10 @@ await runService("busd", {
     return () => broker!.close();
   },
   async start() {
+    // prepare() ran first, so the broker exists.
+    const b = broker!;
     return {
-      health: () => ({
-        status: "ok",
-        details: { clients: broker?.clients() ?? 0, refused_total: broker?.refused.total() ?? 0, ...prefixed(broker?.refused.snapshot() ?? {}) },
-      }),
+      metrics: () => ({ clients: b.clients(), refused: b.refused.pick(BROKER_REFUSALS) }),
     };
   },
 });
-
-function prefixed(o: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.entries(o).map(([k, v]) => [`refused_${k}`, v]));
-}

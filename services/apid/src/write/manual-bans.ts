@@ -6,6 +6,7 @@ import type { Decision } from "@honeymesh/schema/decision";
 import { REASONS } from "@honeymesh/schema/reasons";
 import type { BanWaiter } from "../live/ban-waiter.ts";
 import type { HealthBoard } from "../live/health-board.ts";
+import type { MetricsBoard } from "../live/metrics-board.ts";
 import type { BanReader, BanView } from "../read/ban-reader.ts";
 import { newRefusal, REFUSAL_TEXT, refusalCounts } from "./refusals.ts";
 
@@ -20,6 +21,8 @@ export interface ManualDeps {
   waiter: BanWaiter;
   reader: BanReader;
   board: HealthBoard;
+  /** enforcerd's refusal counters, read before and after a write. */
+  metrics: MetricsBoard;
   /** Entries enforcerd always allows: the system's and the config file's. */
   fixedAllow: readonly string[];
   timeoutMs: number;
@@ -101,7 +104,7 @@ export class ManualBans {
   }
 
   private async publishAndWait(decision: Decision, match: (c: BanChange) => boolean): Promise<{ change?: BanChange; refusalsBefore: Record<string, number> }> {
-    const refusalsBefore = refusalCounts(this.d.board.details("enforcerd"));
+    const refusalsBefore = refusalCounts(this.d.metrics.get("enforcerd"));
     const w = this.d.waiter.wait(decision.value, match, this.d.timeoutMs);
     await this.d.bus.publish("decision", decision);
     return { change: await w.promise, refusalsBefore };
@@ -111,7 +114,7 @@ export class ManualBans {
   private unconfirmed(decision: Decision, before: Record<string, number>, applied: (b: BanView) => boolean): WriteOutcome {
     const ban = this.d.reader.get(decision.value);
     if (ban && applied(ban)) return { kind: "done", status: 200, body: { change: "applied", ban } };
-    const reason = newRefusal(before, refusalCounts(this.d.board.details("enforcerd")));
+    const reason = newRefusal(before, refusalCounts(this.d.metrics.get("enforcerd")));
     if (reason) return { kind: "refused", status: 409, reason, detail: `${decision.value}: ${REFUSAL_TEXT[reason] ?? reason}` };
     const up = this.d.board.up("enforcerd");
     return {

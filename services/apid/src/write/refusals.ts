@@ -1,12 +1,8 @@
-import type { Health } from "@honeymesh/schema/health";
+import type { MetricsOf } from "@honeymesh/schema/metrics";
 
-const PREFIX = "decisions_rejected_";
-
-/** enforcerd's refusal counters (health details `decisions_rejected_<reason>`). */
-export function refusalCounts(details: Health["details"]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [k, v] of Object.entries(details)) if (k.startsWith(PREFIX) && k !== `${PREFIX}total` && typeof v === "number") out[k.slice(PREFIX.length)] = v;
-  return out;
+/** enforcerd's refusal counters per reason (its typed metrics), empty before the first report. */
+export function refusalCounts(m: MetricsOf<"enforcerd"> | undefined): Record<string, number> {
+  return { ...(m?.decisions.rejected ?? {}) };
 }
 
 /** The first reason whose count rose between two snapshots. */
