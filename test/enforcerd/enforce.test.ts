@@ -65,7 +65,8 @@ describe.skipIf(Boolean(skip))("enforcerd end to end: bus decision â†’ SQLite â†
   });
 
   test("malformed decisions are refused with a counted reason, and nothing is banned", async () => {
-    const before = (k: string) => Number(node.health("enforcerd")?.[`decisions_rejected_${k}`] ?? 0);
+    const rejected = () => node.metrics("enforcerd")?.decisions.rejected;
+    const before = (k: keyof NonNullable<ReturnType<typeof rejected>>) => rejected()?.[k] ?? 0;
     const base = { bad_target: before("bad_target"), unknown_reason_bits: before("unknown_reason_bits"), ttl_too_long: before("ttl_too_long"), target_kind: before("target_kind"), allowlisted: before("allowlisted") };
     const from = node.lines.length;
     node.publish("apid", "decision", decision("300.1.2.3"));
@@ -76,13 +77,13 @@ describe.skipIf(Boolean(skip))("enforcerd end to end: bus decision â†’ SQLite â†
     node.publish("apid", "decision", decision("127.0.0.1"));
     node.publish("apid", "decision", decision(pair.victim.v4));
     await waitFor(() => {
-      const h = node.health("enforcerd");
-      return Number(h?.decisions_rejected_bad_target ?? 0) >= base.bad_target + 2 && Number(h?.decisions_rejected_allowlisted ?? 0) >= base.allowlisted + 2;
+      const r = rejected();
+      return (r?.bad_target ?? 0) >= base.bad_target + 2 && (r?.allowlisted ?? 0) >= base.allowlisted + 2;
     }, 5_000, "refusals counted");
-    const h = node.health("enforcerd")!;
-    expect(Number(h.decisions_rejected_ttl_too_long)).toBe(base.ttl_too_long + 1);
-    expect(Number(h.decisions_rejected_unknown_reason_bits)).toBe(base.unknown_reason_bits + 1);
-    expect(Number(h.decisions_rejected_target_kind)).toBe(base.target_kind + 1);
+    const h = rejected()!;
+    expect(h.ttl_too_long).toBe(base.ttl_too_long + 1);
+    expect(h.unknown_reason_bits).toBe(base.unknown_reason_bits + 1);
+    expect(h.target_kind).toBe(base.target_kind + 1);
     expect(node.lines.slice(from).filter((l) => l.topic === "hm/v1/enforcerd/ban")).toEqual([]);
     expect(await pingOk(pair, "attacker", pair.victim.v4)).toBe(true);
   });
@@ -94,20 +95,20 @@ describe.skipIf(Boolean(skip))("enforcerd end to end: bus decision â†’ SQLite â†
     expect(await pingOk(pair, "attacker", pair.victim.v4)).toBe(false);
 
     node.publish("apid", "mode", { mode: "test", at: Date.now() });
-    await waitFor(() => node.health("enforcerd")?.mode === "test", 5_000, "test mode");
-    const wouldBefore = Number(node.health("enforcerd")?.kernel_would_drop ?? 0);
+    await waitFor(() => node.health("enforcerd")?.enforcement?.mode === "test", 5_000, "test mode");
+    const wouldBefore = node.metrics("enforcerd")?.kernel?.would_drop ?? 0;
     expect(await pingOk(pair, "attacker", pair.victim.v4)).toBe(true);
-    await waitFor(() => Number(node.health("enforcerd")?.kernel_would_drop ?? 0) > wouldBefore, 5_000, "would-drop counted");
+    await waitFor(() => (node.metrics("enforcerd")?.kernel?.would_drop ?? 0) > wouldBefore, 5_000, "would-drop counted");
     node.publish("apid", "mode", { mode: "enforce", at: Date.now() });
-    await waitFor(() => node.health("enforcerd")?.mode === "enforce", 5_000, "enforce mode");
+    await waitFor(() => node.health("enforcerd")?.enforcement?.mode === "enforce", 5_000, "enforce mode");
     expect(await pingOk(pair, "attacker", pair.victim.v4)).toBe(false);
 
     node.publish("apid", "allow", { action: "add", cidr: pair.attacker.v4, note: "test", at: Date.now() });
-    await waitFor(() => Number(node.health("enforcerd")?.allowlist_entries ?? 0) === 1, 5_000, "allow entry stored");
+    await waitFor(() => node.metrics("enforcerd")?.allowlist_entries === 1, 5_000, "allow entry stored");
     expect(await pingOk(pair, "attacker", pair.victim.v4)).toBe(true);
     node.publish("apid", "allow", { action: "remove", cidr: "127.0.0.0/8", note: "", at: Date.now() });
     node.publish("apid", "allow", { action: "remove", cidr: pair.attacker.v4, note: "", at: Date.now() });
-    await waitFor(() => Number(node.health("enforcerd")?.allowlist_entries ?? 1) === 0 && Number(node.health("enforcerd")?.control_rejected_allow_protected ?? 0) === 1, 5_000, "allow removed, loopback protected");
+    await waitFor(() => node.metrics("enforcerd")?.allowlist_entries === 0 && node.metrics("enforcerd")?.control_rejected.allow_protected === 1, 5_000, "allow removed, loopback protected");
     expect(await pingOk(pair, "attacker", pair.victim.v4)).toBe(false);
     node.publish("apid", "decision", decision(pair.attacker.v4, { action: "unban", at: Date.now() }));
     await node.waitLine((l) => l.topic === "hm/v1/enforcerd/ban" && l.d.value === pair.attacker.v4 && l.d.change === "removed", 5_000, "unban", from);
@@ -149,7 +150,7 @@ describe.skipIf(Boolean(skip))("enforcerd end to end: bus decision â†’ SQLite â†
     expect(out).toContain("received 0");
 
     node.spawn("enforcerd");
-    await waitFor(() => Number(node.health("enforcerd")?.active_bans ?? 0) >= 100_001 && node.health("enforcerd")?.enforcement === "active", 20_000, "restarted enforcerd with all bans");
+    await waitFor(() => (node.metrics("enforcerd")?.active_bans ?? 0) >= 100_001 && node.health("enforcerd")?.enforcement?.kernel === "active", 20_000, "restarted enforcerd with all bans");
     const k = KernelEnforcer.open({ objectPath: OBJECT, pinRoot });
     if (!k.ok) throw new Error(k.reason);
     try {

@@ -102,7 +102,7 @@ export const ScandMetrics = Type.Object(
 );
 
 export const ReconcileMetrics = Type.Object(
-  { store: Count, kernel_before: Count, written: Count, removed: Count, rejected: Count, ms: Count },
+  { store: Count, kernel_before: Count, written: Count, removed: Count, rejected: Count, ms: Count, read_store_ms: Count, read_kernel_ms: Count },
   { additionalProperties: false },
 );
 

@@ -42,7 +42,7 @@ export function enforcerMetrics(k: KernelState, bans: BanStore, applier: Decisio
     control_rejected: control.rejected.pick(CONTROL_REJECTS),
     ...(k.kernel ? optionalKernel(() => k.kernel!.counters()) : {}),
     ...(reconciled
-      ? { reconcile: { store: reconciled.store, kernel_before: reconciled.kernelBefore, written: reconciled.written, removed: reconciled.removed, rejected: reconciled.rejected, ms: reconciled.ms } }
+      ? { reconcile: { store: reconciled.store, kernel_before: reconciled.kernelBefore, written: reconciled.written, removed: reconciled.removed, rejected: reconciled.rejected, ms: reconciled.ms, read_store_ms: reconciled.readStoreMs, read_kernel_ms: reconciled.readKernelMs } }
       : {}),
   };
 }
