@@ -13,7 +13,7 @@ describe("metrics schema", () => {
     expect(topic("enforcerd", "metrics")).toBe("hm/v1/enforcerd/metrics");
     for (const [service, schema] of Object.entries(VARIANTS)) {
       const body = Value.Create(schema);
-      expect(body.service).toBe(service);
+      expect(body.service as string).toBe(service);
       expect(isValid(Metrics, body)).toBe(true);
     }
   });

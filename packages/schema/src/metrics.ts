@@ -15,6 +15,12 @@ export function countsOf<const K extends readonly string[]>(names: K): TObject<{
   return Type.Object(Object.fromEntries(names.map((n) => [n, Count])) as { [P in K[number]]: TNumber }, { additionalProperties: false });
 }
 
+/**
+ * `true` only when two name unions are equal: a service asserts that its own counter keys and a
+ * list below name the same things, so a new reason cannot go unreported (a compile error instead).
+ */
+export type SameNames<A extends string, B extends string> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+
 /** Why a bus message or client was refused by a service's verifier (`hm_bus_rejected_total{reason}`). */
 export const BUS_REJECT_REASONS = ["oversize", "malformed", "unknown_key", "signature", "topic_owner", "topic", "expired", "not_yet_valid", "replay", "unknown_kind", "schema", "overload", "handler_error", "auth", "acl"] as const;
 /** Why the broker refused a client (busd). */

@@ -1,8 +1,12 @@
 import { runService } from "@honeymesh/runtime/service";
-import { BROKER_REFUSALS } from "@honeymesh/schema/metrics";
+import { BROKER_REFUSALS, type SameNames } from "@honeymesh/schema/metrics";
+import type { Refusal } from "./access.ts";
 import { startBroker, type Broker } from "./broker.ts";
 
 let broker: Broker | undefined;
+// Every refusal the broker counts has its key in the metrics, and no other.
+const sameNames: SameNames<Refusal, (typeof BROKER_REFUSALS)[number]> = true;
+void sameNames;
 
 await runService("busd", {
   async prepare({ config, logger }) {

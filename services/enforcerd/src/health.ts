@@ -1,17 +1,18 @@
 import type { HealthReport } from "@honeymesh/runtime/health";
-import { CONTROL_REJECTS, DECISION_APPLIED, DECISION_REJECTS, KERNEL_REASONS, type KernelMetrics, type OwnMetrics } from "@honeymesh/schema/metrics";
-import type { ControlApplier } from "./control/apply-control.ts";
+import { CONTROL_REJECTS, DECISION_APPLIED, DECISION_REJECTS, KERNEL_REASONS, type KernelMetrics, type OwnMetrics, type SameNames } from "@honeymesh/schema/metrics";
+import type { ControlApplier, ControlReject } from "./control/apply-control.ts";
 import type { DecisionApplier } from "./decisions/apply-decision.ts";
 import type { DecisionBatcher } from "./decisions/decision-batcher.ts";
 import type { KernelCounters } from "./kernel/counters.ts";
 import type { ReasonName } from "./kernel/layout.ts";
 import type { KernelState } from "./kernel-setup.ts";
+import type { DecisionReject } from "./decisions/validate.ts";
 import type { ReconcileReport } from "./reconcile.ts";
 import type { BanStore } from "./store/ban-store.ts";
 
-// The kernel's per-reason slots and the metrics' per-reason keys must name the same reasons.
-const sameReasons: [ReasonName] extends [(typeof KERNEL_REASONS)[number]] ? ([(typeof KERNEL_REASONS)[number]] extends [ReasonName] ? true : false) : false = true;
-void sameReasons;
+// Every refusal and kernel reason enforcerd counts has its key in the metrics, and no other.
+const sameNames: [SameNames<ReasonName, (typeof KERNEL_REASONS)[number]>, SameNames<DecisionReject | "kernel_write", (typeof DECISION_REJECTS)[number]>, SameNames<ControlReject, (typeof CONTROL_REJECTS)[number]>] = [true, true, true];
+void sameNames;
 
 /** Enforcement state for health: mode, where XDP is attached, and why not when it is not. */
 export function enforcerHealth(k: KernelState, control: ControlApplier): HealthReport {

@@ -1,7 +1,12 @@
 import type { HealthReport } from "@honeymesh/runtime/health";
-import { MESH_IGNORES, MESH_OUTCOMES, MESH_REJECTS, MESH_SHARED, MESH_SYNC, type OwnMetrics } from "@honeymesh/schema/metrics";
-import type { MeshCluster } from "./net/cluster.ts";
+import { MESH_IGNORES, MESH_OUTCOMES, MESH_REJECTS, MESH_SHARED, MESH_SYNC, type OwnMetrics, type SameNames } from "@honeymesh/schema/metrics";
+import type { MeshCluster, Outcome } from "./net/cluster.ts";
+import type { IgnoreReason, RejectReason } from "./policy/admit.ts";
 import type { PeerBook } from "./store/peer-book.ts";
+
+// Every reason meshd counts has its key in the metrics, and no other.
+const sameNames: [SameNames<RejectReason, (typeof MESH_REJECTS)[number]>, SameNames<IgnoreReason, (typeof MESH_IGNORES)[number]>, SameNames<Outcome, (typeof MESH_OUTCOMES)[number]>] = [true, true, true];
+void sameNames;
 
 /** Degraded while no cluster is configured. */
 export function meshHealth(clusters: readonly MeshCluster[], off?: string): HealthReport {

@@ -1,5 +1,5 @@
 import type { HealthReport } from "@honeymesh/runtime/health";
-import { TRAP_LIMITS, type OwnMetrics } from "@honeymesh/schema/metrics";
+import { TRAP_LIMITS, type OwnMetrics, type SameNames } from "@honeymesh/schema/metrics";
 import { TRAP_SERVICES } from "@honeymesh/schema/trap";
 import type { LimitName } from "./core/limits.ts";
 import type { TrapHub } from "./core/trap-hub.ts";
@@ -8,7 +8,7 @@ import type { SessionStore } from "./store/session-store.ts";
 import type { RunningTraps } from "./traps.ts";
 
 // Every limit trapd enforces has its counter in the metrics, and no other name does.
-const sameLimits: [LimitName] extends [(typeof TRAP_LIMITS)[number]] ? ([(typeof TRAP_LIMITS)[number]] extends [LimitName] ? true : false) : false = true;
+const sameLimits: SameNames<LimitName, (typeof TRAP_LIMITS)[number]> = true;
 void sameLimits;
 
 /** Degraded while a configured trap could not listen. */
