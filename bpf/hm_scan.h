@@ -3,13 +3,32 @@
  * Vertical-scan tracking: distinct destination ports per source within a
  * window. Exactly one CPU observes count == threshold (atomic fetch-add),
  * so at most one event leaves per source per window, never one per packet.
+ *
+ * A probe whose port the sender hid (hidden != 0: evasive fragments or
+ * header chains, hm_parse.h) skips the distinct-port filter and counts as
+ * one more probe each time, recorded as port 0: it cannot be told apart
+ * from the previous one, and no legitimate sender produces it.
  */
 #ifndef HM_SCAN_H
 #define HM_SCAN_H
 
+/*
+ * Not inlined on purpose: a BPF subprogram's argument types go into the
+ * object's BTF, which is where the userspace layout of struct hm_scan_event
+ * is generated from (scripts/kernel-abi). Runs once per source and window.
+ */
+static __noinline void hm_event_fill(struct hm_scan_event *ev, const struct hm_scan_state *st,
+				     const __u8 *src16)
+{
+	__builtin_memcpy(ev->src, src16, 16);
+#pragma unroll
+	for (int i = 0; i < HM_SCAN_FIRST_PORTS; i++)
+		ev->ports[i] = st->ports[i];
+}
+
 static __always_inline void hm_scan_track(void *map, const void *key, const __u8 *src16,
-					  __u32 family, __u16 port, const struct hm_config *cfg,
-					  __u64 *c)
+					  __u32 family, __u16 port, int hidden,
+					  const struct hm_config *cfg, __u64 *c)
 {
 	__u64 now = bpf_ktime_get_boot_ns();
 	__u64 window = cfg->scan_window_ns ? cfg->scan_window_ns : HM_DEFAULT_SCAN_WINDOW_NS;
@@ -34,12 +53,15 @@ static __always_inline void hm_scan_track(void *map, const void *key, const __u8
 		st->count = 0;
 	}
 	/* Identity bucket (port mod 1024): consecutive ports never collide. */
-	__u32 h = port & (HM_SCAN_BITMAP_WORDS * 64 - 1);
-	__u64 bit = 1ULL << (h & 63);
-	__u64 old = __sync_fetch_and_or(&st->bitmap[(h >> 6) & (HM_SCAN_BITMAP_WORDS - 1)], bit);
+	if (!hidden) {
+		__u32 h = port & (HM_SCAN_BITMAP_WORDS * 64 - 1);
+		__u64 bit = 1ULL << (h & 63);
+		__u64 old = __sync_fetch_and_or(&st->bitmap[(h >> 6) & (HM_SCAN_BITMAP_WORDS - 1)],
+						bit);
 
-	if (old & bit)
-		return;
+		if (old & bit)
+			return;
+	}
 	__u32 n = __sync_fetch_and_add(&st->count, 1) + 1;
 
 	if (n <= HM_SCAN_FIRST_PORTS)
@@ -53,12 +75,9 @@ static __always_inline void hm_scan_track(void *map, const void *key, const __u8
 		c[HM_CNT_RINGBUF_FULL]++;
 		return;
 	}
-	__builtin_memcpy(ev->src, src16, 16);
+	hm_event_fill(ev, st, src16);
 	ev->family = family;
 	ev->port_count = n;
-#pragma unroll
-	for (int i = 0; i < HM_SCAN_FIRST_PORTS; i++)
-		ev->ports[i] = st->ports[i];
 	ev->ts_ns = now;
 	bpf_ringbuf_submit(ev, 0);
 	c[HM_CNT_SCAN_EVENTS]++;

@@ -8,8 +8,13 @@
  *   3. exact ban (HASH), then CIDR ban (LPM); expired entries are ignored
  *   4. test mode counts a would-drop and passes; enforce mode drops
  *   5. passed TCP SYNs of non-allowlisted sources feed the vertical-scan tracker
+ *   6. packets shaped to hide their TCP header (tiny/overlapping IPv4
+ *      fragments, IPv6 chains past the walk or cut first fragments, see
+ *      hm_parse.h) from non-allowlisted sources are treated as a ban without
+ *      reason (dropped in enforce) and charged to the source as scan probes
  * (hm_verdict.h evaluates 3 before 1 for speed; the outcome is the same.)
- * Frames we cannot parse (non-IP, truncated) pass and are counted.
+ * Frames we cannot parse (non-IP, truncated, > HM_MAX_VLAN tags) pass and
+ * are counted.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -29,8 +34,6 @@ char LICENSE[] SEC("license") = "GPL";
 #define IPPROTO_FRAGMENT_ 44
 #define IPPROTO_AH_ 51
 #define IPPROTO_DSTOPTS_ 60
-#define HM_MAX_VLAN 2
-#define HM_MAX_EXTHDR 6
 
 struct hm_vlan_hdr {
 	__be16 tci;
@@ -119,8 +122,8 @@ struct {
 } hm_events SEC(".maps");
 
 #include "hm_scan.h"
-#include "hm_verdict.h"
 #include "hm_parse.h"
+#include "hm_verdict.h"
 
 /* Passed TCP SYNs (no ACK) from non-allowlisted sources feed the tracker. */
 static __always_inline void hm_maybe_syn(void *data, void *end, const struct hm_l3 *l3,
@@ -143,7 +146,22 @@ static __always_inline void hm_maybe_syn(void *data, void *end, const struct hm_
 	if (allowed == HM_ALLOW_YES ||
 	    (allowed == HM_ALLOW_UNKNOWN && bpf_map_lookup_elem(allow_map, lpm_key)))
 		return;
-	hm_scan_track(scan_map, key, src16, l3->family, bpf_ntohs(th->dest), cfg, c);
+	hm_scan_track(scan_map, key, src16, l3->family, bpf_ntohs(th->dest), 0, cfg, c);
+}
+
+/* An evasive probe: charged by port when the ports made it into this
+ * packet, else as a hidden one (hm_scan.h). */
+static __always_inline void hm_suspect(void *data, void *end, const struct hm_l3 *l3,
+				       void *scan_map, const void *key, const __u8 *src16,
+				       const struct hm_config *cfg, __u64 *c)
+{
+	__u8 *th = data + (l3->l4off & 0x3fff);
+
+	if (l3->l4proto == IPPROTO_TCP_ && (void *)(th + 4) <= end)
+		hm_scan_track(scan_map, key, src16, l3->family, ((__u16)th[2] << 8) | th[3], 0,
+			      cfg, c);
+	else
+		hm_scan_track(scan_map, key, src16, l3->family, 0, 1, cfg, c);
 }
 
 SEC("xdp")
@@ -156,14 +174,16 @@ int hm_xdp(struct xdp_md *ctx)
 	struct hm_config *cfg = bpf_map_lookup_elem(&hm_config, &zero);
 	struct hm_l3 l3 = {};
 	int allowed = HM_ALLOW_UNKNOWN;
-	int act;
+	int suspect = 0;
+	int act, r;
 
 	if (!cv || !cfg)
 		return XDP_PASS;
 	__u64 *c = cv->c;
 
-	if (hm_parse(data, end, &l3) < 0) {
-		c[HM_CNT_UNPARSED_PASS]++;
+	r = hm_parse(data, end, &l3);
+	if (r < 0) {
+		c[r == HM_PARSE_VLAN_DEEP ? HM_CNT_VLAN_DEEP : HM_CNT_UNPARSED_PASS]++;
 		c[HM_CNT_PASSED]++;
 		return XDP_PASS;
 	}
@@ -176,13 +196,16 @@ int hm_xdp(struct xdp_md *ctx)
 		struct hm_lpm_v4 k = { .prefixlen = 32 };
 
 		__builtin_memcpy(k.addr, &saddr, 4);
-		act = hm_verdict_v4(c, cfg->mode, saddr, &k, &allowed);
-		if (act == XDP_PASS && allowed != HM_ALLOW_YES) {
+		act = hm_verdict_v4(c, cfg->mode, saddr, &k, l3.evasion, &allowed, &suspect);
+		if (suspect || (act == XDP_PASS && allowed != HM_ALLOW_YES)) {
 			__u8 src16[16] = { [10] = 0xff, [11] = 0xff };
 
 			__builtin_memcpy(&src16[12], &saddr, 4);
-			hm_maybe_syn(data, end, &l3, &hm_scan_v4, &saddr, src16, &hm_allow_v4, &k,
-				     allowed, cfg, c);
+			if (suspect)
+				hm_suspect(data, end, &l3, &hm_scan_v4, &saddr, src16, cfg, c);
+			else
+				hm_maybe_syn(data, end, &l3, &hm_scan_v4, &saddr, src16,
+					     &hm_allow_v4, &k, allowed, cfg, c);
 		}
 		return act;
 	}
@@ -193,8 +216,10 @@ int hm_xdp(struct xdp_md *ctx)
 	struct hm_lpm_v6 k6 = { .prefixlen = 128 };
 
 	__builtin_memcpy(k6.addr, &ip6->saddr, 16);
-	act = hm_verdict_v6(c, cfg->mode, &k6, &allowed);
-	if (act == XDP_PASS && allowed != HM_ALLOW_YES)
+	act = hm_verdict_v6(c, cfg->mode, &k6, l3.evasion, &allowed, &suspect);
+	if (suspect)
+		hm_suspect(data, end, &l3, &hm_scan_v6, k6.addr, k6.addr, cfg, c);
+	else if (act == XDP_PASS && allowed != HM_ALLOW_YES)
 		hm_maybe_syn(data, end, &l3, &hm_scan_v6, k6.addr, k6.addr, &hm_allow_v6, &k6,
 			     allowed, cfg, c);
 	return act;

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * HoneyMesh kernel ABI: map value layouts and counter indices shared by
- * honeymesh.bpf.c and services/enforcerd/src/kernel/layout.ts.
- * Any change here MUST be mirrored in layout.ts (test/kernel/layout.test.ts
- * parses this file and fails if they drift).
+ * honeymesh.bpf.c and enforcerd. This header is the one source: after a
+ * change run `make -C bpf abi`, which regenerates
+ * services/enforcerd/src/kernel/abi.generated.ts from the #defines here and
+ * from the BTF (sizes, field offsets) of build/honeymesh.bpf.o;
+ * services/enforcerd/src/kernel/abi.test.ts fails while it is stale.
  */
 #ifndef HONEYMESH_H
 #define HONEYMESH_H
@@ -29,7 +31,14 @@
 #define HM_CNT_SCAN_EVENTS 21    /* scan events written to hm_events */
 #define HM_CNT_RINGBUF_FULL 22   /* scan events lost: ring buffer full */
 #define HM_CNT_EXPIRED_PASS 23   /* matched a ban whose expiry had passed */
-#define HM_CNT_MAX 24
+#define HM_CNT_V4_FRAG_EVASION 24 /* IPv4 TCP tiny first / offset-1 fragments, non-allowlisted (RFC 1858, 3128) */
+#define HM_CNT_V6_L4_HIDDEN 25   /* IPv6 TCP/L4 header beyond the walk or cut from the first fragment (RFC 7112) */
+#define HM_CNT_VLAN_DEEP 26      /* more than HM_MAX_VLAN tags: passed, source unknown */
+#define HM_CNT_MAX 27
+
+/* Parser bounds (hm_parse.h). */
+#define HM_MAX_VLAN 2
+#define HM_MAX_EXTHDR 6
 
 /* Defaults when hm_config fields are zero (DESIGN §3: >= 3 ports). */
 #define HM_DEFAULT_SCAN_THRESHOLD 3
@@ -80,7 +89,9 @@ struct hm_scan_state {
 	__u16 ports[HM_SCAN_FIRST_PORTS];
 };
 
-/* Ring buffer record; 48 bytes. src is an IPv4-mapped IPv6 for family 4. */
+/* Ring buffer record; 48 bytes. src is an IPv4-mapped IPv6 for family 4.
+ * A port of 0 in ports[] stands for a probe whose port the sender hid
+ * (evasive fragments / header chains, see hm_parse.h). */
 struct hm_scan_event {
 	__u8 src[16];
 	__u32 family; /* 4 or 6 */

@@ -1,9 +1,10 @@
 import { afterAll, expect, test } from "bun:test";
 import type { Decision } from "../packages/schema/src/decision.ts";
 import { TestNode, waitFor } from "./support/bus-node.ts";
+import { newWriteId } from "@honeymesh/schema/decision";
 
 const decision = (seq: number): Decision => ({
-  action: "ban", target: "ip", value: `198.51.100.${seq % 250}`, reasons: 2, ttl_s: 60, origin: "n", source: "scand", evidence: [], offence: seq, at: Date.now(),
+  id: newWriteId("test"), action: "ban", address: { kind: "ip", text: `198.51.100.${seq % 250}` }, reasons: 2, ttl_s: 60, origin: "n", source: "scand", evidence: [], offence: seq, at: Date.now(),
 });
 
 const node = new TestNode();

@@ -6,9 +6,10 @@ import { loadSigningKey, type SigningKey } from "../packages/keys/src/keystore.t
 import type { Decision } from "../packages/schema/src/decision.ts";
 import type { MetricsOf } from "../packages/schema/src/metrics.ts";
 import { TestNode, waitFor } from "./support/bus-node.ts";
+import { newWriteId } from "@honeymesh/schema/decision";
 
 const decision = (value: string): Decision => ({
-  action: "ban", target: "ip", value, reasons: 2, ttl_s: 60, origin: "n", source: "scand", evidence: ["test"], offence: 1, at: Date.now(),
+  id: newWriteId("test"), action: "ban", address: { kind: "ip", text: value }, reasons: 2, ttl_s: 60, origin: "n", source: "scand", evidence: [{ kind: "other", summary: "test" }], offence: 1, at: Date.now(),
 });
 
 async function craft(key: SigningKey, claims: Record<string, unknown>, kid = key.kid): Promise<string> {
@@ -36,7 +37,7 @@ describe("bus: every hostile message is rejected, counted, and crashes nothing",
     trapd = await node.client("trapd");
     scandKey = await loadSigningKey(node.stateDir, "scand", node.nodeId);
     trapdKey = await loadSigningKey(node.stateDir, "trapd", node.nodeId);
-    await sub.subscribe("+", "decision", (d) => void got.push(d.value));
+    await sub.subscribe("+", "decision", (d) => void got.push(d.address.text));
     await sub.subscribe("busd", "metrics", (m) => void (busdMetrics = m.service === "busd" ? m : busdMetrics));
   });
   afterAll(() => node.stop());

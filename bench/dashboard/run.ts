@@ -10,6 +10,7 @@ import type { Page } from "playwright-core";
 import { ApiNode } from "../../test/apid/harness.ts";
 import { ensureDashboardBuilt, login, openBrowser, type PageWindow } from "../../test/dashboard/browser.ts";
 import { DashNode, sampleBans } from "../../test/dashboard/harness.ts";
+import { newWriteId } from "@honeymesh/schema/decision";
 
 const arg = (name: string, dflt: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -31,10 +32,10 @@ try {
     const now = Date.now();
     const src = `203.0.${(i >> 8) & 255}.${i & 255}`;
     if (i % 10 < 8) return trapd.publish("hit", { session_id: `bench-${i.toString(16).padStart(8, "0")}`, service: services[i % services.length]!, src, src_port: 40_000 + (i % 20_000), dst_port: 22, at: now });
-    if (i % 10 === 8) return scand.publish("decision", { action: "ban", target: "ip", value: src, reasons: 1, ttl_s: 3600, origin: n.node.nodeId, source: "scand", evidence: ["bench"], offence: 1, at: now });
+    if (i % 10 === 8) return scand.publish("decision", { id: newWriteId("bench"), action: "ban", address: { kind: "ip", text: src }, reasons: 1, ttl_s: 3600, origin: n.node.nodeId, source: "scand", evidence: [{ kind: "other", summary: "bench" }], offence: 1, at: now });
     // Ban changes on rows at the top of the table (value order), so loaded rows are patched.
     const row = `100.64.0.${(i >> 4) % 256}`;
-    return enforcerd.publish("ban", { change: "extended", value: row, reasons: 3, expires_at: now + 7_200_000, origin: n.node.nodeId, offence: 2, evidence: ["bench extension"], at: now });
+    return enforcerd.publish("ban", { change: "extended", address: { kind: "ip", text: row }, reasons: 3, expires_at: now + 7_200_000, origin: n.node.nodeId, offence: 2, evidence: [{ kind: "other", summary: "bench extension" }], at: now });
   };
 
   /** Publishes at RATE events/s for `seconds`, in 10 ms ticks. */

@@ -42,10 +42,10 @@ try {
     if (pending.size > 0) {
       const now = performance.timeOrigin + performance.now();
       for (const b of k.value.listBans()) {
-        const t0 = pending.get(b.target);
+        const t0 = pending.get(b.address);
         if (t0 !== undefined) {
           honeymesh.push(now - t0);
-          pending.delete(b.target);
+          pending.delete(b.address);
         }
       }
     }

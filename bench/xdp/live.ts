@@ -48,7 +48,7 @@ export async function liveDropRate(o: { pair: NetnsPair; k: KernelEnforcer; pinR
   const attach = (obj: string, prog: string, pin?: string) =>
     must(pair, "victim", [process.execPath, join(DIR, "ns-attach.ts"), "attach", obj, prog, pair.victim.ifname, ...(pin ? [pin] : [])]);
 
-  k.upsertBans([{ target: pair.attacker.v4, reasons: 8, expiresAtMs: 0 }]);
+  k.upsertBans([{ address: pair.attacker.v4, reasons: 8, expiresAtMs: 0 }]);
   await attach(o.objectPath, "hm_xdp", o.pinRoot);
   const hm = await measure(pair, `HoneyMesh XDP (${o.bans.toLocaleString("en")} bans)`, frame, async () => Number(k.counters().dropped));
 

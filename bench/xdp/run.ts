@@ -95,7 +95,7 @@ try {
       updateBatch(bans, keys, values, n);
       report.load.kernelMs = performance.now() - t;
       deleteBatch(bans, keys, n);
-      const input = Array.from({ length: n }, (_, i) => ({ target: addrText(i), reasons: 8, expiresAtMs: 0 }));
+      const input = Array.from({ length: n }, (_, i) => ({ address: addrText(i), reasons: 8, expiresAtMs: 0 }));
       t = performance.now();
       const r = k.upsertBans(input);
       report.load.endToEndMs = performance.now() - t;

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { BusClient } from "../../packages/bus/src/client.ts";
 import { isValid } from "../../packages/schema/src/check.ts";
+import { newWriteId } from "../../packages/schema/src/decision.ts";
 import { Health } from "../../packages/schema/src/health.ts";
 import { Metrics, type MetricsOf } from "../../packages/schema/src/metrics.ts";
 import { waitFor } from "../support/bus-node.ts";
@@ -56,7 +57,7 @@ test("a refused decision is counted under its reason on the bus, and apid's /met
   const before = latest("enforcerd")?.decisions.rejected.allowlisted ?? 0;
   const apid = await n.node.client("apid");
   // Loopback is always allowlisted: enforcerd must refuse this ban and count it as `allowlisted`.
-  await apid.publish("decision", { action: "ban", target: "ip", value: "127.0.0.1", reasons: 8, ttl_s: 60, origin: n.node.nodeId, source: "apid", evidence: ["manual"], offence: 1, at: Date.now() });
+  await apid.publish("decision", { id: newWriteId("test"), action: "ban", address: { kind: "ip", text: "127.0.0.1" }, reasons: 8, ttl_s: 60, origin: n.node.nodeId, source: "apid", evidence: [{ kind: "manual", summary: "manual" }], offence: 1, at: Date.now() });
   await waitFor(() => (latest("enforcerd")?.decisions.rejected.allowlisted ?? 0) === before + 1, 10_000, "allowlisted refusal in enforcerd's metrics");
 
   // apid hears the same message a little later than the watcher; poll its /metrics until it has.

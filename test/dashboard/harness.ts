@@ -59,8 +59,8 @@ export function sampleBans(n: number, localNode: string, now = Date.now()): BanR
     const r = reasons[i % reasons.length]!;
     const ttl = [600, 3600, 86_400, 604_800, 0][i % 5]!;
     return {
-      value: `100.${64 + ((i >> 16) & 63)}.${(i >> 8) & 255}.${i & 255}`,
-      target: "ip",
+      address: `100.${64 + ((i >> 16) & 63)}.${(i >> 8) & 255}.${i & 255}`,
+      kind: "ip",
       reasons: r,
       expiresAt: ttl ? now + ttl * 1000 - (i % 7) * 37_000 : 0,
       createdAt: now - (i % 50) * 60_000,
@@ -68,7 +68,7 @@ export function sampleBans(n: number, localNode: string, now = Date.now()): BanR
       origin: origins[i % origins.length]!,
       source: sources[r] ?? "scand",
       offence: 1 + (i % 4),
-      evidence: [evidence[i % evidence.length]!],
+      evidence: [{ kind: "other", summary: evidence[i % evidence.length]! }],
     };
   });
 }

@@ -36,7 +36,7 @@ describe.skipIf(Boolean(skip))("dashboard on a real kernel: live hit, ban/unban 
   let b: Browser;
   const apiPort = freePort();
   const base = `http://127.0.0.1:${apiPort}`;
-  const inKernel = (ip: string) => kernel(pinRoot, (k) => k.listBans().some((x) => x.target === ip));
+  const inKernel = (ip: string) => kernel(pinRoot, (k) => k.listBans().some((x) => x.address === ip));
 
   beforeAll(async () => {
     ensureDashboardBuilt();

@@ -11,13 +11,14 @@ import { startEnforcingNode, type EnforcingNode } from "../support/enforcing-nod
 import { ROOT, waitFor } from "../support/bus-node.ts";
 import type { NetnsPair } from "../support/netns.ts";
 import { NsNode } from "../support/ns-node.ts";
+import { newWriteId } from "@honeymesh/schema/decision";
 
 const skip = kernelSkipReason();
 if (skip) console.warn(`enforcerd e2e skipped: ${skip}`);
 const PORT = 8443;
 
 const decision = (value: string, over: Partial<Decision> = {}): Decision => ({
-  action: "ban", target: value.includes("/") ? "cidr" : "ip", value, reasons: 8, ttl_s: 600, origin: "test", source: "apid", evidence: ["e2e"], offence: 1, at: Date.now(), ...over,
+  id: newWriteId("test"), action: "ban", address: { kind: value.includes("/") ? "cidr" : "ip", text: value }, reasons: 8, ttl_s: 600, origin: "test", source: "apid", evidence: [{ kind: "manual", summary: "e2e" }], offence: 1, at: Date.now(), ...over,
 });
 
 describe.skipIf(Boolean(skip))("enforcerd end to end: bus decision → SQLite → XDP → packets", () => {
@@ -67,23 +68,23 @@ describe.skipIf(Boolean(skip))("enforcerd end to end: bus decision → SQLite �
   test("malformed decisions are refused with a counted reason, and nothing is banned", async () => {
     const rejected = () => node.metrics("enforcerd")?.decisions.rejected;
     const before = (k: keyof NonNullable<ReturnType<typeof rejected>>) => rejected()?.[k] ?? 0;
-    const base = { bad_target: before("bad_target"), unknown_reason_bits: before("unknown_reason_bits"), ttl_too_long: before("ttl_too_long"), target_kind: before("target_kind"), allowlisted: before("allowlisted") };
+    const base = { bad_address: before("bad_address"), unknown_reason_bits: before("unknown_reason_bits"), ttl_too_long: before("ttl_too_long"), kind_mismatch: before("kind_mismatch"), allowlisted: before("allowlisted") };
     const from = node.lines.length;
     node.publish("apid", "decision", decision("300.1.2.3"));
     node.publish("apid", "decision", decision("0.0.0.0/0"));
     node.publish("apid", "decision", decision(pair.attacker.v4, { ttl_s: 4_000_000_000 }));
     node.publish("apid", "decision", decision(pair.attacker.v4, { reasons: 1024 }));
-    node.publish("apid", "decision", decision("10.0.0.0/8", { target: "ip" }));
+    node.publish("apid", "decision", decision("10.0.0.0/8", { address: { kind: "ip", text: "10.0.0.0/8" } }));
     node.publish("apid", "decision", decision("127.0.0.1"));
     node.publish("apid", "decision", decision(pair.victim.v4));
     await waitFor(() => {
       const r = rejected();
-      return (r?.bad_target ?? 0) >= base.bad_target + 2 && (r?.allowlisted ?? 0) >= base.allowlisted + 2;
+      return (r?.bad_address ?? 0) >= base.bad_address + 2 && (r?.allowlisted ?? 0) >= base.allowlisted + 2;
     }, 5_000, "refusals counted");
     const h = rejected()!;
     expect(h.ttl_too_long).toBe(base.ttl_too_long + 1);
     expect(h.unknown_reason_bits).toBe(base.unknown_reason_bits + 1);
-    expect(h.target_kind).toBe(base.target_kind + 1);
+    expect(h.kind_mismatch).toBe(base.kind_mismatch + 1);
     expect(node.lines.slice(from).filter((l) => l.topic === "hm/v1/enforcerd/ban")).toEqual([]);
     expect(await pingOk(pair, "attacker", pair.victim.v4)).toBe(true);
   });
@@ -142,7 +143,7 @@ describe.skipIf(Boolean(skip))("enforcerd end to end: bus decision → SQLite �
     const store = openBans();
     const now = Date.now();
     const rows: BanRow[] = Array.from({ length: 100_000 }, (_, i) => ({
-      value: `100.${64 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}`, target: "ip", reasons: 2, expiresAt: now + 3_600_000, createdAt: now, updatedAt: now, origin: "test", source: "scand", offence: 1, evidence: [],
+      address: `100.${64 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}`, kind: "ip", reasons: 2, expiresAt: now + 3_600_000, createdAt: now, updatedAt: now, origin: "test", source: "scand", offence: 1, evidence: [],
     }));
     store.putMany(rows);
     const out = await new Response(pinger.stdout).text();
@@ -154,9 +155,9 @@ describe.skipIf(Boolean(skip))("enforcerd end to end: bus decision → SQLite �
     const k = KernelEnforcer.open({ objectPath: OBJECT, pinRoot });
     if (!k.ok) throw new Error(k.reason);
     try {
-      const inKernel = new Set(k.value.listBans().map((b) => b.target));
+      const inKernel = new Set(k.value.listBans().map((b) => b.address));
       expect(inKernel.has(pair.attacker.v4)).toBe(true);
-      expect(rows.every((r) => inKernel.has(r.value))).toBe(true);
+      expect(rows.every((r) => inKernel.has(r.address))).toBe(true);
     } finally {
       k.value.close();
     }

@@ -4,6 +4,7 @@ import type { Health } from "../../packages/schema/src/health.ts";
 import type { BanChange } from "../../packages/schema/src/ban.ts";
 import type { MetricsOf } from "../../packages/schema/src/metrics.ts";
 import { ROOT, TestNode, waitFor } from "../support/bus-node.ts";
+import { newWriteId } from "@honeymesh/schema/decision";
 
 const node = new TestNode();
 afterAll(() => node.stop());
@@ -29,8 +30,8 @@ test("without BPF, enforcerd says exactly why, keeps recording decisions, and th
   expect(health!.degraded[0]!.detail).toMatch(/^unavailable: .*\/nonexistent\/honeymesh\.bpf\.o/);
 
   const apid = await node.client("apid");
-  await apid.publish("decision", { action: "ban", target: "ip", value: "203.0.113.50", reasons: 8, ttl_s: 60, origin: node.nodeId, source: "apid", evidence: ["manual"], offence: 1, at: Date.now() });
-  await waitFor(() => changes.some((c) => c.value === "203.0.113.50" && c.change === "added"), 5_000, "ban recorded");
+  await apid.publish("decision", { id: newWriteId("test"), action: "ban", address: { kind: "ip", text: "203.0.113.50" }, reasons: 8, ttl_s: 60, origin: node.nodeId, source: "apid", evidence: [{ kind: "manual", summary: "manual" }], offence: 1, at: Date.now() });
+  await waitFor(() => changes.some((c) => c.address.text === "203.0.113.50" && c.change === "added"), 5_000, "ban recorded");
   await waitFor(() => metrics?.active_bans === 1, 5_000, "active ban in enforcerd's metrics");
   expect(metrics!.kernel).toBeUndefined();
 });

@@ -46,7 +46,7 @@ describe.skipIf(!!skip)("XDP enforcement on a veth", () => {
 
   const reset = () => {
     k.setMode("enforce");
-    k.removeBans(k.listBans().map((b) => b.target));
+    k.removeBans(k.listBans().map((b) => b.address));
     k.allowRemove(k.allowList());
   };
 
@@ -59,7 +59,7 @@ describe.skipIf(!!skip)("XDP enforcement on a veth", () => {
   test("exact IPv4 ban blocks TCP and ICMP; unban restores", async () => {
     reset();
     const before = k.counters();
-    expect(k.upsertBans([{ target: pair.attacker.v4, reasons: MANUAL, expiresAtMs: 0 }])).toEqual({ count: 1, rejected: [] });
+    expect(k.upsertBans([{ address: pair.attacker.v4, reasons: MANUAL, expiresAtMs: 0 }])).toEqual({ count: 1, rejected: [] });
     expect(await reach(pair, PORT)).toEqual(V4_BLOCKED);
     const after = k.counters();
     expect(after.droppedByReason.MANUAL).toBeGreaterThan(before.droppedByReason.MANUAL);
@@ -70,7 +70,7 @@ describe.skipIf(!!skip)("XDP enforcement on a veth", () => {
 
   test("exact IPv6 ban blocks TCP and ICMPv6; unban restores", async () => {
     reset();
-    k.upsertBans([{ target: pair.attacker.v6, reasons: MANUAL, expiresAtMs: 0 }]);
+    k.upsertBans([{ address: pair.attacker.v6, reasons: MANUAL, expiresAtMs: 0 }]);
     expect(await reach(pair, PORT)).toEqual(V6_BLOCKED);
     expect(k.removeBans([pair.attacker.v6]).count).toBe(1);
     expect(await reach(pair, PORT)).toEqual(OPEN);
@@ -80,8 +80,8 @@ describe.skipIf(!!skip)("XDP enforcement on a veth", () => {
     reset();
     const net4 = pair.attacker.v4.replace(/\.\d+$/, ".0/24");
     const net6 = `${pair.attacker.v6.replace(/::\d+$/, "::")}/64`;
-    expect(k.upsertBans([{ target: net4, reasons: 64, expiresAtMs: 0 }, { target: net6, reasons: 64, expiresAtMs: 0 }])).toEqual({ count: 2, rejected: [] });
-    expect(k.listBans().map((b) => b.target).sort()).toEqual([net4, net6].sort());
+    expect(k.upsertBans([{ address: net4, reasons: 64, expiresAtMs: 0 }, { address: net6, reasons: 64, expiresAtMs: 0 }])).toEqual({ count: 2, rejected: [] });
+    expect(k.listBans().map((b) => b.address).sort()).toEqual([net4, net6].sort());
     expect(await reach(pair, PORT)).toEqual(CLOSED);
     expect(k.counters().droppedByReason.EXTERNAL).toBeGreaterThan(0n);
     expect(k.removeBans([net4, net6]).count).toBe(2);
@@ -102,9 +102,9 @@ describe.skipIf(!!skip)("XDP enforcement on a veth", () => {
     reset();
     const net4 = pair.attacker.v4.replace(/\.\d+$/, ".0/24");
     k.upsertBans([
-      { target: pair.attacker.v4, reasons: MANUAL, expiresAtMs: 0 },
-      { target: net4, reasons: MANUAL, expiresAtMs: 0 },
-      { target: pair.attacker.v6, reasons: MANUAL, expiresAtMs: 0 },
+      { address: pair.attacker.v4, reasons: MANUAL, expiresAtMs: 0 },
+      { address: net4, reasons: MANUAL, expiresAtMs: 0 },
+      { address: pair.attacker.v6, reasons: MANUAL, expiresAtMs: 0 },
     ]);
     k.allowAdd([pair.attacker.v4, `${pair.attacker.v6.replace(/::\d+$/, "::")}/64`]);
     expect(k.allowList().length).toBe(2);
@@ -122,7 +122,7 @@ describe.skipIf(!!skip)("XDP enforcement on a veth", () => {
     reset();
     k.setMode("test");
     const before = k.counters();
-    k.upsertBans([{ target: pair.attacker.v4, reasons: 1 | 2, expiresAtMs: 0 }]);
+    k.upsertBans([{ address: pair.attacker.v4, reasons: 1 | 2, expiresAtMs: 0 }]);
     expect(await reach(pair, PORT)).toEqual(OPEN);
     const after = k.counters();
     expect(after.wouldDropByReason.TRAP).toBeGreaterThan(before.wouldDropByReason.TRAP);
@@ -135,13 +135,13 @@ describe.skipIf(!!skip)("XDP enforcement on a veth", () => {
   test("an expired ban passes before userspace removes it; a live one expires in the kernel", async () => {
     reset();
     const before = k.counters().expiredPassed;
-    k.upsertBans([{ target: pair.attacker.v4, reasons: MANUAL, expiresAtMs: Date.now() - 1000 }]);
+    k.upsertBans([{ address: pair.attacker.v4, reasons: MANUAL, expiresAtMs: Date.now() - 1000 }]);
     expect(k.listBans().length).toBe(1);
     expect(await reach(pair, PORT)).toEqual(OPEN);
     expect(k.counters().expiredPassed).toBeGreaterThan(before);
 
     const expiresAtMs = Date.now() + 2500;
-    k.upsertBans([{ target: pair.attacker.v4, reasons: MANUAL, expiresAtMs }]);
+    k.upsertBans([{ address: pair.attacker.v4, reasons: MANUAL, expiresAtMs }]);
     const listed = k.listBans()[0]!;
     expect(Math.abs(listed.expiresAtMs - expiresAtMs)).toBeLessThan(20);
     expect(await reach(pair, PORT)).toEqual(V4_BLOCKED);
@@ -151,7 +151,7 @@ describe.skipIf(!!skip)("XDP enforcement on a veth", () => {
 
   test("detach removes the program; traffic flows with bans still in the maps", async () => {
     reset();
-    k.upsertBans([{ target: pair.attacker.v4, reasons: MANUAL, expiresAtMs: 0 }]);
+    k.upsertBans([{ address: pair.attacker.v4, reasons: MANUAL, expiresAtMs: 0 }]);
     expect(await reach(pair, PORT)).toEqual(V4_BLOCKED);
     await xdpCtl(pair, pinRoot, "detach");
     expect((await xdpCtl(pair, pinRoot, "query")).value).toMatchObject({ attached: false });

@@ -61,3 +61,13 @@ export function frame(...parts: number[][]): Uint8Array {
     return p;
   })();
 }
+
+/** IPv4 More Fragments flag, for ipv4()'s fragOff (RFC 791). */
+export const IP_MF = 0x2000;
+
+/** TCP SYN whose header carries `optWords` 32-bit words of NOP options (doff = 5 + optWords). */
+export function tcpSynWithOptions(dport: number, optWords: number): number[] {
+  const h = tcpSyn(dport);
+  h[12] = (5 + optWords) << 4;
+  return [...h, ...new Array<number>(optWords * 4).fill(1)];
+}

@@ -35,9 +35,9 @@ describe.skipIf(!!skip)("XDP parser and fuzzing via BPF_PROG_TEST_RUN", () => {
     k.setMode("enforce");
     k.setScan(1000, 60);
     k.upsertBans([
-      { target: "192.0.2.66", reasons: 8, expiresAtMs: 0 },
-      { target: "2001:db8::66", reasons: 8, expiresAtMs: 0 },
-      { target: "198.51.100.0/24", reasons: 64, expiresAtMs: 0 },
+      { address: "192.0.2.66", reasons: 8, expiresAtMs: 0 },
+      { address: "2001:db8::66", reasons: 8, expiresAtMs: 0 },
+      { address: "198.51.100.0/24", reasons: 64, expiresAtMs: 0 },
     ]);
     // A second object on the same pins: shares every map with `k`.
     obj = BpfObject.open(OBJECT, { pinRoot }).load();
@@ -60,11 +60,12 @@ describe.skipIf(!!skip)("XDP parser and fuzzing via BPF_PROG_TEST_RUN", () => {
     const chain = [{ type: 0, body: optsBody(0) }, { type: 60, body: optsBody(2) }, { type: 43, body: optsBody(1) }, { type: 44, body: fragBody(0, true) }];
     expect(run(frame(eth(ETH_IPV6, [VLAN_8021Q, VLAN_8021Q]), ipv6(BANNED6, DST6, 6, syn, chain)))).toBe(XDP_DROP);
     expect(run(frame(eth(ETH_IPV6), ipv6(BANNED6, DST6, 6, [], [{ type: 44, body: fragBody(77, false) }])))).toBe(XDP_DROP);
-    // Three VLAN tags exceed the parser's bound: passes as unparsed.
-    const u0 = k.counters().unparsedPassed;
+    // Three VLAN tags exceed the parser's bound: passes, counted in its own slot (not as unparsed).
+    const u0 = k.counters();
     expect(run(frame(eth(ETH_IP, [VLAN_8021Q, VLAN_8021Q, VLAN_8021Q]), ipv4(BANNED4, DST4, 6, syn)))).toBe(XDP_PASS);
     expect(run(frame(eth(ETH_ARP), new Array(28).fill(0)))).toBe(XDP_PASS);
-    expect(k.counters().unparsedPassed - u0).toBe(2n);
+    expect(k.counters().unparsedPassed - u0.unparsedPassed).toBe(1n);
+    expect(k.counters().vlanDeep - u0.vlanDeep).toBe(1n);
   });
 
   test("SYNs behind IPv6 extension headers reach the scan tracker", () => {
@@ -88,7 +89,7 @@ describe.skipIf(!!skip)("XDP parser and fuzzing via BPF_PROG_TEST_RUN", () => {
     k.allowRemove(["203.0.113.77"]);
   });
 
-  test("10,000 random frames: no crash, nothing dropped", () => {
+  test("10,000 random frames: no crash, nothing dropped but evasive fragments / header chains", () => {
     let seed = 0x5eed1234;
     const rnd = (n: number) => {
       seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
@@ -100,6 +101,7 @@ describe.skipIf(!!skip)("XDP parser and fuzzing via BPF_PROG_TEST_RUN", () => {
     const src6 = () => [0x20, 0x02, ...bytes(14)];
     const extTypes = [0, 43, 44, 51, 60, 6, 17, 58, 59];
     const dropped: string[] = [];
+    const c0 = k.counters();
     for (let i = 0; i < 10_000; i++) {
       let f: number[];
       const kind = i % 4;
@@ -119,8 +121,15 @@ describe.skipIf(!!skip)("XDP parser and fuzzing via BPF_PROG_TEST_RUN", () => {
       const r = run(frame(f));
       if (r !== XDP_PASS) dropped.push(`${i}: retval ${r} ${Buffer.from(f.slice(0, 64)).toString("hex")}`);
     }
-    expect(dropped).toEqual([]);
     const c = k.counters();
+    // The only drops of unbanned sources are the evasion classes (random IPv4 TCP fragments,
+    // random IPv6 chains past the walk), each counted in its slot.
+    const evasive = c.v4FragEvasion - c0.v4FragEvasion + (c.v6L4Hidden - c0.v6L4Hidden);
+    expect(dropped.every((d) => d.includes("retval 1 "))).toBe(true);
+    expect(BigInt(dropped.length)).toBe(evasive);
+    expect(c.dropped - c0.dropped).toBe(evasive);
+    expect(Object.values(c.droppedByReason).reduce((a, b) => a + b, 0n)).toBe(Object.values(c0.droppedByReason).reduce((a, b) => a + b, 0n));
+    expect(dropped.length).toBeLessThan(2_000);
     expect(c.unparsedPassed).toBeGreaterThan(1000n);
     expect(c.passed).toBeGreaterThan(10_000n);
   });

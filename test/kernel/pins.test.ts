@@ -35,28 +35,28 @@ describe.skipIf(!!skip)("pinned maps and program replacement", () => {
     const expires = Date.now() + 3_600_000;
     const a = open(pinRoot);
     a.upsertBans([
-      { target: "203.0.113.9", reasons: 1 | 32, expiresAtMs: expires },
-      { target: "2001:db8::9", reasons: 4, expiresAtMs: 0 },
-      { target: "203.0.113.128/25", reasons: 64, expiresAtMs: 0 },
-      { target: "2001:db8:1::/48", reasons: 8, expiresAtMs: 0 },
+      { address: "203.0.113.9", reasons: 1 | 32, expiresAtMs: expires },
+      { address: "2001:db8::9", reasons: 4, expiresAtMs: 0 },
+      { address: "203.0.113.128/25", reasons: 64, expiresAtMs: 0 },
+      { address: "2001:db8:1::/48", reasons: 8, expiresAtMs: 0 },
     ]);
     a.allowAdd(["127.0.0.0/8", "::1"]);
     a.setMode("lockdown");
     a.setScan(7, 42);
-    const before = a.listBans().sort((x, y) => x.target.localeCompare(y.target));
+    const before = a.listBans().sort((x, y) => x.address.localeCompare(y.address));
     a.close();
     for (const m of ["hm_ban_v4", "hm_ban_v6", "hm_cidr_v4", "hm_allow_v6", "hm_config", "hm_counters", "hm_events"])
       expect(existsSync(`${pinRoot}/${m}`)).toBe(true);
 
     const b = open(pinRoot);
     try {
-      const after = b.listBans().sort((x, y) => x.target.localeCompare(y.target));
+      const after = b.listBans().sort((x, y) => x.address.localeCompare(y.address));
       // Expiries are re-derived from a fresh CLOCK_BOOTTIME/unix sample on each read: ±a few ms.
       const exact = (l: typeof after) => l.map(({ expiresAtMs: _e, ...rest }) => rest);
       expect(exact(after)).toEqual(exact(before));
       after.forEach((x, i) => expect(Math.abs(x.expiresAtMs - before[i]!.expiresAtMs)).toBeLessThan(20));
-      expect(after.map((x) => x.target).sort()).toEqual(["2001:db8:1::/48", "2001:db8::9", "203.0.113.128/25", "203.0.113.9"].sort());
-      const v4 = after.find((x) => x.target === "203.0.113.9")!;
+      expect(after.map((x) => x.address).sort()).toEqual(["2001:db8:1::/48", "2001:db8::9", "203.0.113.128/25", "203.0.113.9"].sort());
+      const v4 = after.find((x) => x.address === "203.0.113.9")!;
       expect(v4.reasons).toBe(33);
       expect(Math.abs(v4.expiresAtMs - expires)).toBeLessThan(20);
       expect(b.allowList().sort()).toEqual(["127.0.0.0/8", "::1"]);
@@ -69,15 +69,15 @@ describe.skipIf(!!skip)("pinned maps and program replacement", () => {
   test("batch upsert/remove of 100k exact bans and listBans round-trip", () => {
     const k = open(pinRoot);
     try {
-      const targets = Array.from({ length: 100_000 }, (_, i) => `100.${64 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}`);
+      const addresses = Array.from({ length: 100_000 }, (_, i) => `100.${64 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}`);
       const six = Array.from({ length: 1000 }, (_, i) => `2001:db8:ff::${i.toString(16)}`);
-      const r = k.upsertBans([...targets, ...six].map((target) => ({ target, reasons: 2, expiresAtMs: 0 })));
+      const r = k.upsertBans([...addresses, ...six].map((address) => ({ address, reasons: 2, expiresAtMs: 0 })));
       expect(r).toEqual({ count: 101_000, rejected: [] });
       expect(k.listBans().length).toBe(101_000 + 4);
-      // Absent and invalid targets are reported, not fatal.
-      const rm = k.removeBans([...targets, ...six, "100.200.0.1", "nonsense", "0.0.0.0/0"]);
+      // Absent and invalid addresses are reported, not fatal.
+      const rm = k.removeBans([...addresses, ...six, "100.200.0.1", "nonsense", "0.0.0.0/0"]);
       expect(rm.count).toBe(101_000);
-      expect(rm.rejected.map((x) => x.target)).toEqual(["nonsense", "0.0.0.0/0"]);
+      expect(rm.rejected.map((x) => x.address)).toEqual(["nonsense", "0.0.0.0/0"]);
       expect(k.listBans().length).toBe(4);
     } finally {
       k.close();

@@ -9,6 +9,7 @@ import { kernelSkipReason, makePinRoot, removePinRoot } from "../kernel/harness.
 import { ROOT, waitFor } from "../support/bus-node.ts";
 import { createBridge, type Bridge, type BridgeHost } from "../support/bridge.ts";
 import { MeshTestNode, MESH_PORT } from "./support/mesh-node.ts";
+import { newWriteId } from "@honeymesh/schema/decision";
 
 const skip = kernelSkipReason();
 if (skip) console.warn(`mesh e2e skipped: ${skip}`);
@@ -16,7 +17,7 @@ const PORT = 8443;
 const KFIX = join(ROOT, "test/kernel/fixtures");
 
 const decision = (value: string, origin: string, over: Partial<Decision> = {}): Decision => ({
-  action: "ban", target: "ip", value, reasons: 2, ttl_s: 600, origin, source: "apid", evidence: ["ports:22,80,443"], offence: 1, at: Date.now(), ...over,
+  id: newWriteId("test"), action: "ban", address: { kind: "ip", text: value }, reasons: 2, ttl_s: 600, origin, source: "apid", evidence: [{ kind: "scan", summary: "SCAN: ports 22,80,443 within 1.0 s", ports: [22, 80, 443], count: 3, window_s: 1 }], offence: 1, at: Date.now(), ...over,
 });
 const isBan = (value: string, change: string) => (l: { topic: string; d: Record<string, unknown> }) => l.topic === "hm/v1/enforcerd/ban" && l.d.value === value && l.d.change === change;
 

@@ -97,7 +97,8 @@ test(`${SESSIONS} random and malformed sessions: no crash, bounded memory, every
   const accounted = () => {
     const m = trap.metrics();
     const accepted = Object.values(m?.sessions_accepted ?? {}).reduce((a, b) => a + b, 0);
-    return { m, accepted, seen: accepted + (m?.drops.max_concurrent ?? 0) + (m?.drops.max_concurrent_per_source ?? 0) };
+    const refused = m ? m.drops.max_concurrent + m.drops.max_concurrent_per_source + m.drops.max_concurrent_per_prefix + m.drops.no_peer_address : 0;
+    return { m, accepted, seen: accepted + refused };
   };
   await waitFor(() => {
     const { m, seen } = accounted();

@@ -2,26 +2,21 @@ import type { ApiClient } from "../api/client.ts";
 import { CliError } from "../errors.ts";
 import { renderTable } from "../table.ts";
 import { fail, isProblem, printJson } from "./api-output.ts";
+import { sayResult, type WriteAnswer } from "./ban.ts";
 
 /** `honeymesh allow add|rm|ls`. */
 export async function allowCommand(api: ApiClient, sub: string | undefined, cidr: string | undefined, opts: { json: boolean; note?: string }): Promise<number> {
   if (sub === "ls" || sub === "list") {
-    const r = await api.call<{ operator: { cidr: string; note: string; created_at: number }[]; fixed: string[] }>("GET", "/v1/allowlist");
+    const r = await api.call<{ items: { address: string; source: string; note: string }[] }>("GET", "/v1/allowlist");
     if (isProblem(r)) return fail(r);
     if (opts.json) printJson(r.data);
-    else
-      process.stdout.write(
-        renderTable(
-          ["CIDR", "FROM", "NOTE"],
-          [...r.data.operator.map((e) => [e.cidr, "operator", e.note]), ...r.data.fixed.map((c) => [c, "system/config", ""])],
-        ),
-      );
+    else process.stdout.write(renderTable(["ADDRESS", "SOURCE", "NOTE"], r.data.items.map((e) => [e.address, e.source, e.note])));
     return 0;
   }
   if ((sub !== "add" && sub !== "rm") || !cidr) throw new CliError("USAGE", "usage: honeymesh allow add CIDR [--note TEXT] | allow rm CIDR | allow ls");
-  const r = sub === "add" ? await api.call<unknown>("POST", "/v1/allowlist", { cidr, note: opts.note ?? "" }) : await api.call<unknown>("DELETE", `/v1/allowlist/${encodeURIComponent(cidr)}`);
+  const r = sub === "add" ? await api.call<WriteAnswer>("POST", "/v1/allowlist", { address: cidr, note: opts.note ?? "" }) : await api.call<WriteAnswer>("DELETE", `/v1/allowlist/${encodeURIComponent(cidr)}`);
   if (isProblem(r)) return fail(r);
   if (opts.json) printJson(r.data);
-  else process.stdout.write(`${cidr}: ${sub === "add" ? "allowed" : "removed from the allowlist"}${r.status === 202 ? " (not yet confirmed)" : ""}\n`);
+  else process.stdout.write(sayResult(cidr, r.status, r.data));
   return 0;
 }

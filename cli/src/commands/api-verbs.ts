@@ -5,6 +5,7 @@ import { CliError } from "../errors.ts";
 import { allowCommand } from "./allow.ts";
 import { banCommand, unbanCommand } from "./ban.ts";
 import { bansCommand } from "./bans.ts";
+import { explainCommand } from "./explain.ts";
 import { eventsCommand } from "./events.ts";
 import { exportCommand } from "./export.ts";
 import { peersCommand } from "./peers.ts";
@@ -13,14 +14,18 @@ import { parseTtl } from "./ttl.ts";
 
 /** Options of the API verbs, for main's argument parser. */
 export const API_BOOLEANS = ["local", "follow", "bouncer"] as const;
-export const API_VALUED = ["ttl", "reason", "format", "kind", "output", "scope", "name", "note", "limit", "origin", "prefix", "state", "service", "src", "token"] as const;
-export const API_VERBS = new Set(["bans", "ban", "unban", "allow", "events", "export", "peers", "token"]);
+export const API_VALUED = ["ttl", "reason", "format", "kind", "output", "scope", "name", "note", "limit", "origin", "contains", "state", "service", "src", "token"] as const;
+export const API_VERBS = new Set(["bans", "ban", "unban", "allow", "explain", "events", "export", "peers", "token"]);
 
-export const API_USAGE = `  bans [--json] [--reason R] [--origin N] [--prefix P] [--limit N]
-                      list bans
+export const API_USAGE = `  bans [--json] [--reason R] [--origin N] [--contains IP] [--limit N]
+                      list bans (--contains: the bans that drop that address)
+  explain IP [--json] every ban and prefix that covers IP, allowlist entries, evidence, sessions
   ban IP|CIDR [--ttl 24h|permanent] [--reason MANUAL|EXTERNAL]
-  unban IP|CIDR [--local]
-  allow add CIDR [--note T] | allow rm CIDR | allow ls
+  unban IP|CIDR [--local] [--reason R]
+                      says what happened: removed, kept (still banned for other reasons),
+                      still covered by a prefix ban; exit 1 when the address is still dropped
+  allow add IP|CIDR [--note T] | allow rm IP|CIDR | allow ls
+                      adding an entry ends every ban it covers
   events [--follow] [--service S] [--src IP]
                       trap sessions, or the live stream of hits, decisions and bans
   export --format json|csv|ndjson [--kind bans|events] [--output FILE]
@@ -51,11 +56,13 @@ export async function runApiVerb(verb: string, args: Parsed, config: FrozenConfi
   const ttl = str(args, "ttl");
   switch (verb) {
     case "bans":
-      return bansCommand(api, { json, limit: limit(args, 100), reason: str(args, "reason"), origin: str(args, "origin"), prefix: str(args, "prefix"), state: str(args, "state") });
+      return bansCommand(api, { json, limit: limit(args, 100), reason: str(args, "reason"), origin: str(args, "origin"), contains: str(args, "contains"), state: str(args, "state") });
     case "ban":
       return banCommand(api, a1, { json, ttlS: ttl === undefined ? undefined : parseTtl(ttl), reason: str(args, "reason") });
     case "unban":
       return unbanCommand(api, a1, { json, local: args.flags.has("local"), reason: str(args, "reason") });
+    case "explain":
+      return explainCommand(api, a1, json);
     case "allow":
       return allowCommand(api, a1, a2, { json, note: str(args, "note") });
     case "events":

@@ -2,40 +2,55 @@ import type { ApiClient } from "../api/client.ts";
 import { CliError } from "../errors.ts";
 import { expiry, fail, isProblem, printJson } from "./api-output.ts";
 
-interface BanAnswer {
-  change?: string;
-  status?: string;
-  detail?: string;
-  ban?: { value: string; reasons: string[]; expires_at: number };
+/** What apid answers for a write: enforcerd's result, in names (see services/apid/src/write/write-outcome.ts). */
+export interface WriteAnswer {
+  outcome: string;
+  detail: string;
+  address?: { kind: string; text: string };
+  ban?: { address: { text: string }; reasons: string[]; expires_at: number };
+  covered_by?: { address: { text: string }; reasons: string[] }[];
+  ended?: { text: string }[];
+  ended_total?: number;
 }
 
 const reasonList = (r: string | undefined) => (r ? r.split(",").map((s) => s.trim().toUpperCase()).filter(Boolean) : undefined);
 
+/** One line that says what happened, never more than enforcerd confirmed. */
+export function sayResult(target: string, status: number, a: WriteAnswer): string {
+  if (status === 202) return `${target}: accepted, not yet confirmed (${a.detail})\n`;
+  const until = a.ban && (a.outcome === "added" || a.outcome === "extended" || a.outcome === "unchanged") ? `, expires ${expiry(a.ban.expires_at)}` : "";
+  return `${a.address?.text ?? target}: ${a.outcome}: ${a.detail}${until}\n`;
+}
+
 /** `honeymesh ban IP|CIDR [--ttl] [--reason]`: a manual (or EXTERNAL) decision through apid. */
 export async function banCommand(api: ApiClient, target: string | undefined, opts: { json: boolean; ttlS?: number; reason?: string }): Promise<number> {
   if (!target) throw new CliError("USAGE", "usage: honeymesh ban IP|CIDR [--ttl 24h] [--reason MANUAL|EXTERNAL]");
-  const body: Record<string, unknown> = { value: target };
+  const body: Record<string, unknown> = { address: target };
   if (opts.ttlS !== undefined) body.ttl_s = opts.ttlS;
   const reasons = reasonList(opts.reason);
   if (reasons) body.reason = reasons;
-  const r = await api.call<BanAnswer>("POST", "/v1/bans", body);
+  const r = await api.call<WriteAnswer>("POST", "/v1/bans", body);
   if (isProblem(r)) return fail(r);
   if (opts.json) printJson(r.data);
-  else if (r.status === 202) process.stdout.write(`${target}: accepted, not yet confirmed (${r.data.detail ?? "pending"})\n`);
-  else process.stdout.write(`${r.data.ban?.value ?? target}: ${r.data.change ?? "banned"} (${r.data.ban?.reasons.join(",") ?? ""}), expires ${expiry(r.data.ban?.expires_at ?? 0)}\n`);
+  else process.stdout.write(sayResult(target, r.status, r.data));
   return 0;
 }
 
-/** `honeymesh unban IP|CIDR [--local]`: global by default (the mesh learns it). */
+/**
+ * `honeymesh unban IP|CIDR [--local] [--reason R]`: global by default (the mesh learns it). With
+ * --reason only that reason is lifted, and the answer says when the ban stays for others (`kept`).
+ * Exit 0 only when the address is no longer dropped here; `kept` or `still covered by` exits 1.
+ */
 export async function unbanCommand(api: ApiClient, target: string | undefined, opts: { json: boolean; local: boolean; reason?: string }): Promise<number> {
-  if (!target) throw new CliError("USAGE", "usage: honeymesh unban IP|CIDR [--local]");
+  if (!target) throw new CliError("USAGE", "usage: honeymesh unban IP|CIDR [--local] [--reason R]");
   const q = new URLSearchParams({ scope: opts.local ? "local" : "global" });
   const reasons = reasonList(opts.reason);
+  if (reasons && reasons.length > 1) throw new CliError("USAGE", "--reason: name one reason to lift");
   if (reasons?.[0]) q.set("reason", reasons[0]);
-  const r = await api.call<{ value?: string; was_banned?: boolean; status?: string }>("DELETE", `/v1/bans/${encodeURIComponent(target)}?${q}`);
+  const r = await api.call<WriteAnswer>("DELETE", `/v1/bans/${encodeURIComponent(target)}?${q}`);
   if (isProblem(r)) return fail(r);
   if (opts.json) printJson(r.data);
-  else if (r.status === 202) process.stdout.write(`${target}: unban accepted, not yet confirmed\n`);
-  else process.stdout.write(`${r.data.value ?? target}: unbanned${opts.local ? " (this node only)" : ""}${r.data.was_banned === false ? " (it was not banned)" : ""}\n`);
-  return 0;
+  else process.stdout.write(sayResult(target, r.status, r.data) + (opts.local && r.status !== 202 ? "(this node only)\n" : ""));
+  const stillDropped = r.data.outcome === "kept" || (r.data.covered_by?.length ?? 0) > 0;
+  return stillDropped ? 1 : 0;
 }

@@ -3,7 +3,7 @@ import { renderTable } from "../table.ts";
 import { color, expiry, fail, isProblem, printJson } from "./api-output.ts";
 
 interface Ban {
-  value: string;
+  address: { kind: string; text: string };
   reasons: string[];
   expires_at: number;
   origin: string;
@@ -12,12 +12,12 @@ interface Ban {
 }
 
 /** `honeymesh bans`: active bans, newest filters of the API; pages until --limit rows. */
-export async function bansCommand(api: ApiClient, opts: { json: boolean; limit: number; reason?: string; origin?: string; prefix?: string; state?: string }): Promise<number> {
+export async function bansCommand(api: ApiClient, opts: { json: boolean; limit: number; reason?: string; origin?: string; contains?: string; state?: string }): Promise<number> {
   const items: Ban[] = [];
   let cursor: string | null = null;
   do {
     const q = new URLSearchParams({ limit: String(Math.min(1000, opts.limit - items.length)) });
-    for (const k of ["reason", "origin", "prefix", "state"] as const) if (opts[k]) q.set(k, opts[k]!);
+    for (const k of ["reason", "origin", "contains", "state"] as const) if (opts[k]) q.set(k, opts[k]!);
     if (cursor) q.set("cursor", cursor);
     const r = await api.call<{ items: Ban[]; next_cursor: string | null }>("GET", `/v1/bans?${q}`);
     if (isProblem(r)) return fail(r);
@@ -33,7 +33,7 @@ export async function bansCommand(api: ApiClient, opts: { json: boolean; limit: 
     return 0;
   }
   const now = Date.now();
-  process.stdout.write(renderTable(["TARGET", "REASONS", "EXPIRES", "ORIGIN", "SOURCE", "OFFENCE"], items.map((b) => [b.value, color(33, b.reasons.join(",")), expiry(b.expires_at, now), b.origin, b.source, String(b.offence)])));
+  process.stdout.write(renderTable(["ADDRESS", "REASONS", "EXPIRES", "ORIGIN", "SOURCE", "OFFENCE"], items.map((b) => [b.address.text, color(33, b.reasons.join(",")), expiry(b.expires_at, now), b.origin, b.source, String(b.offence)])));
   if (cursor) process.stdout.write(`(more: raise --limit, or use honeymesh export)\n`);
   return 0;
 }

@@ -2,7 +2,7 @@ import type { MetricsOf } from "@honeymesh/schema/metrics";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { createNetnsPair, type NetnsPair } from "@honeymesh/netns/netns-pair";
-import { reasonNames } from "@honeymesh/schema/reasons";
+import { reasonNames } from "@honeymesh/ban/reasons";
 import { demoEnv } from "../demo/demo-env.ts";
 import { EventStream } from "../demo/event-stream.ts";
 import { bold, dim, green, red, renderEvent, say, step } from "../demo/render.ts";

@@ -1,4 +1,4 @@
-import { reasonNames } from "@honeymesh/schema/reasons";
+import { reasonNames } from "@honeymesh/ban/reasons";
 
 const tty = Boolean(process.stdout.isTTY);
 const paint = (code: number, s: string) => (tty ? `\x1b[${code}m${s}\x1b[0m` : s);

@@ -61,8 +61,14 @@ export const ConfigSchema = Type.Object({
   traps: Type.Object(
     {
       bind: Type.String({ default: "::", maxLength: 64, description: "address every trap binds; :: = all IPv4 and IPv6" }),
-      max_concurrent: Type.Integer({ minimum: 1, maximum: 100_000, default: 2048 }),
-      max_concurrent_per_source: Type.Integer({ minimum: 1, maximum: 100_000, default: 32 }),
+      max_concurrent: Type.Integer({
+        minimum: 1,
+        maximum: 100_000,
+        default: 2048,
+        description: "concurrent sessions over all traps; when full, the oldest idle session of the heaviest prefix's heaviest source is closed (end_reason evicted) for a newcomer whose prefix holds fewer",
+      }),
+      max_concurrent_per_source: Type.Integer({ minimum: 1, maximum: 100_000, default: 32, description: "concurrent sessions from one source address" }),
+      max_concurrent_per_prefix: Type.Integer({ minimum: 1, maximum: 100_000, default: 128, description: "concurrent sessions from one network: the /24 of an IPv4 source, the /64 of an IPv6 one" }),
       idle_timeout_s: Type.Number({ minimum: 0.1, maximum: 3600, default: 30 }),
       session_timeout_s: Type.Number({ minimum: 0.1, maximum: 86400, default: 300 }),
       max_bytes_in: Type.Integer({ minimum: 1024, maximum: 1_073_741_824, default: 1_048_576 }),

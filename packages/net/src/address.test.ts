@@ -1,14 +1,14 @@
 import { describe, expect, test } from "bun:test";
-import { formatIp, parseIPv4, parseIPv6, parseTarget, type Target } from "./address.ts";
+import { formatIp, parseIPv4, parseIPv6, parseAddress, type ParsedAddress } from "./address.ts";
 
 const hex = (b: Uint8Array | undefined) => (b ? Buffer.from(b).toString("hex") : undefined);
-const ok = (s: string): Target => {
-  const r = parseTarget(s);
+const ok = (s: string): ParsedAddress => {
+  const r = parseAddress(s);
   if (!r.ok) throw new Error(`${s}: ${r.reason}`);
   return r.value;
 };
 const bad = (s: string): string => {
-  const r = parseTarget(s);
+  const r = parseAddress(s);
   if (r.ok) throw new Error(`${s} was accepted`);
   return r.reason;
 };

@@ -15,7 +15,7 @@ export interface IpAddr {
   bytes: Uint8Array;
 }
 
-export interface Target extends IpAddr {
+export interface ParsedAddress extends IpAddr {
   /** 32 / 128 for a single address. */
   prefix: number;
   /** true when prefix is the full width (exact-ban maps); false for CIDR (LPM maps). */
@@ -103,7 +103,7 @@ export function parseIp(s: string): IpAddr | undefined {
 }
 
 /** "1.2.3.4", "2001:db8::1", "10.0.0.0/8", "2001:db8::/32". /32 and /128 become exact. */
-export function parseTarget(text: string): Parsed<Target> {
+export function parseAddress(text: string): Parsed<ParsedAddress> {
   const s = text.trim();
   const slash = s.indexOf("/");
   const addrText = slash < 0 ? s : s.slice(0, slash);
@@ -160,6 +160,6 @@ export function formatCidr(family: Family, b: Uint8Array, prefix: number): strin
   return `${formatIp(family, b)}/${prefix}`;
 }
 
-export function formatTarget(t: Target): string {
+export function formatAddress(t: ParsedAddress): string {
   return t.exact ? formatIp(t.family, t.bytes) : formatCidr(t.family, t.bytes, t.prefix);
 }

@@ -28,13 +28,13 @@ export const BROKER_REFUSALS = ["auth_unknown_user", "auth_bad_token", "acl_publ
 /** Ban reason names as the kernel counts them per reason (DESIGN §3). */
 export const KERNEL_REASONS = ["TRAP", "SCAN", "MESH", "MANUAL", "ENTROPY", "BRUTEFORCE", "EXTERNAL"] as const;
 /** Why enforcerd refused a decision. */
-export const DECISION_REJECTS = ["bad_target", "target_kind", "no_reasons", "unknown_reason_bits", "ttl_too_long", "allowlisted", "tombstoned", "kernel_write"] as const;
+export const DECISION_REJECTS = ["bad_address", "kind_mismatch", "no_reasons", "unknown_reason_bits", "ttl_too_long", "allowlisted", "tombstoned", "kernel_write"] as const;
 /** What applying an accepted decision did to the ban store. */
-export const DECISION_APPLIED = ["added", "extended", "unchanged", "removed"] as const;
+export const DECISION_APPLIED = ["added", "extended", "unchanged", "kept", "removed"] as const;
 /** Why enforcerd refused an allowlist change. */
-export const CONTROL_REJECTS = ["bad_allow", "allow_protected", "allow_absent"] as const;
+export const CONTROL_REJECTS = ["bad_address", "kind_mismatch", "allow_protected", "allow_absent"] as const;
 /** Every trapd limit that closes or refuses a connection, or drops a finished session. */
-export const TRAP_LIMITS = ["max_concurrent", "max_concurrent_per_source", "idle_timeout", "total_timeout", "byte_cap", "line_cap", "write_backlog", "publish_backlog", "store_backlog"] as const;
+export const TRAP_LIMITS = ["max_concurrent", "max_concurrent_per_source", "max_concurrent_per_prefix", "no_peer_address", "idle_timeout", "total_timeout", "byte_cap", "line_cap", "write_backlog", "evicted", "publish_backlog", "store_backlog"] as const;
 /** scand: what happened to a source's observations, and to its decisions. */
 export const SCAN_SOURCE_OUTCOMES = ["allowlisted", "already_banned", "decided", "bad_source"] as const;
 export const SCAN_DECISION_OUTCOMES = ["published", "dropped_queue_full", "publish_failed"] as const;
@@ -70,6 +70,12 @@ export const KernelMetrics = Type.Object(
     scan_events: Count,
     ringbuf_full: Count,
     expired_passed: Count,
+    /** IPv4 TCP tiny first / offset-1 fragments from non-allowlisted sources (RFC 1858, RFC 3128). */
+    v4_frag_evasion: Count,
+    /** IPv6 packets whose TCP header lies beyond the header walk or is cut from the first fragment (RFC 7112). */
+    v6_l4_hidden: Count,
+    /** Frames with more VLAN tags than the parser follows. */
+    vlan_deep: Count,
     dropped_by_reason: countsOf(KERNEL_REASONS),
     would_drop_by_reason: countsOf(KERNEL_REASONS),
   },

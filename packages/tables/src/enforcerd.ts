@@ -1,11 +1,12 @@
+import type { Evidence } from "@honeymesh/ban/evidence";
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /** Active bans: enforcerd is their only writer (DESIGN §3). */
 export const bans = sqliteTable(
   "bans",
   {
-    value: text("value").primaryKey(),
-    target: text("target", { enum: ["ip", "cidr"] }).notNull(),
+    address: text("address").primaryKey(),
+    kind: text("kind", { enum: ["ip", "cidr"] }).notNull(),
     reasons: integer("reasons").notNull(),
     /** Unix ms; 0 = permanent. */
     expiresAt: integer("expires_at").notNull(),
@@ -14,28 +15,28 @@ export const bans = sqliteTable(
     origin: text("origin").notNull(),
     source: text("source").notNull(),
     offence: integer("offence").notNull(),
-    evidence: text("evidence", { mode: "json" }).$type<string[]>().notNull(),
+    evidence: text("evidence", { mode: "json" }).$type<Evidence[]>().notNull(),
   },
   (t) => [index("bans_expires_at").on(t.expiresAt)],
 );
 
 /** Unbans with their time, so a ban decided before the unban cannot resurrect it. */
 export const tombstones = sqliteTable("tombstones", {
-  value: text("value").primaryKey(),
+  address: text("address").primaryKey(),
   at: integer("at").notNull(),
   origin: text("origin").notNull(),
 });
 
 /** Offence history, kept after a ban ends, for repeat-offender escalation across restarts. */
 export const offences = sqliteTable("offences", {
-  value: text("value").primaryKey(),
+  address: text("address").primaryKey(),
   count: integer("count").notNull(),
   lastAt: integer("last_at").notNull(),
 });
 
 /** Operator-added allowlist entries (configured CIDRs and the node's own addresses are added at start). */
 export const allowlist = sqliteTable("allowlist", {
-  cidr: text("cidr").primaryKey(),
+  address: text("address").primaryKey(),
   note: text("note").notNull(),
   createdAt: integer("created_at").notNull(),
 });

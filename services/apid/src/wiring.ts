@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { AllowSet } from "@honeymesh/ban/allowlist";
 import { Counters } from "@honeymesh/bus/counters";
 import { openStore } from "@honeymesh/db/open";
 import { systemAllowEntries } from "@honeymesh/net/system-allow";
@@ -13,7 +14,7 @@ import { Tokens } from "./auth/tokens.ts";
 import { ApidError } from "./errors.ts";
 import { createApp } from "./http/app.ts";
 import { parseListen } from "./listen.ts";
-import { BanWaiter } from "./live/ban-waiter.ts";
+import { ResultWaiter } from "./live/result-waiter.ts";
 import { HealthBoard } from "./live/health-board.ts";
 import { MetricsBoard } from "./live/metrics-board.ts";
 import { LiveFeed } from "./live/live-feed.ts";
@@ -25,6 +26,7 @@ import { allowRoutes } from "./routes/allowlist.ts";
 import { banRoutes } from "./routes/bans.ts";
 import { crowdsecRoutes } from "./routes/crowdsec.ts";
 import { eventRoutes } from "./routes/events.ts";
+import { explainRoutes } from "./routes/explain.ts";
 import { exportRoutes } from "./routes/export.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
 import { statsRoutes } from "./routes/stats.ts";
@@ -58,22 +60,28 @@ export async function startApid(ctx: ServiceContext, version: string): Promise<S
 
   const board = new HealthBoard(config.node.health_interval_s);
   const metrics = new MetricsBoard();
-  const waiter = new BanWaiter();
+  const results = new ResultWaiter();
   const feed = new LiveFeed(api.stream_clients, api.stream_queue);
   const deletions = new RecentDeletions();
   await bus.subscribe("+", "health", (h, meta) => board.accept(meta.producer, h));
   await bus.subscribe("+", "metrics", (m, meta) => void metrics.accept(meta.producer, m));
+  await bus.subscribe("enforcerd", "result", (b) => {
+    for (const r of b.results) results.accept(r);
+  });
   await bus.subscribe("enforcerd", "ban", (c) => {
-    waiter.accept(c);
-    if (c.change === "expired") deletions.add(c.value, c.at);
+    // Removals leave tombstones (read from enforcerd's store); expiries and allowlist ends are remembered here.
+    if (c.change === "expired" || (c.change === "removed" && c.scope === "local")) deletions.add(c.address, c.at);
     feed.publish("ban", c);
   });
   await bus.subscribe("+", "decision", (d) => feed.publish("decision", d));
   await bus.subscribe("trapd", "hit", (h) => feed.publish("hit", h));
 
-  const fixedAllow = [...systemAllowEntries(), ...config.allow.cidrs];
-  const writes = new ManualBans({ bus, nodeId, waiter, reader, board, metrics, fixedAllow, timeoutMs: api.decision_timeout_ms });
-  const controls = new Controls({ bus, reader, board, fixedAllow, timeoutMs: api.decision_timeout_ms });
+  const fixed = new AllowSet();
+  fixed.add(systemAllowEntries(), "system");
+  fixed.add(config.allow.cidrs, "config");
+  const fixedAllow = fixed.list().map((e) => ({ address: e.text, source: e.source }));
+  const writes = new ManualBans({ bus, nodeId, results, reader, board, timeoutMs: api.decision_timeout_ms });
+  const controls = new Controls({ bus, results, reader, board, fixedAllow, timeoutMs: api.decision_timeout_ms });
   const authFailures = new Counters<string>();
   const requests = new Counters<string>();
   const exports = new Counters<string>();
@@ -83,6 +91,7 @@ export async function startApid(ctx: ServiceContext, version: string): Promise<S
     .use(statusRoutes(board, metrics, reader, nodeId, version))
     .use(banRoutes(reader, writes, config.bans.default_ttl_s))
     .use(allowRoutes(controls))
+    .use(explainRoutes({ reader, sessions, allow: () => controls.listAllow(), nodeId }))
     .use(eventRoutes(sessions, peers))
     .use(exportRoutes(reader, sessions, (kind, n) => exports.inc(kind, n)))
     .use(statsRoutes(reader, sessions, peers))

@@ -70,6 +70,9 @@ export function kernelMetrics(c: KernelCounters): KernelMetrics {
     scan_events: Number(c.scanEvents),
     ringbuf_full: Number(c.ringbufFull),
     expired_passed: Number(c.expiredPassed),
+    v4_frag_evasion: Number(c.v4FragEvasion),
+    v6_l4_hidden: Number(c.v6L4Hidden),
+    vlan_deep: Number(c.vlanDeep),
     dropped_by_reason: by(c.droppedByReason),
     would_drop_by_reason: by(c.wouldDropByReason),
   };

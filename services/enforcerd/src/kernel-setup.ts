@@ -3,7 +3,7 @@ import type { FrozenConfig } from "@honeymesh/config/schema";
 import { SOURCE_ROOT } from "@honeymesh/runtime/source-root";
 import type { Logger } from "@honeymesh/telemetry/logger";
 import { defaultRouteInterface } from "@honeymesh/net/system-allow";
-import type { AllowSet } from "@honeymesh/net/allow-set";
+import type { AllowSet } from "@honeymesh/ban/allowlist";
 import { KernelEnforcer } from "./kernel/kernel-enforcer.ts";
 
 export interface KernelState {
@@ -52,7 +52,7 @@ export function setUpKernel(config: FrozenConfig, allow: AllowSet, logger: Logge
 
 /** Kernel allowlist := the service's allow set (adds missing, removes stale). */
 export function syncAllowlist(kernel: Pick<KernelEnforcer, "allowAdd" | "allowRemove" | "allowList">, allow: AllowSet): void {
-  const want = new Set(allow.list());
+  const want = new Set(allow.list().map((e) => e.text));
   const have = kernel.allowList();
   const stale = have.filter((c) => !want.has(c));
   if (stale.length) kernel.allowRemove(stale);

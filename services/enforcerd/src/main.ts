@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { openStore } from "@honeymesh/db/open";
 import { runService } from "@honeymesh/runtime/service";
 import { SOURCE_ROOT } from "@honeymesh/runtime/source-root";
-import { AllowSet } from "@honeymesh/net/allow-set";
+import { AllowSet } from "@honeymesh/ban/allowlist";
 import { ControlApplier } from "./control/apply-control.ts";
 import { systemAllowEntries } from "@honeymesh/net/system-allow";
 import { DecisionApplier } from "./decisions/apply-decision.ts";
@@ -11,6 +11,7 @@ import { enforcerHealth, enforcerMetrics } from "./health.ts";
 import { setUpKernel } from "./kernel-setup.ts";
 import { reapOnce } from "./reaper.ts";
 import { reconcile } from "./reconcile.ts";
+import { resultSender } from "./result-sender.ts";
 import { relayScanEvents } from "./scan-relay.ts";
 import { BanStore } from "./store/ban-store.ts";
 import * as schema from "@honeymesh/tables/enforcerd";
@@ -20,26 +21,27 @@ await runService("enforcerd", {
     const store = openStore({ path: join(config.node.state_dir, "enforcerd.sqlite"), schema, migrationsFolder: join(SOURCE_ROOT, "services/enforcerd/drizzle") });
     const bans = new BanStore(store);
     const allow = new AllowSet();
-    for (const bad of allow.add([...systemAllowEntries(), ...config.allow.cidrs])) logger.warn("allowlist entry ignored", bad);
-    const protectedEntries = new Set(allow.list());
-    allow.add(bans.allowEntries());
+    for (const bad of [...allow.add(systemAllowEntries(), "system"), ...allow.add(config.allow.cidrs, "config")]) logger.warn("allowlist entry ignored", bad);
+    allow.add(bans.allowEntries(), "operator");
     const k = setUpKernel(config, allow, logger);
     const reconciled = k.kernel ? reconcile(bans, k.kernel) : undefined;
     if (reconciled) logger.info("reconciled kernel maps with the ban store", { ...reconciled });
 
+    const results = resultSender(bus);
     const applier = new DecisionApplier({
       store: bans,
       kernel: () => k.kernel,
       allow,
       publish: (change, ctx) => bus.publish("ban", change, ctx),
+      results,
       maxTtlS: config.bans.max_ttl_s,
       tracer,
       logger,
     });
-    const control = new ControlApplier(bans, allow, protectedEntries, () => k.kernel, { mode: config.enforcer.mode, modeSource: "config" }, logger);
-    await bus.subscribe("apid", "allow", (c) => control.allowChange(c));
-    await bus.subscribe("apid", "mode", (m) => control.modeChange(m));
-    const batcher = new DecisionBatcher((items) => applier.applyBatch(items), logger);
+    const control = new ControlApplier(bans, allow, () => k.kernel, { mode: config.enforcer.mode, modeSource: "config" }, logger, (c) => void bus.publish("ban", c).catch(() => {}));
+    await bus.subscribe("apid", "allow", (c) => results([control.allowChange(c)]));
+    await bus.subscribe("apid", "mode", (m) => results([control.modeChange(m)]));
+    const batcher = new DecisionBatcher(async (items) => void (await applier.applyBatch(items)), logger);
     for (const producer of ["scand", "apid", "meshd"] as const) await bus.subscribe(producer, "decision", (d, meta) => batcher.push(d, meta.ctx));
 
     const reaper = setInterval(() => {

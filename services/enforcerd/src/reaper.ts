@@ -1,6 +1,6 @@
 import type { BanChange } from "@honeymesh/schema/ban";
 import type { Logger } from "@honeymesh/telemetry/logger";
-import { banChange } from "./decisions/apply-decision.ts";
+import { banChange } from "./decisions/ban-views.ts";
 import type { KernelPort } from "./kernel-port.ts";
 import type { BanStore } from "./store/ban-store.ts";
 
@@ -13,9 +13,9 @@ export function reapOnce(store: BanStore, kernel: KernelPort | undefined, publis
   for (;;) {
     const rows = store.expired(now, 5_000);
     if (rows.length === 0) return total;
-    store.deleteMany(rows.map((r) => r.value));
+    store.deleteMany(rows.map((r) => r.address));
     try {
-      kernel?.removeBans(rows.map((r) => r.value));
+      kernel?.removeBans(rows.map((r) => r.address));
     } catch (e) {
       logger.warn("kernel removal of expired bans failed; reconcile will retry", { err: e as Error });
     }

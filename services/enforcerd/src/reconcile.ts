@@ -23,16 +23,16 @@ export function reconcile(store: BanStore, kernel: KernelPort, now = Date.now())
   const kernelBans = kernel.listBans();
   const readKernelMs = Math.round(performance.now() - t0) - readStoreMs;
   const want = new Map<string, (typeof rows)[number] | null>();
-  for (const r of rows) want.set(r.value, r);
+  for (const r of rows) want.set(r.address, r);
   const toRemove: string[] = [];
   for (const k of kernelBans) {
-    const r = want.get(k.target);
-    if (r === undefined) toRemove.push(k.target);
+    const r = want.get(k.address);
+    if (r === undefined) toRemove.push(k.address);
     // Kernel expiry goes through CLOCK_BOOTTIME ns, so allow a little rounding.
-    else if (r !== null && r.reasons === k.reasons && Math.abs(k.expiresAtMs - r.expiresAt) <= 50) want.set(k.target, null);
+    else if (r !== null && r.reasons === k.reasons && Math.abs(k.expiresAtMs - r.expiresAt) <= 50) want.set(k.address, null);
   }
-  const toWrite: { target: string; reasons: number; expiresAtMs: number }[] = [];
-  for (const r of want.values()) if (r) toWrite.push({ target: r.value, reasons: r.reasons, expiresAtMs: r.expiresAt });
+  const toWrite: { address: string; reasons: number; expiresAtMs: number }[] = [];
+  for (const r of want.values()) if (r) toWrite.push({ address: r.address, reasons: r.reasons, expiresAtMs: r.expiresAt });
   const w = toWrite.length ? kernel.upsertBans(toWrite) : { count: 0, rejected: [] };
   const d = toRemove.length ? kernel.removeBans(toRemove) : { count: 0, rejected: [] };
   return { store: rows.length, readStoreMs, readKernelMs, kernelBefore: kernelBans.length, written: w.count, removed: d.count, rejected: w.rejected.length + d.rejected.length, ms: Math.round(performance.now() - t0) };

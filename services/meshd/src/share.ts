@@ -14,7 +14,7 @@ import type { MeshCluster } from "./net/cluster.ts";
 export function shareLocalBans(clusters: readonly MeshCluster[], nodeId: string, shareMask: number, tracer: Tracer, logger: Logger) {
   return async (change: BanChange, meta: Meta): Promise<void> => {
     if (change.origin !== nodeId) return;
-    await tracer.startActiveSpan("meshd.share", { attributes: { "hm.value": change.value, "hm.change": change.change } }, meta.ctx, async (span) => {
+    await tracer.startActiveSpan("meshd.share", { attributes: { "hm.address": change.address.text, "hm.change": change.change } }, meta.ctx, async (span) => {
       try {
         const tp = traceparentOf(trace.setSpan(meta.ctx, span));
         for (const c of clusters) {
@@ -22,7 +22,7 @@ export function shareLocalBans(clusters: readonly MeshCluster[], nodeId: string,
           if (fact) await c.share(fact);
         }
       } catch (e) {
-        logger.warn("sharing a ban failed", { value: change.value, err: e as Error });
+        logger.warn("sharing a ban failed", { address: change.address.text, err: e as Error });
       } finally {
         span.end();
       }

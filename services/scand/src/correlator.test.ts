@@ -1,6 +1,6 @@
 import { afterEach, expect, test } from "bun:test";
 import { ROOT_CONTEXT, trace } from "@opentelemetry/api";
-import { AllowSet } from "@honeymesh/net/allow-set";
+import { AllowSet } from "@honeymesh/ban/allowlist";
 import type { Decision } from "@honeymesh/schema/decision";
 import type { TrapSession } from "@honeymesh/schema/trap";
 import { ActiveBans } from "./active-bans.ts";
@@ -43,14 +43,14 @@ test("a trap touch alone bans only after the grace; a brute force inside it bans
   c.onHit(hit("198.51.100.2", 2222), ROOT_CONTEXT);
   c.onSession(session("198.51.100.2", 3), ROOT_CONTEXT);
   await Bun.sleep(10);
-  expect(out.map((d) => [d.value, d.reasons])).toEqual([["198.51.100.2", 33]]);
-  expect(out[0]!.evidence.some((e) => e.startsWith("TRAP: touched ssh on port 2222"))).toBe(true);
+  expect(out.map((d) => [d.address.text, d.reasons])).toEqual([["198.51.100.2", 33]]);
+  expect(out[0]!.evidence.some((e) => e.kind === "trap" && e.summary.startsWith("TRAP: touched ssh on port 2222") && e.trap === "ssh")).toBe(true);
   c.sweepTouches(Date.now() + 4_000);
   await Bun.sleep(10);
   expect(out).toHaveLength(1);
   c.sweepTouches(Date.now() + 5_001);
   await Bun.sleep(10);
-  expect(out.map((d) => [d.value, d.reasons])).toEqual([["198.51.100.2", 33], ["198.51.100.1", 1]]);
+  expect(out.map((d) => [d.address.text, d.reasons])).toEqual([["198.51.100.2", 33], ["198.51.100.1", 1]]);
 });
 
 test("repeated evidence about a banned source is one decision; allowlisted sources none; escalation uses history", async () => {
@@ -59,6 +59,6 @@ test("repeated evidence about a banned source is one decision; allowlisted sourc
   for (const p of [1, 2, 3, 4]) c.onHit(hit("203.0.113.5", p), ROOT_CONTEXT);
   await Bun.sleep(10);
   expect(out).toHaveLength(1);
-  expect(out[0]).toMatchObject({ value: "198.51.100.9", reasons: 2 | 1, ttl_s: 240, offence: 3 });
+  expect(out[0]).toMatchObject({ address: { kind: "ip", text: "198.51.100.9" }, reasons: 2 | 1, ttl_s: 240, offence: 3 });
   expect(c.counters.get("allowlisted")).toBe(4);
 });

@@ -1,10 +1,12 @@
 import { context, type Context, type Tracer } from "@opentelemetry/api";
 import { Counters } from "@honeymesh/bus/counters";
-import { parseTarget } from "@honeymesh/net/address";
-import type { AllowSet } from "@honeymesh/net/allow-set";
+import { parseAddress } from "@honeymesh/net/address";
+import type { AddressKind } from "@honeymesh/ban/address";
+import type { AllowSet } from "@honeymesh/ban/allowlist";
+import { evidence, type Evidence } from "@honeymesh/ban/evidence";
+import { REASONS } from "@honeymesh/ban/reasons";
 import type { BanChange } from "@honeymesh/schema/ban";
-import type { Decision } from "@honeymesh/schema/decision";
-import { REASONS } from "@honeymesh/schema/reasons";
+import { newWriteId, type Decision } from "@honeymesh/schema/decision";
 import type { SynObservation } from "@honeymesh/schema/syn";
 import type { TrapHit, TrapSession } from "@honeymesh/schema/trap";
 import type { ActiveBans } from "./active-bans.ts";
@@ -90,7 +92,7 @@ export class Correlator {
     if (!s) return;
     notePorts(s, [h.dst_port], h.at, this.o.windowMs);
     if (this.o.trapTouch && !s.touched) {
-      s.touched = `TRAP: touched ${h.service} on port ${h.dst_port}`;
+      s.touched = evidence("trap", `TRAP: touched ${h.service} on port ${h.dst_port}`, { trap: h.service, ports: [h.dst_port] });
       // A grace period lets the trap record what the attacker tries before the ban cuts it off.
       if (this.o.trapTouchDelayMs > 0) this.pendingTouch.getOrCreate(h.src, () => ({ due: Date.now() + this.o.trapTouchDelayMs, ctx }));
     }
@@ -105,7 +107,7 @@ export class Correlator {
     const sample = Buffer.from(t.payload_b64, "base64");
     const findings = [
       t.credentials.length > 0 ? credentialSpray(s, this.o.bruteforceAttempts) : undefined,
-      entropyAnomaly(t.entropy, t.bytes_in, sample, `${t.service}:${t.dst_port}`, this.o.entropyThreshold, this.o.entropyMinBytes),
+      entropyAnomaly(t.entropy, t.bytes_in, sample, { trap: t.service, port: t.dst_port }, this.o.entropyThreshold, this.o.entropyMinBytes),
     ];
     this.decide(t.src, findings, ctx, "scand.correlate_session", s);
   }
@@ -115,21 +117,22 @@ export class Correlator {
     if (!s) return;
     notePorts(s, o.ports, o.at, this.o.windowMs);
     const shown = o.ports.slice(0, 12).join(",");
-    const kernel = o.port_count >= this.o.portsThreshold ? { reasons: REASONS.SCAN, evidence: `SCAN: kernel saw ${o.port_count} ports (${shown}) within ${o.window_s} s` } : undefined;
+    const kernel = o.port_count >= this.o.portsThreshold ? { reasons: REASONS.SCAN, evidence: evidence("scan", `SCAN: kernel saw ${o.port_count} ports (${shown}) within ${o.window_s} s`, { ports: o.ports.slice(0, 16), count: o.port_count, window_s: o.window_s }) } : undefined;
     this.decide(o.src, [kernel ?? verticalScan(s, this.o.portsThreshold, o.at), lowAndSlow(s, o.ports, o.at, this.o.lowSlowPorts, this.o.lowSlowWindowMs)], ctx, "scand.correlate_syn", s);
   }
 
   onBan(c: BanChange, ctx: Context): void {
-    if (c.change === "removed" || c.change === "expired") return this.deps.active.remove(c.value);
-    this.deps.active.replace(c.value, c.reasons, c.expires_at);
+    const address = c.address.text;
+    if (c.change === "removed" || c.change === "expired") return this.deps.active.remove(address);
+    this.deps.active.replace(address, c.reasons, c.expires_at);
     if (c.change !== "added") return;
-    this.deps.history.record(c.value, c.offence, c.at);
-    const agg = this.deps.subnets.noteBan(c.value, c.reasons, c.at);
+    this.deps.history.record(address, c.offence, c.at);
+    const agg = this.deps.subnets.noteBan(address, c.reasons, c.at);
     if (agg) this.emit(agg.cidr, "cidr", agg.finding.reasons, [agg.finding.evidence], ctx);
   }
 
   private state(src: string): SourceState | undefined {
-    const t = parseTarget(src);
+    const t = parseAddress(src);
     if (!t.ok || !t.value.exact) {
       this.counters.inc("bad_source");
       return undefined;
@@ -162,13 +165,13 @@ export class Correlator {
     });
   }
 
-  private emit(value: string, target: "ip" | "cidr", reasons: number, evidence: string[], ctx: Context): void {
-    const prior = this.deps.history.count(value);
+  private emit(address: string, kind: AddressKind, reasons: number, items: Evidence[], ctx: Context): void {
+    const prior = this.deps.history.count(address);
     const ttlS = banTtlS(prior, this.o.ttl.baseS, this.o.ttl.factor, this.o.ttl.maxS, this.o.ttl.jitter);
     const now = Date.now();
-    const d: Decision = { action: "ban", target, value, reasons, ttl_s: ttlS, origin: this.o.nodeId, source: "scand", evidence: evidence.map((e) => e.slice(0, 256)).slice(0, 16), offence: prior + 1, at: now };
+    const d: Decision = { id: newWriteId("scand"), action: "ban", address: { kind, text: address }, reasons, ttl_s: ttlS, origin: this.o.nodeId, source: "scand", evidence: items.slice(0, 16), offence: prior + 1, at: now };
     // Assume it applied until enforcerd says otherwise: repeated evidence is one decision.
-    this.deps.active.set(value, reasons, now + ttlS * 1000);
+    this.deps.active.set(address, reasons, now + ttlS * 1000);
     this.counters.inc("decided");
     this.deps.queue.push(d, ctx);
   }

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { context } from "@opentelemetry/api";
 import { openStore } from "@honeymesh/db/open";
-import { AllowSet } from "@honeymesh/net/allow-set";
+import { AllowSet } from "@honeymesh/ban/allowlist";
 import { systemAllowEntries } from "@honeymesh/net/system-allow";
 import { runService } from "@honeymesh/runtime/service";
 import { SCAN_DECISION_OUTCOMES, SCAN_SOURCE_OUTCOMES } from "@honeymesh/schema/metrics";
@@ -18,7 +18,7 @@ await runService("scand", {
     const { scan, bans } = config;
     const store = openStore({ path: join(config.node.state_dir, "scand.sqlite"), schema, migrationsFolder: join(SOURCE_ROOT, "services/scand/drizzle") });
     const allow = new AllowSet();
-    for (const bad of allow.add([...systemAllowEntries(), ...config.allow.cidrs])) logger.warn("allowlist entry ignored", bad);
+    for (const bad of [...allow.add(systemAllowEntries(), "system"), ...allow.add(config.allow.cidrs, "config")]) logger.warn("allowlist entry ignored", bad);
     const history = new OffenceHistory(store);
     const queue = new DecisionQueue(scan.decisions_per_s, scan.decision_queue, (d, ctx) => bus.publish("decision", d, ctx));
     const correlator = new Correlator(

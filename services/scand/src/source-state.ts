@@ -1,3 +1,4 @@
+import type { Evidence } from "@honeymesh/ban/evidence";
 /** What scand remembers of one source, every part bounded. */
 export interface SourceState {
   /** Port → last time seen (ms), in the short window; at most MAX_PORTS. */
@@ -9,7 +10,7 @@ export interface SourceState {
   /** First port-observation time in the current short window, for "within 1.2 s" evidence. */
   firstAt: number;
   /** The first trap this source touched, as evidence, until it is banned. */
-  touched: string | undefined;
+  touched: Evidence | undefined;
 }
 
 export const MAX_PORTS = 1024;

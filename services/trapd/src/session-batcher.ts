@@ -1,26 +1,30 @@
 import type { TrapSession } from "@honeymesh/schema/trap";
+import { jsonBytes, MAX_BATCH_BYTES } from "./core/session-fit.ts";
 
-/** Stay well under the bus's 64 KiB message limit (packages/bus verifier). */
-const MAX_BATCH_BYTES = 48 * 1024;
 const MAX_BATCH_ITEMS = 64;
+// `{"sessions":[` and `]}`.
+const FRAME = 15;
 
 /**
  * Gathers closed sessions into batches: one signature and one broker round trip for many
- * sessions. A batch leaves when full (items or bytes) or `delayMs` after its first session.
+ * sessions. A batch leaves when full (items, or serialised UTF-8 bytes: the bus limit is in
+ * bytes, and a character can serialise to 6) or `delayMs` after its first session.
  */
 export class SessionBatcher {
   private items: TrapSession[] = [];
-  private bytes = 0;
+  private bytes = FRAME;
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly flushTo: (batch: TrapSession[]) => void,
     private readonly delayMs = 20,
+    private readonly maxBytes = MAX_BATCH_BYTES,
   ) {}
 
   add(s: TrapSession): void {
-    const size = JSON.stringify(s).length;
-    if (this.items.length > 0 && (this.bytes + size > MAX_BATCH_BYTES || this.items.length >= MAX_BATCH_ITEMS)) this.flush();
+    // Each item and its separating comma.
+    const size = jsonBytes(s) + 1;
+    if (this.items.length > 0 && (this.bytes + size > this.maxBytes || this.items.length >= MAX_BATCH_ITEMS)) this.flush();
     this.items.push(s);
     this.bytes += size;
     this.timer ??= setTimeout(() => this.flush(), this.delayMs);
@@ -32,7 +36,7 @@ export class SessionBatcher {
     if (this.items.length === 0) return;
     const batch = this.items;
     this.items = [];
-    this.bytes = 0;
+    this.bytes = FRAME;
     this.flushTo(batch);
   }
 }

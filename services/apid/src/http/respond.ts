@@ -1,4 +1,4 @@
-import type { WriteOutcome } from "../write/manual-bans.ts";
+import type { WriteOutcome } from "../write/write-outcome.ts";
 import { badField, problem } from "./problem.ts";
 
 const JSON_HEADERS = { "content-type": "application/json" };

@@ -1,20 +1,21 @@
 import { describe, expect, test } from "bun:test";
-import { BanWaiter } from "./ban-waiter.ts";
+import { ResultWaiter } from "./result-waiter.ts";
 import { LiveFeed } from "./live-feed.ts";
 import { Exposition, metricKey } from "./prometheus.ts";
 
-const change = (value: string, at: number) => ({ change: "added" as const, value, reasons: 8, expires_at: 0, origin: "n", offence: 1, evidence: [], at });
 
 describe("live state", () => {
-  test("a waiter resolves on the matching change only, and times out to undefined", async () => {
-    const w = new BanWaiter();
-    const a = w.wait("198.51.100.1", (c) => c.at >= 10, 1000);
-    w.accept(change("198.51.100.1", 5));
-    w.accept(change("198.51.100.2", 20));
-    w.accept(change("198.51.100.1", 20));
-    expect((await a.promise)?.at).toBe(20);
-    const b = w.wait("198.51.100.3", () => true, 20);
-    expect(await b.promise).toBeUndefined();
+  test("a waiter resolves on the result with its id only, and times out to undefined", async () => {
+    const w = new ResultWaiter();
+    const result = (id: string, at: number) => ({ id, write: "decision" as const, outcome: "added" as const, detail: "", at });
+    const a = w.wait("apid:1:1:1", 1000);
+    w.accept(result("apid:2:2:2", 5));
+    w.accept(result("apid:1:1:1", 20));
+    w.accept(result("apid:1:1:1", 30));
+    expect((await a)?.at).toBe(20);
+    expect(w.size).toBe(0);
+    expect(await w.wait("apid:3:3:3", 20)).toBeUndefined();
+    expect(w.size).toBe(0);
   });
 
   test("the feed drops (and counts) events for a client that does not read", () => {

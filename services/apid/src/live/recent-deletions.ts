@@ -1,15 +1,17 @@
+import type { BanAddress } from "@honeymesh/ban/address";
+
 /** Bans that ended by expiry (which leaves no tombstone), for bouncers' `deleted` lists. Bounded ring. */
 export class RecentDeletions {
-  private readonly items: { value: string; at: number }[] = [];
+  private readonly items: { address: BanAddress; at: number }[] = [];
 
   constructor(private readonly max = 100_000) {}
 
-  add(value: string, at: number): void {
-    this.items.push({ value, at });
+  add(address: BanAddress, at: number): void {
+    this.items.push({ address, at });
     if (this.items.length > this.max) this.items.splice(0, this.items.length - this.max);
   }
 
-  since(at: number): { value: string; at: number }[] {
+  since(at: number): { address: BanAddress; at: number }[] {
     return this.items.filter((i) => i.at > at);
   }
 }

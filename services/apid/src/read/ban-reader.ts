@@ -1,14 +1,18 @@
 import type { Database } from "bun:sqlite";
 import { getTableName } from "drizzle-orm";
 import { allowlist, bans, tombstones } from "@honeymesh/tables/enforcerd";
-import { reasonNames } from "@honeymesh/schema/reasons";
+import type { BanAddress } from "@honeymesh/ban/address";
+import { inside } from "@honeymesh/ban/allowlist";
+import type { Evidence } from "@honeymesh/ban/evidence";
+import { reasonNames, type ReasonName } from "@honeymesh/ban/reasons";
+import { formatIp, parseAddress, type ParsedAddress } from "@honeymesh/net/address";
 import { csvLine } from "./export-stream.ts";
 import type { OwnerDb } from "./owner-db.ts";
 
 const B = getTableName(bans);
 const c = {
-  value: bans.value.name,
-  target: bans.target.name,
+  address: bans.address.name,
+  kind: bans.kind.name,
   reasons: bans.reasons.name,
   expiresAt: bans.expiresAt.name,
   createdAt: bans.createdAt.name,
@@ -18,12 +22,12 @@ const c = {
   offence: bans.offence.name,
   evidence: bans.evidence.name,
 };
-const COLUMNS = `rowid AS id, ${c.value} AS value, ${c.target} AS target, ${c.reasons} AS reasons, ${c.expiresAt} AS expires_at, ${c.createdAt} AS created_at, ${c.updatedAt} AS updated_at, ${c.origin} AS origin, ${c.source} AS source, ${c.offence} AS offence, ${c.evidence} AS evidence`;
+const COLUMNS = `rowid AS id, ${c.address} AS address, ${c.kind} AS kind, ${c.reasons} AS reasons, ${c.expiresAt} AS expires_at, ${c.createdAt} AS created_at, ${c.updatedAt} AS updated_at, ${c.origin} AS origin, ${c.source} AS source, ${c.offence} AS offence, ${c.evidence} AS evidence`;
 
 interface RawBan {
   id: number;
-  value: string;
-  target: "ip" | "cidr";
+  address: string;
+  kind: "ip" | "cidr";
   reasons: number;
   expires_at: number;
   created_at: number;
@@ -35,10 +39,8 @@ interface RawBan {
 }
 
 export interface BanView {
-  value: string;
-  target: "ip" | "cidr";
-  reasons: string[];
-  reason_mask: number;
+  address: BanAddress;
+  reasons: ReasonName[];
   /** Unix ms; 0 = permanent. */
   expires_at: number;
   created_at: number;
@@ -46,7 +48,7 @@ export interface BanView {
   origin: string;
   source: string;
   offence: number;
-  evidence: string[];
+  evidence: Evidence[];
 }
 
 export interface BanFilter {
@@ -54,16 +56,17 @@ export interface BanFilter {
   reasonMask?: number;
   origin?: string;
   source?: string;
-  prefix?: string;
-  /** Exclusive lower bound on value (keyset pagination). */
+  /** Bans that drop this address: its own ban and every prefix ban containing it. */
+  contains?: ParsedAddress;
+  /** Exclusive lower bound on the address text (keyset pagination). */
   after?: string;
   updatedSince?: number;
 }
 
-function parseEvidence(text: string): string[] {
+function parseEvidence(text: string): Evidence[] {
   try {
     const v = JSON.parse(text) as unknown;
-    return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
+    return Array.isArray(v) ? v.filter((x): x is Evidence => typeof x === "object" && x !== null && typeof (x as Evidence).summary === "string") : [];
   } catch {
     return [];
   }
@@ -85,25 +88,23 @@ function evidenceJson(text: string): string {
 }
 
 /** A row as `SELECT COLUMNS` gives it with `.values()`. */
-export type BanValues = [id: number, value: string, target: string, reasons: number, expiresAt: number, createdAt: number, updatedAt: number, origin: string, source: string, offence: number, evidence: string];
+export type BanValues = [id: number, address: string, kind: string, reasons: number, expiresAt: number, createdAt: number, updatedAt: number, origin: string, source: string, offence: number, evidence: string];
 
-export const BAN_CSV_HEADER = "value,target,reasons,reason_mask,expires_at,created_at,updated_at,origin,source,offence,evidence";
+export const BAN_CSV_HEADER = "address,kind,reasons,expires_at,created_at,updated_at,origin,source,offence,evidence";
 
 export function rowJson(r: BanValues): string {
-  return `{"value":${JSON.stringify(r[1])},"target":"${r[2] === "cidr" ? "cidr" : "ip"}","reasons":${reasonJson(r[3])},"reason_mask":${r[3]},"expires_at":${r[4]},"created_at":${r[5]},"updated_at":${r[6]},"origin":${JSON.stringify(r[7])},"source":${JSON.stringify(r[8])},"offence":${r[9]},"evidence":${evidenceJson(r[10])}}`;
+  return `{"address":{"kind":"${r[2] === "cidr" ? "cidr" : "ip"}","text":${JSON.stringify(r[1])}},"reasons":${reasonJson(r[3])},"expires_at":${r[4]},"created_at":${r[5]},"updated_at":${r[6]},"origin":${JSON.stringify(r[7])},"source":${JSON.stringify(r[8])},"offence":${r[9]},"evidence":${evidenceJson(r[10])}}`;
 }
 
 /** CSV has no arrays: reason names joined with "|", evidence as its JSON text. */
 export function rowCsv(r: BanValues): string {
-  return csvLine([r[1], r[2], reasonNames(r[3]).join("|"), r[3], r[4], r[5], r[6], r[7], r[8], r[9], evidenceJson(r[10])]);
+  return csvLine([r[1], r[2], reasonNames(r[3]).join("|"), r[4], r[5], r[6], r[7], r[8], r[9], evidenceJson(r[10])]);
 }
 
 export function view(r: RawBan): BanView {
   return {
-    value: r.value,
-    target: r.target,
+    address: { kind: r.kind, text: r.address },
     reasons: reasonNames(r.reasons),
-    reason_mask: r.reasons,
     expires_at: r.expires_at,
     created_at: r.created_at,
     updated_at: r.updated_at,
@@ -141,10 +142,13 @@ export class BanReader {
     if (f.reasonMask !== undefined) where.push(`(${c.reasons} & ?) != 0`), args.push(f.reasonMask);
     if (f.origin !== undefined) where.push(`${c.origin} = ?`), args.push(f.origin);
     if (f.source !== undefined) where.push(`${c.source} = ?`), args.push(f.source);
-    if (f.prefix !== undefined) where.push(`${c.value} >= ? AND ${c.value} < ?`), args.push(f.prefix, `${f.prefix}\u{10ffff}`);
-    if (f.after !== undefined) where.push(`${c.value} > ?`), args.push(f.after);
+    if (f.contains !== undefined) {
+      const owners = this.containing(f.contains, now);
+      where.push(`${c.address} IN (${owners.map(() => "?").join(",") || "NULL"})`), args.push(...owners);
+    }
+    if (f.after !== undefined) where.push(`${c.address} > ?`), args.push(f.after);
     if (f.updatedSince !== undefined) where.push(`${c.updatedAt} > ?`), args.push(f.updatedSince);
-    return { sql: `SELECT ${COLUMNS} FROM ${B}${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY ${c.value} LIMIT ?`, args };
+    return { sql: `SELECT ${COLUMNS} FROM ${B}${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY ${c.address} LIMIT ?`, args };
   }
 
   /** A page in value order; `limit` rows at most. */
@@ -158,9 +162,9 @@ export class BanReader {
    * the stored evidence (JSON written by enforcerd) is spliced in as it is. The list route's hot
    * path.
    */
-  pageJson(f: BanFilter, limit: number, now = Date.now()): { json: string[]; values: string[] } {
+  pageJson(f: BanFilter, limit: number, now = Date.now()): { json: string[]; addresses: string[] } {
     const rows = this.pageValues(f, limit, now);
-    return { json: rows.map(rowJson), values: rows.map((r) => r[1]) };
+    return { json: rows.map(rowJson), addresses: rows.map((r) => r[1]) };
   }
 
   /** A page as column arrays (COLUMNS order): the cheapest form, for the list and exports. */
@@ -169,11 +173,23 @@ export class BanReader {
     return this.db.read((db) => this.prepared(db, sql).values(...args, limit) as BanValues[], []);
   }
 
-  get(value: string): BanView | undefined {
+  get(address: string): BanView | undefined {
     return this.db.read((db) => {
-      const r = this.prepared(db, `SELECT ${COLUMNS} FROM ${B} WHERE ${c.value} = ?`).get(value) as RawBan | null;
+      const r = this.prepared(db, `SELECT ${COLUMNS} FROM ${B} WHERE ${c.address} = ?`).get(address) as RawBan | null;
       return r ? view(r) : undefined;
     }, undefined);
+  }
+
+  /** Addresses of the live bans that drop `a`: its own, and every prefix ban containing it. */
+  containing(a: ParsedAddress, now = Date.now()): string[] {
+    return this.db.read((db) => {
+      const rows = this.prepared(db, `SELECT ${c.address} AS address, ${c.kind} AS kind FROM ${B} WHERE (${c.kind} = 'cidr' OR ${c.address} = ?) AND (${c.expiresAt} = 0 OR ${c.expiresAt} > ?)`).all(a.exact ? formatOwn(a) : "", now) as { address: string; kind: string }[];
+      return rows.filter((r) => {
+        if (r.kind === "ip") return true;
+        const p = parseAddress(r.address);
+        return p.ok && inside(a, p.value);
+      }).map((r) => r.address);
+    }, []);
   }
 
   count(now = Date.now()): number {
@@ -195,17 +211,26 @@ export class BanReader {
     }, empty);
   }
 
-  tombstonesSince(since: number, limit: number): { id: number; value: string; at: number }[] {
+  tombstonesSince(since: number, limit: number): { id: number; address: string; at: number }[] {
     const T = getTableName(tombstones);
-    return this.db.read((db) => this.prepared(db, `SELECT rowid AS id, ${tombstones.value.name} AS value, ${tombstones.at.name} AS at FROM ${T} WHERE ${tombstones.at.name} > ? ORDER BY ${tombstones.at.name} LIMIT ?`).all(since, limit) as { id: number; value: string; at: number }[], []);
+    return this.db.read((db) => this.prepared(db, `SELECT rowid AS id, ${tombstones.address.name} AS address, ${tombstones.at.name} AS at FROM ${T} WHERE ${tombstones.at.name} > ? ORDER BY ${tombstones.at.name} LIMIT ?`).all(since, limit) as { id: number; address: string; at: number }[], []);
   }
 
   tombstoneCount(): number {
     return this.db.read((db) => (this.prepared(db, `SELECT count(*) AS n FROM ${getTableName(tombstones)}`).get() as { n: number }).n, 0);
   }
 
-  allowEntries(): { cidr: string; note: string; created_at: number }[] {
-    const A = getTableName(allowlist);
-    return this.db.read((db) => this.prepared(db, `SELECT ${allowlist.cidr.name} AS cidr, ${allowlist.note.name} AS note, ${allowlist.createdAt.name} AS created_at FROM ${A} ORDER BY ${allowlist.cidr.name}`).all() as { cidr: string; note: string; created_at: number }[], []);
+  tombstone(address: string): { at: number; origin: string } | undefined {
+    const T = getTableName(tombstones);
+    return this.db.read((db) => (this.prepared(db, `SELECT ${tombstones.at.name} AS at, ${tombstones.origin.name} AS origin FROM ${T} WHERE ${tombstones.address.name} = ?`).get(address) as { at: number; origin: string } | null) ?? undefined, undefined);
   }
+
+  allowEntries(): { address: string; note: string; created_at: number }[] {
+    const A = getTableName(allowlist);
+    return this.db.read((db) => this.prepared(db, `SELECT ${allowlist.address.name} AS address, ${allowlist.note.name} AS note, ${allowlist.createdAt.name} AS created_at FROM ${A} ORDER BY ${allowlist.address.name}`).all() as { address: string; note: string; created_at: number }[], []);
+  }
+}
+
+function formatOwn(a: ParsedAddress): string {
+  return formatIp(a.family, a.bytes);
 }

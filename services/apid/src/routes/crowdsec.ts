@@ -1,5 +1,6 @@
 import { Elysia, t } from "elysia";
-import { reasonNames } from "@honeymesh/schema/reasons";
+import type { AddressKind } from "@honeymesh/ban/address";
+
 import type { Principal } from "../auth/tokens.ts";
 import type { RecentDeletions } from "../live/recent-deletions.ts";
 import type { BanReader, BanView } from "../read/ban-reader.ts";
@@ -31,18 +32,20 @@ interface CsDecision {
   scenario: string;
 }
 
-function item(id: number, b: Pick<BanView, "value" | "target" | "expires_at" | "reason_mask">, now: number): CsDecision {
+function item(id: number, b: Pick<BanView, "address" | "expires_at" | "reasons">, now: number): CsDecision {
   return {
     id,
-    uuid: `hm-${b.value}`,
+    uuid: `hm-${b.address.text}`,
     origin: "honeymesh",
     type: "ban",
-    scope: b.target === "cidr" ? "Range" : "Ip",
-    value: b.value,
+    scope: b.address.kind === "cidr" ? "Range" : "Ip",
+    value: b.address.text,
     duration: goDuration(b.expires_at === 0 ? PERMANENT_MS : b.expires_at - now),
-    scenario: `honeymesh/${reasonNames(b.reason_mask).join("+").toLowerCase() || "ban"}`,
+    scenario: `honeymesh/${b.reasons.join("+").toLowerCase() || "ban"}`,
   };
 }
+
+const kindOf = (text: string): AddressKind => (text.includes("/") ? "cidr" : "ip");
 
 /**
  * CrowdSec LAPI's bouncer stream (`GET /v1/decisions/stream`, X-Api-Key), so existing CrowdSec
@@ -61,7 +64,7 @@ export function crowdsecRoutes(reader: BanReader, deletions: RecentDeletions, pr
         const now = Date.now();
         const scopes = new Set((query.scopes ?? "ip").toLowerCase().split(",").map((s) => s.trim()));
         const origins = query.origins ? new Set(query.origins.split(",").map((s) => s.trim())) : undefined;
-        const wanted = (target: "ip" | "cidr") => (origins === undefined || origins.has("honeymesh")) && scopes.has(target === "cidr" ? "range" : "ip");
+        const wanted = (kind: AddressKind) => (origins === undefined || origins.has("honeymesh")) && scopes.has(kind === "cidr" ? "range" : "ip");
         const since = query.startup === "true" ? undefined : lastPull.get(p.id);
         if (lastPull.size >= 10_000 && !lastPull.has(p.id)) lastPull.clear();
         lastPull.set(p.id, now);
@@ -75,11 +78,11 @@ export function crowdsecRoutes(reader: BanReader, deletions: RecentDeletions, pr
                 const rows = reader.page({ state: "active", after, updatedSince: since }, PAGE);
                 let out = after === undefined ? '{"new":[' : "";
                 for (const r of rows) {
-                  if (!wanted(r.target)) continue;
+                  if (!wanted(r.address.kind)) continue;
                   out += `${first ? "" : ","}${JSON.stringify(item(r.id, r, now))}`;
                   first = false;
                 }
-                if (rows.length === PAGE) after = rows[rows.length - 1]!.value;
+                if (rows.length === PAGE) after = rows[rows.length - 1]!.address.text;
                 else phase = "deleted";
                 c.enqueue(enc.encode(out));
                 return;
@@ -88,12 +91,11 @@ export function crowdsecRoutes(reader: BanReader, deletions: RecentDeletions, pr
                 const gone: CsDecision[] = [];
                 if (since !== undefined) {
                   for (const tmb of reader.tombstonesSince(since, 100_000)) {
-                    const target = tmb.value.includes("/") ? "cidr" : "ip";
-                    if (wanted(target)) gone.push(item(tmb.id, { value: tmb.value, target, expires_at: now, reason_mask: 0 }, now));
+                    const kind = kindOf(tmb.address);
+                    if (wanted(kind)) gone.push(item(tmb.id, { address: { kind, text: tmb.address }, expires_at: now, reasons: [] }, now));
                   }
                   for (const d of deletions.since(since)) {
-                    const target = d.value.includes("/") ? "cidr" : "ip";
-                    if (wanted(target)) gone.push(item(0, { value: d.value, target, expires_at: now, reason_mask: 0 }, now));
+                    if (wanted(d.address.kind)) gone.push(item(0, { address: d.address, expires_at: now, reasons: [] }, now));
                   }
                 }
                 c.enqueue(enc.encode(`],"deleted":${JSON.stringify(gone)}}`));

@@ -1,72 +1,70 @@
+import { canonicalAddress } from "@honeymesh/ban/address";
+import type { AllowSource } from "@honeymesh/ban/allowlist";
 import type { BusClient } from "@honeymesh/bus/client";
-import type { ModeChange } from "@honeymesh/schema/control";
+import type { Mode } from "@honeymesh/schema/control";
+import { newWriteId } from "@honeymesh/schema/decision";
 import type { HealthBoard } from "../live/health-board.ts";
+import type { ResultWaiter } from "../live/result-waiter.ts";
 import type { BanReader } from "../read/ban-reader.ts";
-import { canonical, type WriteOutcome } from "./manual-bans.ts";
+import { outcomeOf, type WriteOutcome } from "./write-outcome.ts";
 
 export interface ControlDeps {
   bus: BusClient;
+  results: ResultWaiter;
   reader: BanReader;
   board: HealthBoard;
-  fixedAllow: readonly string[];
+  /** Entries enforcerd always allows, with where they come from. */
+  fixedAllow: readonly { address: string; source: AllowSource }[];
   timeoutMs: number;
 }
 
-async function until(cond: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (cond()) return true;
-    await Bun.sleep(25);
-  }
-  return cond();
-}
-
 /**
- * Allowlist and mode changes, published to enforcerd (`hm/v1/apid/allow`, `hm/v1/apid/mode`).
- * enforcerd publishes no confirmation for these, so the answer comes from its store (allowlist)
- * or its health (mode), watched for at most `timeoutMs`.
+ * Allowlist and mode changes, published to enforcerd (`hm/v1/apid/allow`, `hm/v1/apid/mode`) with
+ * an id, and answered with enforcerd's typed result for that id.
  */
 export class Controls {
-  private readonly fixed: Set<string>;
+  /** The last switch enforcerd confirmed; newer health (e.g. after an enforcerd restart) wins. */
+  private applied: { mode: Mode; source: "operator"; at: number } | undefined;
 
-  constructor(private readonly d: ControlDeps) {
-    this.fixed = new Set(d.fixedAllow.map((e) => (canonical(e).ok ? (canonical(e) as { value: string }).value : e)));
+  constructor(private readonly d: ControlDeps) {}
+
+  listAllow(): { address: string; source: AllowSource; note: string; created_at: number | null }[] {
+    const fixed = this.d.fixedAllow.map((e) => ({ ...e, note: "", created_at: null }));
+    const seen = new Set(fixed.map((e) => e.address));
+    return [...fixed, ...this.d.reader.allowEntries().filter((e) => !seen.has(e.address)).map((e) => ({ ...e, source: "operator" as const }))];
   }
 
-  listAllow(): { operator: { cidr: string; note: string; created_at: number }[]; fixed: string[] } {
-    return { operator: this.d.reader.allowEntries(), fixed: [...this.fixed] };
+  async addAllow(address: string, note: string): Promise<WriteOutcome> {
+    return this.allow("add", address, note);
   }
 
-  private has(cidr: string): boolean {
-    return this.d.reader.allowEntries().some((e) => e.cidr === cidr);
+  async removeAllow(address: string): Promise<WriteOutcome> {
+    return this.allow("remove", address, "");
   }
 
-  async addAllow(cidr: string, note: string): Promise<WriteOutcome> {
-    const c = canonical(cidr);
-    if (!c.ok) return { kind: "refused", status: 400, field: "cidr", detail: c.detail };
-    await this.d.bus.publish("allow", { action: "add", cidr: c.value, note, at: Date.now() });
-    const seen = await until(() => this.has(c.value), this.d.timeoutMs);
-    return seen ? { kind: "done", status: 201, body: { cidr: c.value, note } } : { kind: "pending", body: { status: "pending", cidr: c.value, detail: "enforcerd has not stored the entry yet" } };
+  private async allow(action: "add" | "remove", address: string, note: string): Promise<WriteOutcome> {
+    const c = canonicalAddress(address);
+    if (!c.ok) return { kind: "refused", status: 400, field: "address", detail: c.reason };
+    const id = newWriteId("apid");
+    const answer = this.d.results.wait(id, this.d.timeoutMs);
+    await this.d.bus.publish("allow", { id, action, address: c.address, note, at: Date.now() });
+    return outcomeOf(await answer, () => ({ outcome: "pending", address: c.address, detail: `enforcerd has not answered within ${this.d.timeoutMs} ms` }), action === "add");
   }
 
-  async removeAllow(cidr: string): Promise<WriteOutcome> {
-    const c = canonical(cidr);
-    if (!c.ok) return { kind: "refused", status: 400, field: "cidr", detail: c.detail };
-    if (this.fixed.has(c.value)) return { kind: "refused", status: 409, reason: "allow_protected", detail: `${c.value} comes from the system or the config file; remove it in the config file` };
-    if (!this.has(c.value)) return { kind: "refused", status: 404, detail: `${c.value} is not an operator allowlist entry` };
-    await this.d.bus.publish("allow", { action: "remove", cidr: c.value, note: "", at: Date.now() });
-    const gone = await until(() => !this.has(c.value), this.d.timeoutMs);
-    return gone ? { kind: "done", status: 200, body: { cidr: c.value, removed: true } } : { kind: "pending", body: { status: "pending", cidr: c.value } };
-  }
-
+  /** The mode in force: the operator's last applied switch, else what enforcerd's health says. */
   mode(): { mode: string | null; source: string | null } {
+    const seen = this.d.board.get("enforcerd");
+    if (this.applied && (!seen || seen.receivedAt <= this.applied.at)) return { mode: this.applied.mode, source: this.applied.source };
     const e = this.d.board.enforcement();
     return { mode: e?.mode ?? null, source: e?.source ?? null };
   }
 
-  async setMode(mode: ModeChange["mode"]): Promise<WriteOutcome> {
-    await this.d.bus.publish("mode", { mode, at: Date.now() });
-    const seen = await until(() => this.mode().mode === mode, this.d.timeoutMs);
-    return seen ? { kind: "done", status: 200, body: this.mode() } : { kind: "pending", body: { status: "pending", mode, detail: "enforcerd's health does not show the new mode yet" } };
+  async setMode(mode: Mode): Promise<WriteOutcome> {
+    const id = newWriteId("apid");
+    const answer = this.d.results.wait(id, this.d.timeoutMs);
+    await this.d.bus.publish("mode", { id, mode, at: Date.now() });
+    const r = await answer;
+    if (r?.outcome === "applied" && r.mode) this.applied = { mode: r.mode, source: "operator", at: Date.now() };
+    return outcomeOf(r, () => ({ outcome: "pending", mode, detail: `enforcerd has not answered within ${this.d.timeoutMs} ms` }));
   }
 }

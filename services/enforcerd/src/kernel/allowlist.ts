@@ -4,7 +4,7 @@
  * stored as /32 or /128 prefixes.
  */
 import type { BpfMap } from "@honeymesh/bpf/map";
-import { formatCidr, formatIp, parseTarget } from "@honeymesh/net/address";
+import { formatCidr, formatIp, parseAddress } from "@honeymesh/net/address";
 import type { BatchOutcome, Rejected } from "./bans.ts";
 import { decodeLpmKey, encodeLpmKey } from "./codec.ts";
 
@@ -19,9 +19,9 @@ function each(m: AllowMaps, cidrs: string[], op: (map: BpfMap, key: Uint8Array) 
   const rejected: Rejected[] = [];
   let count = 0;
   for (const c of cidrs) {
-    const p = parseTarget(c);
+    const p = parseAddress(c);
     if (!p.ok) {
-      rejected.push({ target: c, reason: p.reason });
+      rejected.push({ address: c, reason: p.reason });
       continue;
     }
     const t = p.value;

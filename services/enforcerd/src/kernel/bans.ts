@@ -5,9 +5,9 @@
  */
 import type { BpfMap } from "@honeymesh/bpf/map";
 import { deleteBatch, lookupBatch, updateBatch } from "@honeymesh/bpf/map-batch";
-import { formatCidr, formatIp, parseTarget, type Target } from "@honeymesh/net/address";
+import { formatCidr, formatIp, parseAddress, type ParsedAddress } from "@honeymesh/net/address";
 import { bootNsToUnixMs, decodeBan, decodeLpmKey, encodeBan, encodeLpmKey, sampleClocks, unixMsToBootNs } from "./codec.ts";
-import { BAN_SIZE } from "./layout.ts";
+import { BAN_SIZE, HM_BAN } from "./layout.ts";
 
 export interface BanMaps {
   banV4: BpfMap;
@@ -17,14 +17,14 @@ export interface BanMaps {
 }
 
 export interface BanInput {
-  target: string;
+  address: string;
   reasons: number;
   /** Unix ms; 0 = permanent. */
   expiresAtMs: number;
 }
 
 export interface KernelBan {
-  target: string;
+  address: string;
   reasons: number;
   flags: number;
   /** Unix ms; 0 = permanent. */
@@ -32,7 +32,7 @@ export interface KernelBan {
 }
 
 export interface Rejected {
-  target: string;
+  address: string;
   reason: string;
 }
 
@@ -44,21 +44,21 @@ export interface BatchOutcome {
 
 const CHUNK = 65_536;
 
-function parseAll<T extends { target: string }>(items: T[], rejected: Rejected[]): Array<[T, Target]> {
-  const out: Array<[T, Target]> = [];
+function parseAll<T extends { address: string }>(items: T[], rejected: Rejected[]): Array<[T, ParsedAddress]> {
+  const out: Array<[T, ParsedAddress]> = [];
   for (const it of items) {
-    const p = parseTarget(it.target);
+    const p = parseAddress(it.address);
     if (p.ok) out.push([it, p.value]);
-    else rejected.push({ target: it.target, reason: p.reason });
+    else rejected.push({ address: it.address, reason: p.reason });
   }
   return out;
 }
 
-function exactMap(m: BanMaps, t: Target): BpfMap {
+function exactMap(m: BanMaps, t: ParsedAddress): BpfMap {
   return t.family === 4 ? m.banV4 : m.banV6;
 }
 
-function cidrMap(m: BanMaps, t: Target): BpfMap {
+function cidrMap(m: BanMaps, t: ParsedAddress): BpfMap {
   return t.family === 4 ? m.cidrV4 : m.cidrV6;
 }
 
@@ -76,8 +76,8 @@ class Packed {
   push(key: Uint8Array, reasons: number, expiresNs: bigint): void {
     this.keys.set(key, this.n * this.keySize);
     const o = this.n++ * BAN_SIZE;
-    this.view.setUint32(o, reasons >>> 0, true); // struct hm_ban, see codec.ts
-    this.view.setBigUint64(o + 8, expiresNs, true);
+    this.view.setUint32(o + HM_BAN.OFF.reasons, reasons >>> 0, true); // flags stay 0
+    this.view.setBigUint64(o + HM_BAN.OFF.expires_ns, expiresNs, true);
   }
   flush(map: BpfMap): number {
     for (let i = 0; i < this.n; i += CHUNK) {
@@ -92,12 +92,12 @@ export function upsertBans(m: BanMaps, bans: BanInput[]): BatchOutcome {
   const rejected: Rejected[] = [];
   const clocks = sampleClocks();
   const v4 = new Packed(4, bans.length);
-  const v6 = new Packed(16, bans.filter((b) => b.target.includes(":")).length);
-  const cidrs: Array<[BanInput, Target]> = [];
+  const v6 = new Packed(16, bans.filter((b) => b.address.includes(":")).length);
+  const cidrs: Array<[BanInput, ParsedAddress]> = [];
   for (const b of bans) {
-    const p = parseTarget(b.target);
+    const p = parseAddress(b.address);
     if (!p.ok) {
-      rejected.push({ target: b.target, reason: p.reason });
+      rejected.push({ address: b.address, reason: p.reason });
       continue;
     }
     const t = p.value;
@@ -113,9 +113,9 @@ export function upsertBans(m: BanMaps, bans: BanInput[]): BatchOutcome {
   return { count, rejected };
 }
 
-export function removeBans(m: BanMaps, targets: string[]): BatchOutcome {
+export function removeBans(m: BanMaps, addresses: string[]): BatchOutcome {
   const rejected: Rejected[] = [];
-  const parsed = parseAll(targets.map((target) => ({ target })), rejected);
+  const parsed = parseAll(addresses.map((address) => ({ address })), rejected);
   let count = 0;
   for (const map of [m.banV4, m.banV6]) {
     const exact = parsed.filter(([, t]) => t.exact && exactMap(m, t) === map);
@@ -138,8 +138,8 @@ export function listBans(m: BanMaps): KernelBan[] {
     for (const c of lookupBatch(map)) {
       for (let i = 0; i < c.count; i++) {
         const v = decodeBan(c.values, i * map.valueBytes);
-        const target = formatIp(fam, c.keys.subarray(i * ks, (i + 1) * ks));
-        out.push({ target, reasons: v.reasons, flags: v.flags, expiresAtMs: bootNsToUnixMs(v.expiresNs, clocks) });
+        const address = formatIp(fam, c.keys.subarray(i * ks, (i + 1) * ks));
+        out.push({ address, reasons: v.reasons, flags: v.flags, expiresAtMs: bootNsToUnixMs(v.expiresNs, clocks) });
       }
     }
   }
@@ -149,8 +149,8 @@ export function listBans(m: BanMaps): KernelBan[] {
       if (!raw) continue; // deleted meanwhile
       const key = decodeLpmKey(k);
       const v = decodeBan(raw);
-      const target = formatCidr(key.family, key.bytes, key.prefix);
-      out.push({ target, reasons: v.reasons, flags: v.flags, expiresAtMs: bootNsToUnixMs(v.expiresNs, clocks) });
+      const address = formatCidr(key.family, key.bytes, key.prefix);
+      out.push({ address, reasons: v.reasons, flags: v.flags, expiresAtMs: bootNsToUnixMs(v.expiresNs, clocks) });
     }
   }
   return out;

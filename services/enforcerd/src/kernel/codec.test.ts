@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { bootNsToUnixMs, decodeBan, decodeConfig, decodeLpmKey, encodeBan, encodeConfig, encodeLpmKey, unixMsToBootNs } from "./codec.ts";
 import { decodeCounters } from "./counters.ts";
-import { CNT } from "./layout.ts";
+import { CNT, HM_SCAN_EVENT } from "./layout.ts";
 import { decodeScanEvent } from "./scan-event.ts";
 
 const clocks = { unixMs: 1_700_000_000_000, bootNs: 5_000_000_000n };
@@ -38,14 +38,15 @@ describe("codec", () => {
     expect(c.droppedByReason.TRAP).toBe(0n);
   });
   test("scan event record", () => {
-    const rec = new Uint8Array(48);
+    const O = HM_SCAN_EVENT.OFF;
+    const rec = new Uint8Array(HM_SCAN_EVENT.SIZE);
     const d = new DataView(rec.buffer);
-    rec.set([0xff, 0xff, 192, 0, 2, 7], 10);
-    d.setUint32(16, 4, true);
-    d.setUint32(20, 3, true);
-    [22, 80, 443].forEach((p, i) => d.setUint16(24 + 2 * i, p, true));
-    d.setBigUint64(40, 6_000_000_000n, true);
+    rec.set([0xff, 0xff, 192, 0, 2, 7], O.src + 10); // IPv4-mapped
+    d.setUint32(O.family, 4, true);
+    d.setUint32(O.port_count, 3, true);
+    [22, 80, 443].forEach((p, i) => d.setUint16(O.ports + 2 * i, p, true));
+    d.setBigUint64(O.ts_ns, 6_000_000_000n, true);
     expect(decodeScanEvent(rec, clocks)).toEqual({ src: "192.0.2.7", family: 4, portCount: 3, ports: [22, 80, 443], tsBootNs: 6_000_000_000n, atMs: clocks.unixMs + 1000 });
-    expect(decodeScanEvent(rec.subarray(0, 40), clocks)).toBeUndefined();
+    expect(decodeScanEvent(rec.subarray(0, HM_SCAN_EVENT.SIZE - 8), clocks)).toBeUndefined();
   });
 });

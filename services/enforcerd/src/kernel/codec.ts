@@ -4,7 +4,7 @@
  * nanoseconds (what bpf_ktime_get_boot_ns() compares against).
  */
 import { bootTimeNs } from "@honeymesh/bpf/libc";
-import { BAN_SIZE, CONFIG_SIZE, MODE, type Mode } from "./layout.ts";
+import { HM_BAN, HM_CONFIG, HM_LPM_V4, HM_LPM_V6, MODE, type Mode } from "./layout.ts";
 import type { Family } from "@honeymesh/net/address";
 
 export interface BanValue {
@@ -14,30 +14,36 @@ export interface BanValue {
   expiresNs: bigint;
 }
 
-export function encodeBan(v: BanValue, out = new Uint8Array(BAN_SIZE), at = 0): Uint8Array {
-  const d = new DataView(out.buffer, out.byteOffset + at, BAN_SIZE);
-  d.setUint32(0, v.reasons >>> 0, true);
-  d.setUint32(4, v.flags >>> 0, true);
-  d.setBigUint64(8, v.expiresNs, true);
+const BAN = HM_BAN.OFF;
+
+export function encodeBan(v: BanValue, out = new Uint8Array(HM_BAN.SIZE), at = 0): Uint8Array {
+  const d = new DataView(out.buffer, out.byteOffset + at, HM_BAN.SIZE);
+  d.setUint32(BAN.reasons, v.reasons >>> 0, true);
+  d.setUint32(BAN.flags, v.flags >>> 0, true);
+  d.setBigUint64(BAN.expires_ns, v.expiresNs, true);
   return out;
 }
 
 export function decodeBan(b: Uint8Array, at = 0): BanValue {
-  const d = new DataView(b.buffer, b.byteOffset + at, BAN_SIZE);
-  return { reasons: d.getUint32(0, true), flags: d.getUint32(4, true), expiresNs: d.getBigUint64(8, true) };
+  const d = new DataView(b.buffer, b.byteOffset + at, HM_BAN.SIZE);
+  return { reasons: d.getUint32(BAN.reasons, true), flags: d.getUint32(BAN.flags, true), expiresNs: d.getBigUint64(BAN.expires_ns, true) };
 }
 
 /** struct hm_lpm_v4/v6 { u32 prefixlen (host order); u8 addr[4|16]; } */
+const lpmLayout = (addrLen: number) => (addrLen === HM_LPM_V4.LEN.addr ? HM_LPM_V4 : HM_LPM_V6);
+
 export function encodeLpmKey(bytes: Uint8Array, prefix: number): Uint8Array {
-  const k = new Uint8Array(4 + bytes.length);
-  new DataView(k.buffer).setUint32(0, prefix, true);
-  k.set(bytes, 4);
+  const l = lpmLayout(bytes.length);
+  const k = new Uint8Array(l.SIZE);
+  new DataView(k.buffer).setUint32(l.OFF.prefixlen, prefix, true);
+  k.set(bytes.subarray(0, l.LEN.addr), l.OFF.addr);
   return k;
 }
 
 export function decodeLpmKey(k: Uint8Array): { family: Family; bytes: Uint8Array; prefix: number } {
-  const prefix = new DataView(k.buffer, k.byteOffset, 4).getUint32(0, true);
-  return { family: k.length === 8 ? 4 : 6, bytes: k.slice(4), prefix };
+  const l = k.length === HM_LPM_V4.SIZE ? HM_LPM_V4 : HM_LPM_V6;
+  const prefix = new DataView(k.buffer, k.byteOffset, l.SIZE).getUint32(l.OFF.prefixlen, true);
+  return { family: l === HM_LPM_V4 ? 4 : 6, bytes: k.slice(l.OFF.addr, l.OFF.addr + l.LEN.addr), prefix };
 }
 
 /** A clock pair sampled together so a batch uses one consistent offset. */
@@ -68,18 +74,20 @@ export interface KernelConfig {
   scanWindowNs: bigint;
 }
 
+const CONF = HM_CONFIG.OFF;
+
 export function encodeConfig(c: KernelConfig): Uint8Array {
-  const b = new Uint8Array(CONFIG_SIZE);
+  const b = new Uint8Array(HM_CONFIG.SIZE);
   const d = new DataView(b.buffer);
-  d.setUint32(0, MODE[c.mode], true);
-  d.setUint32(4, c.scanThreshold, true);
-  d.setBigUint64(8, c.scanWindowNs, true);
+  d.setUint32(CONF.mode, MODE[c.mode], true);
+  d.setUint32(CONF.scan_threshold, c.scanThreshold, true);
+  d.setBigUint64(CONF.scan_window_ns, c.scanWindowNs, true);
   return b;
 }
 
 export function decodeConfig(b: Uint8Array): KernelConfig {
-  const d = new DataView(b.buffer, b.byteOffset, CONFIG_SIZE);
-  const m = d.getUint32(0, true);
+  const d = new DataView(b.buffer, b.byteOffset, HM_CONFIG.SIZE);
+  const m = d.getUint32(CONF.mode, true);
   const mode = (Object.keys(MODE) as Mode[]).find((k) => MODE[k] === m) ?? "test";
-  return { mode, scanThreshold: d.getUint32(4, true), scanWindowNs: d.getBigUint64(8, true) };
+  return { mode, scanThreshold: d.getUint32(CONF.scan_threshold, true), scanWindowNs: d.getBigUint64(CONF.scan_window_ns, true) };
 }

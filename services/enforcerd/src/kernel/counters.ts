@@ -15,6 +15,12 @@ export interface KernelCounters {
   scanEvents: bigint;
   ringbufFull: bigint;
   expiredPassed: bigint;
+  /** IPv4 TCP tiny first / offset-1 fragments from non-allowlisted sources (RFC 1858, RFC 3128). */
+  v4FragEvasion: bigint;
+  /** IPv6 packets whose TCP header lies beyond the header walk or is cut from the first fragment (RFC 7112). */
+  v6L4Hidden: bigint;
+  /** Frames with more VLAN tags than the parser follows; passed without a source. */
+  vlanDeep: bigint;
 }
 
 /** `raw` is the per-CPU value buffer: CNT.MAX u64 slots per CPU, CPU after CPU. */
@@ -38,5 +44,8 @@ export function decodeCounters(raw: Uint8Array): KernelCounters {
     scanEvents: at(CNT.SCAN_EVENTS),
     ringbufFull: at(CNT.RINGBUF_FULL),
     expiredPassed: at(CNT.EXPIRED_PASS),
+    v4FragEvasion: at(CNT.V4_FRAG_EVASION),
+    v6L4Hidden: at(CNT.V6_L4_HIDDEN),
+    vlanDeep: at(CNT.VLAN_DEEP),
   };
 }

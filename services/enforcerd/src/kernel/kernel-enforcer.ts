@@ -116,8 +116,8 @@ export class KernelEnforcer {
     return upsertBans(this.#maps, bans);
   }
 
-  removeBans(targets: string[]): BatchOutcome {
-    return removeBans(this.#maps, targets);
+  removeBans(addresses: string[]): BatchOutcome {
+    return removeBans(this.#maps, addresses);
   }
 
   listBans(): KernelBan[] {

@@ -15,7 +15,7 @@ function fresh(): { store: BanStore; path: string } {
 }
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-const w = (over: Partial<BanWrite>): BanWrite => ({ value: "198.51.100.7", target: "ip", reasons: 2, expiresAt: 10_000, origin: "n", source: "scand", evidence: ["a"], at: 0, ...over });
+const w = (over: Partial<BanWrite>): BanWrite => ({ address: "198.51.100.7", kind: "ip", reasons: 2, expiresAt: 10_000, origin: "n", source: "scand", evidence: [{ kind: "scan", summary: "a" }], at: 0, ...over });
 
 test("reasons stack, the later expiry wins, permanent beats any time", () => {
   const { store } = fresh();
@@ -29,7 +29,7 @@ test("reasons stack, the later expiry wins, permanent beats any time", () => {
 test("offences count new bans across expiry, and survive reopening the file", () => {
   const { store, path } = fresh();
   store.apply(w({ expiresAt: 100 }), 0);
-  expect(store.expired(200).map((r) => r.value)).toEqual(["198.51.100.7"]);
+  expect(store.expired(200).map((r) => r.address)).toEqual(["198.51.100.7"]);
   store.deleteMany(["198.51.100.7"]);
   expect(store.apply(w({ expiresAt: 1_000 }), 300).row.offence).toBe(2);
   const again = new BanStore(openStore({ path, schema, migrationsFolder: join(import.meta.dir, "..", "..", "drizzle") }));
@@ -40,7 +40,7 @@ test("offences count new bans across expiry, and survive reopening the file", ()
 test("remove leaves a tombstone that only moves forward", () => {
   const { store } = fresh();
   store.apply(w({}), 0);
-  expect(store.remove("198.51.100.7", 500, "op")?.value).toBe("198.51.100.7");
+  expect(store.remove("198.51.100.7", 500, "op")?.address).toBe("198.51.100.7");
   store.remove("198.51.100.7", 100, "late");
   expect(store.tombstoneAt("198.51.100.7")).toBe(500);
   expect(store.get("198.51.100.7")).toBeUndefined();

@@ -1,4 +1,7 @@
 import { and, eq, gt, inArray, lte, ne, sql } from "drizzle-orm";
+import type { AddressKind } from "@honeymesh/ban/address";
+import { mergeEvidence, type Evidence } from "@honeymesh/ban/evidence";
+import { mergeBan } from "@honeymesh/ban/liveness";
 import type { Store } from "@honeymesh/db/open";
 import { allowlist, bans, offences, tombstones } from "@honeymesh/tables/enforcerd";
 
@@ -7,21 +10,18 @@ export type BanRow = typeof bans.$inferSelect;
 export type BanChangeKind = "added" | "extended" | "unchanged";
 
 export interface BanWrite {
-  value: string;
-  target: "ip" | "cidr";
+  address: string;
+  kind: AddressKind;
   reasons: number;
   /** Unix ms; 0 = permanent. */
   expiresAt: number;
   origin: string;
   source: string;
-  evidence: string[];
+  evidence: Evidence[];
   at: number;
 }
 
-/** Later expiry wins; 0 (permanent) beats any time. */
-function laterExpiry(a: number, b: number): number {
-  return a === 0 || b === 0 ? 0 : Math.max(a, b);
-}
+const live = (now: number) => sql`(${bans.expiresAt} = 0 OR ${bans.expiresAt} > ${now})`;
 
 /**
  * The ban store, source of truth for ban state (DESIGN §3): every change is committed here
@@ -34,46 +34,54 @@ export class BanStore {
     return this.store.db;
   }
 
-  tombstoneAt(value: string): number | undefined {
-    return this.db.select({ at: tombstones.at }).from(tombstones).where(eq(tombstones.value, value)).get()?.at;
+  tombstoneAt(address: string): number | undefined {
+    return this.db.select({ at: tombstones.at }).from(tombstones).where(eq(tombstones.address, address)).get()?.at;
   }
 
-  /** Adds or merges a ban: reasons stack with OR, the later expiry wins, offences count new bans. */
   /** Runs `fn` in one transaction; apply/remove inside it become savepoints. */
   batch(fn: () => void): void {
     this.store.sqlite.transaction(fn)();
   }
 
+  /** Adds or merges a ban: reasons stack with OR, the later expiry wins, offences count new bans. */
   apply(w: BanWrite, now = Date.now()): { change: BanChangeKind; row: BanRow } {
     // bun:sqlite transactions nest (SAVEPOINT) inside batch(); drizzle's would not.
     return this.store.sqlite.transaction(() => {
       const tx = this.db;
-      const existing = tx.select().from(bans).where(eq(bans.value, w.value)).get();
+      const existing = tx.select().from(bans).where(eq(bans.address, w.address)).get();
       if (existing && (existing.expiresAt === 0 || existing.expiresAt > now)) {
-        const reasons = existing.reasons | w.reasons;
-        const expiresAt = laterExpiry(existing.expiresAt, w.expiresAt);
-        if (reasons === existing.reasons && expiresAt === existing.expiresAt) return { change: "unchanged" as const, row: existing };
-        const evidence = [...w.evidence, ...existing.evidence].slice(0, 16);
-        const row = { ...existing, reasons, expiresAt, evidence, updatedAt: now };
-        tx.update(bans).set({ reasons, expiresAt, evidence, updatedAt: now }).where(eq(bans.value, w.value)).run();
+        const m = mergeBan(existing, w);
+        if (!m.changed) return { change: "unchanged" as const, row: existing };
+        const evidence = mergeEvidence(w.evidence, existing.evidence);
+        const row = { ...existing, reasons: m.reasons, expiresAt: m.expiresAt, evidence, updatedAt: now };
+        tx.update(bans).set({ reasons: m.reasons, expiresAt: m.expiresAt, evidence, updatedAt: now }).where(eq(bans.address, w.address)).run();
         return { change: "extended" as const, row };
       }
-      const prior = tx.select().from(offences).where(eq(offences.value, w.value)).get();
+      const prior = tx.select().from(offences).where(eq(offences.address, w.address)).get();
       const offence = (prior?.count ?? 0) + 1;
-      tx.insert(offences).values({ value: w.value, count: offence, lastAt: now }).onConflictDoUpdate({ target: offences.value, set: { count: offence, lastAt: now } }).run();
-      const row: BanRow = { value: w.value, target: w.target, reasons: w.reasons, expiresAt: w.expiresAt, createdAt: now, updatedAt: now, origin: w.origin, source: w.source, offence, evidence: w.evidence.slice(0, 16) };
-      tx.insert(bans).values(row).onConflictDoUpdate({ target: bans.value, set: row }).run();
+      tx.insert(offences).values({ address: w.address, count: offence, lastAt: now }).onConflictDoUpdate({ target: offences.address, set: { count: offence, lastAt: now } }).run();
+      const row: BanRow = { address: w.address, kind: w.kind, reasons: w.reasons, expiresAt: w.expiresAt, createdAt: now, updatedAt: now, origin: w.origin, source: w.source, offence, evidence: w.evidence.slice(0, 16) };
+      tx.insert(bans).values(row).onConflictDoUpdate({ target: bans.address, set: row }).run();
       return { change: "added" as const, row };
     })();
   }
 
+  /** Lifts some reasons of a live ban and keeps it for the rest (no tombstone: it is still banned). */
+  reduce(address: string, reasons: number, now = Date.now()): BanRow | undefined {
+    const existing = this.get(address);
+    if (!existing) return undefined;
+    const row = { ...existing, reasons: existing.reasons & ~reasons, updatedAt: now };
+    this.db.update(bans).set({ reasons: row.reasons, updatedAt: now }).where(eq(bans.address, address)).run();
+    return row;
+  }
+
   /** Removes a ban and leaves a tombstone at `at`, so a ban decided earlier cannot come back. */
-  remove(value: string, at: number, origin: string): BanRow | undefined {
+  remove(address: string, at: number, origin: string): BanRow | undefined {
     return this.store.sqlite.transaction(() => {
       const tx = this.db;
-      const existing = tx.select().from(bans).where(eq(bans.value, value)).get();
-      tx.delete(bans).where(eq(bans.value, value)).run();
-      tx.insert(tombstones).values({ value, at, origin }).onConflictDoUpdate({ target: tombstones.value, set: { at: sql`max(${tombstones.at}, ${at})`, origin } }).run();
+      const existing = tx.select().from(bans).where(eq(bans.address, address)).get();
+      tx.delete(bans).where(eq(bans.address, address)).run();
+      tx.insert(tombstones).values({ address, at, origin }).onConflictDoUpdate({ target: tombstones.address, set: { at: sql`max(${tombstones.at}, ${at})`, origin } }).run();
       return existing;
     })();
   }
@@ -82,34 +90,35 @@ export class BanStore {
     return this.db.select().from(bans).where(and(ne(bans.expiresAt, 0), lte(bans.expiresAt, now))).limit(limit).all();
   }
 
-  deleteMany(values: string[]): void {
-    for (let i = 0; i < values.length; i += 500) this.db.delete(bans).where(inArray(bans.value, values.slice(i, i + 500))).run();
+  deleteMany(addresses: string[]): void {
+    for (let i = 0; i < addresses.length; i += 500) this.db.delete(bans).where(inArray(bans.address, addresses.slice(i, i + 500))).run();
   }
 
   /** Every ban still live at `now`, for reconcile. */
   active(now = Date.now()): BanRow[] {
-    return this.db.select().from(bans).where(sql`${bans.expiresAt} = 0 OR ${bans.expiresAt} > ${now}`).all();
+    return this.db.select().from(bans).where(live(now)).all();
   }
 
   /** Just what the kernel needs of every live ban: lean on purpose, reconcile reads a million. */
-  activeEntries(now = Date.now()): { value: string; reasons: number; expiresAt: number }[] {
-    return this.db
-      .select({ value: bans.value, reasons: bans.reasons, expiresAt: bans.expiresAt })
-      .from(bans)
-      .where(sql`${bans.expiresAt} = 0 OR ${bans.expiresAt} > ${now}`)
-      .all();
+  activeEntries(now = Date.now()): { address: string; reasons: number; expiresAt: number }[] {
+    return this.db.select({ address: bans.address, reasons: bans.reasons, expiresAt: bans.expiresAt }).from(bans).where(live(now)).all();
   }
 
-  get(value: string): BanRow | undefined {
-    return this.db.select().from(bans).where(eq(bans.value, value)).get();
+  /** Live prefix bans (few next to exact ones): what may cover an address. */
+  activePrefixes(now = Date.now()): BanRow[] {
+    return this.db.select().from(bans).where(and(eq(bans.kind, "cidr"), live(now))).all();
+  }
+
+  get(address: string): BanRow | undefined {
+    return this.db.select().from(bans).where(eq(bans.address, address)).get();
   }
 
   count(now = Date.now()): number {
-    return this.db.select({ n: sql<number>`count(*)` }).from(bans).where(sql`${bans.expiresAt} = 0 OR ${bans.expiresAt} > ${now}`).get()?.n ?? 0;
+    return this.db.select({ n: sql<number>`count(*)` }).from(bans).where(live(now)).get()?.n ?? 0;
   }
 
-  offenceCount(value: string): number {
-    return this.db.select({ count: offences.count }).from(offences).where(eq(offences.value, value)).get()?.count ?? 0;
+  offenceCount(address: string): number {
+    return this.db.select({ count: offences.count }).from(offences).where(eq(offences.address, address)).get()?.count ?? 0;
   }
 
   /** Bulk insert in one transaction (restores, imports, tests). */
@@ -121,19 +130,19 @@ export class BanStore {
     });
   }
 
-  allowPut(cidr: string, note: string, at: number): void {
-    this.db.insert(allowlist).values({ cidr, note, createdAt: at }).onConflictDoUpdate({ target: allowlist.cidr, set: { note } }).run();
+  allowPut(address: string, note: string, at: number): void {
+    this.db.insert(allowlist).values({ address, note, createdAt: at }).onConflictDoUpdate({ target: allowlist.address, set: { note } }).run();
   }
 
-  allowDelete(cidr: string): boolean {
-    return this.db.delete(allowlist).where(eq(allowlist.cidr, cidr)).returning({ cidr: allowlist.cidr }).all().length > 0;
+  allowDelete(address: string): boolean {
+    return this.db.delete(allowlist).where(eq(allowlist.address, address)).returning({ address: allowlist.address }).all().length > 0;
   }
 
   allowEntries(): string[] {
-    return this.db.select({ cidr: allowlist.cidr }).from(allowlist).all().map((r) => r.cidr);
+    return this.db.select({ address: allowlist.address }).from(allowlist).all().map((r) => r.address);
   }
 
-  tombstonesSince(since: number): { value: string; at: number }[] {
-    return this.db.select({ value: tombstones.value, at: tombstones.at }).from(tombstones).where(gt(tombstones.at, since)).all();
+  tombstonesSince(since: number): { address: string; at: number }[] {
+    return this.db.select({ address: tombstones.address, at: tombstones.at }).from(tombstones).where(gt(tombstones.at, since)).all();
   }
 }

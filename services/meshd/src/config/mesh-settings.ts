@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import type { FrozenConfig } from "@honeymesh/config/schema";
-import { REASONS, reasonMask } from "@honeymesh/schema/reasons";
+import { REASONS, reasonMask } from "@honeymesh/ban/reasons";
 import { MeshError } from "../errors.ts";
 import { parseTrust, type Trust } from "../policy/trust.ts";
 import { toDialAddr, toListenAddr } from "./addresses.ts";

@@ -7,7 +7,7 @@ import type { Fact } from "./fact.ts";
 test("a sealed fact opens; a tampered, re-signed, oversized or malformed one does not", async () => {
   const key = await generateKeyPair("Ed25519");
   const other = await generateKeyPair("Ed25519");
-  const fact: Fact = { v: 1, c: "x", k: "ban", t: "ip", val: "198.51.100.1", r: 2, ttl: 60, o: "n1", p: peerIdFromPrivateKey(key).toString(), at: 1, off: 1, ev: [] };
+  const fact: Fact = { v: 2, c: "x", k: "ban", address: { kind: "ip", text: "198.51.100.1" }, r: 2, ttl: 60, o: "n1", p: peerIdFromPrivateKey(key).toString(), at: 1, off: 1, ev: [] };
   const { wire } = await sealFact(fact, key);
   expect(await openFact(wire, 4096)).toMatchObject({ ok: true, fact });
   const env = JSON.parse(wire) as { f: string; s: string };

@@ -5,7 +5,7 @@ import type { Fact } from "./fact.ts";
 const P1 = "12D3KooWA9nqbBk5wb2J2PnBcpdmh3Px6AGxbnzRRNRpxSE7Ur3R";
 const P2 = "12D3KooWKcSCyvU3fT2r8zp9NxgJM41samCC9pjYCwFio6Cwy95G";
 const now = 1_700_000_000_000;
-const f = (over: Partial<Fact>): Fact => ({ v: 1, c: "x", k: "ban", t: "ip", val: "198.51.100.1", r: 2, ttl: 600, o: "n1", p: P1, at: now, off: 1, ev: [], ...over });
+const f = (over: Partial<Fact>): Fact => ({ v: 2, c: "x", k: "ban", address: { kind: "ip", text: "198.51.100.1" }, r: 2, ttl: 600, o: "n1", p: P1, at: now, off: 1, ev: [], ...over });
 
 describe("FactSet", () => {
   test("a tombstone kills older bans and refuses them later, whatever the order", () => {
@@ -32,9 +32,9 @@ describe("FactSet", () => {
 
   test("bounded: an origin holds at most a tenth of the set; TTLs are capped; expired facts go", () => {
     const s = new FactSet(60_000, 100);
-    for (let i = 0; i < 10; i++) expect(s.ingest(f({ val: `198.51.100.${i}` }), "w", now)).toBe("new");
-    expect(s.ingest(f({ val: "198.51.100.99" }), "w", now)).toBe("full");
-    expect(s.ingest(f({ val: "198.51.100.99", p: P2, o: "n2", ttl: 0 }), "w", now)).toBe("new");
+    for (let i = 0; i < 10; i++) expect(s.ingest(f({ address: { kind: "ip", text: `198.51.100.${i}` } }), "w", now)).toBe("new");
+    expect(s.ingest(f({ address: { kind: "ip", text: "198.51.100.99" } }), "w", now)).toBe("full");
+    expect(s.ingest(f({ address: { kind: "ip", text: "198.51.100.99" }, p: P2, o: "n2", ttl: 0 }), "w", now)).toBe("new");
     // A permanent ban lives only as long as the cap here.
     expect(s.prune(now + 61_000)).toBe(11);
     expect(s.ingest(f({ at: now - 700_000 }), "w", now)).toBe("expired");

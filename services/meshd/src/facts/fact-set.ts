@@ -16,8 +16,8 @@ export interface FactSink {
   drop(keys: string[]): void;
 }
 
-const banKey = (f: Fact) => `b|${f.p}|${f.val}`;
-const tombKey = (val: string) => `u|${val}`;
+const banKey = (f: Fact) => `b|${f.p}|${f.address.text}`;
+const tombKey = (address: string) => `u|${address}`;
 
 /**
  * The live decision set of one cluster: per origin and target the newest ban, per target the
@@ -50,7 +50,7 @@ export class FactSet {
   ingest(fact: Fact, wire: string, now = Date.now(), persist = true): Ingest {
     const keepUntil = this.keepUntil(fact);
     if (keepUntil <= now) return "expired";
-    const tomb = this.entries.get(tombKey(fact.val));
+    const tomb = this.entries.get(tombKey(fact.address.text));
     if (fact.k === "ban") {
       if (tomb && tomb.fact.at >= fact.at) return "superseded";
       const key = banKey(fact);
@@ -62,9 +62,9 @@ export class FactSet {
     }
     if (tomb && tomb.fact.at >= fact.at) return "stale";
     if (!tomb && !this.room(fact.p)) return "full";
-    const dead = [...(this.byValue.get(fact.val) ?? [])].filter((k) => k.startsWith("b|") && this.entries.get(k)!.fact.at <= fact.at);
+    const dead = [...(this.byValue.get(fact.address.text) ?? [])].filter((k) => k.startsWith("b|") && this.entries.get(k)!.fact.at <= fact.at);
     this.remove(dead, persist);
-    this.put(tombKey(fact.val), { fact, wire, keepUntil }, persist);
+    this.put(tombKey(fact.address.text), { fact, wire, keepUntil }, persist);
     return "new";
   }
 
@@ -77,8 +77,8 @@ export class FactSet {
     if (old) this.perOrigin.set(old.fact.p, (this.perOrigin.get(old.fact.p) ?? 1) - 1);
     this.entries.set(key, e);
     this.perOrigin.set(e.fact.p, (this.perOrigin.get(e.fact.p) ?? 0) + 1);
-    let keys = this.byValue.get(e.fact.val);
-    if (!keys) this.byValue.set(e.fact.val, (keys = new Set()));
+    let keys = this.byValue.get(e.fact.address.text);
+    if (!keys) this.byValue.set(e.fact.address.text, (keys = new Set()));
     keys.add(key);
     this.digestCache = undefined;
     if (persist) this.sink?.put(key, e);
@@ -93,27 +93,27 @@ export class FactSet {
       const n = (this.perOrigin.get(e.fact.p) ?? 1) - 1;
       if (n <= 0) this.perOrigin.delete(e.fact.p);
       else this.perOrigin.set(e.fact.p, n);
-      const set = this.byValue.get(e.fact.val);
+      const set = this.byValue.get(e.fact.address.text);
       set?.delete(key);
-      if (set && set.size === 0) this.byValue.delete(e.fact.val);
+      if (set && set.size === 0) this.byValue.delete(e.fact.address.text);
     }
     this.digestCache = undefined;
     if (persist) this.sink?.drop(keys);
   }
 
-  /** Distinct origins (those `counts` accepts) holding a live ban on `val`: the corroboration count. */
-  agreeing(val: string, counts: (originPeer: string) => boolean = () => true, now = Date.now()): number {
+  /** Distinct origins (those `counts` accepts) holding a live ban on `address`: the corroboration count. */
+  agreeing(address: string, counts: (originPeer: string) => boolean = () => true, now = Date.now()): number {
     let n = 0;
-    for (const k of this.byValue.get(val) ?? []) {
+    for (const k of this.byValue.get(address) ?? []) {
       const e = this.entries.get(k)!;
       if (e.fact.k === "ban" && e.keepUntil > now && counts(e.fact.p)) n++;
     }
     return n;
   }
 
-  /** The newest tombstone on `val` (tombstones merge per target: the latest unban wins). */
-  tombstone(val: string): Fact | undefined {
-    return this.entries.get(tombKey(val))?.fact;
+  /** The newest tombstone on `address` (tombstones merge per target: the latest unban wins). */
+  tombstone(address: string): Fact | undefined {
+    return this.entries.get(tombKey(address))?.fact;
   }
 
   /** Drops what has run out; returns how many. */

@@ -1,7 +1,6 @@
+import type { Evidence } from "@honeymesh/ban/evidence";
 import type { BanChange } from "@honeymesh/schema/ban";
-import { EVIDENCE_ITEM, type Fact } from "./fact.ts";
-
-const SAFE = new RegExp(EVIDENCE_ITEM);
+import type { Fact, MeshEvidence } from "./fact.ts";
 
 export interface Origin {
   cluster: string;
@@ -10,19 +9,31 @@ export interface Origin {
 }
 
 /**
- * Keeps only evidence items that are plainly counters or labels (`ports:22,23,80`,
- * `trap:ssh`, `attempts=12`); anything else — payload excerpts, user names, passwords,
- * hostnames, addresses — is dropped. The reasons and offence count always travel.
+ * The shareable part of each evidence item: its kind, the ports, trap or jail it names, counts
+ * and window. The summary (free text that may quote addresses or payload), user names and
+ * passwords never leave the node; the reason the ban exists does. Mesh items from other peers
+ * are not passed on (a node shares only what it saw itself).
  */
-export function summarizeEvidence(items: readonly string[]): string[] {
-  const kept = items.filter((e) => e.length <= 90 && SAFE.test(e)).slice(0, 6);
-  return kept;
+export function sanitizeEvidence(items: readonly Evidence[]): MeshEvidence[] {
+  const out: MeshEvidence[] = [];
+  for (const e of items) {
+    if (e.kind === "mesh") continue;
+    const m: MeshEvidence = { kind: e.kind };
+    if (e.ports?.length) m.ports = e.ports.slice(0, 16);
+    if (e.trap !== undefined) m.trap = e.trap;
+    if (e.jail !== undefined) m.jail = e.jail;
+    if (e.count !== undefined) m.count = e.count;
+    if (e.window_s !== undefined) m.window_s = e.window_s;
+    out.push(m);
+    if (out.length >= 8) break;
+  }
+  return out;
 }
 
 /** A local ban change as a shareable fact, or undefined when it is not ours to share. */
 export function factFromBan(change: BanChange, shareMask: number, origin: Origin, tp: string | undefined, now = Date.now()): Fact | undefined {
   if (change.origin !== origin.nodeId) return undefined;
-  const base = { v: 1 as const, c: origin.cluster, t: change.value.includes("/") ? ("cidr" as const) : ("ip" as const), val: change.value, o: origin.nodeId, p: origin.peerId, at: change.at, ...(tp ? { tp } : {}) };
+  const base = { v: 2 as const, c: origin.cluster, address: change.address, o: origin.nodeId, p: origin.peerId, at: change.at, ...(tp ? { tp } : {}) };
   if (change.change === "removed") {
     if (change.scope === "local") return undefined;
     return { ...base, k: "unban", r: 0, ttl: 0, off: 0, ev: [] };
@@ -33,5 +44,5 @@ export function factFromBan(change: BanChange, shareMask: number, origin: Origin
   // Remaining TTL from `at`, rounded up; a ban already over is not worth sharing.
   const ttl = change.expires_at === 0 ? 0 : Math.ceil((change.expires_at - change.at) / 1000);
   if (change.expires_at !== 0 && change.expires_at <= now) return undefined;
-  return { ...base, k: "ban", r, ttl, off: Math.min(change.offence, 1_000_000), ev: summarizeEvidence(change.evidence) };
+  return { ...base, k: "ban", r, ttl, off: Math.min(change.offence, 1_000_000), ev: sanitizeEvidence(change.evidence) };
 }

@@ -151,12 +151,12 @@ export class MeshCluster {
   private async apply(f: Fact): Promise<void> {
     const { d } = this;
     const parent = contextFromTraceparent(f.tp);
-    await d.tracer.startActiveSpan("meshd.receive", { attributes: { "hm.cluster": this.name, "hm.value": f.val, "hm.kind": f.k, "hm.origin": f.o } }, parent, async (span) => {
+    await d.tracer.startActiveSpan("meshd.receive", { attributes: { "hm.cluster": this.name, "hm.value": f.address.text, "hm.kind": f.k, "hm.origin": f.o } }, parent, async (span) => {
       const out = decide({ cluster: this.name, trust: d.trust, allow: d.allow, ttlCapS: d.mesh.ttlCapS, set: this.set }, f);
       if ("skipped" in out) {
         this.outcomes.inc(out.skipped);
         span.setAttribute("hm.outcome", out.skipped);
-        if (out.skipped === "observed" && this.gate.pass(`observed:${f.p}`) !== undefined) d.logger.info("peer decision observed (trust = observe)", { cluster: this.name, origin: f.o, value: f.val, kind: f.k });
+        if (out.skipped === "observed" && this.gate.pass(`observed:${f.p}`) !== undefined) d.logger.info("peer decision observed (trust = observe)", { cluster: this.name, origin: f.o, value: f.address.text, kind: f.k });
         span.end();
         return;
       }

@@ -1,5 +1,6 @@
-import type { Decision } from "@honeymesh/schema/decision";
-import { REASONS } from "@honeymesh/schema/reasons";
+import { describeEvidence, evidence as item, type Evidence } from "@honeymesh/ban/evidence";
+import { REASONS } from "@honeymesh/ban/reasons";
+import { newWriteId, type Decision } from "@honeymesh/schema/decision";
 import type { FactSet } from "../facts/fact-set.ts";
 import { factExpiry, type Fact } from "../facts/fact.ts";
 import type { MeshAllowlist } from "./allowlist.ts";
@@ -77,20 +78,21 @@ export interface PolicyContext {
  */
 export function decide(ctx: PolicyContext, f: Fact, now = Date.now()): Outcome {
   const trust = ctx.trust.of(f.p);
-  const evidence = [`mesh:${ctx.cluster}`, `origin_peer:${f.p.slice(-12)}`, ...f.ev].slice(0, 16);
+  const evidence: Evidence[] = [item("mesh", `MESH: from ${f.o} (peer …${f.p.slice(-12)}) in cluster ${ctx.cluster}`), ...f.ev.map((e) => ({ ...e, summary: describeEvidence(e) }))].slice(0, 16);
   if (f.k === "unban") {
-    // An unban only lifts enforcement: any peer trusted beyond `observe` may carry one.
+    // An unban only lifts enforcement: any peer trusted beyond `observe` may carry one. It is a
+    // full unban of the origin's ban (reasons 0); enforcerd keeps bans of any other origin.
     if (trust.level === "observe") return { skipped: "observed" };
-    return { decision: { action: "unban", target: f.t, value: f.val, reasons: REASONS.MESH, ttl_s: 0, origin: f.o, source: "meshd", evidence, offence: 0, at: f.at, scope: "global" } };
+    return { decision: { id: newWriteId("meshd"), action: "unban", address: f.address, reasons: 0, ttl_s: 0, origin: f.o, source: "meshd", evidence, offence: 0, at: Math.min(f.at, now), scope: "global" } };
   }
-  if (ctx.allow.covers(f.val)) return { skipped: "allowlisted" };
-  const verdict = judge(trust, ctx.set.agreeing(f.val, (p) => ctx.trust.of(p).level !== "observe", now));
+  if (ctx.allow.covers(f.address.text)) return { skipped: "allowlisted" };
+  const verdict = judge(trust, ctx.set.agreeing(f.address.text, (p) => ctx.trust.of(p).level !== "observe", now));
   if (verdict === "observe") return { skipped: "observed" };
   if (verdict === "wait") return { skipped: "waiting" };
   const end = Math.min(factExpiry(f), f.at + ctx.ttlCapS * 1000);
   const ttl = Math.ceil((end - now) / 1000);
   if (ttl <= 0) return { skipped: "expired" };
   return {
-    decision: { action: "ban", target: f.t, value: f.val, reasons: f.r | REASONS.MESH, ttl_s: Math.min(ttl, ctx.ttlCapS), origin: f.o, source: "meshd", evidence, offence: f.off, at: f.at },
+    decision: { id: newWriteId("meshd"), action: "ban", address: f.address, reasons: f.r | REASONS.MESH, ttl_s: Math.min(ttl, ctx.ttlCapS), origin: f.o, source: "meshd", evidence, offence: f.off, at: Math.min(f.at, now) },
   };
 }

@@ -135,7 +135,7 @@ export class FactTable implements FactSink {
   ) {}
 
   put(key: string, e: Entry): void {
-    const row = { key: `${this.cluster}|${key}`, cluster: this.cluster, value: e.fact.val, kind: e.fact.k, originPeer: e.fact.p, at: e.fact.at, keepUntil: e.keepUntil, wire: e.wire };
+    const row = { key: `${this.cluster}|${key}`, cluster: this.cluster, value: e.fact.address.text, kind: e.fact.k, originPeer: e.fact.p, at: e.fact.at, keepUntil: e.keepUntil, wire: e.wire };
     const { key: _k, ...set } = row;
     this.store.db.insert(facts).values(row).onConflictDoUpdate({ target: facts.key, set }).run();
   }

@@ -1,4 +1,5 @@
-import { REASONS } from "@honeymesh/schema/reasons";
+import { evidence } from "@honeymesh/ban/evidence";
+import { REASONS } from "@honeymesh/ban/reasons";
 import type { Finding } from "./types.ts";
 
 /** x86 NOP sled, and byte runs common in public shellcode (execve("/bin//sh"), int 0x80 / syscall stubs). */
@@ -18,8 +19,10 @@ function contains(hay: Uint8Array, needle: Uint8Array): boolean {
 }
 
 /** Payload entropy above the threshold on enough bytes, or a known shellcode pattern → ENTROPY. */
-export function entropyAnomaly(entropy: number, bytesIn: number, sample: Uint8Array, where: string, threshold: number, minBytes: number): Finding | undefined {
-  for (const p of PATTERNS) if (contains(sample, p.bytes)) return { reasons: REASONS.ENTROPY, evidence: `ENTROPY: ${p.name} in payload on ${where}` };
-  if (bytesIn >= minBytes && entropy >= threshold) return { reasons: REASONS.ENTROPY, evidence: `ENTROPY: ${entropy.toFixed(2)} bits/byte over ${bytesIn} bytes on ${where}` };
+export function entropyAnomaly(entropy: number, bytesIn: number, sample: Uint8Array, where: { trap: string; port: number }, threshold: number, minBytes: number): Finding | undefined {
+  const on = `${where.trap}:${where.port}`;
+  const extra = { trap: where.trap, ports: [where.port], count: bytesIn };
+  for (const p of PATTERNS) if (contains(sample, p.bytes)) return { reasons: REASONS.ENTROPY, evidence: evidence("entropy", `ENTROPY: ${p.name} in payload on ${on}`, extra) };
+  if (bytesIn >= minBytes && entropy >= threshold) return { reasons: REASONS.ENTROPY, evidence: evidence("entropy", `ENTROPY: ${entropy.toFixed(2)} bits/byte over ${bytesIn} bytes on ${on}`, extra) };
   return undefined;
 }

@@ -1,4 +1,5 @@
-import { REASONS } from "@honeymesh/schema/reasons";
+import { evidence } from "@honeymesh/ban/evidence";
+import { REASONS } from "@honeymesh/ban/reasons";
 import type { SourceState } from "../source-state.ts";
 import type { Finding } from "./types.ts";
 
@@ -24,5 +25,6 @@ export function lowAndSlow(s: SourceState, ports: readonly number[], at: number,
     s.slowPorts.set(p, { w: 1, at });
   }
   if (score < threshold) return undefined;
-  return { reasons: REASONS.SCAN, evidence: `SCAN (low and slow): ${Math.round(score)} distinct ports over ${Math.round(windowMs / 3_600_000)} h` };
+  const shown = [...s.slowPorts.keys()].sort((a, b) => a - b).slice(0, 16);
+  return { reasons: REASONS.SCAN, evidence: evidence("scan", `SCAN (low and slow): ${Math.round(score)} distinct ports over ${Math.round(windowMs / 3_600_000)} h`, { ports: shown, count: s.slowPorts.size, window_s: windowMs / 1000 }) };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { REASONS } from "@honeymesh/schema/reasons";
+import { REASONS } from "@honeymesh/ban/reasons";
 import { newSourceState, noteAttempts, notePorts } from "../source-state.ts";
 import { credentialSpray } from "./credential-spray.ts";
 import { entropyAnomaly } from "./entropy.ts";
@@ -13,7 +13,7 @@ describe("rules", () => {
     notePorts(s, [22, 80], 0, 60_000);
     expect(verticalScan(s, 3, 0)).toBeUndefined();
     notePorts(s, [443], 1200, 60_000);
-    expect(verticalScan(s, 3, 1200)).toEqual({ reasons: REASONS.SCAN, evidence: "SCAN: ports 22,80,443 within 1.2 s" });
+    expect(verticalScan(s, 3, 1200)).toEqual({ reasons: REASONS.SCAN, evidence: { kind: "scan", summary: "SCAN: ports 22,80,443 within 1.2 s", ports: [22, 80, 443], count: 3, window_s: 1.2 } });
     const t = newSourceState();
     notePorts(t, [22, 80], 0, 60_000);
     notePorts(t, [443], 61_000, 60_000);
@@ -36,17 +36,17 @@ describe("rules", () => {
     noteAttempts(s, 3, "ssh", 0, 600_000);
     expect(credentialSpray(s, 5)).toBeUndefined();
     noteAttempts(s, 2, "ftp", 1000, 600_000);
-    expect(credentialSpray(s, 5)?.evidence).toBe("BRUTEFORCE: 5 login attempts (3 on ssh, 2 on ftp)");
+    expect(credentialSpray(s, 5)?.evidence).toEqual({ kind: "bruteforce", summary: "BRUTEFORCE: 5 login attempts (3 on ssh, 2 on ftp)", count: 5, window_s: 1 });
     noteAttempts(s, 1, "ssh", 700_000, 600_000);
     expect(credentialSpray(s, 5)).toBeUndefined();
   });
 
   test("entropy: high entropy on enough bytes, or a NOP sled, but not text", () => {
-    expect(entropyAnomaly(7.95, 4096, new Uint8Array(8), "generic:2222", 7.2, 256)?.reasons).toBe(REASONS.ENTROPY);
-    expect(entropyAnomaly(7.95, 100, new Uint8Array(8), "generic:2222", 7.2, 256)).toBeUndefined();
-    expect(entropyAnomaly(4.1, 4096, new TextEncoder().encode("GET / HTTP/1.1"), "http:8081", 7.2, 256)).toBeUndefined();
+    expect(entropyAnomaly(7.95, 4096, new Uint8Array(8), { trap: "generic", port: 2222 }, 7.2, 256)?.reasons).toBe(REASONS.ENTROPY);
+    expect(entropyAnomaly(7.95, 100, new Uint8Array(8), { trap: "generic", port: 2222 }, 7.2, 256)).toBeUndefined();
+    expect(entropyAnomaly(4.1, 4096, new TextEncoder().encode("GET / HTTP/1.1"), { trap: "http", port: 8081 }, 7.2, 256)).toBeUndefined();
     const sled = new Uint8Array(64).fill(0x90);
-    expect(entropyAnomaly(0.1, 64, sled, "generic:9999", 7.2, 256)?.evidence).toBe("ENTROPY: NOP sled in payload on generic:9999");
+    expect(entropyAnomaly(0.1, 64, sled, { trap: "generic", port: 9999 }, 7.2, 256)?.evidence).toMatchObject({ kind: "entropy", summary: "ENTROPY: NOP sled in payload on generic:9999", trap: "generic", ports: [9999] });
   });
 
   test("subnet aggregation: the third banned /64 address bans the prefix; IPv4 off by default", () => {

@@ -1,4 +1,5 @@
-import { formatCidr, mask, parseTarget } from "@honeymesh/net/address";
+import { formatCidr, mask, parseAddress } from "@honeymesh/net/address";
+import { evidence } from "@honeymesh/ban/evidence";
 import { Lru } from "../lru.ts";
 import type { Finding } from "./types.ts";
 
@@ -22,7 +23,7 @@ export class SubnetAggregator {
 
   /** Notes a banned address; returns the prefix to ban when it crossed the threshold. */
   noteBan(value: string, reasons: number, at: number): { cidr: string; finding: Finding } | undefined {
-    const t = parseTarget(value);
+    const t = parseAddress(value);
     if (!t.ok || !t.value.exact) return undefined;
     const on = t.value.family === 4 ? this.o.v4 : this.o.v6;
     if (!on) return undefined;
@@ -35,6 +36,6 @@ export class SubnetAggregator {
     let all = 0;
     for (const m of members.values()) all |= m.reasons;
     this.prefixes.delete(cidr);
-    return { cidr, finding: { reasons: all, evidence: `SUBNET: ${members.size} addresses of ${cidr} banned within ${Math.round(this.o.windowMs / 60_000)} min` } };
+    return { cidr, finding: { reasons: all, evidence: evidence("subnet", `SUBNET: ${members.size} addresses of ${cidr} banned within ${Math.round(this.o.windowMs / 60_000)} min`, { count: members.size, window_s: this.o.windowMs / 1000 }) } };
   }
 }

@@ -1,5 +1,7 @@
-/** What a rule concludes: the reason bits and a sentence a person can read. */
+import type { Evidence } from "@honeymesh/ban/evidence";
+
+/** What a rule concludes: the reason bits and a structured evidence item (with a sentence for people). */
 export interface Finding {
   reasons: number;
-  evidence: string;
+  evidence: Evidence;
 }

@@ -1,6 +1,7 @@
 import type { Credential, TrapHit, TrapService, TrapSession } from "@honeymesh/schema/trap";
 import { ByteHistogram } from "./entropy.ts";
 import type { EndReason } from "./limits.ts";
+import { fitSession } from "./session-fit.ts";
 
 // Bounds of TrapSession (packages/schema/src/trap.ts): truncate, never fail the schema.
 const MAX_CREDS = 64;
@@ -107,8 +108,9 @@ export class SessionRecord {
     return { session_id: this.id, service: this.at.service, src: this.at.src, src_port: this.at.srcPort, dst_port: this.at.dstPort, at: this.startedAt };
   }
 
+  /** The closed session, within the bus's size in serialised bytes (session-fit.ts). */
   session(endedAt = Date.now()): TrapSession {
-    return {
+    return fitSession({
       session_id: this.id,
       service: this.at.service,
       src: this.at.src,
@@ -125,6 +127,6 @@ export class SessionRecord {
       entropy: this.hist?.entropy() ?? 0,
       meta: { ...this.meta },
       end_reason: this.endReason ?? "closed",
-    };
+    });
   }
 }

@@ -2,6 +2,7 @@ import type { Socket, TCPSocketListener } from "bun";
 import type { TrapService } from "@honeymesh/schema/trap";
 import { TrapdError } from "../errors.ts";
 import { normalizeAddress } from "./address.ts";
+import { peerOf } from "./peer-address.ts";
 import type { EndReason, TrapLimits } from "./limits.ts";
 import type { SessionRecord } from "./session-record.ts";
 import type { TrapHub } from "./trap-hub.ts";
@@ -60,8 +61,16 @@ export function listenTcpTrap(o: TcpTrapOptions): TCPSocketListener<Conn | undef
         open(sock) {
           // Banners and replies are small writes: Nagle would hold them behind delayed ACKs.
           sock.setNoDelay?.(true);
+          // Read here, at accept: a connect scan has already reset the socket, and Bun's
+          // remoteAddress (getpeername) is then empty; peerOf asks the kernel for what accept saw.
+          const peer = peerOf(sock.remoteAddress, sock.remotePort, (sock as unknown as { fd?: number }).fd);
+          if (!peer) {
+            hub.drops.inc("no_peer_address");
+            sock.terminate();
+            return;
+          }
           const rec = hub.open(
-            { service: o.service, src: normalizeAddress(sock.remoteAddress), srcPort: sock.remotePort ?? 0, dst: normalizeAddress(sock.localAddress ?? o.bind), dstPort: sock.localPort ?? o.port },
+            { service: o.service, src: peer.address, srcPort: peer.port, dst: normalizeAddress(sock.localAddress ?? o.bind), dstPort: sock.localPort ?? o.port },
             () => sock.terminate(),
           );
           if (!rec) {

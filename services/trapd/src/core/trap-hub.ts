@@ -8,7 +8,7 @@ export interface TrapSinks {
   session(s: TrapSession): void;
 }
 
-const CUTS = new Set<EndReason>(["idle_timeout", "total_timeout", "byte_cap", "line_cap", "write_backlog"]);
+const CUTS = new Set<EndReason>(["idle_timeout", "total_timeout", "byte_cap", "line_cap", "write_backlog", "evicted"]);
 
 /**
  * What every trap shares: admission under the concurrency caps, the sweep that enforces idle and
@@ -20,6 +20,8 @@ export class TrapHub {
   readonly accepted = new Counters<TrapService>();
   private readonly admission: Admission;
   private readonly live = new Set<SessionRecord>();
+  /** Live sessions by source, to find the one to evict (at most max_concurrent_per_source each). */
+  private readonly bySource = new Map<string, Set<SessionRecord>>();
   private sweeper: ReturnType<typeof setInterval> | undefined;
   finished = 0;
 
@@ -27,7 +29,7 @@ export class TrapHub {
     readonly limits: TrapLimits,
     private readonly sinks: TrapSinks,
   ) {
-    this.admission = new Admission(limits.maxConcurrent, limits.maxPerSource);
+    this.admission = new Admission(limits.maxConcurrent, limits.maxPerSource, limits.maxPerPrefix);
   }
 
   get active(): number {
@@ -36,13 +38,27 @@ export class TrapHub {
 
   /** A new connection: a record, or undefined when a cap refuses it (counted; close the socket). */
   open(at: Endpoint, kill: (reason: EndReason) => void): SessionRecord | undefined {
-    const refused = this.admission.enter(at.src);
+    let refused = this.admission.enter(at.src);
+    if (refused === "max_concurrent") {
+      // Full: a source holding fewer sessions than the heaviest still gets a slot, the heaviest's
+      // oldest idle session closing for it, so idle connections from a few sources cannot keep
+      // every new attacker out unrecorded.
+      const victim = this.admission.victim(at.src);
+      const old = victim === undefined ? undefined : this.oldestIdle(victim);
+      if (old) {
+        this.cut(old, "evicted");
+        refused = this.admission.enter(at.src);
+      }
+    }
     if (refused) {
       this.drops.inc(refused);
       return undefined;
     }
     const rec = new SessionRecord(at, this.limits.sampleBytes, kill);
     this.live.add(rec);
+    const mine = this.bySource.get(at.src);
+    if (mine) mine.add(rec);
+    else this.bySource.set(at.src, new Set([rec]));
     this.accepted.inc(at.service);
     this.sinks.hit(rec.hit(), rec);
     return rec;
@@ -71,12 +87,21 @@ export class TrapHub {
   /** The transport saw the socket close: record and publish the session, once. */
   finish(rec: SessionRecord, reason: EndReason = "closed"): void {
     if (!this.live.delete(rec)) return;
+    const mine = this.bySource.get(rec.at.src);
+    if (mine?.delete(rec) && mine.size === 0) this.bySource.delete(rec.at.src);
     rec.endReason ??= reason;
     if (CUTS.has(rec.endReason)) this.drops.inc(rec.endReason as LimitName);
     rec.clearTimers();
     this.admission.leave(rec.at.src);
     this.finished++;
     this.sinks.session(rec.session());
+  }
+
+  /** The session of a source that has been quiet the longest. */
+  private oldestIdle(src: string): SessionRecord | undefined {
+    let old: SessionRecord | undefined;
+    for (const r of this.bySource.get(src) ?? []) if (!old || r.lastActivity < old.lastActivity) old = r;
+    return old;
   }
 
   sweep(now = Date.now()): void {

@@ -1,6 +1,7 @@
 import net from "node:net";
 import ssh2 from "ssh2";
 import { normalizeAddress } from "../core/address.ts";
+import { peerOf } from "../core/peer-address.ts";
 import type { SessionRecord } from "../core/session-record.ts";
 import type { TrapHub } from "../core/trap-hub.ts";
 import { TrapdError } from "../errors.ts";
@@ -40,15 +41,23 @@ export async function listenSshTrap(o: SshTrapOptions): Promise<net.Server> {
   const server = net.createServer((sock) => {
     const key = `${sock.remoteAddress}|${sock.remotePort}`;
     sock.on("error", () => {});
+    // A connect scan resets the socket before we see it: node:net's remoteAddress is then empty
+    // and the kernel is asked (peer-address.ts).
+    const peer = peerOf(sock.remoteAddress, sock.remotePort, (sock as unknown as { _handle?: { fd?: number } })._handle?.fd);
+    if (!peer) {
+      hub.drops.inc("no_peer_address");
+      return void sock.destroy();
+    }
     const rec = hub.open(
-      { service: "ssh", src: normalizeAddress(sock.remoteAddress), srcPort: sock.remotePort ?? 0, dst: normalizeAddress(sock.localAddress), dstPort: sock.localPort ?? o.port },
+      { service: "ssh", src: peer.address, srcPort: peer.port, dst: normalizeAddress(sock.localAddress), dstPort: sock.localPort ?? o.port },
       () => {
         rec?.sent(sock.bytesWritten);
         sock.destroy();
       },
     );
     if (!rec) return void sock.destroy();
-    records.set(key, rec);
+    // ssh2 finds the record by the runtime's address: a reset socket (no address) never reaches it.
+    if (sock.remoteAddress) records.set(key, rec);
     let head: Buffer | undefined = Buffer.alloc(0);
     // Registered before ssh2's own listener, so caps apply before it parses anything.
     sock.on("data", (chunk: Buffer) => {

@@ -1,0 +1,18 @@
+import { Elysia, t } from "elysia";
+import { badField } from "../http/problem.ts";
+import { decodeParam, json } from "../http/respond.ts";
+import { explain } from "../read/explain.ts";
+
+type Deps = Parameters<typeof explain>[1];
+
+/** `GET /v1/explain/{ip}`: every ban and prefix that covers the address, allowlist entries, evidence, sessions, mesh origins. */
+export function explainRoutes(deps: Deps) {
+  return new Elysia({ name: "explain", normalize: false }).get(
+    "/v1/explain/:ip",
+    ({ params }) => {
+      const e = explain(decodeParam(params.ip), deps);
+      return e.ok ? json(e.value) : badField("ip", e.reason);
+    },
+    { params: t.Object({ ip: t.String({ maxLength: 200 }) }), detail: { summary: "What blocks this address, and why", tags: ["bans"] } },
+  );
+}
