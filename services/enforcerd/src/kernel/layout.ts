@@ -4,6 +4,7 @@
  * the built object (`make -C bpf abi`); only names are written by hand.
  */
 import { CNT, HM, HM_BAN, HM_CONFIG, HM_COUNTERS_VAL, HM_LPM_V4, HM_LPM_V6, HM_SCAN_EVENT } from "./abi.generated.ts";
+import { REASON_NAMES, type ReasonName } from "@honeymesh/ban/reasons";
 
 export { CNT, HM_BAN, HM_CONFIG, HM_COUNTERS_VAL, HM_LPM_V4, HM_LPM_V6, HM_SCAN_EVENT };
 
@@ -28,8 +29,8 @@ export const MODE = { test: HM.MODE_TEST, enforce: HM.MODE_ENFORCE, lockdown: HM
 export type Mode = keyof typeof MODE;
 
 /** DESIGN §3 reason bits; bit i is counter slot base + i. abi.test.ts checks the count against HM_REASON_BITS. */
-export const REASONS = ["TRAP", "SCAN", "MESH", "MANUAL", "ENTROPY", "BRUTEFORCE", "EXTERNAL"] as const;
-export type ReasonName = (typeof REASONS)[number];
+export const REASONS = REASON_NAMES;
+export type { ReasonName };
 export const REASON_BITS = REASONS.length;
 
 export const DEFAULT_SCAN_THRESHOLD = HM.DEFAULT_SCAN_THRESHOLD;
