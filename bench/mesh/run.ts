@@ -65,7 +65,7 @@ async function run(n: number): Promise<void> {
       if (full) node.spawn("enforcerd");
       node.spawn("meshd");
     }
-    await waitFor(() => nodes.every((m) => m.stat("meshd", "mesh_subscribers") >= Math.min(2, n - 1)), 120_000, "mesh formed");
+    await waitFor(() => nodes.every((m) => (m.cluster()?.mesh_subscribers ?? 0) >= Math.min(2, n - 1)), 120_000, "mesh formed");
     await Bun.sleep(5_000); // let first syncs and grafting settle
     const idle = await trafficPerNode(br, 20);
 

@@ -1,3 +1,4 @@
+import type { MetricsOf } from "@honeymesh/schema/metrics";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { createNetnsPair, type NetnsPair } from "@honeymesh/netns/netns-pair";
@@ -71,9 +72,9 @@ export async function demoCommand(): Promise<number> {
     process.stdout.write(`\n${bold("bans")}\n`);
     for (const [value, b] of bans) process.stdout.write(`  ${bold(value.padEnd(28))} ${reasonNames(Number(b.reasons)).join("+").padEnd(22)} ${(b.evidence as { summary: string }[]).slice(0, 2).map((x) => x.summary).join("; ")}\n`);
     const mark = events.events.length;
-    const fresh = await events.waitFor((e) => e.topic === "hm/v1/enforcerd/health" && events.events.indexOf(e) >= mark, 3_000);
-    const enf = fresh?.d.details as Record<string, unknown> | undefined;
-    if (enf) say(`kernel counters: dropped ${enf.kernel_dropped}, passed ${enf.kernel_passed}, SYNs seen ${enf.kernel_syn_seen}`);
+    const fresh = await events.waitFor((e) => e.topic === "hm/v1/enforcerd/metrics" && events.events.indexOf(e) >= mark, 3_000);
+    const k = (fresh?.d as MetricsOf<"enforcerd"> | undefined)?.kernel;
+    if (k) say(`kernel counters: dropped ${k.dropped}, passed ${k.passed}, SYNs seen ${k.syn_seen}`);
     watch.kill("SIGTERM");
     return 0;
   } finally {

@@ -46,14 +46,29 @@ export interface ServiceStatus {
   uptime_s: number | null;
   rss_bytes: number | null;
   last_health_s: number | null;
+  /** Why the service says it is degraded (empty when ok). */
+  degraded: { code: string; detail: string }[];
+}
+
+/** Per ban reason name (TRAP, SCAN, …), as enforcerd's metrics carry them. */
+export type ByReason = Record<string, number>;
+
+export interface KernelCounters {
+  passed: number;
+  dropped: number;
+  would_drop: number;
+  syn_seen: number;
+  scan_events: number;
+  dropped_by_reason: ByReason;
+  would_drop_by_reason: ByReason;
 }
 
 export interface Status {
   node: string;
   services: ServiceStatus[];
-  enforcement: { state: string; mode: Mode | null; mode_source: string | null; note: string | null; interfaces: string | null };
-  /** enforcerd's kernel counters: passed, dropped, would_drop, syn_seen, scan_events. */
-  kernel: Record<string, number>;
+  enforcement: { state: string; mode: Mode | null; mode_source: string | null; note: string | null; interfaces: { name: string; attach: string }[] };
+  /** enforcerd's kernel counters (its typed metrics); null without an attached XDP program. */
+  kernel: KernelCounters | null;
   active_bans: number;
 }
 

@@ -4,6 +4,8 @@ import { join } from "node:path";
 import type { Subprocess } from "bun";
 import { generateKeyPair, privateKeyToProtobuf } from "@libp2p/crypto/keys";
 import { peerIdFromPrivateKey } from "@libp2p/peer-id";
+import type { Health } from "../../../packages/schema/src/health.ts";
+import type { MetricsOf } from "../../../packages/schema/src/metrics.ts";
 import type { BusIdentity } from "../../../packages/schema/src/services.ts";
 import type { Kind } from "../../../packages/schema/src/topics.ts";
 import { ROOT, TestNode, waitFor } from "../../support/bus-node.ts";
@@ -96,17 +98,23 @@ export class MeshTestNode {
     this.agent!.stdin.flush();
   }
 
-  health(service: string): Record<string, unknown> | undefined {
-    for (let i = this.lines.length - 1; i >= 0; i--) {
-      const l = this.lines[i]!;
-      if (l.topic === `hm/v1/${service}/health`) return l.d.details as Record<string, unknown>;
-    }
-    return undefined;
+  health(service: string): Health | undefined {
+    return this.latest(`hm/v1/${service}/health`) as Health | undefined;
   }
 
-  /** A numeric health detail of a service (0 when absent). */
-  stat(service: string, key: string): number {
-    return Number(this.health(service)?.[key] ?? 0);
+  /** meshd's latest typed metrics. */
+  meshd(): MetricsOf<"meshd"> | undefined {
+    return this.latest("hm/v1/meshd/metrics") as MetricsOf<"meshd"> | undefined;
+  }
+
+  /** The metrics of meshd's one cluster (these tests and benches configure one). */
+  cluster(): MetricsOf<"meshd">["clusters"][number] | undefined {
+    return this.meshd()?.clusters[0];
+  }
+
+  private latest(topic: string): unknown {
+    for (let i = this.lines.length - 1; i >= 0; i--) if (this.lines[i]!.topic === topic) return this.lines[i]!.d;
+    return undefined;
   }
 
   find(pred: (l: BusLine) => boolean, from = 0): BusLine | undefined {
