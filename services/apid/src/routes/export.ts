@@ -1,12 +1,12 @@
 import { Elysia, t } from "elysia";
 import { BAN_CSV_HEADER, rowCsv, rowJson, type BanReader } from "../read/ban-reader.ts";
 import { CONTENT_TYPE, csvLine, exportStream, type ExportFormat, type ExportPage } from "../read/export-stream.ts";
-import type { TableReader } from "../read/table-reader.ts";
+import type { SessionReader } from "../read/owner-queries.ts";
 
 const PAGE = 1000;
 
 /** `/v1/export`: every ban or trap session, streamed page by page as the client reads. */
-export function exportRoutes(reader: BanReader, sessions: TableReader, onDone: (kind: string, rows: number) => void) {
+export function exportRoutes(reader: BanReader, sessions: SessionReader, onDone: (kind: string, rows: number) => void) {
   return new Elysia({ name: "export", normalize: false }).get(
     "/v1/export",
     ({ query }) => {
@@ -19,12 +19,12 @@ export function exportRoutes(reader: BanReader, sessions: TableReader, onDone: (
         return { lines: rows.map(format === "csv" ? rowCsv : rowJson), last: rows.length === PAGE ? rows[rows.length - 1]![1] : undefined, header: BAN_CSV_HEADER };
       };
       const eventsPage = (before: number | undefined): ExportPage<number> => {
-        const rows = sessions.page({ equals: {}, before }, PAGE);
-        if (!columns && rows[0]) columns = Object.keys(rows[0].row);
-        const cols = columns ?? [];
+        const rows = sessions.page({ before }, PAGE);
+        if (!columns && rows[0]) columns = Object.keys(rows[0]);
+        const cols = (columns ?? []) as (keyof (typeof rows)[number])[];
         return {
-          lines: rows.map((r) => (format === "csv" ? csvLine(cols.map((c) => r.row[c])) : JSON.stringify(r.row))),
-          last: rows.length === PAGE ? rows[rows.length - 1]!.rowid : undefined,
+          lines: rows.map((r) => (format === "csv" ? csvLine(cols.map((c) => r[c])) : JSON.stringify(r))),
+          last: rows.length === PAGE ? rows[rows.length - 1]!.seq : undefined,
           header: columns ? csvLine(columns) : undefined,
         };
       };

@@ -5,7 +5,7 @@ import type { HealthBoard } from "../live/health-board.ts";
 import type { LiveFeed } from "../live/live-feed.ts";
 import { Exposition, metricKey } from "../live/prometheus.ts";
 import type { BanReader } from "../read/ban-reader.ts";
-import type { TableReader } from "../read/table-reader.ts";
+import type { SessionReader } from "../read/owner-queries.ts";
 
 export interface ApiCounters {
   requests: Counters<string>;
@@ -20,7 +20,7 @@ const PER_REASON: [RegExp, string, string][] = [
 ];
 
 /** `/metrics`: every service's health details as Prometheus samples, plus apid's own counters. */
-export function metricsRoutes(board: HealthBoard, reader: BanReader, sessions: TableReader, feed: LiveFeed, api: ApiCounters) {
+export function metricsRoutes(board: HealthBoard, reader: BanReader, sessions: SessionReader, feed: LiveFeed, api: ApiCounters) {
   return new Elysia({ name: "metrics", normalize: false }).get(
     "/metrics",
     () => {
