@@ -1,4 +1,7 @@
 import { Elysia, t } from "elysia";
+import { Ban } from "@honeymesh/api/bans";
+import { StoredSession } from "@honeymesh/api/events";
+import { COMMON_PROBLEMS } from "@honeymesh/api/problem";
 import { BAN_CSV_HEADER, rowCsv, rowJson, type BanReader } from "../read/ban-reader.ts";
 import { CONTENT_TYPE, csvLine, exportStream, type ExportFormat, type ExportPage } from "../read/export-stream.ts";
 import type { SessionReader } from "../read/owner-queries.ts";
@@ -40,6 +43,11 @@ export function exportRoutes(reader: BanReader, sessions: SessionReader, onDone:
         kind: t.Optional(t.Union([t.Literal("bans"), t.Literal("events")], { default: "bans", error: "kind: expected bans or events" })),
         state: t.Optional(t.Union([t.Literal("active"), t.Literal("expired"), t.Literal("all")], { default: "active", error: "state: expected active, expired or all" })),
       }),
+      // Documentation only: the body is streamed text (JSON array, NDJSON or CSV), never validated per request.
+      response: {
+        200: t.Union([t.Array(Ban), t.Array(StoredSession)], { description: "format=json: an array of bans (kind=bans) or trap sessions (kind=events); ndjson: one such object per line; csv: a header line, then one row per item (arrays and objects as JSON text)" }),
+        ...COMMON_PROBLEMS,
+      },
       detail: { summary: "Stream every ban or trap session as JSON, CSV or NDJSON", tags: ["export"] },
     },
   );
