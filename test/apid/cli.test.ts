@@ -17,23 +17,24 @@ describe("operator CLI against a running apid (admin token found in the state di
     expect(ban.out).toContain("198.51.100.61: added (MANUAL)");
     const list = await n.cli(["bans"]);
     expect(list.code).toBe(0);
-    expect(list.out).toMatch(/TARGET\s+REASONS\s+EXPIRES/);
+    expect(list.out).toMatch(/ADDRESS\s+REASONS\s+EXPIRES/);
     expect(list.out).toMatch(/198\.51\.100\.61\s+MANUAL\s+in (1h59m|2h0m)/);
     expect(list.out).not.toContain("\x1b["); // not a TTY: no colour
     const json = await n.cli(["bans", "--json"]);
-    expect(JSON.parse(json.out)).toEqual([expect.objectContaining({ value: "198.51.100.61", reasons: ["MANUAL"] })]);
+    expect(JSON.parse(json.out)).toEqual([expect.objectContaining({ address: { kind: "ip", text: "198.51.100.61" }, reasons: ["MANUAL"] })]);
     const perm = await n.cli(["ban", "2001:db8:61::/48", "--ttl", "permanent", "--reason", "external", "--json"]);
     expect(JSON.parse(perm.out).ban).toMatchObject({ expires_at: 0, reasons: ["EXTERNAL"] });
     const un = await n.cli(["unban", "198.51.100.61", "--local"]);
     expect(un.code).toBe(0);
-    expect(un.out).toContain("unbanned (this node only)");
-    expect(JSON.parse((await n.cli(["bans", "--json"])).out).map((b: { value: string }) => b.value)).toEqual(["2001:db8:61::/48"]);
+    expect(un.out).toContain("removed");
+    expect(un.out).toContain("(this node only)");
+    expect(JSON.parse((await n.cli(["bans", "--json"])).out).map((b: { address: { text: string } }) => b.address.text)).toEqual(["2001:db8:61::/48"]);
   });
 
   test("usage errors exit 2, refusals and an unreachable API exit 1", async () => {
     const bad = await n.cli(["ban", "300.1.1.1"]);
     expect(bad.code).toBe(2);
-    expect(bad.err).toContain("value");
+    expect(bad.err).toContain("address");
     expect((await n.cli(["ban", "198.51.100.62", "--ttl", "soon"])).code).toBe(2);
     expect((await n.cli(["ban"])).code).toBe(2);
     expect((await n.cli(["bans", "--frobnicate"])).code).toBe(2);
@@ -57,9 +58,9 @@ describe("operator CLI against a running apid (admin token found in the state di
     expect((await n.cli(["peers"])).code).toBe(0);
     const file = join(n.node.stateDir, "cli-export.csv");
     expect((await n.cli(["export", "--format", "csv", "--output", file])).code).toBe(0);
-    expect(readFileSync(file, "utf8").split("\r\n")[0]).toBe("value,target,reasons,reason_mask,expires_at,created_at,updated_at,origin,source,offence,evidence");
+    expect(readFileSync(file, "utf8").split("\r\n")[0]).toBe("address,kind,reasons,expires_at,created_at,updated_at,origin,source,offence,evidence");
     const nd = await n.cli(["export", "--format", "ndjson"]);
-    expect(nd.out.trim().split("\n").map((l) => JSON.parse(l).value)).toEqual(["2001:db8:61::/48"]);
+    expect(nd.out.trim().split("\n").map((l) => JSON.parse(l).address.text)).toEqual(["2001:db8:61::/48"]);
     expect((await n.cli(["export", "--format", "xml"])).code).toBe(2);
   });
 
@@ -94,7 +95,7 @@ describe("operator CLI against a running apid (admin token found in the state di
     p.kill("SIGINT");
     await p.exited;
     const lines = text.trim().split("\n").map((l) => JSON.parse(l));
-    expect(lines).toContainEqual(expect.objectContaining({ event: "ban", data: expect.objectContaining({ change: "added", value: "198.51.100.64" }) }));
+    expect(lines).toContainEqual(expect.objectContaining({ event: "ban", data: expect.objectContaining({ change: "added", address: { kind: "ip", text: "198.51.100.64" } }) }));
   });
 });
 
