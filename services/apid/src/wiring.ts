@@ -21,7 +21,7 @@ import { LiveFeed } from "./live/live-feed.ts";
 import { RecentDeletions } from "./live/recent-deletions.ts";
 import { BanReader } from "./read/ban-reader.ts";
 import { OwnerDb } from "./read/owner-db.ts";
-import { TableReader } from "./read/table-reader.ts";
+import { PeerReader, SessionReader } from "./read/owner-queries.ts";
 import { allowRoutes } from "./routes/allowlist.ts";
 import { banRoutes } from "./routes/bans.ts";
 import { crowdsecRoutes } from "./routes/crowdsec.ts";
@@ -55,8 +55,8 @@ export async function startApid(ctx: ServiceContext, version: string): Promise<S
   const trapdDb = new OwnerDb(join(state, "trapd.sqlite"), dbError);
   const meshdDb = new OwnerDb(join(state, "meshd.sqlite"), dbError);
   const reader = new BanReader(enforcerDb);
-  const sessions = new TableReader(trapdDb, "sessions");
-  const peers = new TableReader(meshdDb, "peers");
+  const sessions = new SessionReader(trapdDb);
+  const peers = new PeerReader(meshdDb);
 
   const board = new HealthBoard(config.node.health_interval_s);
   const metrics = new MetricsBoard();

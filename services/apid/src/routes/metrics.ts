@@ -7,7 +7,7 @@ import { exposeMetrics } from "../live/metrics-exposition.ts";
 import type { MetricsBoard } from "../live/metrics-board.ts";
 import { Exposition } from "../live/prometheus.ts";
 import type { BanReader } from "../read/ban-reader.ts";
-import type { TableReader } from "../read/table-reader.ts";
+import type { SessionReader } from "../read/owner-queries.ts";
 
 export interface ApiCounters {
   requests: Counters<string>;
@@ -16,7 +16,7 @@ export interface ApiCounters {
 }
 
 /** `/metrics`: every service's health and typed metrics as Prometheus samples, plus apid's own counters. */
-export function metricsRoutes(board: HealthBoard, metrics: MetricsBoard, reader: BanReader, sessions: TableReader, feed: LiveFeed, api: ApiCounters) {
+export function metricsRoutes(board: HealthBoard, metrics: MetricsBoard, reader: BanReader, sessions: SessionReader, feed: LiveFeed, api: ApiCounters) {
   return new Elysia({ name: "metrics", normalize: false }).get(
     "/metrics",
     () => {
