@@ -79,21 +79,21 @@ describe.skipIf(Boolean(skip))("dashboard on a real kernel: live hit, ban/unban 
     expect(inKernel(ip)).toBe(false);
     expect(await pingOk(pair, "attacker", pair.victim.v4)).toBe(true);
     await page.click('nav.tabs a[href="#/bans"]');
-    await page.fill('input[name="value"]', ip);
+    await page.fill('input[name="address"]', ip);
     await page.fill('input[name="note"]', "probed the HTTP trap");
     await page.click(".block-form button[type=submit]");
     await page.click("[data-testid=confirm]");
-    await page.waitForSelector('[data-testid=toast]:has-text("Block: done")');
+    await page.waitForSelector('[data-testid=toast]:has-text("Block: added")');
     expect(inKernel(ip)).toBe(true);
     expect(await pingOk(pair, "attacker", pair.victim.v4)).toBe(false);
 
-    await page.fill('input[aria-label="Search by address prefix"]', ip);
+    await page.fill('input[aria-label="Bans that drop this address"]', ip);
     await page.click(`.brow[data-value="${ip}"]`);
     await page.waitForSelector(".detail");
     await shot(page, "31-kernel-banned");
     await page.click('.detail button:has-text("Release everywhere")');
     await page.click("[data-testid=confirm]");
-    await page.waitForSelector('[data-testid=toast]:has-text("Release everywhere: done")');
+    await page.waitForSelector('[data-testid=toast]:has-text("Release everywhere: removed")');
     expect(inKernel(ip)).toBe(false);
     expect(await pingOk(pair, "attacker", pair.victim.v4)).toBe(true);
   }, 60_000);
