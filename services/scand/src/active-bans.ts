@@ -1,4 +1,5 @@
 import { Lru } from "./lru.ts";
+import { isLive, laterExpiry } from "@honeymesh/ban/liveness";
 
 /**
  * What is banned now, as enforcerd reports it (and what scand just decided, until enforcerd
@@ -12,13 +13,13 @@ export class ActiveBans {
 
   covers(value: string, reasons: number, now: number): boolean {
     const b = this.bans.get(value);
-    return Boolean(b && (b.expiresAt === 0 || b.expiresAt > now) && (b.reasons & reasons) === reasons);
+    return Boolean(b && isLive(b.expiresAt, now) && (b.reasons & reasons) === reasons);
   }
 
   set(value: string, reasons: number, expiresAt: number): void {
     const b = this.bans.getOrCreate(value, () => ({ reasons: 0, expiresAt }));
     b.reasons |= reasons;
-    b.expiresAt = expiresAt === 0 || b.expiresAt === 0 ? 0 : Math.max(b.expiresAt, expiresAt);
+    b.expiresAt = laterExpiry(b.expiresAt, expiresAt);
   }
 
   /** Replaces what scand assumed with what enforcerd says. */

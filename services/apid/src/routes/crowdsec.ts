@@ -6,6 +6,7 @@ import { COMMON_PROBLEMS } from "@honeymesh/api/problem";
 import type { Principal } from "../auth/tokens.ts";
 import type { RecentDeletions } from "../live/recent-deletions.ts";
 import type { BanReader, BanView } from "../read/ban-reader.ts";
+import { isLive } from "@honeymesh/ban/liveness";
 
 /** Go's time.Duration text ("3h59m12.5s"), which bouncers parse with time.ParseDuration. */
 export function goDuration(ms: number): string {
@@ -117,7 +118,7 @@ export function crowdsecRoutes(reader: BanReader, deletions: RecentDeletions, pr
         // Live-mode bouncers ask per address; LAPI answers `null` when nothing applies.
         const now = Date.now();
         const b = query.ip ? reader.get(query.ip) : undefined;
-        const live = b && (b.expires_at === 0 || b.expires_at > now) ? [item(0, b, now)] : null;
+        const live = b && isLive(b.expires_at, now) ? [item(0, b, now)] : null;
         return new Response(JSON.stringify(live), { headers: { "content-type": "application/json" } });
       },
       { query: t.Object({ ip: t.Optional(t.String({ maxLength: 64 })), scope: t.Optional(t.String({ maxLength: 16 })), value: t.Optional(t.String({ maxLength: 64 })) }), response: { 200: CsLive, ...COMMON_PROBLEMS }, detail: { summary: "CrowdSec LAPI live query (exact address)", tags: ["crowdsec"] } },

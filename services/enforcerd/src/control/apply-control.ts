@@ -9,6 +9,7 @@ import type { Logger } from "@honeymesh/telemetry/logger";
 import { banChange } from "../decisions/ban-views.ts";
 import type { KernelPort } from "../kernel-port.ts";
 import type { BanRow, BanStore } from "../store/ban-store.ts";
+import { isLive } from "@honeymesh/ban/liveness";
 
 export type ControlReject = Extract<Refusal, "bad_address" | "kind_mismatch" | "allow_protected" | "allow_absent">;
 
@@ -69,7 +70,7 @@ export class ControlApplier {
 
   /** Every live ban wholly inside the new entry ends: in the store, the kernel, and on the bus. */
   private endCovered(entry: BanAddress, parsed: ParsedAddress, at: number): BanAddress[] {
-    const live = (r: BanRow | undefined): r is BanRow => r !== undefined && (r.expiresAt === 0 || r.expiresAt > at);
+    const live = (r: BanRow | undefined): r is BanRow => r !== undefined && isLive(r.expiresAt, at);
     // An address ends at most its own ban; a prefix scans the live bans (an operator action, rare).
     const rows = entry.kind === "ip"
       ? [this.store.get(entry.text)].filter(live)

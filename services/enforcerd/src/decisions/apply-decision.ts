@@ -11,6 +11,7 @@ import type { KernelPort } from "../kernel-port.ts";
 import type { BanStore } from "../store/ban-store.ts";
 import { banChange, banState, coveringPrefixes, describeCover } from "./ban-views.ts";
 import { validateDecision, type DecisionReject } from "./validate.ts";
+import { isLive } from "@honeymesh/ban/liveness";
 
 export interface ApplierDeps {
   store: BanStore;
@@ -102,7 +103,7 @@ export class DecisionApplier {
     if (!v.ok) return this.refuse(d, v.reason, v.detail);
     const text = v.address.text;
     const existing = this.deps.store.get(text);
-    const live = existing && (existing.expiresAt === 0 || existing.expiresAt > now) ? existing : undefined;
+    const live = existing && isLive(existing.expiresAt, now) ? existing : undefined;
     const covered_by = coveringPrefixes(this.deps.store, v.parsed, text, now);
     const cover = describeCover(covered_by);
     if (d.reasons !== 0 && live && (live.reasons & ~d.reasons) !== 0) {
@@ -115,7 +116,7 @@ export class DecisionApplier {
       return { result, change: banChange("reduced", row, now), op: { upsert: { address: text, reasons: row.reasons, expiresAtMs: row.expiresAt } } };
     }
     const removed = this.deps.store.remove(text, d.at, d.origin);
-    const was = removed && (removed.expiresAt === 0 || removed.expiresAt > now);
+    const was = removed !== undefined && isLive(removed.expiresAt, now);
     this.applied.inc(was ? "removed" : "unchanged");
     const detail = was ? `unbanned ${text}${cover}` : `${text} was not banned${cover}`;
     const result: WriteResult = { id: d.id, write: "decision", outcome: was ? "removed" : "unchanged", detail, address: v.address, covered_by, at: now };

@@ -1,7 +1,7 @@
 import { and, eq, gt, inArray, lte, ne, sql } from "drizzle-orm";
 import type { AddressKind } from "@honeymesh/ban/address";
 import { mergeEvidence, type Evidence } from "@honeymesh/ban/evidence";
-import { mergeBan } from "@honeymesh/ban/liveness";
+import { isLive, mergeBan } from "@honeymesh/ban/liveness";
 import type { Store } from "@honeymesh/db/open";
 import { allowlist, bans, offences, tombstones } from "@honeymesh/tables/enforcerd";
 
@@ -49,7 +49,7 @@ export class BanStore {
     return this.store.sqlite.transaction(() => {
       const tx = this.db;
       const existing = tx.select().from(bans).where(eq(bans.address, w.address)).get();
-      if (existing && (existing.expiresAt === 0 || existing.expiresAt > now)) {
+      if (existing && isLive(existing.expiresAt, now)) {
         const m = mergeBan(existing, w);
         if (!m.changed) return { change: "unchanged" as const, row: existing };
         const evidence = mergeEvidence(w.evidence, existing.evidence);
