@@ -118,7 +118,7 @@ describe.skipIf(Boolean(skip))("dashboard in a real browser", () => {
     await page.waitForSelector("#token");
   }, 90_000);
 
-  test("bans: 2 500 rows, search, block / extend / make permanent / release, each confirmed, results shown", async () => {
+  test("bans: 2 500 rows, search, ban / extend / make permanent / unban, each confirmed, results shown", async () => {
     const { page } = await browser();
     await login(page, n.base, n.admin);
     await go(page, "bans");
@@ -133,11 +133,11 @@ describe.skipIf(Boolean(skip))("dashboard in a real browser", () => {
     const target = "198.51.100.23";
     await page.fill('input[name="address"]', target);
     await page.fill('input[name="note"]', "seen in our web logs");
-    await page.click(".block-form button[type=submit]");
+    await page.click(".ban-form button[type=submit]");
     await page.waitForSelector("dialog.confirm[open]");
     expect(await page.textContent("dialog.confirm")).toContain(target);
     await page.click("[data-testid=confirm]");
-    await page.waitForSelector('[data-testid=toast]:has-text("Block: added")');
+    await page.waitForSelector('[data-testid=toast]:has-text("Ban: added")');
     const banned = await api("GET", `/v1/bans/${target}`);
     expect(banned.status).toBe(200);
     expect(banned.json.evidence).toEqual([{ kind: "manual", summary: "seen in our web logs" }]);
@@ -150,7 +150,7 @@ describe.skipIf(Boolean(skip))("dashboard in a real browser", () => {
     await page.click(`.brow[data-value="${target}"]`);
 
     // Cancel leaves the ban alone.
-    await page.click('.detail button:has-text("Release everywhere")');
+    await page.click('.detail button:has-text("Unban everywhere")');
     await page.waitForSelector("dialog.confirm[open]");
     await page.click('dialog.confirm button:has-text("Cancel")');
     expect((await api("GET", `/v1/bans/${target}`)).status).toBe(200);
@@ -161,17 +161,17 @@ describe.skipIf(Boolean(skip))("dashboard in a real browser", () => {
     expect((await api("GET", `/v1/bans/${target}`)).json.expires_at).toBe(0);
     await page.waitForSelector(`.brow[data-value="${target}"] .cd-perm`);
 
-    await page.click('.detail button:has-text("Release everywhere")');
+    await page.click('.detail button:has-text("Unban everywhere")');
     await page.click("[data-testid=confirm]");
-    await page.waitForSelector('[data-testid=toast]:has-text("Release everywhere: removed")');
+    await page.waitForSelector('[data-testid=toast]:has-text("Unban everywhere: removed")');
     expect((await api("GET", `/v1/bans/${target}`)).status).toBe(404);
     await page.waitForSelector(`.brow.is-gone[data-value="${target}"]`);
 
     // A refusal is shown with apid's reason: loopback is always allowlisted.
     await page.fill('input[name="address"]', "127.0.0.1");
-    await page.click(".block-form button[type=submit]");
+    await page.click(".ban-form button[type=submit]");
     await page.click("[data-testid=confirm]");
-    await page.waitForSelector('[data-testid=toast]:has-text("Block: refused (409)")');
+    await page.waitForSelector('[data-testid=toast]:has-text("Ban: refused (409)")');
   }, 90_000);
 
   test("switch the enforcement mode from the overview, with a confirmation", async () => {
@@ -219,12 +219,12 @@ describe.skipIf(Boolean(skip))("dashboard in a real browser", () => {
     expect(await page.locator(".segmented").count()).toBe(0);
     await go(page, "bans");
     await page.waitForSelector(".brow[data-value]");
-    expect(await page.locator(".block-form").count()).toBe(0);
+    expect(await page.locator(".ban-form").count()).toBe(0);
     const value = (await page.getAttribute(".brow[data-value] >> nth=1", "data-value"))!;
     await page.click(".brow[data-value] >> nth=1");
     await page.waitForSelector(".detail");
     expect(await page.locator(".detail .actions").count()).toBe(0);
-    expect(await page.locator(".detail button:has-text('Release')").count()).toBe(0);
+    expect(await page.locator(".detail button:has-text('Unban')").count()).toBe(0);
     await shot(page, "07-bans-read-only");
     const statuses = await page.evaluate(async (v) => {
       const token = sessionStorage.getItem("honeymesh.token")!;
@@ -244,7 +244,7 @@ describe.skipIf(Boolean(skip))("dashboard in a real browser", () => {
     await page.waitForSelector("text=Switching the mode needs an admin token.");
     expect(await page.locator(".segmented").count()).toBe(0);
     await go(page, "bans");
-    await page.waitForSelector(".block-form");
+    await page.waitForSelector(".ban-form");
   }, 60_000);
 
   test("screenshots: mesh, phone width, dark mode", async () => {

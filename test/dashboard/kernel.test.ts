@@ -1,7 +1,7 @@
 // The dashboard against a node with real XDP, in a namespace pair: trapd, enforcerd (XDP on the
 // victim's veth) and apid run in the victim namespace; so does Chromium (an nsenter wrapper, see
 // browser.ts), which reaches apid on that namespace's loopback like a browser on the node itself.
-// The attacker touches a trap and the hit shows in the page; a ban and its release from the UI
+// The attacker touches a trap and the hit shows in the page; a ban and its unban from the UI
 // land in (and leave) the kernel's ban map; the mode switch reaches the kernel's config map.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
@@ -81,9 +81,9 @@ describe.skipIf(Boolean(skip))("dashboard on a real kernel: live hit, ban/unban 
     await page.click('nav.tabs a[href="#/bans"]');
     await page.fill('input[name="address"]', ip);
     await page.fill('input[name="note"]', "probed the HTTP trap");
-    await page.click(".block-form button[type=submit]");
+    await page.click(".ban-form button[type=submit]");
     await page.click("[data-testid=confirm]");
-    await page.waitForSelector('[data-testid=toast]:has-text("Block: added")');
+    await page.waitForSelector('[data-testid=toast]:has-text("Ban: added")');
     expect(inKernel(ip)).toBe(true);
     expect(await pingOk(pair, "attacker", pair.victim.v4)).toBe(false);
 
@@ -91,9 +91,9 @@ describe.skipIf(Boolean(skip))("dashboard on a real kernel: live hit, ban/unban 
     await page.click(`.brow[data-value="${ip}"]`);
     await page.waitForSelector(".detail");
     await shot(page, "31-kernel-banned");
-    await page.click('.detail button:has-text("Release everywhere")');
+    await page.click('.detail button:has-text("Unban everywhere")');
     await page.click("[data-testid=confirm]");
-    await page.waitForSelector('[data-testid=toast]:has-text("Release everywhere: removed")');
+    await page.waitForSelector('[data-testid=toast]:has-text("Unban everywhere: removed")');
     expect(inKernel(ip)).toBe(false);
     expect(await pingOk(pair, "attacker", pair.victim.v4)).toBe(true);
   }, 60_000);

@@ -86,7 +86,7 @@ export class Api {
   ban = (address: string, ttlS: number, reason: ReasonName[] | undefined, evidence: string[]) => this.write("POST", "/v1/bans", { address, ttl_s: ttlS, ...(reason?.length ? { reason } : {}), evidence } satisfies BanRequest);
   extend = (address: string, ttlS: number) => this.write("PATCH", `/v1/bans/${enc(address)}`, { ttl_s: ttlS });
   permanent = (address: string) => this.write("POST", `/v1/bans/${enc(address)}/permanent`);
-  release = (address: string, scope: "global" | "local") => this.write("DELETE", `/v1/bans/${enc(address)}?scope=${scope}`);
+  unban = (address: string, scope: "global" | "local") => this.write("DELETE", `/v1/bans/${enc(address)}?scope=${scope}`);
   allow = (address: string, note: string) => this.write("POST", "/v1/allowlist", { address, note } satisfies AllowRequest);
   setMode = (mode: Mode) => this.write("PUT", "/v1/mode", { mode });
 }

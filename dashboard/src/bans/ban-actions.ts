@@ -27,16 +27,16 @@ export async function act(title: string, body: string, confirm: string, run: () 
 const ttlText = (s: number) => (s === 0 ? "permanently" : `for ${duration(s)}`);
 
 export const banActions = (api: Api) => ({
-  block: (value: string, ttlS: number, reasons: ReasonName[], note: string) =>
-    act("Block", `Block ${value} ${ttlText(ttlS)}? Its packets are dropped in the kernel on this node, and the mesh learns the decision.`, "Block", () => api.ban(value, ttlS, reasons, note ? [note] : ["blocked from the dashboard"]), true),
+  ban: (value: string, ttlS: number, reasons: ReasonName[], note: string) =>
+    act("Ban", `Ban ${value} ${ttlText(ttlS)}? Its packets are dropped in the kernel on this node, and the mesh learns the decision.`, "Ban", () => api.ban(value, ttlS, reasons, note ? [note] : ["banned from the dashboard"]), true),
   extend: (value: string, ttlS: number) => act("Extend", `Extend the ban on ${value} to now + ${duration(ttlS)}?`, "Extend", () => api.extend(value, ttlS)),
-  permanent: (value: string) => act("Make permanent", `Make the ban on ${value} permanent? It stays until an operator releases it.`, "Make permanent", () => api.permanent(value), true),
-  release: (value: string, scope: "global" | "local") =>
+  permanent: (value: string) => act("Make permanent", `Make the ban on ${value} permanent? It stays until an operator unbans it.`, "Make permanent", () => api.permanent(value), true),
+  unban: (value: string, scope: "global" | "local") =>
     act(
-      scope === "global" ? "Release everywhere" : "Release here",
-      scope === "global" ? `Release ${value} on this node and across the mesh (a global unban)?` : `Release ${value} on this node only? Peers keep their ban.`,
-      "Release",
-      () => api.release(value, scope),
+      scope === "global" ? "Unban everywhere" : "Unban here",
+      scope === "global" ? `Unban ${value} on this node and across the mesh (a global unban)?` : `Unban ${value} on this node only? Peers keep their ban.`,
+      "Unban",
+      () => api.unban(value, scope),
       true,
     ),
   allow: (value: string) =>

@@ -8,7 +8,7 @@ import type { banActions } from "./ban-actions.ts";
 export function BanDetail({ b, now, local, actions, onDone, onClose }: { b: Ban; now: number; local: string; actions: ReturnType<typeof banActions> | null; onDone: (value: string) => void; onClose: () => void }) {
   const [ttl, setTtl] = useState(86_400);
   const gone = b.expires_at === -1;
-  const cd = gone ? { text: "released" } : countdown(b.expires_at, now);
+  const cd = gone ? { text: "unbanned" } : countdown(b.expires_at, now);
   const run = (p: Promise<boolean>) => void p.then((ok) => ok && onDone(b.address.text));
   return (
     <aside class="detail" aria-label={`Ban ${b.address.text}`}>
@@ -70,11 +70,11 @@ export function BanDetail({ b, now, local, actions, onDone, onClose }: { b: Ban;
             </button>
           </div>
           <div class="row">
-            <button type="button" class="btn btn-danger-soft" onClick={() => run(actions.release(b.address.text, "local"))}>
-              Release here
+            <button type="button" class="btn btn-danger-soft" onClick={() => run(actions.unban(b.address.text, "local"))}>
+              Unban here
             </button>
-            <button type="button" class="btn btn-danger-soft" onClick={() => run(actions.release(b.address.text, "global"))}>
-              Release everywhere
+            <button type="button" class="btn btn-danger-soft" onClick={() => run(actions.unban(b.address.text, "global"))}>
+              Unban everywhere
             </button>
             <button type="button" class="btn" onClick={() => run(actions.allow(b.address.text))}>
               Allowlist

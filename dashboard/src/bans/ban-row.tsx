@@ -8,7 +8,7 @@ export const ROW_H = 36;
 /** One ban; `now` changes every second, so the countdown is the only moving part. */
 export const BanRow = memo(function BanRow({ b, now, selected, local, onSelect }: { b: Ban; now: number; selected: boolean; local: string; onSelect: (b: Ban) => void }) {
   const gone = b.expires_at === -1;
-  const cd = gone ? { text: "released", tone: "gone" as const } : countdown(b.expires_at, now);
+  const cd = gone ? { text: "unbanned", tone: "gone" as const } : countdown(b.expires_at, now);
   return (
     <div role="row" class={`brow ${selected ? "sel" : ""} ${gone || cd.tone === "gone" ? "is-gone" : ""}`} style={{ height: `${ROW_H}px` }} onClick={() => onSelect(b)} data-value={b.address.text} tabIndex={0} onKeyDown={(e) => e.key === "Enter" && onSelect(b)}>
       <span role="cell" class="mono c-addr">{b.address.text}</span>

@@ -8,7 +8,7 @@ import { banActions } from "./ban-actions.ts";
 import { BanDetail } from "./ban-detail.tsx";
 import { BanList, MAX_ROWS, type BanQuery } from "./ban-list.ts";
 import { BanRow, ROW_H } from "./ban-row.tsx";
-import { BlockForm } from "./block-form.tsx";
+import { BanForm } from "./ban-form.tsx";
 import { VirtualRows } from "./virtual-rows.tsx";
 
 const EMPTY: BanQuery = { state: "active", contains: "", reason: "", origin: "" };
@@ -75,7 +75,7 @@ export function BansView({ s }: { s: Session }) {
           </button>
         )}
       </div>
-      {actions && <BlockForm actions={actions} onDone={refreshed} />}
+      {actions && <BanForm actions={actions} onDone={refreshed} />}
       <div class="bans-split">
         <div class="bans-table" role="table" aria-label="Bans">
           <div role="row" class="brow bhead">

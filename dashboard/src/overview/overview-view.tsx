@@ -44,7 +44,7 @@ export function OverviewView({ s }: { s: Session }) {
       {(status.error || stats.error) && <p class="banner banner-danger">Cannot read the node: {status.error ?? stats.error}</p>}
       {enf?.note && <p class={`banner ${enf.mode === "lockdown" ? "banner-danger" : "banner-warn"}`}>{enf.note}</p>}
       <div class="stats">
-        <Stat label="Active bans" value={num(st?.active_bans)} sub={stats.data ? `${num(stats.data.bans.permanent)} permanent · ${num(stats.data.unbans)} released` : undefined} />
+        <Stat label="Active bans" value={num(st?.active_bans)} sub={stats.data ? `${num(stats.data.bans.permanent)} permanent · ${num(stats.data.unbans)} unbanned` : undefined} />
         <Stat label="Dropped / s" value={last ? rate(last.dropped) : "—"} sub="in the kernel (XDP)" tone="danger" />
         <Stat label="Would drop / s" value={last ? rate(last.wouldDrop) : "—"} sub="test mode counts" tone="warn" />
         <Stat label="Passed / s" value={last ? rate(last.passed) : "—"} sub={`${num(st?.kernel?.syn_seen)} SYN seen`} />

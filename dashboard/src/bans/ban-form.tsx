@@ -5,8 +5,8 @@ import type { banActions } from "./ban-actions.ts";
 
 const OPERATOR_REASONS = REASON_NAMES.filter((r) => r !== "MANUAL" && r !== "MESH");
 
-/** Blocks an address or prefix by hand (a MANUAL decision, optionally with more reasons). */
-export function BlockForm({ actions, onDone }: { actions: ReturnType<typeof banActions>; onDone: (value: string) => void }) {
+/** Bans an address or prefix by hand (a MANUAL decision, optionally with more reasons). */
+export function BanForm({ actions, onDone }: { actions: ReturnType<typeof banActions>; onDone: (value: string) => void }) {
   const [value, setValue] = useState("");
   const [ttl, setTtl] = useState(86_400);
   const [reason, setReason] = useState<ReasonName | "">("");
@@ -15,14 +15,14 @@ export function BlockForm({ actions, onDone }: { actions: ReturnType<typeof banA
     e.preventDefault();
     const v = value.trim();
     if (!v) return;
-    if (await actions.block(v, ttl, reason ? ["MANUAL", reason] : ["MANUAL"], note.trim())) {
+    if (await actions.ban(v, ttl, reason ? ["MANUAL", reason] : ["MANUAL"], note.trim())) {
       setValue("");
       setNote("");
       onDone(v);
     }
   };
   return (
-    <form class="block-form" onSubmit={submit} aria-label="Block an address">
+    <form class="ban-form" onSubmit={submit} aria-label="Ban an address">
       <input name="address" class="mono" placeholder="address or CIDR, e.g. 203.0.113.7" aria-label="Address or CIDR" value={value} onInput={(e) => setValue(e.currentTarget.value)} required maxLength={64} />
       <select aria-label="Duration" value={ttl} onChange={(e) => setTtl(Number(e.currentTarget.value))}>
         {TTL_CHOICES.map((c) => (
@@ -41,7 +41,7 @@ export function BlockForm({ actions, onDone }: { actions: ReturnType<typeof banA
       </select>
       <input name="note" placeholder="note (evidence)" aria-label="Note" value={note} onInput={(e) => setNote(e.currentTarget.value)} maxLength={200} />
       <button type="submit" class="btn btn-danger">
-        Block
+        Ban
       </button>
     </form>
   );
