@@ -14,6 +14,7 @@ import { kernelSkipReason, makePinRoot, removePinRoot } from "../../test/kernel/
 import { waitFor } from "../../test/support/bus-node.ts";
 import { createBridge, type Bridge } from "../../test/support/bridge.ts";
 import { MeshTestNode } from "../../test/mesh/support/mesh-node.ts";
+import { newWriteId } from "../../packages/schema/src/decision.ts";
 
 const sizes = (process.argv[2] ?? "3,10,25").split(",").map(Number);
 const samples = Number(process.argv[3] ?? 40);
@@ -71,17 +72,17 @@ async function run(n: number): Promise<void> {
     const origin = nodes[n - 1]!;
     const others = nodes.slice(0, n - 1);
     const inForce = (v: string) => (l: { topic: string; d: Record<string, unknown> }) =>
-      full ? l.topic === "hm/v1/enforcerd/ban" && l.d.value === v && l.d.change === "added" : l.topic === "hm/v1/meshd/decision" && l.d.value === v;
+      full ? l.topic === "hm/v1/enforcerd/ban" && (l.d.address as { text?: string } | undefined)?.text === v && l.d.change === "added" : l.topic === "hm/v1/meshd/decision" && (l.d.address as { text?: string } | undefined)?.text === v;
     const ban = (v: string) => {
       const at = Date.now();
-      if (full) origin.publish("apid", "decision", { action: "ban", target: "ip", value: v, reasons: 2, ttl_s: 3600, origin: origin.nodeId, source: "apid", evidence: [], offence: 1, at });
-      else origin.publish("enforcerd", "ban", { change: "added", value: v, reasons: 2, expires_at: at + 3_600_000, origin: origin.nodeId, offence: 1, evidence: [], at });
+      if (full) origin.publish("apid", "decision", { id: newWriteId("bench"), action: "ban", address: { kind: "ip", text: v }, reasons: 2, ttl_s: 3600, origin: origin.nodeId, source: "apid", evidence: [], offence: 1, at });
+      else origin.publish("enforcerd", "ban", { change: "added", address: { kind: "ip", text: v }, reasons: 2, expires_at: at + 3_600_000, origin: origin.nodeId, offence: 1, evidence: [], at });
     };
     const measure = async (values: string[], from: number[], timeoutMs: number) => {
       const lat: number[] = [];
       let missing = 0;
       for (const v of values) {
-        const t0 = origin.find((l) => l.topic === "hm/v1/enforcerd/ban" && l.d.value === v, from[n - 1])?.t;
+        const t0 = origin.find((l) => l.topic === "hm/v1/enforcerd/ban" && (l.d.address as { text?: string } | undefined)?.text === v, from[n - 1])?.t;
         for (const [i, m] of others.entries()) {
           try {
             const l = await m.waitLine(inForce(v), timeoutMs, v, from[i]);

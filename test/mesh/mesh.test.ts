@@ -19,7 +19,7 @@ const KFIX = join(ROOT, "test/kernel/fixtures");
 const decision = (value: string, origin: string, over: Partial<Decision> = {}): Decision => ({
   id: newWriteId("test"), action: "ban", address: { kind: "ip", text: value }, reasons: 2, ttl_s: 600, origin, source: "apid", evidence: [{ kind: "scan", summary: "SCAN: ports 22,80,443 within 1.0 s", ports: [22, 80, 443], count: 3, window_s: 1 }], offence: 1, at: Date.now(), ...over,
 });
-const isBan = (value: string, change: string) => (l: { topic: string; d: Record<string, unknown> }) => l.topic === "hm/v1/enforcerd/ban" && l.d.value === value && l.d.change === change;
+const isBan = (value: string, change: string) => (l: { topic: string; d: Record<string, unknown> }) => l.topic === "hm/v1/enforcerd/ban" && (l.d.address as { text?: string } | undefined)?.text === value && l.d.change === change;
 
 async function tcpOk(from: BridgeHost, host: string): Promise<boolean> {
   return (await from.run([process.execPath, join(KFIX, "tcp-probe.ts"), host, String(PORT), "800"])).code === 0;
@@ -29,7 +29,7 @@ async function tcpOk(from: BridgeHost, host: string): Promise<boolean> {
 function storedBans(n: MeshTestNode): string[] {
   const db = new Database(join(n.node.stateDir, "enforcerd.sqlite"), { readonly: true });
   try {
-    return (db.query("SELECT value FROM bans WHERE expires_at = 0 OR expires_at > ?").all(Date.now()) as { value: string }[]).map((r) => r.value).sort();
+    return (db.query("SELECT address FROM bans WHERE expires_at = 0 OR expires_at > ?").all(Date.now()) as { address: string }[]).map((r) => r.address).sort();
   } finally {
     db.close();
   }
@@ -120,7 +120,7 @@ describe.skipIf(Boolean(skip))("meshd: three full nodes on one bridge", () => {
     expect(B.stat("meshd", "shared_ban") + C.stat("meshd", "shared_ban")).toBe(0);
 
     const from2 = nodes.map((n) => n.lines.length);
-    C.publish("apid", "decision", decision(X.v4, C.nodeId, { action: "unban", at: Date.now() }));
+    C.publish("apid", "decision", decision(X.v4, C.nodeId, { action: "unban", reasons: 0, at: Date.now() }));
     const onC = await C.waitLine(isBan(X.v4, "removed"), 5_000, "operator unban", from2[2]);
     for (const [i, n] of [A, B].entries()) {
       const l = await n.waitLine(isBan(X.v4, "removed"), 5_000, "mesh unban", from2[i]);
@@ -200,7 +200,7 @@ describe.skipIf(Boolean(skip))("meshd: three full nodes on one bridge", () => {
       const from = A.lines.length;
       for (const v of [p1, p2, p3]) A.publish("apid", "decision", decision(v, A.nodeId));
       await A.waitLine(isBan(p3, "added"), 20_000, "p3 banned", from);
-      A.publish("apid", "decision", decision(p3, A.nodeId, { action: "unban", at: Date.now() }));
+      A.publish("apid", "decision", decision(p3, A.nodeId, { action: "unban", reasons: 0, at: Date.now() }));
       await A.waitLine(isBan(p3, "removed"), 20_000, "p3 unbanned", from);
       await B.waitLine(isBan(p3, "removed"), 20_000, "p3 unbanned on B");
       expect(storedBans(C)).toEqual(before);
@@ -225,7 +225,7 @@ describe.skipIf(Boolean(skip))("meshd: three full nodes on one bridge", () => {
     D.spawn("meshd");
     const want = storedBans(A).filter((v) => v.startsWith("198.51.100."));
     expect(want.length).toBeGreaterThanOrEqual(4);
-    const decided = () => new Set(D.lines.filter((l) => l.topic === "hm/v1/meshd/decision" && l.d.action === "ban").map((l) => String(l.d.value)));
+    const decided = () => new Set(D.lines.filter((l) => l.topic === "hm/v1/meshd/decision" && l.d.action === "ban").map((l) => String((l.d.address as { text: string }).text)));
     await waitFor(() => want.every((v) => decided().has(v)), 35_000, "D decided every live ban");
     await waitFor(() => D.stat("meshd", "sync_received") > 0, 10_000, "D's sync counted");
     // The unbanned ones never come back: neither the attacker nor p3.

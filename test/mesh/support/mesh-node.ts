@@ -90,6 +90,14 @@ export class MeshTestNode {
     return p;
   }
 
+  /** A helper process in the host's namespace whose JSON stdout lines join this node's lines. */
+  spawnReader(argv: string[]): Subprocess {
+    const p = Bun.spawn(this.host.argv(argv), { cwd: ROOT, env: this.env(), stdout: "pipe", stderr: "inherit" });
+    this.services.set(`reader-${p.pid}`, p);
+    void this.read(p.stdout);
+    return p;
+  }
+
   publish(as: BusIdentity, kind: Kind, d: unknown): void {
     this.agent!.stdin.write(`${JSON.stringify({ as, kind, d })}\n`);
     this.agent!.stdin.flush();
