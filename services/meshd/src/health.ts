@@ -25,6 +25,8 @@ export function meshHealth(clusters: readonly MeshCluster[], book: PeerBook, off
     details[`${p}live_bans`] = counts.bans;
     details[`${p}live_tombstones`] = counts.tombstones;
     details[`${p}mesh_subscribers`] = c.meshPeers();
+    details[`${p}observed_facts`] = c.observed.size;
+    details[`${p}inbound_refused`] = c.inbound.refused;
     for (const [k, v] of Object.entries(c.shared.snapshot())) details[`${p}shared_${k}`] = v;
     for (const [k, v] of Object.entries(c.rejected.snapshot())) details[`${p}rejected_${k}`] = v;
     for (const [k, v] of Object.entries(c.ignored.snapshot())) details[`${p}ignored_${k}`] = v;

@@ -16,7 +16,8 @@ import { Penalties } from "../policy/penalties.ts";
 import { RateLimiter } from "../policy/rate-limit.ts";
 import { trustLabel, type TrustMap } from "../policy/trust.ts";
 import type { FactTable, PeerBook } from "../store/peer-book.ts";
-import { createMeshNode, type MeshNode } from "./libp2p-node.ts";
+import { InboundGuard } from "./inbound-guard.ts";
+import { createMeshNode, INBOUND_PENDING_PER_SOURCE, INBOUND_UPGRADE_TIMEOUT_MS, type MeshNode } from "./libp2p-node.ts";
 import { Redialer } from "./redial.ts";
 import { requestSync, serveSync, SYNC_PROTOCOL } from "./sync.ts";
 
@@ -52,6 +53,7 @@ export class MeshCluster {
   readonly shared = new Counters<"ban" | "unban">();
   private readonly limiter: RateLimiter;
   private readonly cidrLimiter: RateLimiter;
+  readonly inbound = new InboundGuard(INBOUND_PENDING_PER_SOURCE, INBOUND_UPGRADE_TIMEOUT_MS);
   private readonly syncBudget = new RateLimiter(1, 5);
   private readonly penalties = new Penalties();
   private readonly gate = new RateLimitedGate();
@@ -88,6 +90,7 @@ export class MeshCluster {
       maxMessageBytes: d.mesh.maxMessageBytes,
       appScore: (p) => (this.penalties.quarantined(p) ? -1000 : 0),
       refuse: (p) => this.penalties.quarantined(p),
+      inbound: this.inbound,
     });
     const pubsub = this.node.services.pubsub;
     pubsub.topicValidators.set(this.topic, async (from, msg) => {
