@@ -104,7 +104,7 @@ describe.skipIf(Boolean(skip))("meshd: three full nodes on one bridge", () => {
     expect(A.health("meshd")?.peer_id).toBe(A.peerId);
   });
 
-  test("a scan banned on A is dropped in XDP on B and C; an operator unban on C lifts it on A and B", async () => {
+  test("a scan banned on A is dropped in XDP on B and C; an operator unban on A lifts it on B and C", async () => {
     for (const n of nodes) expect(await tcpOk(X, n.host.v4)).toBe(true);
     const from = nodes.map((n) => n.lines.length);
     A.publish("apid", "decision", decision(X.v4, A.nodeId));
@@ -120,16 +120,54 @@ describe.skipIf(Boolean(skip))("meshd: three full nodes on one bridge", () => {
     expect(B.stat("meshd", "shared_ban") + C.stat("meshd", "shared_ban")).toBe(0);
 
     const from2 = nodes.map((n) => n.lines.length);
-    C.publish("apid", "decision", decision(X.v4, C.nodeId, { action: "unban", reasons: 0, at: Date.now() }));
-    const onC = await C.waitLine(isBan(X.v4, "removed"), 5_000, "operator unban", from2[2]);
-    for (const [i, n] of [A, B].entries()) {
-      const l = await n.waitLine(isBan(X.v4, "removed"), 5_000, "mesh unban", from2[i]);
-      console.log(`unban on C → lifted on ${n.host.name}: ${(l.t - onC.t).toFixed(1)} ms`);
+    A.publish("apid", "decision", decision(X.v4, A.nodeId, { action: "unban", reasons: 0, at: Date.now() }));
+    const unbanned = await A.waitLine(isBan(X.v4, "removed"), 5_000, "operator unban", from2[0]);
+    for (const [i, n] of [B, C].entries()) {
+      const l = await n.waitLine(isBan(X.v4, "removed"), 5_000, "mesh unban", from2[i + 1]);
+      console.log(`unban on A → lifted on ${n.host.name}: ${(l.t - unbanned.t).toFixed(1)} ms`);
     }
     for (const n of nodes) expect(await tcpOk(X, n.host.v4)).toBe(true);
     // A's older ban cannot come back through anti-entropy: the tombstone is newer.
     await Bun.sleep(1_500);
-    expect(storedBans(A)).not.toContain(X.v4);
+    expect(storedBans(B)).not.toContain(X.v4);
+  }, 40_000);
+
+  test("a key-holding peer's unban lifts neither a local ban nor another origin's: enforcerd answers kept, saying why", async () => {
+    const value = "198.51.100.51";
+    const from = nodes.map((n) => n.lines.length);
+    A.publish("apid", "decision", decision(value, A.nodeId));
+    await B.waitLine(isBan(value, "added"), 5_000, "mesh ban", from[1]);
+    await C.waitLine(isBan(value, "added"), 5_000, "mesh ban", from[2]);
+    // C (trusted, holding the key) unbans it: here that is an operator unban, so it goes out as C's tombstone.
+    C.publish("apid", "decision", decision(value, C.nodeId, { action: "unban", reasons: 0, at: Date.now() }));
+    await C.waitLine(isBan(value, "removed"), 5_000, "C's own unban", from[2]);
+    type R = { outcome: string; detail: string; address?: { text: string } };
+    const keptOn = (n: MeshTestNode, i: number) =>
+      n.waitLine((l) => l.topic === "hm/v1/enforcerd/result" && (l.d.results as R[]).some((r) => r.address?.text === value && r.outcome === "kept"), 5_000, "kept result", from[i]);
+    const onA = ((await keptOn(A, 0)).d.results as R[]).find((r) => r.address?.text === value)!;
+    const onB = ((await keptOn(B, 1)).d.results as R[]).find((r) => r.address?.text === value)!;
+    expect(onA.detail).toContain("this node");
+    expect(onB.detail).toContain(`peer ${A.nodeId}`);
+    expect(onB.detail).toContain(`unban from peer ${C.nodeId}`);
+    expect(storedBans(A)).toContain(value);
+    expect(storedBans(B)).toContain(value);
+    expect(A.find(isBan(value, "removed"), from[0])).toBeUndefined();
+  }, 30_000);
+
+  test("16 keyless connections held on A's mesh port do not keep a keyed peer out", async () => {
+    const hold = Bun.spawn(X.argv([process.execPath, join(import.meta.dir, "fixtures/hold-port.ts"), A.host.v4, String(MESH_PORT), "16", "20000"]), { stdout: "pipe", stderr: "inherit" });
+    try {
+      const reader = hold.stdout.getReader();
+      const first = new TextDecoder().decode((await reader.read()).value);
+      expect(JSON.parse(first.split("\n")[0]!)).toMatchObject({ open: 16 });
+      await Bun.sleep(1_000);
+      const r = await rogue("connect", join(dir, "cluster.key"));
+      expect(r.connected).toBe(true);
+      await waitFor(() => A.stat("meshd", "inbound_refused") > 0, 10_000, "keyless attempts refused on A");
+      for (const n of [B, C]) expect(n.stat("meshd", "peers_connected")).toBe(2);
+    } finally {
+      hold.kill("SIGKILL");
+    }
   }, 40_000);
 
   test("a node with the wrong cluster key cannot connect or inject", async () => {

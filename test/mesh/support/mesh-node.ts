@@ -60,7 +60,7 @@ export class MeshTestNode {
     this.extra = { ...extra, HONEYMESH_BUS_LISTEN: `${busHost}:${this.node.busPort}` };
     this.spawn("busd");
     await waitFor(() => this.portOpen(busHost), 15_000, `busd on ${this.host.name}`);
-    this.agent = Bun.spawn(this.host.argv([process.execPath, join(import.meta.dir, "../fixtures/mesh-agent.ts"), this.node.stateDir, this.node.nodeId, `${busHost}:${this.node.busPort}`]), {
+    this.agent = Bun.spawn(this.host.argv([process.execPath, join(import.meta.dir, "../fixtures/mesh-agent.ts"), this.node.stateDir, this.node.nodeId, `${busHost}:${this.node.busPort}`, "ban,decision,health,result"]), {
       stdin: "pipe",
       stdout: "pipe",
       stderr: "inherit",
