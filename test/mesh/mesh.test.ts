@@ -152,6 +152,10 @@ describe.skipIf(Boolean(skip))("meshd: three full nodes on one bridge", () => {
     expect(storedBans(A)).toContain(value);
     expect(storedBans(B)).toContain(value);
     expect(A.find(isBan(value, "removed"), from[0])).toBeUndefined();
+    // The origin itself can lift it everywhere (and the later tests start from equal sets).
+    const from2 = B.lines.length;
+    A.publish("apid", "decision", decision(value, A.nodeId, { action: "unban", reasons: 0, at: Date.now() }));
+    await B.waitLine(isBan(value, "removed"), 5_000, "origin's unban", from2);
   }, 30_000);
 
   test("16 keyless connections held on A's mesh port do not keep a keyed peer out", async () => {
@@ -205,8 +209,16 @@ describe.skipIf(Boolean(skip))("meshd: three full nodes on one bridge", () => {
     await C.waitLine(isBan(value, "added"), 10_000, "ban after abuse", from[1]);
   }, 60_000);
 
+  test("a key holder's prefix wider than /24 is rejected and counted", async () => {
+    const before = A.stat("meshd", "rejected_prefix_too_short");
+    expect((await rogue("wide", join(dir, "cluster.key"), 5)).connected).toBe(true);
+    await waitFor(() => A.stat("meshd", "rejected_prefix_too_short") > before, 10_000, "wide prefix rejected on A");
+    expect(storedBans(A).some((v) => v.endsWith("/8"))).toBe(false);
+  }, 30_000);
+
   test("a peer flooding 10 000 decisions/s is rate limited, and bans still flow", async () => {
     const before = A.stat("meshd", "msgs_rate_limited");
+    const trustedBefore = A.stat("meshd", "live_bans");
     const limited = () => A.stat("meshd", "msgs_rate_limited") > before && A.stat("meshd", "peers_quarantined") >= 1;
     // A freshly dialled gossipsub peer is not always grafted into A's mesh before its burst ends
     // (the heartbeat is 1 s): a second flood then reaches A. The limit, not the graft, is under test.
@@ -222,6 +234,9 @@ describe.skipIf(Boolean(skip))("meshd: three full nodes on one bridge", () => {
     }
     // What A let through (at most the burst plus rate × time) was only observed (trust observe).
     expect(storedBans(B).some((v) => v.startsWith("203.0.113."))).toBe(false);
+    // The flooder is no named peer: its facts sit in their own small set, not among trusted bans.
+    expect(A.stat("meshd", "observed_facts")).toBeGreaterThan(0);
+    expect(A.stat("meshd", "live_bans")).toBe(trustedBefore);
     console.log(`A: rate limited ${A.stat("meshd", "msgs_rate_limited")}, in ${A.stat("meshd", "msgs_in")}, live ${A.stat("meshd", "live_bans")}; B live ${B.stat("meshd", "live_bans")}`);
     const value = "198.51.100.62";
     const from = [B.lines.length, C.lines.length];
