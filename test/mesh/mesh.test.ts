@@ -48,8 +48,8 @@ describe.skipIf(Boolean(skip))("meshd: three full nodes on one bridge", () => {
   let X: BridgeHost, R: BridgeHost;
   const pins: string[] = [];
   const listeners: Subprocess[] = [];
-  const rogue = async (mode: string, key: string, count = 20) => {
-    const r = await R.run([process.execPath, join(import.meta.dir, "fixtures/rogue-peer.ts"), mode, key, `/ip4/${A.host.v4}/tcp/${MESH_PORT}`, "default", String(count), B.peerId], 60_000);
+  const rogue = async (mode: string, key: string, count = 20, target: MeshTestNode = A) => {
+    const r = await R.run([process.execPath, join(import.meta.dir, "fixtures/rogue-peer.ts"), mode, key, `/ip4/${target.host.v4}/tcp/${MESH_PORT}`, "default", String(count), B.peerId], 60_000);
     const lines = r.stdout.trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
     return { connected: lines[0]?.connected === true, lines, stderr: r.stderr };
   };
@@ -284,5 +284,28 @@ describe.skipIf(Boolean(skip))("meshd: three full nodes on one bridge", () => {
     // The unbanned ones never come back: neither the attacker nor p3.
     expect(decided().has(X.v4)).toBe(false);
     expect(decided().has("198.51.100.73")).toBe(false);
+  }, 60_000);
+
+  test("corroborate:2 is not met by a key holder's self-made ids, only by two named peers", async () => {
+    const E = await new MeshTestNode(br.add("e")).prepare();
+    nodes.push(E);
+    await E.start({
+      HONEYMESH_MESH_CLUSTER_KEY_FILE: join(dir, "cluster.key"),
+      HONEYMESH_MESH_BOOTSTRAP: [A, B].map((n) => n.addr).join(","),
+      HONEYMESH_MESH_TRUST: "corroborate:2",
+      HONEYMESH_MESH_PEER_TRUST: [A, B].map((n) => `${n.peerId}=corroborate:2`).join(","),
+    });
+    E.spawn("meshd");
+    await waitFor(() => E.stat("meshd", "peers_connected") >= 2, 20_000, "E joined");
+    const decidedOnE = (v: string) => E.find((l) => l.topic === "hm/v1/meshd/decision" && (l.d.address as { text: string }).text === v);
+    // Two rogue runs, two fresh peer ids, the same ban (203.0.113.0): neither id is named.
+    for (let i = 0; i < 2; i++) expect((await rogue("valid", join(dir, "cluster.key"), 1, E)).connected).toBe(true);
+    await waitFor(() => E.stat("meshd", "outcome_waiting") >= 2, 10_000, "self-made ids left waiting on E");
+    expect(decidedOnE("203.0.113.0")).toBeUndefined();
+    // The same ban from two named peers (as their enforcerd announces it, so each shares its own) applies.
+    const v = "198.51.100.81";
+    const at = Date.now();
+    for (const n of [A, B]) n.publish("enforcerd", "ban", { change: "added", address: { kind: "ip", text: v }, reasons: 2, expires_at: at + 600_000, origin: n.nodeId, offence: 1, evidence: [], at });
+    await waitFor(() => decidedOnE(v) !== undefined, 10_000, "two named peers' ban decided on E");
   }, 60_000);
 });
