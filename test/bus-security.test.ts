@@ -4,7 +4,7 @@ import mqtt from "mqtt";
 import type { BusClient } from "../packages/bus/src/client.ts";
 import { loadSigningKey, type SigningKey } from "../packages/keys/src/keystore.ts";
 import type { Decision } from "../packages/schema/src/decision.ts";
-import type { Health } from "../packages/schema/src/health.ts";
+import type { MetricsOf } from "../packages/schema/src/metrics.ts";
 import { TestNode, waitFor } from "./support/bus-node.ts";
 import { newWriteId } from "@honeymesh/schema/decision";
 
@@ -27,7 +27,7 @@ describe("bus: every hostile message is rejected, counted, and crashes nothing",
   let scandKey: SigningKey;
   let trapdKey: SigningKey;
   const got: string[] = [];
-  let busdHealth: Health | undefined;
+  let busdMetrics: MetricsOf<"busd"> | undefined;
 
   beforeAll(async () => {
     await node.init();
@@ -38,7 +38,7 @@ describe("bus: every hostile message is rejected, counted, and crashes nothing",
     scandKey = await loadSigningKey(node.stateDir, "scand", node.nodeId);
     trapdKey = await loadSigningKey(node.stateDir, "trapd", node.nodeId);
     await sub.subscribe("+", "decision", (d) => void got.push(d.address.text));
-    await sub.subscribe("busd", "health", (h) => void (busdHealth = h));
+    await sub.subscribe("busd", "metrics", (m) => void (busdMetrics = m.service === "busd" ? m : busdMetrics));
   });
   afterAll(() => node.stop());
 
@@ -112,13 +112,13 @@ describe("bus: every hostile message is rejected, counted, and crashes nothing",
     // A valid token of trapd presented as scand.
     const wrong = await craft(trapdKey, { iss: "trapd", sub: "trapd", aud: "hm-bus", iat: now(), exp: now() + 60 });
     expect(await attempt({ username: "scand", password: wrong })).not.toBe("connected");
-    await waitFor(() => (Number(busdHealth?.details.refused_auth_unknown_user ?? 0)) >= 2 && Number(busdHealth?.details.refused_auth_bad_token ?? 0) >= 2, 5_000, "busd refusal counters");
+    await waitFor(() => (busdMetrics?.refused.auth_unknown_user ?? 0) >= 2 && (busdMetrics?.refused.auth_bad_token ?? 0) >= 2, 5_000, "busd refusal counters");
   });
 
   test("a publish outside the ACL is refused by the broker and never delivered", async () => {
     const rogue = await node.client("trapd");
     rogue.publishRaw("hm/v1/scand/decision", await craft(trapdKey, claims("trapd", decision("192.0.2.73"))), 0).catch(() => {});
-    await waitFor(() => Number(busdHealth?.details.refused_acl_publish ?? 0) >= 1, 5_000, "acl refusal counter");
+    await waitFor(() => (busdMetrics?.refused.acl_publish ?? 0) >= 1, 5_000, "acl refusal counter");
     await settle("192.0.2.7");
     expect(got).not.toContain("192.0.2.73");
   });

@@ -1,9 +1,11 @@
 import { afterAll, expect, test } from "bun:test";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
+import { isValid } from "../packages/schema/src/check.ts";
+import { Metrics } from "../packages/schema/src/metrics.ts";
 import { freePort, ROOT, TestNode, waitFor } from "./support/bus-node.ts";
 
-interface View { running: boolean; services: { name: string; pid: number | null; healthy: boolean; restarts: number }[] }
+interface View { running: boolean; services: { name: string; pid: number | null; healthy: boolean; restarts: number; degraded: { code: string }[]; metrics: Metrics | null }[] }
 
 const node = new TestNode();
 const env = () => node.env({ HONEYMESH_API_LISTEN: `127.0.0.1:${freePort()}`, HONEYMESH_MESH_LISTEN: `127.0.0.1:${freePort()}`, HONEYMESH_ENFORCER_PIN_ROOT: `/sys/fs/bpf/hm-test-${node.nodeId}`, HONEYMESH_ENFORCER_INTERFACES: "lo" });
@@ -42,6 +44,19 @@ test("up brings all six processes up and healthy within 10 s", async () => {
   expect(table).toContain("healthy");
   expect(cli("up").exitCode).toBe(1); // already running
 }, 30_000);
+
+test("status shows every service's typed metrics, as the supervisor heard them on the bus", async () => {
+  await waitFor(() => view().services.every((s) => s.metrics !== null), 10_000, "metrics of every service in status");
+  const v = view();
+  for (const s of v.services) {
+    expect(s.metrics!.service).toBe(s.name as Metrics["service"]);
+    expect(isValid(Metrics, s.metrics)).toBe(true);
+  }
+  const busd = v.services.find((s) => s.name === "busd")!.metrics;
+  // The supervisor's own watcher plus five services are connected.
+  expect(busd?.service === "busd" && busd.clients).toBeGreaterThanOrEqual(6);
+  expect(cli("status").stdout.toString()).toMatch(/busd .*clients=\d+ refused=\d+/);
+});
 
 test("kill -9 of a service: restarted, and status shows the restart", async () => {
   const victim = view().services.find((s) => s.name === "scand")!;

@@ -28,23 +28,23 @@ try {
 
   t = performance.now();
   const proc = node.spawn("enforcerd");
-  await waitFor(() => Number(node.health("enforcerd")?.active_bans ?? 0) >= N && node.health("enforcerd")?.enforcement === "active", 120_000, "all bans live");
+  await waitFor(() => (node.metrics("enforcerd")?.active_bans ?? 0) >= N && node.health("enforcerd")?.enforcement?.kernel === "active", 120_000, "all bans live");
   const liveMs = performance.now() - t;
   await Bun.sleep(2_000);
-  const first = node.health("enforcerd")!;
+  const first = node.metrics("enforcerd")!.reconcile!;
   // Second restart: now the kernel already holds them all, so reconcile must read and diff both sides.
   proc.kill("SIGKILL");
   await proc.exited;
   node.lines.length = 0;
   const proc2 = node.spawn("enforcerd");
-  await waitFor(() => node.health("enforcerd")?.reconcile_ms !== undefined, 120_000, "second reconcile");
-  const second = node.health("enforcerd")!;
+  await waitFor(() => node.metrics("enforcerd")?.reconcile !== undefined, 120_000, "second reconcile");
+  const second = node.metrics("enforcerd")!.reconcile!;
   await Bun.sleep(1_000);
   const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${proc2.pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
   console.log(`bench/enforcerd — ${N.toLocaleString()} bans in SQLite, enforcerd restarted`);
   console.log(`write ${N.toLocaleString()} rows to SQLite      ${(writeMs / 1000).toFixed(2)} s`);
   console.log(`start → all bans in kernel + healthy ${(liveMs / 1000).toFixed(2)} s   (process start, bus connect, reconcile)`);
-  const line = (h: Record<string, unknown>) => `${h.reconcile_ms} ms (read SQLite ${h.reconcile_readStoreMs} ms, read kernel ${h.reconcile_readKernelMs} ms, written ${h.reconcile_written}, removed ${h.reconcile_removed})`;
+  const line = (r: typeof first) => `${r.ms} ms (read SQLite ${r.read_store_ms} ms, read kernel ${r.read_kernel_ms} ms, written ${r.written}, removed ${r.removed})`;
   console.log(`reconcile, empty kernel                ${line(first)}   (goal ≤ 5 s)`);
   console.log(`reconcile, kernel already full         ${line(second)}`);
   console.log(`enforcerd RSS with ${N.toLocaleString()} bans       ${rss.toFixed(0)} MB   (goal ≤ 150 MB)`);

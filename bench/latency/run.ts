@@ -53,11 +53,11 @@ try {
   }
   k.value.close();
   // Where the time goes, per stage, from the timestamps each hop stamps on its message.
-  const at = (topic: string, src: string) => Number(node.lines.find((l) => l.topic === topic && (l.d.src === src || l.d.value === src))?.d.at ?? Number.NaN);
+  const at = (topic: string, src: string) => Number(node.lines.find((l) => l.topic === topic && (l.d.src === src || l.d.address?.text === src))?.d.at ?? Number.NaN);
   const stages = { kernel: [] as number[], syn: [] as number[], decide: [] as number[], apply: [] as number[] };
   for (const l of node.lines) {
     if (l.topic !== "hm/v1/enforcerd/ban" || l.d.change !== "added") continue;
-    const src = String(l.d.value);
+    const src = String(l.d.address?.text);
     const t0 = sent.get(src);
     if (t0 === undefined) continue;
     const syn = at("hm/v1/enforcerd/syn", src);

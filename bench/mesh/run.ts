@@ -14,7 +14,7 @@ import { kernelSkipReason, makePinRoot, removePinRoot } from "../../test/kernel/
 import { waitFor } from "../../test/support/bus-node.ts";
 import { createBridge, type Bridge } from "../../test/support/bridge.ts";
 import { MeshTestNode } from "../../test/mesh/support/mesh-node.ts";
-import { newWriteId } from "../../packages/schema/src/decision.ts";
+import type { BusLine } from "../../test/mesh/support/mesh-node.ts";
 
 const sizes = (process.argv[2] ?? "3,10,25").split(",").map(Number);
 const samples = Number(process.argv[3] ?? 40);
@@ -65,24 +65,24 @@ async function run(n: number): Promise<void> {
       if (full) node.spawn("enforcerd");
       node.spawn("meshd");
     }
-    await waitFor(() => nodes.every((m) => m.stat("meshd", "mesh_subscribers") >= Math.min(2, n - 1)), 120_000, "mesh formed");
+    await waitFor(() => nodes.every((m) => (m.cluster()?.mesh_subscribers ?? 0) >= Math.min(2, n - 1)), 120_000, "mesh formed");
     await Bun.sleep(5_000); // let first syncs and grafting settle
     const idle = await trafficPerNode(br, 20);
 
     const origin = nodes[n - 1]!;
     const others = nodes.slice(0, n - 1);
-    const inForce = (v: string) => (l: { topic: string; d: Record<string, unknown> }) =>
-      full ? l.topic === "hm/v1/enforcerd/ban" && (l.d.address as { text?: string } | undefined)?.text === v && l.d.change === "added" : l.topic === "hm/v1/meshd/decision" && (l.d.address as { text?: string } | undefined)?.text === v;
+    const inForce = (v: string) => (l: BusLine) =>
+      full ? l.topic === "hm/v1/enforcerd/ban" && l.d.address?.text === v && l.d.change === "added" : l.topic === "hm/v1/meshd/decision" && l.d.address?.text === v;
     const ban = (v: string) => {
       const at = Date.now();
-      if (full) origin.publish("apid", "decision", { id: newWriteId("bench"), action: "ban", address: { kind: "ip", text: v }, reasons: 2, ttl_s: 3600, origin: origin.nodeId, source: "apid", evidence: [], offence: 1, at });
+      if (full) origin.publish("apid", "decision", { id: `bench:${at.toString(36)}:${v.replace(/[^0-9a-f]/g, "")}`, action: "ban", address: { kind: "ip", text: v }, reasons: 2, ttl_s: 3600, origin: origin.nodeId, source: "apid", evidence: [], offence: 1, at });
       else origin.publish("enforcerd", "ban", { change: "added", address: { kind: "ip", text: v }, reasons: 2, expires_at: at + 3_600_000, origin: origin.nodeId, offence: 1, evidence: [], at });
     };
     const measure = async (values: string[], from: number[], timeoutMs: number) => {
       const lat: number[] = [];
       let missing = 0;
       for (const v of values) {
-        const t0 = origin.find((l) => l.topic === "hm/v1/enforcerd/ban" && (l.d.address as { text?: string } | undefined)?.text === v, from[n - 1])?.t;
+        const t0 = origin.find((l) => l.topic === "hm/v1/enforcerd/ban" && l.d.address?.text === v, from[n - 1])?.t;
         for (const [i, m] of others.entries()) {
           try {
             const l = await m.waitLine(inForce(v), timeoutMs, v, from[i]);

@@ -12,7 +12,7 @@ const SECONDS = Number(process.argv[3] ?? 30);
 const en = await startEnforcingNode({
   services: ["enforcerd", "scand"],
   env: () => ({ HONEYMESH_NODE_LOG_LEVEL: "warn", HONEYMESH_NODE_HEALTH_INTERVAL_S: "1" }),
-  agentKinds: ["ban", "health"],
+  agentKinds: ["ban", "health", "metrics"],
 });
 const { pair, node } = en;
 const rss = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
@@ -26,8 +26,8 @@ try {
     peak = {
       scand: Math.max(peak.scand, rss(scand.pid)),
       enforcerd: Math.max(peak.enforcerd, rss(enforcerd.pid)),
-      backlog: Math.max(peak.backlog, ...["scand", "enforcerd"].map((s) => Number(node.health(s)?.bus_backlog ?? 0))),
-      queue: Math.max(peak.queue, Number(node.health("scand")?.queue_depth ?? 0)),
+      backlog: Math.max(peak.backlog, ...(["scand", "enforcerd"] as const).map((s) => node.metrics(s)?.bus.backlog ?? 0)),
+      queue: Math.max(peak.queue, node.metrics("scand")?.queue_depth ?? 0),
     };
   }, 500);
   const decoder = new TextDecoder();
@@ -41,16 +41,16 @@ try {
       sent.set(src, t0_ns / 1e6);
     }
   }
-  const banned = () => node.lines.filter((l) => l.topic === "hm/v1/enforcerd/ban" && l.d.change === "added" && sent.has(String(l.d.value)));
+  const banned = () => node.lines.filter((l) => l.topic === "hm/v1/enforcerd/ban" && l.d.change === "added" && sent.has(String(l.d.address?.text)));
   await waitFor(() => banned().length >= sent.size, 30_000, "all sources banned").catch(() => {});
   clearInterval(sampler);
-  const lat = banned().map((l) => Number(l.d.at) - sent.get(String(l.d.value))!);
+  const lat = banned().map((l) => Number(l.d.at) - sent.get(String(l.d.address?.text))!);
   const late = lat.filter((x) => x > 1000).length;
   console.log(`bench/storm — ${sent.size.toLocaleString()} random sources, 4 ports each, over ${SECONDS} s`);
   console.log(`processes alive after the storm: enforcerd ${enforcerd.exitCode === null}, scand ${scand.exitCode === null}`);
   console.log(`peak RSS: scand ${peak.scand.toFixed(0)} MB, enforcerd ${peak.enforcerd.toFixed(0)} MB   (goal ≤ 200 MB each)`);
   console.log(`banned ${lat.length.toLocaleString()} of ${sent.size.toLocaleString()}; ban latency p50 ${quantile(lat, 0.5).toFixed(0)} ms, p99 ${quantile(lat, 0.99).toFixed(0)} ms, max ${Math.max(...lat).toFixed(0)} ms; over 1 s: ${late}`);
-  console.log(`worst bus backlog seen ${peak.backlog}, worst scand decision queue ${peak.queue}; bus overload drops: scand ${node.health("scand")?.bus_overload_total}, enforcerd ${node.health("enforcerd")?.bus_overload_total}`);
+  console.log(`worst bus backlog seen ${peak.backlog}, worst scand decision queue ${peak.queue}; bus overload drops: scand ${node.metrics("scand")?.bus.rejected.overload}, enforcerd ${node.metrics("enforcerd")?.bus.rejected.overload}`);
 } finally {
   await en.stop();
 }

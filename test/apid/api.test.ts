@@ -53,14 +53,14 @@ describe("apid over curl: auth", () => {
 describe("apid over curl: bans", () => {
   test("bad bodies are 400 problems naming the field", async () => {
     const cases: [unknown, string][] = [
-      [{ value: "198.51.100.9", ttl_s: -5 }, "ttl_s"],
-      [{ value: "198.51.100.9", ttl_s: "soon" }, "ttl_s"],
-      [{ value: "300.1.2.3" }, "value"],
-      [{ value: "10.0.0.1/8" }, "value"],
-      [{ value: "0.0.0.0/0" }, "value"],
-      [{ value: "198.51.100.9", reason: "LASERS" }, "reason"],
-      [{ value: "198.51.100.9", bogus: 1 }, "bogus"],
-      [{ ttl_s: 60 }, "value"],
+      [{ address: "198.51.100.9", ttl_s: -5 }, "ttl_s"],
+      [{ address: "198.51.100.9", ttl_s: "soon" }, "ttl_s"],
+      [{ address: "300.1.2.3" }, "address"],
+      [{ address: "10.0.0.1/8" }, "address"],
+      [{ address: "0.0.0.0/0" }, "address"],
+      [{ address: "198.51.100.9", reason: "LASERS" }, "reason"],
+      [{ address: "198.51.100.9", bogus: 1 }, "bogus"],
+      [{ ttl_s: 60 }, "address"],
     ];
     for (const [body, field] of cases) {
       const r = await n.req("POST", "/v1/bans", { token: write, body });
@@ -80,36 +80,36 @@ describe("apid over curl: bans", () => {
   });
 
   test("ban → 201 with enforcerd's row; list, filters, get; extend; permanent; unban", async () => {
-    const made = await n.req("POST", "/v1/bans", { token: write, body: { value: "198.51.100.20", ttl_s: 600 } });
+    const made = await n.req("POST", "/v1/bans", { token: write, body: { address: "198.51.100.20", ttl_s: 600 } });
     expect(made.status).toBe(201);
-    expect(made.json.change).toBe("added");
+    expect(made.json.outcome).toBe("added");
     expect(made.json.ban.reasons).toEqual(["MANUAL"]);
     expect(made.json.ban.source).toBe("apid");
-    const again = await n.req("POST", "/v1/bans", { token: write, body: { value: "198.51.100.20", ttl_s: 60 } });
+    const again = await n.req("POST", "/v1/bans", { token: write, body: { address: "198.51.100.20", ttl_s: 60 } });
     expect(again.status).toBe(200);
-    expect(again.json.change).toBe("unchanged");
-    const ext = await n.req("POST", "/v1/bans", { token: write, body: { value: "198.51.100.21", ttl_s: 600, reason: "EXTERNAL" } });
+    expect(again.json.outcome).toBe("unchanged");
+    const ext = await n.req("POST", "/v1/bans", { token: write, body: { address: "198.51.100.21", ttl_s: 600, reason: "EXTERNAL" } });
     expect(ext.json.ban.reasons).toEqual(["EXTERNAL"]);
-    const net = await n.req("POST", "/v1/bans", { token: write, body: { value: "2001:db8:7::/48", ttl_s: 600 } });
+    const net = await n.req("POST", "/v1/bans", { token: write, body: { address: "2001:db8:7::/48", ttl_s: 600 } });
     expect(net.status).toBe(201);
-    expect(net.json.ban.target).toBe("cidr");
+    expect(net.json.ban.address.kind).toBe("cidr");
 
     const all = await n.req("GET", "/v1/bans", { token: read });
-    expect(all.json.items.map((b: { value: string }) => b.value)).toEqual(expect.arrayContaining(["198.51.100.20", "198.51.100.21", "2001:db8:7::/48"]));
+    expect(all.json.items.map((b: { address: { text: string } }) => b.address.text)).toEqual(expect.arrayContaining(["198.51.100.20", "198.51.100.21", "2001:db8:7::/48"]));
     const external = await n.req("GET", "/v1/bans?reason=EXTERNAL");
-    expect(external.json.items.map((b: { value: string }) => b.value)).toEqual(["198.51.100.21"]);
-    const pref = await n.req("GET", "/v1/bans?prefix=2001:db8:");
-    expect(pref.json.items.map((b: { value: string }) => b.value)).toEqual(["2001:db8:7::/48"]);
+    expect(external.json.items.map((b: { address: { text: string } }) => b.address.text)).toEqual(["198.51.100.21"]);
+    const pref = await n.req("GET", "/v1/bans?contains=2001:db8:7::1");
+    expect(pref.json.items.map((b: { address: { text: string } }) => b.address.text)).toEqual(["2001:db8:7::/48"]);
     const page1 = await n.req("GET", "/v1/bans?limit=1");
     expect(page1.json.items.length).toBe(1);
     const page2 = await n.req("GET", `/v1/bans?limit=1&cursor=${page1.json.next_cursor}`);
-    expect(page2.json.items[0].value > page1.json.items[0].value).toBe(true);
-    expect((await n.req("GET", `/v1/bans/${encodeURIComponent("2001:db8:7::/48")}`)).json.target).toBe("cidr");
+    expect(page2.json.items[0].address.text > page1.json.items[0].address.text).toBe(true);
+    expect((await n.req("GET", `/v1/bans/${encodeURIComponent("2001:db8:7::/48")}`)).json.address.kind).toBe("cidr");
     expect((await n.req("GET", "/v1/bans/198.51.100.99")).status).toBe(404);
 
     const longer = await n.req("PATCH", "/v1/bans/198.51.100.20", { token: write, body: { ttl_s: 7200 } });
     expect(longer.status).toBe(200);
-    expect(longer.json.change).toBe("extended");
+    expect(longer.json.outcome).toBe("extended");
     expect(longer.json.ban.expires_at).toBeGreaterThan(made.json.ban.expires_at);
     const shorter = await n.req("PATCH", "/v1/bans/198.51.100.20", { token: write, body: { ttl_s: 10 } });
     expect(shorter.status).toBe(409);
@@ -120,42 +120,41 @@ describe("apid over curl: bans", () => {
 
     const un = await n.req("DELETE", "/v1/bans/198.51.100.20", { token: write });
     expect(un.status).toBe(200);
-    expect(un.json).toMatchObject({ change: "removed", scope: "global", was_banned: true });
+    expect(un.json).toMatchObject({ outcome: "removed", address: { kind: "ip", text: "198.51.100.20" } });
     const local = await n.req("DELETE", `/v1/bans/${encodeURIComponent("2001:db8:7::/48")}?scope=local`, { token: write });
-    expect(local.json.scope).toBe("local");
+    expect(local.json.outcome).toBe("removed");
     expect((await n.req("GET", "/v1/bans/198.51.100.20")).status).toBe(404);
   });
 
   test("allowlisted targets are refused with 409 naming the reason", async () => {
-    const r = await n.req("POST", "/v1/bans", { token: write, body: { value: "127.0.0.1" } });
+    const r = await n.req("POST", "/v1/bans", { token: write, body: { address: "127.0.0.1" } });
     expect(r.status).toBe(409);
     isProblem(r, 409);
     expect(r.json.reason).toBe("allowlisted");
   });
 
   test("an EXTERNAL unban keeps a ban HoneyMesh holds for its own reasons", async () => {
-    await n.req("POST", "/v1/bans", { token: write, body: { value: "198.51.100.30", ttl_s: 600, reason: ["EXTERNAL", "MANUAL"] } });
+    await n.req("POST", "/v1/bans", { token: write, body: { address: "198.51.100.30", ttl_s: 600, reason: ["EXTERNAL", "MANUAL"] } });
     const kept = await n.req("DELETE", "/v1/bans/198.51.100.30?reason=EXTERNAL", { token: write });
-    expect(kept.json.change).toBe("kept");
+    expect(kept.json.outcome).toBe("kept");
     expect((await n.req("GET", "/v1/bans/198.51.100.30")).status).toBe(200);
   });
 });
 
 describe("apid over curl: allowlist, mode, events, peers, stats, docs", () => {
   test("allowlist add, list, remove; protected entries stay", async () => {
-    const bad = await n.req("POST", "/v1/allowlist", { token: write, body: { cidr: "nope" } });
+    const bad = await n.req("POST", "/v1/allowlist", { token: write, body: { address: "nope" } });
     expect(bad.status).toBe(400);
-    expect(bad.json.field).toBe("cidr");
-    const add = await n.req("POST", "/v1/allowlist", { token: write, body: { cidr: "192.0.2.0/24", note: "office" } });
+    expect(bad.json.field).toBe("address");
+    const add = await n.req("POST", "/v1/allowlist", { token: write, body: { address: "192.0.2.0/24", note: "office" } });
     expect(add.status).toBe(201);
     const ls = await n.req("GET", "/v1/allowlist", { token: read });
-    expect(ls.json.operator).toEqual([expect.objectContaining({ cidr: "192.0.2.0/24", note: "office" })]);
-    expect(ls.json.fixed).toContain("127.0.0.0/8");
-    const refused = await n.req("POST", "/v1/bans", { token: write, body: { value: "192.0.2.5" } });
+    expect(ls.json.items).toEqual(expect.arrayContaining([expect.objectContaining({ address: "192.0.2.0/24", source: "operator", note: "office" }), expect.objectContaining({ address: "127.0.0.0/8", source: "system" })]));
+    const refused = await n.req("POST", "/v1/bans", { token: write, body: { address: "192.0.2.5" } });
     expect(refused.status).toBe(409);
     expect((await n.req("DELETE", `/v1/allowlist/${encodeURIComponent("127.0.0.0/8")}`, { token: write })).status).toBe(409);
     expect((await n.req("DELETE", `/v1/allowlist/${encodeURIComponent("192.0.2.0/24")}`, { token: write })).status).toBe(200);
-    expect((await n.req("GET", "/v1/allowlist")).json.operator).toEqual([]);
+    expect((await n.req("GET", "/v1/allowlist")).json.items.filter((e: { source: string }) => e.source === "operator")).toEqual([]);
     expect((await n.req("DELETE", `/v1/allowlist/${encodeURIComponent("192.0.2.0/24")}`, { token: write })).status).toBe(404);
   });
 
@@ -186,7 +185,7 @@ describe("apid over curl: allowlist, mode, events, peers, stats, docs", () => {
     const peers = await n.req("GET", "/v1/peers", { token: read });
     expect(Array.isArray(peers.json.items)).toBe(true);
     const docs = await n.req("GET", "/docs/json", { token: read });
-    expect(Object.keys(docs.json.paths)).toEqual(expect.arrayContaining(["/v1/bans", "/v1/bans/{value}", "/v1/allowlist", "/v1/export", "/v1/decisions/stream"]));
+    expect(Object.keys(docs.json.paths)).toEqual(expect.arrayContaining(["/v1/bans", "/v1/bans/{address}", "/v1/allowlist", "/v1/export", "/v1/decisions/stream"]));
     expect((await n.req("GET", "/docs", { token: read })).type).toContain("text/html");
   });
 });
@@ -195,7 +194,7 @@ describe("apid over curl: stream, metrics, crowdsec", () => {
   test("/v1/stream delivers the decision and the ban change of a new ban", async () => {
     const p = Bun.spawn(["curl", "-s", "-N", "--max-time", "6", "-H", `Authorization: Bearer ${read}`, `${n.base}/v1/stream?kinds=decision,ban`], { stdout: "pipe" });
     await Bun.sleep(400);
-    await n.req("POST", "/v1/bans", { token: write, body: { value: "203.0.113.40", ttl_s: 60 } });
+    await n.req("POST", "/v1/bans", { token: write, body: { address: "203.0.113.40", ttl_s: 60 } });
     const reader = p.stdout.getReader();
     let text = "";
     const deadline = Date.now() + 6000;
@@ -206,8 +205,8 @@ describe("apid over curl: stream, metrics, crowdsec", () => {
     }
     p.kill();
     const events = text.split("\n\n").filter((b) => b.includes("data: ")).map((b) => ({ event: /event: (\w+)/.exec(b)?.[1], data: JSON.parse(b.slice(b.indexOf("data: ") + 6)) }));
-    expect(events.find((e) => e.event === "decision")?.data).toMatchObject({ action: "ban", value: "203.0.113.40", source: "apid" });
-    expect(events.find((e) => e.event === "ban")?.data).toMatchObject({ change: "added", value: "203.0.113.40" });
+    expect(events.find((e) => e.event === "decision")?.data).toMatchObject({ action: "ban", address: { kind: "ip", text: "203.0.113.40" }, source: "apid" });
+    expect(events.find((e) => e.event === "ban")?.data).toMatchObject({ change: "added", address: { kind: "ip", text: "203.0.113.40" } });
     expect((await n.req("GET", "/v1/stream?kinds=gossip", { token: read })).status).toBe(400);
   });
 
@@ -230,14 +229,14 @@ describe("apid over curl: stream, metrics, crowdsec", () => {
     const stream = (q: string, apiKey = k) => curl(["-H", `X-Api-Key: ${apiKey}`, `${n.base}/v1/decisions/stream${q}`]);
     expect((await stream("?startup=true", "wrong")).status).toBe(403);
     expect((await n.req("GET", "/v1/decisions/stream?startup=true")).status).toBe(403);
-    await n.req("POST", "/v1/bans", { token: write, body: { value: "203.0.113.50", ttl_s: 3600 } });
+    await n.req("POST", "/v1/bans", { token: write, body: { address: "203.0.113.50", ttl_s: 3600 } });
     const first = await stream("?startup=true");
     expect(first.status).toBe(200);
     const hit = first.json.new.find((d: { value: string }) => d.value === "203.0.113.50");
     expect(hit).toMatchObject({ scope: "Ip", type: "ban", origin: "honeymesh" });
     expect(hit.duration).toMatch(/^0h5[89]m[\d.]+s$|^1h0m0s$/);
     expect(first.json.deleted).toEqual([]);
-    await n.req("POST", "/v1/bans", { token: write, body: { value: "203.0.113.51", ttl_s: 3600 } });
+    await n.req("POST", "/v1/bans", { token: write, body: { address: "203.0.113.51", ttl_s: 3600 } });
     await n.req("DELETE", "/v1/bans/203.0.113.50", { token: write });
     const next = await stream("");
     expect(next.json.new.map((d: { value: string }) => d.value)).toEqual(["203.0.113.51"]);

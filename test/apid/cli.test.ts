@@ -14,26 +14,33 @@ describe("operator CLI against a running apid (admin token found in the state di
   test("ban, bans, unban: human and --json output, exit codes", async () => {
     const ban = await n.cli(["ban", "198.51.100.61", "--ttl", "2h"]);
     expect(ban.code).toBe(0);
-    expect(ban.out).toContain("198.51.100.61: added (MANUAL)");
+    expect(ban.out).toContain("198.51.100.61: added: banned 198.51.100.61 for MANUAL");
     const list = await n.cli(["bans"]);
     expect(list.code).toBe(0);
-    expect(list.out).toMatch(/TARGET\s+REASONS\s+EXPIRES/);
+    expect(list.out).toMatch(/ADDRESS\s+REASONS\s+EXPIRES/);
     expect(list.out).toMatch(/198\.51\.100\.61\s+MANUAL\s+in (1h59m|2h0m)/);
     expect(list.out).not.toContain("\x1b["); // not a TTY: no colour
     const json = await n.cli(["bans", "--json"]);
-    expect(JSON.parse(json.out)).toEqual([expect.objectContaining({ value: "198.51.100.61", reasons: ["MANUAL"] })]);
+    expect(JSON.parse(json.out)).toEqual([expect.objectContaining({ address: { kind: "ip", text: "198.51.100.61" }, reasons: ["MANUAL"] })]);
     const perm = await n.cli(["ban", "2001:db8:61::/48", "--ttl", "permanent", "--reason", "external", "--json"]);
     expect(JSON.parse(perm.out).ban).toMatchObject({ expires_at: 0, reasons: ["EXTERNAL"] });
     const un = await n.cli(["unban", "198.51.100.61", "--local"]);
     expect(un.code).toBe(0);
-    expect(un.out).toContain("unbanned (this node only)");
-    expect(JSON.parse((await n.cli(["bans", "--json"])).out).map((b: { value: string }) => b.value)).toEqual(["2001:db8:61::/48"]);
+    expect(un.out).toContain("198.51.100.61: removed: unbanned 198.51.100.61\n(this node only)");
+    expect(JSON.parse((await n.cli(["bans", "--json"])).out).map((b: { address: { text: string } }) => b.address.text)).toEqual(["2001:db8:61::/48"]);
+    // Unbanning what is not banned says so, and an address inside a banned prefix is still dropped.
+    const inside = await n.cli(["unban", "2001:db8:61::5"]);
+    expect(inside.code).toBe(1);
+    expect(inside.out).toContain("2001:db8:61::5: unchanged: 2001:db8:61::5 was not banned; still covered by 2001:db8:61::/48 (EXTERNAL)");
+    const contains = JSON.parse((await n.cli(["bans", "--contains", "2001:db8:61::5", "--json"])).out);
+    expect(contains.map((b: { address: { text: string } }) => b.address.text)).toEqual(["2001:db8:61::/48"]);
+    expect(JSON.parse((await n.cli(["bans", "--contains", "2001:db8:62::5", "--json"])).out)).toEqual([]);
   });
 
   test("usage errors exit 2, refusals and an unreachable API exit 1", async () => {
     const bad = await n.cli(["ban", "300.1.1.1"]);
     expect(bad.code).toBe(2);
-    expect(bad.err).toContain("value");
+    expect(bad.err).toContain("address");
     expect((await n.cli(["ban", "198.51.100.62", "--ttl", "soon"])).code).toBe(2);
     expect((await n.cli(["ban"])).code).toBe(2);
     expect((await n.cli(["bans", "--frobnicate"])).code).toBe(2);
@@ -49,7 +56,7 @@ describe("operator CLI against a running apid (admin token found in the state di
     expect((await n.cli(["allow", "add", "192.0.2.0/25", "--note", "lab"])).code).toBe(0);
     const ls = await n.cli(["allow", "ls"]);
     expect(ls.out).toMatch(/192\.0\.2\.0\/25\s+operator\s+lab/);
-    expect(ls.out).toContain("127.0.0.0/8");
+    expect(ls.out).toMatch(/127\.0\.0\.0\/8\s+system/);
     expect((await n.cli(["allow", "rm", "192.0.2.0/25"])).code).toBe(0);
     expect((await n.cli(["allow", "ls", "--json"])).out).not.toContain("192.0.2.0/25");
     expect((await n.cli(["events"])).out).toContain("no trap sessions");
@@ -57,9 +64,9 @@ describe("operator CLI against a running apid (admin token found in the state di
     expect((await n.cli(["peers"])).code).toBe(0);
     const file = join(n.node.stateDir, "cli-export.csv");
     expect((await n.cli(["export", "--format", "csv", "--output", file])).code).toBe(0);
-    expect(readFileSync(file, "utf8").split("\r\n")[0]).toBe("value,target,reasons,reason_mask,expires_at,created_at,updated_at,origin,source,offence,evidence");
+    expect(readFileSync(file, "utf8").split("\r\n")[0]).toBe("address,kind,reasons,expires_at,created_at,updated_at,origin,source,offence,evidence");
     const nd = await n.cli(["export", "--format", "ndjson"]);
-    expect(nd.out.trim().split("\n").map((l) => JSON.parse(l).value)).toEqual(["2001:db8:61::/48"]);
+    expect(nd.out.trim().split("\n").map((l) => JSON.parse(l).address.text)).toEqual(["2001:db8:61::/48"]);
     expect((await n.cli(["export", "--format", "xml"])).code).toBe(2);
   });
 
@@ -94,7 +101,7 @@ describe("operator CLI against a running apid (admin token found in the state di
     p.kill("SIGINT");
     await p.exited;
     const lines = text.trim().split("\n").map((l) => JSON.parse(l));
-    expect(lines).toContainEqual(expect.objectContaining({ event: "ban", data: expect.objectContaining({ change: "added", value: "198.51.100.64" }) }));
+    expect(lines).toContainEqual(expect.objectContaining({ event: "ban", data: expect.objectContaining({ change: "added", address: { kind: "ip", text: "198.51.100.64" } }) }));
   });
 });
 
@@ -117,5 +124,17 @@ describe("Fail2Ban action (deploy/fail2ban/action.d/honeymesh.conf)", () => {
     expect((await n.req("GET", "/v1/bans/203.0.113.71")).json.expires_at).toBe(0);
     expect(await sh(command("actionunban", { honeymesh: CLI, options: "", ip: "203.0.113.70", bantime: "600" }))).toBe(0);
     expect((await n.req("GET", "/v1/bans/203.0.113.70")).status).toBe(404);
+  });
+
+  test("Fail2Ban's unban of an address HoneyMesh also holds for its own reasons is kept, and the CLI says so", async () => {
+    const sh = (cmd: string) => Bun.spawn(["sh", "-c", cmd], { cwd: ROOT, env: n.env(), stdout: "pipe", stderr: "pipe" });
+    expect((await n.req("POST", "/v1/bans", { body: { address: "198.18.60.4", reason: ["MANUAL"], ttl_s: 600 } })).status).toBe(201);
+    expect(await sh(command("actionban", { honeymesh: CLI, options: "", ip: "198.18.60.4", bantime: "600" })).exited).toBe(0);
+    expect((await n.req("GET", "/v1/bans/198.18.60.4")).json.reasons).toEqual(["MANUAL", "EXTERNAL"]);
+    const un = sh(command("actionunban", { honeymesh: CLI, options: "", ip: "198.18.60.4", bantime: "600" }));
+    const out = await new Response(un.stdout).text();
+    expect(await un.exited).toBe(1);
+    expect(out).toContain("198.18.60.4: kept: kept: 198.18.60.4 is still banned for MANUAL");
+    expect((await n.req("GET", "/v1/bans/198.18.60.4")).json.reasons).toEqual(["MANUAL"]);
   });
 });

@@ -50,8 +50,8 @@ describe("exports", () => {
     }
     expect(Number(await run(["jq", "length", join(dir, "x.json")]))).toBe(count);
     expect(Number(await run(["jq", "-n", "reduce inputs as $x (0; . + 1)", join(dir, "x.ndjson")]))).toBe(count);
-    expect(await run(["jq", "-r", 'select(.value == "10.0.0.7") | .evidence[0]', join(dir, "x.ndjson")])).toBe('ev 7, "quoted"\r\nnext line');
-    expect(await run(["/usr/bin/python3", "-c", PY_CSV, join(dir, "x.csv")])).toBe(`${count} value 1`);
+    expect(await run(["jq", "-r", 'select(.address.text == "10.0.0.7") | .evidence[0].summary', join(dir, "x.ndjson")])).toBe('ev 7, "quoted"\r\nnext line');
+    expect(await run(["/usr/bin/python3", "-c", PY_CSV, join(dir, "x.csv")])).toBe(`${count} address 1`);
     const events = await curl(["-H", `Authorization: Bearer ${n.admin}`, `${n.base}/v1/export?format=json&kind=events`]);
     expect(events.json).toEqual([]);
   });
@@ -84,6 +84,6 @@ describe("exports", () => {
     const csv = join(n.node.stateDir, "big.csv");
     const r = await curl(["-o", csv, "-H", `Authorization: Bearer ${n.admin}`, `${n.base}/v1/export?format=csv&kind=bans`]);
     expect(r.status).toBe(200);
-    expect(await run(["/usr/bin/python3", "-c", PY_CSV, csv])).toBe(`${count} value 1`);
+    expect(await run(["/usr/bin/python3", "-c", PY_CSV, csv])).toBe(`${count} address 1`);
   }, 240_000);
 });

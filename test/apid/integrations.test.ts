@@ -74,7 +74,7 @@ describe("a real CrowdSec bouncer pointed at apid", () => {
     const script = join(dir, "record.sh");
     writeFileSync(script, `#!/bin/sh\necho "$1 $2 $3" >> ${calls}\n`);
     chmodSync(script, 0o755);
-    await n.req("POST", "/v1/bans", { body: { value: "203.0.113.90", ttl_s: 3600 } });
+    await n.req("POST", "/v1/bans", { body: { address: "203.0.113.90", ttl_s: 3600 } });
     const key = (await n.req("POST", "/v1/tokens", { body: { name: "custom-bouncer", kind: "bouncer" } })).json.token;
     const cfg = join(dir, "bouncer.yaml");
     writeFileSync(
@@ -110,7 +110,7 @@ describe("a real CrowdSec bouncer pointed at apid", () => {
       bouncer.kill("SIGKILL");
       throw new Error(`${(e as Error).message}; calls: [${readFileSync(calls, "utf8")}] bouncer said: ${readFileSync(out, "utf8").slice(0, 300)}`);
     });
-    await n.req("POST", "/v1/bans", { body: { value: "203.0.113.91", ttl_s: 600 } });
+    await n.req("POST", "/v1/bans", { body: { address: "203.0.113.91", ttl_s: 600 } });
     await waitFor(() => seen(/^add 203\.0\.113\.91 (59\d|600)\b/), 20_000, "bouncer add of a new ban");
     await n.req("DELETE", "/v1/bans/203.0.113.90");
     await waitFor(() => seen(/^del 203\.0\.113\.90\b/), 20_000, "bouncer del of the unban");

@@ -49,8 +49,8 @@ describe.skipIf(Boolean(skip))("Fail2Ban → HoneyMesh EXTERNAL ban → XDP drop
         appendFileSync(f2b.log, sshdFailure(pair.attacker.v4, 5000 + i));
         await Bun.sleep(300);
       }
-      await waitFor(() => node.lines.some((l) => l.topic === "hm/v1/enforcerd/ban" && l.d.value === pair.attacker.v4 && l.d.change === "added"), 30_000, "EXTERNAL ban applied");
-      const added = node.lines.find((l) => l.topic === "hm/v1/enforcerd/ban" && l.d.value === pair.attacker.v4)!;
+      await waitFor(() => node.lines.some((l) => l.topic === "hm/v1/enforcerd/ban" && l.d.address?.text === pair.attacker.v4 && l.d.change === "added"), 30_000, "EXTERNAL ban applied");
+      const added = node.lines.find((l) => l.topic === "hm/v1/enforcerd/ban" && l.d.address?.text === pair.attacker.v4)!;
       expect(added.d.reasons).toBe(64);
       expect(await pingOk(pair, "attacker", pair.victim.v4)).toBe(false);
       let after = dropsBefore;

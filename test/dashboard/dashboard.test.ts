@@ -131,18 +131,21 @@ describe.skipIf(Boolean(skip))("dashboard in a real browser", () => {
     await shot(page, "04-bans");
 
     const target = "198.51.100.23";
-    await page.fill('input[name="value"]', target);
+    await page.fill('input[name="address"]', target);
     await page.fill('input[name="note"]', "seen in our web logs");
     await page.click(".block-form button[type=submit]");
     await page.waitForSelector("dialog.confirm[open]");
     expect(await page.textContent("dialog.confirm")).toContain(target);
     await page.click("[data-testid=confirm]");
-    await page.waitForSelector('[data-testid=toast]:has-text("Block: done")');
+    await page.waitForSelector('[data-testid=toast]:has-text("Block: added")');
     const banned = await api("GET", `/v1/bans/${target}`);
     expect(banned.status).toBe(200);
-    expect(banned.json.evidence).toEqual(["seen in our web logs"]);
+    expect(banned.json.evidence).toEqual([{ kind: "manual", summary: "seen in our web logs" }]);
+    // Evidence shows as each item's summary.
+    expect(banned.json.address).toEqual({ kind: "ip", text: target });
 
-    await page.fill('input[aria-label="Search by address prefix"]', "198.51.100.");
+    // The search is an address: the bans that drop it (its own, and any prefix containing it).
+    await page.fill('input[aria-label="Bans that drop this address"]', target);
     await page.waitForSelector(`.brow[data-value="${target}"]`);
     await page.click(`.brow[data-value="${target}"]`);
 
@@ -154,18 +157,18 @@ describe.skipIf(Boolean(skip))("dashboard in a real browser", () => {
 
     await page.click('.detail button:has-text("Make permanent")');
     await page.click("[data-testid=confirm]");
-    await page.waitForSelector('[data-testid=toast]:has-text("Make permanent: done")');
+    await page.waitForSelector('[data-testid=toast]:has-text("Make permanent: extended")');
     expect((await api("GET", `/v1/bans/${target}`)).json.expires_at).toBe(0);
     await page.waitForSelector(`.brow[data-value="${target}"] .cd-perm`);
 
     await page.click('.detail button:has-text("Release everywhere")');
     await page.click("[data-testid=confirm]");
-    await page.waitForSelector('[data-testid=toast]:has-text("Release everywhere: done")');
+    await page.waitForSelector('[data-testid=toast]:has-text("Release everywhere: removed")');
     expect((await api("GET", `/v1/bans/${target}`)).status).toBe(404);
     await page.waitForSelector(`.brow.is-gone[data-value="${target}"]`);
 
     // A refusal is shown with apid's reason: loopback is always allowlisted.
-    await page.fill('input[name="value"]', "127.0.0.1");
+    await page.fill('input[name="address"]', "127.0.0.1");
     await page.click(".block-form button[type=submit]");
     await page.click("[data-testid=confirm]");
     await page.waitForSelector('[data-testid=toast]:has-text("Block: refused (409)")');
@@ -226,7 +229,7 @@ describe.skipIf(Boolean(skip))("dashboard in a real browser", () => {
     const statuses = await page.evaluate(async (v) => {
       const token = sessionStorage.getItem("honeymesh.token")!;
       const h = { authorization: `Bearer ${token}`, "content-type": "application/json" };
-      const post = await fetch("/v1/bans", { method: "POST", headers: h, body: JSON.stringify({ value: "198.51.100.99" }) });
+      const post = await fetch("/v1/bans", { method: "POST", headers: h, body: JSON.stringify({ address: "198.51.100.99" }) });
       const del = await fetch(`/v1/bans/${v}`, { method: "DELETE", headers: h });
       const mode = await fetch("/v1/mode", { method: "PUT", headers: h, body: JSON.stringify({ mode: "lockdown" }) });
       return [post.status, del.status, mode.status];
@@ -251,7 +254,7 @@ describe.skipIf(Boolean(skip))("dashboard in a real browser", () => {
     await desk.waitForSelector("text=node-fra-2");
     await desk.waitForSelector('.live-dot[title="stream live"]');
     // A decision made while the page is open shows how it travelled and when it was applied.
-    await api("POST", "/v1/bans", { value: "192.0.2.77", ttl_s: 3600, reason: "TRAP" });
+    await api("POST", "/v1/bans", { address: "192.0.2.77", ttl_s: 3600, reason: "TRAP" });
     await desk.waitForSelector(".prop-item:has-text('192.0.2.77'):has-text('added here')");
     await shot(desk, "05-mesh");
 

@@ -45,14 +45,14 @@ describe.skipIf(Boolean(skip))("enforcerd end to end: bus decision â†’ SQLite â†
     const from = node.lines.length;
     node.publish("apid", "decision", decision(pair.attacker.v4));
     node.publish("apid", "decision", decision(pair.attacker.v6));
-    const added = await node.waitLine((l) => l.topic === "hm/v1/enforcerd/ban" && l.d.value === pair.attacker.v4, 5_000, "ban added", from);
+    const added = await node.waitLine((l) => l.topic === "hm/v1/enforcerd/ban" && l.d.address?.text === pair.attacker.v4, 5_000, "ban added", from);
     expect(added.d.change).toBe("added");
-    await node.waitLine((l) => l.topic === "hm/v1/enforcerd/ban" && l.d.value === pair.attacker.v6, 5_000, "v6 ban added", from);
+    await node.waitLine((l) => l.topic === "hm/v1/enforcerd/ban" && l.d.address?.text === pair.attacker.v6, 5_000, "v6 ban added", from);
     expect(await reach(pair, PORT)).toEqual({ tcp4: false, icmp4: false, tcp6: false, icmp6: false });
 
     node.publish("apid", "decision", decision(pair.attacker.v4, { action: "unban", at: Date.now() }));
     node.publish("apid", "decision", decision(pair.attacker.v6, { action: "unban", at: Date.now() }));
-    await node.waitLine((l) => l.topic === "hm/v1/enforcerd/ban" && l.d.change === "removed" && l.d.value === pair.attacker.v6, 5_000, "unban", from);
+    await node.waitLine((l) => l.topic === "hm/v1/enforcerd/ban" && l.d.change === "removed" && l.d.address?.text === pair.attacker.v6, 5_000, "unban", from);
     expect(await reach(pair, PORT)).toEqual({ tcp4: true, icmp4: true, tcp6: true, icmp6: true });
   });
 
@@ -60,14 +60,15 @@ describe.skipIf(Boolean(skip))("enforcerd end to end: bus decision â†’ SQLite â†
     const from = node.lines.length;
     node.publish("apid", "decision", decision(pair.attacker.v4, { at: Date.now() - 60_000 }));
     node.publish("apid", "decision", decision("192.0.2.200"));
-    await node.waitLine((l) => l.topic === "hm/v1/enforcerd/ban" && l.d.value === "192.0.2.200", 5_000, "marker ban", from);
-    expect(node.lines.slice(from).some((l) => l.topic === "hm/v1/enforcerd/ban" && l.d.value === pair.attacker.v4)).toBe(false);
+    await node.waitLine((l) => l.topic === "hm/v1/enforcerd/ban" && l.d.address?.text === "192.0.2.200", 5_000, "marker ban", from);
+    expect(node.lines.slice(from).some((l) => l.topic === "hm/v1/enforcerd/ban" && l.d.address?.text === pair.attacker.v4)).toBe(false);
     expect(await pingOk(pair, "attacker", pair.victim.v4)).toBe(true);
   });
 
   test("malformed decisions are refused with a counted reason, and nothing is banned", async () => {
-    const before = (k: string) => Number(node.health("enforcerd")?.[`decisions_rejected_${k}`] ?? 0);
-    const base = { bad_target: before("bad_target"), unknown_reason_bits: before("unknown_reason_bits"), ttl_too_long: before("ttl_too_long"), target_kind: before("target_kind"), allowlisted: before("allowlisted") };
+    const rejected = () => node.metrics("enforcerd")?.decisions.rejected;
+    const before = (k: keyof NonNullable<ReturnType<typeof rejected>>) => rejected()?.[k] ?? 0;
+    const base = { bad_address: before("bad_address"), unknown_reason_bits: before("unknown_reason_bits"), ttl_too_long: before("ttl_too_long"), kind_mismatch: before("kind_mismatch"), allowlisted: before("allowlisted") };
     const from = node.lines.length;
     node.publish("apid", "decision", decision("300.1.2.3"));
     node.publish("apid", "decision", decision("0.0.0.0/0"));
@@ -77,13 +78,13 @@ describe.skipIf(Boolean(skip))("enforcerd end to end: bus decision â†’ SQLite â†
     node.publish("apid", "decision", decision("127.0.0.1"));
     node.publish("apid", "decision", decision(pair.victim.v4));
     await waitFor(() => {
-      const h = node.health("enforcerd");
-      return Number(h?.decisions_rejected_bad_target ?? 0) >= base.bad_target + 2 && Number(h?.decisions_rejected_allowlisted ?? 0) >= base.allowlisted + 2;
+      const r = rejected();
+      return (r?.bad_address ?? 0) >= base.bad_address + 2 && (r?.allowlisted ?? 0) >= base.allowlisted + 2;
     }, 5_000, "refusals counted");
-    const h = node.health("enforcerd")!;
-    expect(Number(h.decisions_rejected_ttl_too_long)).toBe(base.ttl_too_long + 1);
-    expect(Number(h.decisions_rejected_unknown_reason_bits)).toBe(base.unknown_reason_bits + 1);
-    expect(Number(h.decisions_rejected_target_kind)).toBe(base.target_kind + 1);
+    const h = rejected()!;
+    expect(h.ttl_too_long).toBe(base.ttl_too_long + 1);
+    expect(h.unknown_reason_bits).toBe(base.unknown_reason_bits + 1);
+    expect(h.kind_mismatch).toBe(base.kind_mismatch + 1);
     expect(node.lines.slice(from).filter((l) => l.topic === "hm/v1/enforcerd/ban")).toEqual([]);
     expect(await pingOk(pair, "attacker", pair.victim.v4)).toBe(true);
   });
@@ -91,37 +92,48 @@ describe.skipIf(Boolean(skip))("enforcerd end to end: bus decision â†’ SQLite â†
   test("operator controls: mode switch without reload, allowlist add/remove, protected entries stay", async () => {
     const from = node.lines.length;
     node.publish("apid", "decision", decision(pair.attacker.v4, { at: Date.now() }));
-    await node.waitLine((l) => l.topic === "hm/v1/enforcerd/ban" && l.d.value === pair.attacker.v4 && l.d.change === "added", 5_000, "ban", from);
+    await node.waitLine((l) => l.topic === "hm/v1/enforcerd/ban" && l.d.address?.text === pair.attacker.v4 && l.d.change === "added", 5_000, "ban", from);
     expect(await pingOk(pair, "attacker", pair.victim.v4)).toBe(false);
 
-    node.publish("apid", "mode", { mode: "test", at: Date.now() });
-    await waitFor(() => node.health("enforcerd")?.mode === "test", 5_000, "test mode");
-    const wouldBefore = Number(node.health("enforcerd")?.kernel_would_drop ?? 0);
+    node.publish("apid", "mode", { id: newWriteId("test"), mode: "test", at: Date.now() });
+    await waitFor(() => node.health("enforcerd")?.enforcement?.mode === "test", 5_000, "test mode");
+    const wouldBefore = node.metrics("enforcerd")?.kernel?.would_drop ?? 0;
     expect(await pingOk(pair, "attacker", pair.victim.v4)).toBe(true);
-    await waitFor(() => Number(node.health("enforcerd")?.kernel_would_drop ?? 0) > wouldBefore, 5_000, "would-drop counted");
-    node.publish("apid", "mode", { mode: "enforce", at: Date.now() });
-    await waitFor(() => node.health("enforcerd")?.mode === "enforce", 5_000, "enforce mode");
+    await waitFor(() => (node.metrics("enforcerd")?.kernel?.would_drop ?? 0) > wouldBefore, 5_000, "would-drop counted");
+    node.publish("apid", "mode", { id: newWriteId("test"), mode: "enforce", at: Date.now() });
+    await waitFor(() => node.health("enforcerd")?.enforcement?.mode === "enforce", 5_000, "enforce mode");
     expect(await pingOk(pair, "attacker", pair.victim.v4)).toBe(false);
 
-    node.publish("apid", "allow", { action: "add", cidr: pair.attacker.v4, note: "test", at: Date.now() });
-    await waitFor(() => Number(node.health("enforcerd")?.allowlist_entries ?? 0) === 1, 5_000, "allow entry stored");
+    // Allowlisting the banned address ends its ban (a local removal), in the store and the kernel.
+    const allowFrom = node.lines.length;
+    node.publish("apid", "allow", { id: newWriteId("test"), action: "add", address: { kind: "ip", text: pair.attacker.v4 }, note: "test", at: Date.now() });
+    await waitFor(() => node.metrics("enforcerd")?.allowlist_entries === 1, 5_000, "allow entry stored");
+    const ended = await node.waitLine((l) => l.topic === "hm/v1/enforcerd/ban" && l.d.address?.text === pair.attacker.v4 && l.d.change === "removed", 5_000, "ban ended by the allowlist", allowFrom);
+    expect(ended.d.scope).toBe("local");
+    const result = await node.waitLine((l) => l.topic === "hm/v1/enforcerd/result" && (l.d.results as { write: string }[]).some((r) => r.write === "allow"), 5_000, "allow result", allowFrom);
+    expect((result.d.results as unknown[])[0]).toMatchObject({ write: "allow", outcome: "added", ended: [{ kind: "ip", text: pair.attacker.v4 }], ended_total: 1 });
+    expect(openBans().get(pair.attacker.v4)).toBeUndefined();
     expect(await pingOk(pair, "attacker", pair.victim.v4)).toBe(true);
-    node.publish("apid", "allow", { action: "remove", cidr: "127.0.0.0/8", note: "", at: Date.now() });
-    node.publish("apid", "allow", { action: "remove", cidr: pair.attacker.v4, note: "", at: Date.now() });
-    await waitFor(() => Number(node.health("enforcerd")?.allowlist_entries ?? 1) === 0 && Number(node.health("enforcerd")?.control_rejected_allow_protected ?? 0) === 1, 5_000, "allow removed, loopback protected");
+    node.publish("apid", "allow", { id: newWriteId("test"), action: "remove", address: { kind: "cidr", text: "127.0.0.0/8" }, note: "", at: Date.now() });
+    node.publish("apid", "allow", { id: newWriteId("test"), action: "remove", address: { kind: "ip", text: pair.attacker.v4 }, note: "", at: Date.now() });
+    await waitFor(() => node.metrics("enforcerd")?.allowlist_entries === 0 && node.metrics("enforcerd")?.control_rejected.allow_protected === 1, 5_000, "allow removed, loopback protected");
+    // The ended ban stays ended; a new decision bans again.
+    expect(await pingOk(pair, "attacker", pair.victim.v4)).toBe(true);
+    node.publish("apid", "decision", decision(pair.attacker.v4, { at: Date.now() }));
+    await node.waitLine((l) => l.topic === "hm/v1/enforcerd/ban" && l.d.address?.text === pair.attacker.v4 && l.d.change === "added", 5_000, "banned again", allowFrom);
     expect(await pingOk(pair, "attacker", pair.victim.v4)).toBe(false);
     node.publish("apid", "decision", decision(pair.attacker.v4, { action: "unban", at: Date.now() }));
-    await node.waitLine((l) => l.topic === "hm/v1/enforcerd/ban" && l.d.value === pair.attacker.v4 && l.d.change === "removed", 5_000, "unban", from);
+    await node.waitLine((l) => l.topic === "hm/v1/enforcerd/ban" && l.d.address?.text === pair.attacker.v4 && l.d.change === "removed", 5_000, "unban", from);
   });
 
   test("a CIDR ban drops the attacker; a 2 s ban stops dropping within 1 s of expiry and leaves the store", async () => {
     const cidr = `${pair.attacker.v4.split(".").slice(0, 3).join(".")}.0/24`;
     const from = node.lines.length;
     node.publish("apid", "decision", decision(cidr, { ttl_s: 2 }));
-    await node.waitLine((l) => l.topic === "hm/v1/enforcerd/ban" && l.d.value === cidr, 5_000, "cidr ban", from);
+    await node.waitLine((l) => l.topic === "hm/v1/enforcerd/ban" && l.d.address?.text === cidr, 5_000, "cidr ban", from);
     const t0 = Date.now();
     expect(await pingOk(pair, "attacker", pair.victim.v4)).toBe(false);
-    const expiredMsg = await node.waitLine((l) => l.topic === "hm/v1/enforcerd/ban" && l.d.value === cidr && l.d.change === "expired", 5_000, "expired", from);
+    const expiredMsg = await node.waitLine((l) => l.topic === "hm/v1/enforcerd/ban" && l.d.address?.text === cidr && l.d.change === "expired", 5_000, "expired", from);
     const expiresAt = Number(expiredMsg.d.expires_at);
     expect(Date.now() - expiresAt).toBeLessThan(1_000 + 500);
     expect(await pingOk(pair, "attacker", pair.victim.v4)).toBe(true);
@@ -132,7 +144,7 @@ describe.skipIf(Boolean(skip))("enforcerd end to end: bus decision â†’ SQLite â†
 
   test("kill -9 of enforcerd keeps dropping; the restart reuses pins and loads 100 000 bans written meanwhile", async () => {
     node.publish("apid", "decision", decision(pair.attacker.v4, { at: Date.now() }));
-    await node.waitLine((l) => l.topic === "hm/v1/enforcerd/ban" && l.d.value === pair.attacker.v4 && l.d.change === "added", 5_000, "attacker banned");
+    await node.waitLine((l) => l.topic === "hm/v1/enforcerd/ban" && l.d.address?.text === pair.attacker.v4 && l.d.change === "added", 5_000, "attacker banned");
     expect(await pingOk(pair, "attacker", pair.victim.v4)).toBe(false);
     const enforcerd = node.proc("enforcerd")!;
     enforcerd.kill("SIGKILL");
@@ -150,7 +162,7 @@ describe.skipIf(Boolean(skip))("enforcerd end to end: bus decision â†’ SQLite â†
     expect(out).toContain("received 0");
 
     node.spawn("enforcerd");
-    await waitFor(() => Number(node.health("enforcerd")?.active_bans ?? 0) >= 100_001 && node.health("enforcerd")?.enforcement === "active", 20_000, "restarted enforcerd with all bans");
+    await waitFor(() => (node.metrics("enforcerd")?.active_bans ?? 0) >= 100_001 && node.health("enforcerd")?.enforcement?.kernel === "active", 20_000, "restarted enforcerd with all bans");
     const k = KernelEnforcer.open({ objectPath: OBJECT, pinRoot });
     if (!k.ok) throw new Error(k.reason);
     try {
@@ -161,8 +173,9 @@ describe.skipIf(Boolean(skip))("enforcerd end to end: bus decision â†’ SQLite â†
       k.value.close();
     }
     expect(await pingOk(pair, "attacker", pair.victim.v4)).toBe(false);
+    const unbanFrom = node.lines.length;
     node.publish("apid", "decision", decision(pair.attacker.v4, { action: "unban", at: Date.now() }));
-    await node.waitLine((l) => l.topic === "hm/v1/enforcerd/ban" && l.d.value === pair.attacker.v4 && l.d.change === "removed", 5_000, "unban");
+    await node.waitLine((l) => l.topic === "hm/v1/enforcerd/ban" && l.d.address?.text === pair.attacker.v4 && l.d.change === "removed", 5_000, "unban", unbanFrom);
     expect(await pingOk(pair, "attacker", pair.victim.v4)).toBe(true);
   }, 60_000);
 

@@ -57,8 +57,8 @@ describe.skipIf(Boolean(skip))("meshd: a scan on A, its evidence and its trace o
     }
     A.spawn("scand");
     for (const n of [A, B]) {
-      await waitFor(() => n.health("enforcerd")?.enforcement === "active", 20_000, `enforcerd active on ${n.host.name}`);
-      await waitFor(() => n.stat("meshd", "peers_connected") === 1 && n.stat("meshd", "mesh_subscribers") === 1, 20_000, `mesh formed on ${n.host.name}`);
+      await waitFor(() => n.health("enforcerd")?.enforcement?.kernel === "active", 20_000, `enforcerd active on ${n.host.name}`);
+      await waitFor(() => n.meshd()?.peers_connected === 1 && n.cluster()?.mesh_subscribers === 1, 20_000, `mesh formed on ${n.host.name}`);
     }
     await waitFor(() => A.health("scand") !== undefined, 20_000, "scand up on a");
   }, 90_000);

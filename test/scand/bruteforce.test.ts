@@ -25,10 +25,10 @@ describe.skipIf(Boolean(skip))("SSH brute force with the real ssh client → TRA
     // One ssh per password, in sequence, as a spraying bot does; each tries once.
     for (const pw of passwords) {
       await pair.run("attacker", ["sshpass", "-p", pw, "ssh", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "PubkeyAuthentication=no", "-o", "NumberOfPasswordPrompts=1", "-o", "ConnectTimeout=3", "-p", "2222", `root@${pair.victim.v4}`, "true"], 15_000);
-      if (node.lines.some((l) => l.topic === "hm/v1/enforcerd/ban" && l.d.value === pair.attacker.v4 && (Number(l.d.reasons) & 32) !== 0)) break;
+      if (node.lines.some((l) => l.topic === "hm/v1/enforcerd/ban" && l.d.address?.text === pair.attacker.v4 && (Number(l.d.reasons) & 32) !== 0)) break;
     }
-    const ban = await node.waitLine((l) => l.topic === "hm/v1/enforcerd/ban" && l.d.value === pair.attacker.v4 && (Number(l.d.reasons) & 33) === 33, 10_000, "TRAP+BRUTEFORCE ban");
-    const evidence = (ban.d.evidence as string[]).join(" | ");
+    const ban = await node.waitLine((l) => l.topic === "hm/v1/enforcerd/ban" && l.d.address?.text === pair.attacker.v4 && (Number(l.d.reasons) & 33) === 33, 10_000, "TRAP+BRUTEFORCE ban");
+    const evidence = (ban.d.evidence as { summary: string }[]).map((e) => e.summary).join(" | ");
     expect(evidence).toMatch(/BRUTEFORCE: \d+ login attempts \(\d+ on ssh\)/);
     expect(evidence).toMatch(/TRAP: touched ssh on port 2222/);
     expect(await pingOk(pair, "attacker", pair.victim.v4)).toBe(false);

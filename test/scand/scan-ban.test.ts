@@ -7,7 +7,7 @@ import type { NetnsPair } from "../support/netns.ts";
 import type { BusLine, NsNode } from "../support/ns-node.ts";
 
 const skip = kernelSkipReason();
-const isBan = (value: string, change?: string) => (l: BusLine) => l.topic === "hm/v1/enforcerd/ban" && l.d.value === value && (!change || l.d.change === change);
+const isBan = (value: string, change?: string) => (l: BusLine) => l.topic === "hm/v1/enforcerd/ban" && l.d.address?.text === value && (!change || l.d.change === change);
 
 describe.skipIf(Boolean(skip))("scand end to end: scan → decision → kernel drop", () => {
   let pair: NetnsPair;
@@ -45,7 +45,10 @@ describe.skipIf(Boolean(skip))("scand end to end: scan → decision → kernel d
     await nmap(pair.victim.v4, "1-1000");
     const ban = await node.waitLine(isBan(pair.attacker.v4, "added"), 5_000, "SCAN ban", from);
     expect(Number(ban.d.reasons) & 2).toBe(2);
-    expect(String((ban.d.evidence as string[])[0])).toMatch(/^SCAN: kernel saw \d+ ports/);
+    const first = (ban.d.evidence as { kind: string; summary: string; ports?: number[]; count?: number }[])[0]!;
+    expect(first.summary).toMatch(/^SCAN: kernel saw \d+ ports/);
+    expect(first).toMatchObject({ kind: "scan", count: expect.any(Number) });
+    expect(first.ports!.length).toBeGreaterThanOrEqual(3);
     expect(await pingOk(pair, "attacker", pair.victim.v4)).toBe(false);
   }, 120_000);
 

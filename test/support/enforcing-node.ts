@@ -50,7 +50,7 @@ export async function startEnforcingNode(o: EnforcingNodeOptions): Promise<Enfor
     await o.beforeServices?.(node);
     for (const s of o.services) node.spawn(s);
     await waitFor(
-      () => o.services.every((s) => node.health(s) !== undefined) && (!o.services.includes("enforcerd") || node.health("enforcerd")?.enforcement === "active"),
+      () => o.services.every((s) => node.health(s) !== undefined) && (!o.services.includes("enforcerd") || node.health("enforcerd")?.enforcement?.kernel === "active"),
       o.timeoutMs ?? 20_000,
       `${o.services.join(", ")} up`,
     );

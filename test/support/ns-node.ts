@@ -1,14 +1,17 @@
 import { readJsonLines } from "@honeymesh/jsonl/read";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
-import type { BusIdentity } from "../../packages/schema/src/services.ts";
+import type { Health } from "../../packages/schema/src/health.ts";
+import type { MetricsOf } from "../../packages/schema/src/metrics.ts";
+import type { BusIdentity, ServiceName } from "../../packages/schema/src/services.ts";
 import type { Kind } from "../../packages/schema/src/topics.ts";
 import { ROOT, TestNode, waitFor, freePort } from "./bus-node.ts";
 import type { NetnsPair } from "./netns.ts";
 
 export interface BusLine {
   topic: string;
-  d: Record<string, unknown>;
+  /** The message body; `address` is the ban vocabulary's {kind, text} on decisions and ban changes. */
+  d: Record<string, unknown> & { address?: { kind: string; text: string } };
 }
 
 /**
@@ -25,7 +28,7 @@ export class NsNode {
     readonly pair: NetnsPair,
     private readonly extraEnv: Record<string, string>,
     /** What the bus agent listens to; a bench keeps it to what it reads (every kind costs verifications). */
-    private readonly agentKinds = ["ban", "syn", "health", "decision"],
+    private readonly agentKinds = ["ban", "syn", "health", "metrics", "decision", "result"],
   ) {}
 
   env(more: Record<string, string> = {}): Record<string, string> {
@@ -81,12 +84,18 @@ export class NsNode {
     this.agent!.stdin.flush();
   }
 
-  /** Latest health details of a service. */
-  health(service: string): Record<string, unknown> | undefined {
-    for (let i = this.lines.length - 1; i >= 0; i--) {
-      const l = this.lines[i]!;
-      if (l.topic === `hm/v1/${service}/health`) return l.d.details as Record<string, unknown>;
-    }
+  /** Latest health of a service. */
+  health(service: string): Health | undefined {
+    return this.latest(`hm/v1/${service}/health`) as Health | undefined;
+  }
+
+  /** Latest typed metrics of a service (the agent must listen to `metrics`). */
+  metrics<S extends ServiceName>(service: S): MetricsOf<S> | undefined {
+    return this.latest(`hm/v1/${service}/metrics`) as MetricsOf<S> | undefined;
+  }
+
+  private latest(topic: string): unknown {
+    for (let i = this.lines.length - 1; i >= 0; i--) if (this.lines[i]!.topic === topic) return this.lines[i]!.d;
     return undefined;
   }
 

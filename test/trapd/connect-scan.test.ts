@@ -19,7 +19,7 @@ describe.skipIf(Boolean(skip))("trapd under nmap -sT from an attacker namespace"
     pair = createNetnsPair();
     // hit_coalesce 0: every connection is published as a hit, so every one can be checked.
     trap = await new TrapNode({ HONEYMESH_TRAPS_MAX_CONCURRENT_PER_SOURCE: "64", HONEYMESH_TRAPS_HIT_COALESCE_MS: "0" }, pair).start();
-    expect(trap.health()?.traps_listening).toBe(7);
+    expect(trap.metrics()?.traps_listening).toBe(7);
   });
   afterAll(async () => {
     await trap?.stop();
@@ -59,7 +59,7 @@ describe.skipIf(Boolean(skip))("trapd under nmap -sT from an attacker namespace"
         expect(row.src_port).toBe(s.src_port);
       }
       // Nothing was refused for want of an address.
-      expect(trap.health()?.drop_no_peer_address ?? 0).toBe(0);
+      expect(trap.metrics()?.drops.no_peer_address).toBe(0);
     }, 200_000);
   }
 });

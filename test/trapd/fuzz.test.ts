@@ -95,27 +95,28 @@ test(`${SESSIONS} random and malformed sessions: no crash, bounded memory, every
   expect(trap.trapd!.exitCode).toBeNull();
 
   const accounted = () => {
-    const h = trap.health() ?? {};
-    const n = (k: string) => Number(h[k] ?? 0);
-    return { h, n, seen: n("sessions_accepted_total") + n("drop_max_concurrent") + n("drop_max_concurrent_per_source") + n("drop_max_concurrent_per_prefix") + n("drop_no_peer_address") };
+    const m = trap.metrics();
+    const accepted = Object.values(m?.sessions_accepted ?? {}).reduce((a, b) => a + b, 0);
+    const refused = m ? m.drops.max_concurrent + m.drops.max_concurrent_per_source + m.drops.max_concurrent_per_prefix + m.drops.no_peer_address : 0;
+    return { m, accepted, seen: accepted + refused };
   };
   await waitFor(() => {
-    const { n, seen } = accounted();
-    return seen === SESSIONS && n("sessions_active") === 0 && n("store_queued") === 0 && n("publish_inflight") === 0;
+    const { m, seen } = accounted();
+    return seen === SESSIONS && m?.sessions_active === 0 && m.store_queued === 0 && m.publish_inflight === 0;
   }, 30_000, "trapd to account for every connection").catch((e) => {
-    console.error(`connected ${connected}`, JSON.stringify(accounted().h));
+    console.error(`connected ${connected}`, JSON.stringify(accounted().m));
     throw e;
   });
-  const { n } = accounted();
+  const { m, accepted } = accounted();
   // Every attempt reached trapd (loopback; the client's own view of "connected" misses those cut at once).
   expect(connected).toBeGreaterThan(SESSIONS / 2);
   // Recorded: every accepted session is in SQLite (unless the store's own backlog limit dropped it).
-  expect(trap.storedCount()).toBe(n("sessions_accepted_total") - n("drop_store_backlog"));
-  expect(n("sessions_finished_total")).toBe(n("sessions_accepted_total"));
+  expect(trap.storedCount()).toBe(accepted - m!.drops.store_backlog);
+  expect(m!.sessions_finished).toBe(accepted);
   // The named limits really fired.
-  for (const limit of ["line_cap", "byte_cap", "idle_timeout", "total_timeout", "max_concurrent_per_source"]) expect(n(`drop_${limit}`)).toBeGreaterThan(0);
+  for (const limit of ["line_cap", "byte_cap", "idle_timeout", "total_timeout", "max_concurrent_per_source"] as const) expect(m!.drops[limit]).toBeGreaterThan(0);
   // Bounded memory (the goal under load is 150 MB; a test leaves room for the runtime's own growth).
   expect(peakRss).toBeGreaterThan(0);
   expect(peakRss).toBeLessThan(250 * 1024 * 1024);
-  console.log(`fuzz: ${SESSIONS} sessions, ${connected} connected, accepted ${n("sessions_accepted_total")}, stored ${trap.storedCount()}, dropped ${JSON.stringify(Object.fromEntries(Object.entries(accounted().h).filter(([k]) => k.startsWith("drop_"))))}, peak RSS ${(peakRss / 1048576).toFixed(0)} MB`);
+  console.log(`fuzz: ${SESSIONS} sessions, ${connected} connected, accepted ${accepted}, stored ${trap.storedCount()}, dropped ${JSON.stringify(m!.drops)}, peak RSS ${(peakRss / 1048576).toFixed(0)} MB`);
 }, 240_000);

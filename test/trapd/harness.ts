@@ -2,6 +2,7 @@ import { readJsonLines } from "@honeymesh/jsonl/read";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
 import { openReadOnly } from "../../packages/db/src/open.ts";
+import type { MetricsOf } from "../../packages/schema/src/metrics.ts";
 import type { TrapHit, TrapSession } from "../../packages/schema/src/trap.ts";
 import * as schema from "@honeymesh/tables/trapd";
 import { ROOT, TestNode, freePort, waitFor } from "../support/bus-node.ts";
@@ -27,7 +28,7 @@ export interface StoredRow {
 }
 
 interface Line {
-  topic: "hit" | "session" | "health" | "ready";
+  topic: "hit" | "session" | "health" | "metrics" | "ready";
   d: Record<string, unknown>;
 }
 
@@ -86,7 +87,7 @@ export class TrapNode {
     void this.read(agent.stdout as ReadableStream<Uint8Array>);
     await waitFor(() => this.lines.some((l) => l.topic === "ready"), 10_000, "trap agent");
     this.startTrapd();
-    await waitFor(() => this.health()?.traps_listening !== undefined, 15_000, "trapd health");
+    await waitFor(() => this.metrics() !== undefined, 15_000, "trapd metrics");
     return this;
   }
 
@@ -101,8 +102,9 @@ export class TrapNode {
     });
   }
 
-  health(): Record<string, unknown> | undefined {
-    for (let i = this.lines.length - 1; i >= 0; i--) if (this.lines[i]!.topic === "health") return this.lines[i]!.d.details as Record<string, unknown>;
+  /** trapd's latest typed metrics. */
+  metrics(): MetricsOf<"trapd"> | undefined {
+    for (let i = this.lines.length - 1; i >= 0; i--) if (this.lines[i]!.topic === "metrics") return this.lines[i]!.d as MetricsOf<"trapd">;
     return undefined;
   }
 

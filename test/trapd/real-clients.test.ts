@@ -17,7 +17,7 @@ describe.skipIf(Boolean(skip))("trapd against real clients from an attacker name
   beforeAll(async () => {
     pair = createNetnsPair();
     trap = await new TrapNode({ HONEYMESH_TRAPS_MAX_CONCURRENT_PER_SOURCE: "64" }, pair).start();
-    expect(trap.health()?.traps_listening).toBe(7);
+    expect(trap.metrics()?.traps_listening).toBe(7);
   });
   afterAll(async () => {
     await trap?.stop();

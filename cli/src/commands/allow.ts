@@ -1,3 +1,4 @@
+import type { AllowList } from "@honeymesh/api/allowlist";
 import type { ApiClient } from "../api/client.ts";
 import { CliError } from "../errors.ts";
 import { renderTable } from "../table.ts";
@@ -7,7 +8,7 @@ import { sayResult, type WriteAnswer } from "./ban.ts";
 /** `honeymesh allow add|rm|ls`. */
 export async function allowCommand(api: ApiClient, sub: string | undefined, cidr: string | undefined, opts: { json: boolean; note?: string }): Promise<number> {
   if (sub === "ls" || sub === "list") {
-    const r = await api.call<{ items: { address: string; source: string; note: string }[] }>("GET", "/v1/allowlist");
+    const r = await api.call<AllowList>("GET", "/v1/allowlist");
     if (isProblem(r)) return fail(r);
     if (opts.json) printJson(r.data);
     else process.stdout.write(renderTable(["ADDRESS", "SOURCE", "NOTE"], r.data.items.map((e) => [e.address, e.source, e.note])));

@@ -1,24 +1,17 @@
+import type { PendingAnswer, WriteAnswer as WriteAnswerBody } from "@honeymesh/api/writes";
 import type { ApiClient } from "../api/client.ts";
 import { CliError } from "../errors.ts";
 import { expiry, fail, isProblem, printJson } from "./api-output.ts";
 
-/** What apid answers for a write: enforcerd's result, in names (see services/apid/src/write/write-outcome.ts). */
-export interface WriteAnswer {
-  outcome: string;
-  detail: string;
-  address?: { kind: string; text: string };
-  ban?: { address: { text: string }; reasons: string[]; expires_at: number };
-  covered_by?: { address: { text: string }; reasons: string[] }[];
-  ended?: { text: string }[];
-  ended_total?: number;
-}
+/** What apid answers for a write: enforcerd's result in names, or 202 pending (packages/api/src/writes.ts). */
+export type WriteAnswer = WriteAnswerBody | PendingAnswer;
 
 const reasonList = (r: string | undefined) => (r ? r.split(",").map((s) => s.trim().toUpperCase()).filter(Boolean) : undefined);
 
 /** One line that says what happened, never more than enforcerd confirmed. */
 export function sayResult(target: string, status: number, a: WriteAnswer): string {
   if (status === 202) return `${target}: accepted, not yet confirmed (${a.detail})\n`;
-  const until = a.ban && (a.outcome === "added" || a.outcome === "extended" || a.outcome === "unchanged") ? `, expires ${expiry(a.ban.expires_at)}` : "";
+  const until = "ban" in a && a.ban && (a.outcome === "added" || a.outcome === "extended" || a.outcome === "unchanged") ? `, expires ${expiry(a.ban.expires_at)}` : "";
   return `${a.address?.text ?? target}: ${a.outcome}: ${a.detail}${until}\n`;
 }
 
@@ -51,6 +44,6 @@ export async function unbanCommand(api: ApiClient, target: string | undefined, o
   if (isProblem(r)) return fail(r);
   if (opts.json) printJson(r.data);
   else process.stdout.write(sayResult(target, r.status, r.data) + (opts.local && r.status !== 202 ? "(this node only)\n" : ""));
-  const stillDropped = r.data.outcome === "kept" || (r.data.covered_by?.length ?? 0) > 0;
+  const stillDropped = r.data.outcome === "kept" || ("covered_by" in r.data && (r.data.covered_by?.length ?? 0) > 0);
   return stillDropped ? 1 : 0;
 }

@@ -1,15 +1,7 @@
+import type { Ban, BanPage } from "@honeymesh/api/bans";
 import type { ApiClient } from "../api/client.ts";
 import { renderTable } from "../table.ts";
 import { color, expiry, fail, isProblem, printJson } from "./api-output.ts";
-
-interface Ban {
-  address: { kind: string; text: string };
-  reasons: string[];
-  expires_at: number;
-  origin: string;
-  source: string;
-  offence: number;
-}
 
 /** `honeymesh bans`: active bans, newest filters of the API; pages until --limit rows. */
 export async function bansCommand(api: ApiClient, opts: { json: boolean; limit: number; reason?: string; origin?: string; contains?: string; state?: string }): Promise<number> {
@@ -19,7 +11,7 @@ export async function bansCommand(api: ApiClient, opts: { json: boolean; limit: 
     const q = new URLSearchParams({ limit: String(Math.min(1000, opts.limit - items.length)) });
     for (const k of ["reason", "origin", "contains", "state"] as const) if (opts[k]) q.set(k, opts[k]!);
     if (cursor) q.set("cursor", cursor);
-    const r = await api.call<{ items: Ban[]; next_cursor: string | null }>("GET", `/v1/bans?${q}`);
+    const r = await api.call<BanPage>("GET", `/v1/bans?${q}`);
     if (isProblem(r)) return fail(r);
     items.push(...r.data.items);
     cursor = r.data.next_cursor;

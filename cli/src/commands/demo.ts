@@ -1,3 +1,4 @@
+import type { MetricsOf } from "@honeymesh/schema/metrics";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { createNetnsPair, type NetnsPair } from "@honeymesh/netns/netns-pair";
@@ -54,7 +55,7 @@ export async function demoCommand(): Promise<number> {
 
     step(3, `attacker runs nmap -sS -p 1-1000 ${pair.victim.v4}`);
     await pair.run("attacker", ["nmap", "-sS", "-Pn", "-n", "-T4", "--max-retries", "0", "-p", "1-1000", pair.victim.v4], 90_000);
-    await events.waitFor((e) => e.topic.endsWith("/ban") && e.d.value === pair.attacker.v4, 5_000);
+    await events.waitFor((e) => e.topic.endsWith("/ban") && (e.d.address as { text?: string } | undefined)?.text === pair.attacker.v4, 5_000);
 
     step(4, `attacker ${pair.attacker.v6} brute-forces the SSH trap on port 2222 with ${PASSWORDS.length} passwords`);
     await Promise.all(
@@ -62,18 +63,18 @@ export async function demoCommand(): Promise<number> {
         pair.run("attacker", ["sshpass", "-p", pw, "ssh", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "PubkeyAuthentication=no", "-o", "NumberOfPasswordPrompts=1", "-o", "ConnectTimeout=5", "-p", "2222", `root@${pair.victim.v6}`, "true"], 20_000),
       ),
     );
-    await events.waitFor((e) => e.topic.endsWith("/ban") && e.d.value === pair.attacker.v6 && (Number(e.d.reasons) & 32) !== 0, 8_000);
+    await events.waitFor((e) => e.topic.endsWith("/ban") && (e.d.address as { text?: string } | undefined)?.text === pair.attacker.v6 && (Number(e.d.reasons) & 32) !== 0, 8_000);
 
     step(5, "the attacker's packets are now dropped in XDP, before the network stack");
     for (const host of [pair.victim.v4, pair.victim.v6]) say(`ping ${host}: ${(await reachable(pair, host)) ? green("reply") : red("dropped")}`);
     const bans = new Map<string, Record<string, unknown>>();
-    for (const e of events.events) if (e.topic.endsWith("/ban") && (e.d.change === "added" || e.d.change === "extended")) bans.set(String(e.d.value), e.d);
+    for (const e of events.events) if (e.topic.endsWith("/ban") && (e.d.change === "added" || e.d.change === "extended")) bans.set(String((e.d.address as { text?: string } | undefined)?.text), e.d);
     process.stdout.write(`\n${bold("bans")}\n`);
-    for (const [value, b] of bans) process.stdout.write(`  ${bold(value.padEnd(28))} ${reasonNames(Number(b.reasons)).join("+").padEnd(22)} ${(b.evidence as string[]).slice(0, 2).join("; ")}\n`);
+    for (const [value, b] of bans) process.stdout.write(`  ${bold(value.padEnd(28))} ${reasonNames(Number(b.reasons)).join("+").padEnd(22)} ${(b.evidence as { summary: string }[]).slice(0, 2).map((x) => x.summary).join("; ")}\n`);
     const mark = events.events.length;
-    const fresh = await events.waitFor((e) => e.topic === "hm/v1/enforcerd/health" && events.events.indexOf(e) >= mark, 3_000);
-    const enf = fresh?.d.details as Record<string, unknown> | undefined;
-    if (enf) say(`kernel counters: dropped ${enf.kernel_dropped}, passed ${enf.kernel_passed}, SYNs seen ${enf.kernel_syn_seen}`);
+    const fresh = await events.waitFor((e) => e.topic === "hm/v1/enforcerd/metrics" && events.events.indexOf(e) >= mark, 3_000);
+    const k = (fresh?.d as MetricsOf<"enforcerd"> | undefined)?.kernel;
+    if (k) say(`kernel counters: dropped ${k.dropped}, passed ${k.passed}, SYNs seen ${k.syn_seen}`);
     watch.kill("SIGTERM");
     return 0;
   } finally {

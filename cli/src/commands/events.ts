@@ -1,3 +1,5 @@
+import type { SessionPage } from "@honeymesh/api/events";
+import { reasonNames } from "@honeymesh/ban/reasons";
 import type { ApiClient } from "../api/client.ts";
 import { renderTable } from "../table.ts";
 import { color, fail, isProblem, printJson } from "./api-output.ts";
@@ -7,8 +9,9 @@ type Row = Record<string, unknown>;
 function line(event: string, d: Row): string {
   const t = new Date(Number(d.at ?? d.started_at ?? Date.now())).toISOString();
   if (event === "hit") return `${t} ${color(36, "hit")}      ${d.src}:${d.src_port} -> ${d.service} :${d.dst_port}`;
-  if (event === "decision") return `${t} ${color(33, "decision")} ${d.action} ${d.value} reasons=${d.reasons} ttl=${d.ttl_s}s by ${d.source}`;
-  return `${t} ${color(31, "ban")}      ${d.change} ${d.value} reasons=${d.reasons}`;
+  const address = (d.address as { text?: string } | undefined)?.text ?? "?";
+  if (event === "decision") return `${t} ${color(33, "decision")} ${d.action} ${address} reasons=${reasonNames(Number(d.reasons)).join(",")} ttl=${d.ttl_s}s by ${d.source}`;
+  return `${t} ${color(31, "ban")}      ${d.change} ${address} reasons=${reasonNames(Number(d.reasons)).join(",")}`;
 }
 
 /** `honeymesh events [--follow]`: stored trap sessions, or the live stream (SSE) of hits, decisions and bans. */
@@ -17,7 +20,7 @@ export async function eventsCommand(api: ApiClient, opts: { json: boolean; follo
     const q = new URLSearchParams({ limit: String(Math.min(1000, opts.limit)) });
     if (opts.service) q.set("service", opts.service);
     if (opts.src) q.set("src", opts.src);
-    const r = await api.call<{ items: Row[] }>("GET", `/v1/events?${q}`);
+    const r = await api.call<SessionPage>("GET", `/v1/events?${q}`);
     if (isProblem(r)) return fail(r);
     if (opts.json) printJson(r.data.items);
     else if (r.data.items.length === 0) process.stdout.write("no trap sessions\n");
@@ -62,3 +65,4 @@ export async function eventsCommand(api: ApiClient, opts: { json: boolean; follo
   }
   return 0;
 }
+

@@ -1,17 +1,8 @@
+import type { Explanation } from "@honeymesh/api/explain";
 import type { ApiClient } from "../api/client.ts";
 import { CliError } from "../errors.ts";
 import { renderTable } from "../table.ts";
 import { color, expiry, fail, isProblem, printJson } from "./api-output.ts";
-
-interface Explanation {
-  summary: string;
-  blocked: boolean;
-  bans: { address: { text: string }; reasons: string[]; expires_at: number; origin: string; source: string }[];
-  allowlisted_by: { address: string; source: string }[];
-  mesh_origins: string[];
-  evidence: { summary: string }[];
-  sessions: { service?: string; started_at?: number; credentials?: unknown[] }[];
-}
 
 /** `honeymesh explain IP`: what blocks this address, and why. */
 export async function explainCommand(api: ApiClient, ip: string | undefined, json: boolean): Promise<number> {

@@ -1,4 +1,5 @@
 import { createWriteStream } from "node:fs";
+import type { Stats } from "@honeymesh/api/stats";
 import type { ApiClient } from "../api/client.ts";
 import { CliError } from "../errors.ts";
 import { fail, isProblem } from "./api-output.ts";
@@ -21,7 +22,7 @@ export async function exportCommand(api: ApiClient, opts: { format: string; kind
   if (opts.kind !== "bans" && opts.kind !== "events") throw new CliError("USAGE", `--kind ${opts.kind}: expected bans or events`);
   let total = 0;
   if (opts.progress) {
-    const s = await api.call<{ bans: { active: number }; sessions: { total: number } }>("GET", "/v1/stats");
+    const s = await api.call<Stats>("GET", "/v1/stats");
     if (!isProblem(s)) total = opts.kind === "bans" ? s.data.bans.active : s.data.sessions.total;
   }
   const res = await api.raw("GET", `/v1/export?format=${opts.format}&kind=${opts.kind}`);

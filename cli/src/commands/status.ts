@@ -1,4 +1,6 @@
 import type { FrozenConfig } from "@honeymesh/config/schema";
+import type { Degraded, EnforcementState } from "@honeymesh/schema/health";
+import type { Metrics } from "@honeymesh/schema/metrics";
 import { SERVICES } from "@honeymesh/schema/services";
 import { statusFile } from "../paths.ts";
 import { isAlive, readStatus, type NodeStatus } from "../supervisor/status-file.ts";
@@ -12,7 +14,7 @@ export function healthy(s: NodeStatus["services"][keyof NodeStatus["services"]] 
 export interface StatusView {
   running: boolean;
   node: string | null;
-  services: { name: string; pid: number | null; up: boolean; healthy: boolean; restarts: number; last_health_s: number | null; last_exit: string | null; details: Record<string, unknown> }[];
+  services: { name: string; pid: number | null; up: boolean; healthy: boolean; restarts: number; last_health_s: number | null; last_exit: string | null; degraded: Degraded[]; enforcement: EnforcementState | null; metrics: Metrics | null }[];
 }
 
 export function statusView(config: FrozenConfig): StatusView {
@@ -33,7 +35,9 @@ export function statusView(config: FrozenConfig): StatusView {
         restarts: s?.restarts ?? 0,
         last_health_s: s?.last_health_at ? Math.round((now - s.last_health_at) / 100) / 10 : null,
         last_exit: s?.last_exit ?? null,
-        details: s?.health?.details ?? {},
+        degraded: s?.health?.degraded ?? [],
+        enforcement: s?.health?.enforcement ?? null,
+        metrics: s?.metrics ?? null,
       };
     }),
   };
@@ -56,16 +60,21 @@ export function statusCommand(config: FrozenConfig, json: boolean): number {
     s.healthy ? "healthy" : s.up ? "up (no health yet)" : "down",
     String(s.restarts),
     s.last_health_s === null ? "-" : `${s.last_health_s}s ago`,
-    summary(s.details),
+    notes(s),
   ]);
   process.stdout.write(`node ${view.node}\n`);
   process.stdout.write(renderTable(["SERVICE", "PID", "STATE", "RESTARTS", "LAST HEALTH", "NOTES"], rows));
-  const enforcement = view.services.find((s) => s.name === "enforcerd")?.details;
+  const enforcement = view.services.find((s) => s.name === "enforcerd")?.enforcement;
   if (enforcement?.mode === "test") process.stdout.write("\nEnforcement is in TEST mode: bans are recorded and counted, no packet is dropped. Set [enforcer] mode = \"enforce\" to block.\n");
   return ok ? 0 : 1;
 }
 
-function summary(details: Record<string, unknown>): string {
-  const keys = ["enforcement", "mode", "capability", "clients", "refused_total"];
-  return keys.filter((k) => details[k] !== undefined).map((k) => `${k}=${String(details[k])}`).join(" ");
+/** A few typed facts per service: why it is degraded, the enforcement mode, busd's clients and refusals. */
+function notes(s: StatusView["services"][number]): string {
+  const out: string[] = s.degraded.map((d) => `${d.code}: ${d.detail}`);
+  if (s.enforcement) out.push(`mode=${s.enforcement.mode} kernel=${s.enforcement.kernel}`);
+  const m = s.metrics;
+  if (m?.service === "busd") out.push(`clients=${m.clients} refused=${Object.values(m.refused).reduce((a, b) => a + b, 0)}`);
+  if (m?.service === "enforcerd") out.push(`bans=${m.active_bans}`);
+  return out.join(" ");
 }

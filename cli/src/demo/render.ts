@@ -37,11 +37,11 @@ export function renderEvent(topic: string, d: Body): string | undefined {
     case "syn":
       return `${magenta("[kernel]")}   XDP saw ${d.src} touch ${d.port_count} ports: ${(d.ports as number[]).slice(0, 8).join(",")}…`;
     case "decision":
-      return `${cyan("[decision]")} ${d.action} ${bold(String(d.value))} ${reasonNames(Number(d.reasons)).join("+")} for ${d.ttl_s}s — ${(d.evidence as string[])[0] ?? ""}`;
+      return `${cyan("[decision]")} ${d.action} ${bold(String((d.address as { text?: string } | undefined)?.text))} ${reasonNames(Number(d.reasons)).join("+")} for ${d.ttl_s}s — ${(d.evidence as { summary: string }[])[0]?.summary ?? ""}`;
     case "ban":
       if (d.change === "added" || d.change === "extended")
-        return `${red("[ban]")}      ${bold(String(d.value))} ${d.change}: ${reasonNames(Number(d.reasons)).join("+")}, offence ${d.offence}, now dropped in XDP`;
-      return `${green("[ban]")}      ${d.value} ${d.change}`;
+        return `${red("[ban]")}      ${bold(String((d.address as { text?: string } | undefined)?.text))} ${d.change}: ${reasonNames(Number(d.reasons)).join("+")}, offence ${d.offence}, now dropped in XDP`;
+      return `${green("[ban]")}      ${(d.address as { text?: string } | undefined)?.text} ${d.change}`;
     default:
       return undefined;
   }

@@ -5,7 +5,7 @@ import { busUrl } from "@honeymesh/runtime/bus-url";
 import type { Kind } from "@honeymesh/schema/topics";
 import { createLogger } from "@honeymesh/telemetry/logger";
 
-const KINDS: Kind[] = ["hit", "session", "syn", "decision", "ban", "health"];
+const KINDS: Kind[] = ["hit", "session", "syn", "decision", "ban", "health", "metrics"];
 
 /**
  * `honeymesh __watch`: prints every verified bus event as one JSON line {topic, d}. The demo runs

@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Health } from "@honeymesh/schema/health";
+import type { Metrics } from "@honeymesh/schema/metrics";
 import type { ServiceName } from "@honeymesh/schema/services";
 
 export type ServiceState = "starting" | "up" | "backoff" | "stopping" | "stopped";
@@ -13,6 +14,8 @@ export interface ServiceStatus {
   last_exit: string | null;
   last_health_at: number | null;
   health: Health | null;
+  /** The service's last `hm/v1/<svc>/metrics`. */
+  metrics: Metrics | null;
 }
 
 export interface NodeStatus {

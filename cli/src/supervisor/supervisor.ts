@@ -70,7 +70,7 @@ export async function supervise(config: FrozenConfig, nodeId: string, configArgs
   };
 
   for (const name of SERVICES) {
-    slots.set(name, { proc: null, failures: 0, timer: null, status: { pid: null, state: "stopped", restarts: 0, started_at: null, last_exit: null, last_health_at: null, health: null } });
+    slots.set(name, { proc: null, failures: 0, timer: null, status: { pid: null, state: "stopped", restarts: 0, started_at: null, last_exit: null, last_health_at: null, health: null, metrics: null } });
   }
   start("busd");
   await waitForPort(config.bus.listen, 10_000);
@@ -78,6 +78,11 @@ export async function supervise(config: FrozenConfig, nodeId: string, configArgs
     const slot = slots.get(h.service as ServiceName);
     if (!slot || h.pid !== slot.status.pid) return;
     Object.assign(slot.status, { state: "up", last_health_at: Date.now(), health: h });
+    dirty = true;
+  }, (m) => {
+    const slot = slots.get(m.service);
+    if (!slot) return;
+    slot.status.metrics = m;
     dirty = true;
   }).catch((e) => {
     logger.error("cannot watch health on the bus", { err: e as Error });

@@ -1,7 +1,9 @@
-import type { AllowList, Ban, Mode, Page, Peer, Problem, Session, Stats, Status, WhoAmI } from "./types.ts";
+import type { AllowList, Ban, Explanation, Mode, Page, Peer, Problem, Session, Stats, Status, WhoAmI, WriteAnswer } from "./types.ts";
+import type { ReasonName } from "./types.ts";
+import type { AllowRequest, BanRequest } from "@honeymesh/api/writes";
 
 /** What a write returned: done (2xx), pending (202: enforcerd has not confirmed yet) or refused. */
-export type WriteResult = { ok: true; pending: boolean; body: unknown } | { ok: false; problem: Problem };
+export type WriteResult = { ok: true; pending: boolean; body: WriteAnswer | null } | { ok: false; problem: Problem };
 
 export class ApiError extends Error {
   readonly code = "API" as const;
@@ -57,7 +59,7 @@ export class Api {
   async write(method: string, path: string, body?: unknown): Promise<WriteResult> {
     const r = await this.raw(method, path, body);
     if (!r.ok) return { ok: false, problem: await problemOf(r) };
-    return { ok: true, pending: r.status === 202, body: await r.json().catch(() => null) };
+    return { ok: true, pending: r.status === 202, body: (await r.json().catch(() => null)) as WriteAnswer | null };
   }
 
   whoami = () => this.get<WhoAmI>("/v1/whoami");
@@ -66,7 +68,7 @@ export class Api {
   peers = () => this.get<{ items: Peer[] }>("/v1/peers");
   allowlist = () => this.get<AllowList>("/v1/allowlist");
 
-  bans(q: { state?: string; reason?: string; origin?: string; prefix?: string; cursor?: string | null; limit?: number }, signal?: AbortSignal): Promise<Page<Ban>> {
+  bans(q: { state?: string; reason?: string; origin?: string; contains?: string; cursor?: string | null; limit?: number }, signal?: AbortSignal): Promise<Page<Ban>> {
     const p = new URLSearchParams();
     for (const [k, v] of Object.entries(q)) if (v !== undefined && v !== null && v !== "") p.set(k, String(v));
     return this.get<Page<Ban>>(`/v1/bans?${p}`, signal);
@@ -79,10 +81,12 @@ export class Api {
     return this.get<Page<Session>>(`/v1/events?${p}`);
   }
 
-  ban = (value: string, ttlS: number, reason: string[] | undefined, evidence: string[]) => this.write("POST", "/v1/bans", { value, ttl_s: ttlS, ...(reason?.length ? { reason } : {}), evidence });
-  extend = (value: string, ttlS: number) => this.write("PATCH", `/v1/bans/${enc(value)}`, { ttl_s: ttlS });
-  permanent = (value: string) => this.write("POST", `/v1/bans/${enc(value)}/permanent`);
-  release = (value: string, scope: "global" | "local") => this.write("DELETE", `/v1/bans/${enc(value)}?scope=${scope}`);
-  allow = (cidr: string, note: string) => this.write("POST", "/v1/allowlist", { cidr, note });
+  explain = (ip: string) => this.get<Explanation>(`/v1/explain/${enc(ip)}`);
+
+  ban = (address: string, ttlS: number, reason: ReasonName[] | undefined, evidence: string[]) => this.write("POST", "/v1/bans", { address, ttl_s: ttlS, ...(reason?.length ? { reason } : {}), evidence } satisfies BanRequest);
+  extend = (address: string, ttlS: number) => this.write("PATCH", `/v1/bans/${enc(address)}`, { ttl_s: ttlS });
+  permanent = (address: string) => this.write("POST", `/v1/bans/${enc(address)}/permanent`);
+  release = (address: string, scope: "global" | "local") => this.write("DELETE", `/v1/bans/${enc(address)}?scope=${scope}`);
+  allow = (address: string, note: string) => this.write("POST", "/v1/allowlist", { address, note } satisfies AllowRequest);
   setMode = (mode: Mode) => this.write("PUT", "/v1/mode", { mode });
 }

@@ -1,4 +1,5 @@
 import type { Api, WriteResult } from "../api/client.ts";
+import type { ReasonName } from "../api/types.ts";
 import { confirmAction } from "../ui/confirm.tsx";
 import { duration } from "../ui/format.ts";
 import { toast } from "../ui/toast.tsx";
@@ -17,14 +18,16 @@ export async function act(title: string, body: string, confirm: string, run: () 
     toast("danger", `${title}: refused (${r.problem.status})`, r.problem.detail);
     return false;
   }
-  toast(r.pending ? "warn" : "ok", r.pending ? `${title}: accepted, not yet confirmed` : `${title}: done`, r.pending ? "enforcerd has not confirmed within the API's timeout; the stream will show the change." : undefined);
+  // enforcerd's typed result: added, extended, unchanged, kept (still banned for other reasons), removed, …
+  const said = r.body ? `${r.body.outcome}: ${r.body.detail}` : undefined;
+  toast(r.pending ? "warn" : "ok", r.pending ? `${title}: accepted, not yet confirmed` : `${title}: ${r.body?.outcome ?? "done"}`, r.pending ? "enforcerd has not confirmed within the API's timeout; the stream will show the change." : said);
   return true;
 }
 
 const ttlText = (s: number) => (s === 0 ? "permanently" : `for ${duration(s)}`);
 
 export const banActions = (api: Api) => ({
-  block: (value: string, ttlS: number, reasons: string[], note: string) =>
+  block: (value: string, ttlS: number, reasons: ReasonName[], note: string) =>
     act("Block", `Block ${value} ${ttlText(ttlS)}? Its packets are dropped in the kernel on this node, and the mesh learns the decision.`, "Block", () => api.ban(value, ttlS, reasons, note ? [note] : ["blocked from the dashboard"]), true),
   extend: (value: string, ttlS: number) => act("Extend", `Extend the ban on ${value} to now + ${duration(ttlS)}?`, "Extend", () => api.extend(value, ttlS)),
   permanent: (value: string) => act("Make permanent", `Make the ban on ${value} permanent? It stays until an operator releases it.`, "Make permanent", () => api.permanent(value), true),

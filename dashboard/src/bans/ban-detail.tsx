@@ -9,11 +9,11 @@ export function BanDetail({ b, now, local, actions, onDone, onClose }: { b: Ban;
   const [ttl, setTtl] = useState(86_400);
   const gone = b.expires_at === -1;
   const cd = gone ? { text: "released" } : countdown(b.expires_at, now);
-  const run = (p: Promise<boolean>) => void p.then((ok) => ok && onDone(b.value));
+  const run = (p: Promise<boolean>) => void p.then((ok) => ok && onDone(b.address.text));
   return (
-    <aside class="detail" aria-label={`Ban ${b.value}`}>
+    <aside class="detail" aria-label={`Ban ${b.address.text}`}>
       <header class="panel-head">
-        <h2 class="mono">{b.value}</h2>
+        <h2 class="mono">{b.address.text}</h2>
         <button type="button" class="btn btn-ghost" onClick={onClose} aria-label="Close">
           ✕
         </button>
@@ -43,8 +43,8 @@ export function BanDetail({ b, now, local, actions, onDone, onClose }: { b: Ban;
       {b.evidence.length ? (
         <ul class="evidence">
           {b.evidence.map((e, i) => (
-            <li key={i} class="mono">
-              {e}
+            <li key={i} class="mono" data-kind={e.kind}>
+              {e.summary}
             </li>
           ))}
         </ul>
@@ -62,21 +62,21 @@ export function BanDetail({ b, now, local, actions, onDone, onClose }: { b: Ban;
                 </option>
               ))}
             </select>
-            <button type="button" class="btn" onClick={() => run(actions.extend(b.value, ttl))}>
+            <button type="button" class="btn" onClick={() => run(actions.extend(b.address.text, ttl))}>
               Extend
             </button>
-            <button type="button" class="btn" disabled={b.expires_at === 0} onClick={() => run(actions.permanent(b.value))}>
+            <button type="button" class="btn" disabled={b.expires_at === 0} onClick={() => run(actions.permanent(b.address.text))}>
               Make permanent
             </button>
           </div>
           <div class="row">
-            <button type="button" class="btn btn-danger-soft" onClick={() => run(actions.release(b.value, "local"))}>
+            <button type="button" class="btn btn-danger-soft" onClick={() => run(actions.release(b.address.text, "local"))}>
               Release here
             </button>
-            <button type="button" class="btn btn-danger-soft" onClick={() => run(actions.release(b.value, "global"))}>
+            <button type="button" class="btn btn-danger-soft" onClick={() => run(actions.release(b.address.text, "global"))}>
               Release everywhere
             </button>
-            <button type="button" class="btn" onClick={() => run(actions.allow(b.value))}>
+            <button type="button" class="btn" onClick={() => run(actions.allow(b.address.text))}>
               Allowlist
             </button>
           </div>

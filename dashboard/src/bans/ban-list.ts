@@ -6,7 +6,8 @@ import { Signal } from "../ui/signal.ts";
 
 export interface BanQuery {
   state: "active" | "expired" | "all";
-  prefix: string;
+  /** An address: only the bans that drop it (its own and every prefix containing it). */
+  contains: string;
   reason: string;
   origin: string;
 }
@@ -54,9 +55,9 @@ export class BanList {
     this.loading = ctl;
     try {
       const q = this.query;
-      const page = await this.api.bans({ state: q.state, prefix: q.prefix.trim(), reason: q.reason, origin: q.origin.trim(), cursor: this.cursor, limit: PAGE }, ctl.signal);
+      const page = await this.api.bans({ state: q.state, contains: q.contains.trim(), reason: q.reason, origin: q.origin.trim(), cursor: this.cursor, limit: PAGE }, ctl.signal);
       for (const b of page.items) {
-        this.index.set(b.value, this.rows.length);
+        this.index.set(b.address.text, this.rows.length);
         this.rows.push(b);
       }
       this.cursor = page.next_cursor;
@@ -74,14 +75,14 @@ export class BanList {
   apply(changes: BanEvent[]): void {
     let touched = false;
     for (const c of changes) {
-      const i = this.index.get(c.value);
+      const i = this.index.get(c.address.text);
       if (i === undefined) {
         if (c.change === "added") this.newSince++, (touched = true);
         continue;
       }
       const prev = this.rows[i]!;
       const gone = c.change === "removed" || c.change === "expired";
-      this.rows[i] = { ...prev, reason_mask: c.reasons, reasons: reasonNames(c.reasons), expires_at: gone ? -1 : c.expires_at, origin: c.origin, offence: c.offence, evidence: c.evidence.length ? c.evidence : prev.evidence, updated_at: c.at };
+      this.rows[i] = { ...prev, reasons: reasonNames(c.reasons), expires_at: gone ? -1 : c.expires_at, origin: c.origin, offence: c.offence, evidence: c.evidence.length ? c.evidence : prev.evidence, updated_at: c.at };
       touched = true;
     }
     if (touched) this.bump();

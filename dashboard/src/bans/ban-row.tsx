@@ -10,8 +10,8 @@ export const BanRow = memo(function BanRow({ b, now, selected, local, onSelect }
   const gone = b.expires_at === -1;
   const cd = gone ? { text: "released", tone: "gone" as const } : countdown(b.expires_at, now);
   return (
-    <div role="row" class={`brow ${selected ? "sel" : ""} ${gone || cd.tone === "gone" ? "is-gone" : ""}`} style={{ height: `${ROW_H}px` }} onClick={() => onSelect(b)} data-value={b.value} tabIndex={0} onKeyDown={(e) => e.key === "Enter" && onSelect(b)}>
-      <span role="cell" class="mono c-addr">{b.value}</span>
+    <div role="row" class={`brow ${selected ? "sel" : ""} ${gone || cd.tone === "gone" ? "is-gone" : ""}`} style={{ height: `${ROW_H}px` }} onClick={() => onSelect(b)} data-value={b.address.text} tabIndex={0} onKeyDown={(e) => e.key === "Enter" && onSelect(b)}>
+      <span role="cell" class="mono c-addr">{b.address.text}</span>
       <span role="cell" class="c-reasons">
         <Reasons names={b.reasons} />
       </span>
@@ -19,8 +19,8 @@ export const BanRow = memo(function BanRow({ b, now, selected, local, onSelect }
         {b.origin === local ? <span class="muted">local</span> : <span>peer {b.origin}</span>}
       </span>
       <span role="cell" class="c-source col-opt">{b.source}</span>
-      <span role="cell" class="c-evidence col-opt muted" title={b.evidence.join("\n")}>
-        {b.evidence[0] ?? ""}
+      <span role="cell" class="c-evidence col-opt muted" title={b.evidence.map((e) => e.summary).join("\n")}>
+        {b.evidence[0]?.summary ?? ""}
       </span>
       <span role="cell" class={`c-exp mono cd-${cd.tone}`}>{cd.text}</span>
     </div>

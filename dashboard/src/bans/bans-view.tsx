@@ -11,7 +11,7 @@ import { BanRow, ROW_H } from "./ban-row.tsx";
 import { BlockForm } from "./block-form.tsx";
 import { VirtualRows } from "./virtual-rows.tsx";
 
-const EMPTY: BanQuery = { state: "active", prefix: "", reason: "", origin: "" };
+const EMPTY: BanQuery = { state: "active", contains: "", reason: "", origin: "" };
 
 /** Bans: server-side filters and keyset pages, a windowed table, details and actions. */
 export function BansView({ s }: { s: Session }) {
@@ -34,23 +34,23 @@ export function BansView({ s }: { s: Session }) {
   useEffect(() => {
     void s.api.status().then((st) => setTotal(st.active_bans), () => setTotal(null));
   }, [list]);
-  // Debounced: typing a prefix re-queries 300 ms after the last key.
+  // Debounced: typing an address re-queries 300 ms after the last key.
   useEffect(() => {
     if (draft === query) return;
     const t = setTimeout(() => setQuery(draft), 300);
     return () => clearTimeout(t);
   }, [draft]);
 
-  const sel = selected ? (list.rows.find((r) => r.value === selected.value) ?? selected) : null;
+  const sel = selected ? (list.rows.find((r) => r.address.text === selected.address.text) ?? selected) : null;
   const set = (patch: Partial<BanQuery>) => setDraft({ ...draft, ...patch });
   const refreshed = (value: string) => {
     void list.refresh(value);
-    if (!list.rows.some((r) => r.value === value)) setReload((n) => n + 1);
+    if (!list.rows.some((r) => r.address.text === value)) setReload((n) => n + 1);
   };
   return (
     <div class={`view view-bans ${sel ? "has-detail" : ""}`}>
       <div class="toolbar">
-        <input type="search" class="mono" placeholder="address prefix, e.g. 203.0.113." aria-label="Search by address prefix" value={draft.prefix} onInput={(e) => set({ prefix: e.currentTarget.value })} />
+        <input type="search" class="mono" placeholder="address, e.g. 203.0.113.7: the bans that drop it" aria-label="Bans that drop this address" value={draft.contains} onInput={(e) => set({ contains: e.currentTarget.value })} />
         <select aria-label="State" value={draft.state} onChange={(e) => set({ state: e.currentTarget.value as BanQuery["state"] })}>
           <option value="active">active</option>
           <option value="expired">expired</option>
@@ -90,7 +90,7 @@ export function BansView({ s }: { s: Session }) {
             items={list.rows}
             rowHeight={ROW_H}
             onNearEnd={() => void list.more()}
-            render={(b) => <BanRow key={b.value} b={b} now={now} selected={sel?.value === b.value} local={s.who.node} onSelect={setSelected} />}
+            render={(b) => <BanRow key={b.address.text} b={b} now={now} selected={sel?.address.text === b.address.text} local={s.who.node} onSelect={setSelected} />}
             footer={
               <div class="vfoot muted">
                 {list.error ? `Error: ${list.error}` : list.busy ? "loading…" : list.done ? (list.rows.length >= MAX_ROWS ? `first ${num(MAX_ROWS)} shown; narrow the search` : list.rows.length ? "end of list" : "No ban matches.") : ""}

@@ -1,5 +1,5 @@
 import { useState } from "preact/hooks";
-import { REASON_NAMES } from "../api/types.ts";
+import { REASON_NAMES, type ReasonName } from "../api/types.ts";
 import { TTL_CHOICES } from "../ui/format.ts";
 import type { banActions } from "./ban-actions.ts";
 
@@ -9,7 +9,7 @@ const OPERATOR_REASONS = REASON_NAMES.filter((r) => r !== "MANUAL" && r !== "MES
 export function BlockForm({ actions, onDone }: { actions: ReturnType<typeof banActions>; onDone: (value: string) => void }) {
   const [value, setValue] = useState("");
   const [ttl, setTtl] = useState(86_400);
-  const [reason, setReason] = useState("");
+  const [reason, setReason] = useState<ReasonName | "">("");
   const [note, setNote] = useState("");
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -23,7 +23,7 @@ export function BlockForm({ actions, onDone }: { actions: ReturnType<typeof banA
   };
   return (
     <form class="block-form" onSubmit={submit} aria-label="Block an address">
-      <input name="value" class="mono" placeholder="address or CIDR, e.g. 203.0.113.7" aria-label="Address or CIDR" value={value} onInput={(e) => setValue(e.currentTarget.value)} required maxLength={64} />
+      <input name="address" class="mono" placeholder="address or CIDR, e.g. 203.0.113.7" aria-label="Address or CIDR" value={value} onInput={(e) => setValue(e.currentTarget.value)} required maxLength={64} />
       <select aria-label="Duration" value={ttl} onChange={(e) => setTtl(Number(e.currentTarget.value))}>
         {TTL_CHOICES.map((c) => (
           <option key={c.s} value={c.s}>
@@ -31,7 +31,7 @@ export function BlockForm({ actions, onDone }: { actions: ReturnType<typeof banA
           </option>
         ))}
       </select>
-      <select aria-label="Extra reason" value={reason} onChange={(e) => setReason(e.currentTarget.value)}>
+      <select aria-label="Extra reason" value={reason} onChange={(e) => setReason(e.currentTarget.value as ReasonName | "")}>
         <option value="">manual</option>
         {OPERATOR_REASONS.map((r) => (
           <option key={r} value={r}>

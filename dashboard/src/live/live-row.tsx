@@ -8,13 +8,14 @@ import { sentSummary } from "./sent.ts";
 const KIND_TONE = { hit: "danger", decision: "warn", ban: "accent" } as const;
 
 function srcOf(e: LiveEvent): string {
-  return e.kind === "hit" ? e.data.src : e.data.value;
+  return e.kind === "hit" ? e.data.src : e.data.address.text;
 }
 
 function BanState({ st }: { st: SourceState | undefined }) {
   const b = st?.ban;
   if (!b) return <span class="muted">—</span>;
-  const live = b.change === "added" || b.change === "extended";
+  // `reduced`: some reasons lifted, the ban stays.
+  const live = b.change === "added" || b.change === "extended" || b.change === "reduced";
   return <Badge tone={live ? "danger" : "ok"}>{live ? (b.expires_at === 0 ? "banned ∞" : "banned") : b.change}</Badge>;
 }
 
@@ -31,9 +32,9 @@ export const LiveRow = memo(function LiveRow({ e, st, session }: { e: LiveEvent;
       entropy = session.entropy.toFixed(2);
     } else sent = "…";
   } else if (e.kind === "decision") {
-    sent = `${e.data.action} by ${e.data.source}@${e.data.origin}${e.data.evidence[0] ? ` — ${e.data.evidence[0]}` : ""}`;
+    sent = `${e.data.action} by ${e.data.source}@${e.data.origin}${e.data.evidence[0] ? ` — ${e.data.evidence[0].summary}` : ""}`;
   } else {
-    sent = `${e.data.change} · ${e.data.origin}${e.data.evidence[0] ? ` — ${e.data.evidence[0]}` : ""}`;
+    sent = `${e.data.change} · ${e.data.origin}${e.data.evidence[0] ? ` — ${e.data.evidence[0].summary}` : ""}`;
   }
   const decision = e.kind === "decision" ? e.data : st?.decision;
   return (

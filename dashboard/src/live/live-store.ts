@@ -58,13 +58,13 @@ export class LiveStore {
     this.total++;
     this.count(e);
     if (e.kind === "decision") {
-      this.setSource(e.data.value, { decision: e.data });
+      this.setSource(e.data.address.text, { decision: e.data });
       this.decisions.unshift({ d: e.data, received: e.received });
       if (this.decisions.length > MAX_DECISIONS) this.decisions.pop();
     } else if (e.kind === "ban") {
-      this.setSource(e.data.value, { ban: e.data });
+      this.setSource(e.data.address.text, { ban: e.data });
       this.banBatch.push(e.data);
-      const d = this.decisions.find((x) => x.d.value === e.data.value && x.appliedAt === undefined);
+      const d = this.decisions.find((x) => x.d.address.text === e.data.address.text && x.appliedAt === undefined);
       if (d) {
         d.appliedAt = e.received;
         d.change = e.data.change;

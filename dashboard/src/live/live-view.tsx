@@ -19,7 +19,7 @@ function matches(e: LiveEvent, kinds: Set<string>, service: string, text: string
   if (!kinds.has(e.kind)) return false;
   if (service && (e.kind !== "hit" || e.data.service !== service)) return false;
   if (text) {
-    const src = e.kind === "hit" ? e.data.src : e.data.value;
+    const src = e.kind === "hit" ? e.data.src : e.data.address.text;
     if (!src.includes(text)) return false;
   }
   return true;
@@ -102,7 +102,7 @@ export function LiveView({ s }: { s: Sess }) {
           </thead>
           <tbody>
             {rows.map((e) => (
-              <LiveRow key={e.id} e={e} st={s.store.sources.get(e.kind === "hit" ? e.data.src : e.data.value)} session={e.kind === "hit" ? s.store.sessions.get(e.data.session_id) : undefined} />
+              <LiveRow key={e.id} e={e} st={s.store.sources.get(e.kind === "hit" ? e.data.src : e.data.address.text)} session={e.kind === "hit" ? s.store.sessions.get(e.data.session_id) : undefined} />
             ))}
           </tbody>
         </table>

@@ -10,7 +10,7 @@ import { useNow, useSignal } from "../ui/signal.ts";
 const TRUST_TONE: Record<string, Tone> = { trusted: "ok", full: "ok", limited: "info", observe: "neutral", untrusted: "warn", quarantined: "danger", blocked: "danger" };
 
 function PeerRow({ p, now }: { p: Peer; now: number }) {
-  const connected = p.connected === true || p.connected === 1;
+  const connected = p.connected;
   return (
     <tr>
       <td>
@@ -75,7 +75,7 @@ export function MeshView({ s }: { s: Session }) {
             {decisions.map(({ d, received, appliedAt, change }, i) => {
               const local = d.origin === s.who.node;
               return (
-                <li key={`${d.value}-${d.at}-${i}`} class={`prop-item ${d.action}`}>
+                <li key={`${d.address.text}-${d.at}-${i}`} class={`prop-item ${d.action}`}>
                   <span class="mono muted">{clock(received)}</span>
                   <span class="prop-path">
                     <span class={`node ${local ? "node-local" : "node-peer"}`} title="origin">
@@ -86,7 +86,7 @@ export function MeshView({ s }: { s: Session }) {
                     </span>
                     <span class="node node-local">{appliedAt ? `${change ?? "applied"} here` : "not applied yet"}</span>
                   </span>
-                  <span class="mono">{d.value}</span>
+                  <span class="mono">{d.address.text}</span>
                   <Badge tone={d.action === "ban" ? "danger" : "ok"}>{d.action}</Badge>
                   <Reasons names={reasonNames(d.reasons)} />
                   <span class="muted small">

@@ -1,4 +1,4 @@
-import type { Status } from "../api/types.ts";
+import type { KernelCounters, Status } from "../api/types.ts";
 
 export interface Sample {
   t: number;
@@ -6,7 +6,7 @@ export interface Sample {
   wouldDrop: number;
   passed: number;
   bans: number;
-  /** Per reason (enforcerd's `kernel_dropped_<reason>` counters): dropped and would-drop rates. */
+  /** Per reason (enforcerd's typed per-reason kernel counters): dropped plus would-drop rate. */
   droppedBy: Record<string, number>;
 }
 
@@ -18,7 +18,7 @@ const MAX = 180;
  */
 export class History {
   readonly samples: Sample[] = [];
-  private last: { t: number; k: Record<string, number> } | undefined;
+  private last: { t: number; k: KernelCounters | null } | undefined;
 
   add(s: Status, t = Date.now()): void {
     const k = s.kernel;
@@ -28,17 +28,12 @@ export class History {
     const dt = (t - prev.t) / 1000;
     if (dt <= 0) return;
     // A counter that went down was reset (enforcerd restarted): count from zero.
-    const r = (name: string) => {
-      const a = prev.k[name] ?? 0;
-      const b = k[name] ?? 0;
-      return (b >= a ? b - a : b) / dt;
-    };
+    const r = (a = 0, b = 0) => (b >= a ? b - a : b) / dt;
     const droppedBy: Record<string, number> = {};
-    for (const name of Object.keys(k)) {
-      const m = /^(dropped|would_drop)_([a-z]+)$/.exec(name);
-      if (m && m[2] !== "total") droppedBy[m[2]!.toUpperCase()] = (droppedBy[m[2]!.toUpperCase()] ?? 0) + r(name);
+    for (const name of Object.keys(k?.dropped_by_reason ?? {})) {
+      droppedBy[name] = r(prev.k?.dropped_by_reason[name], k?.dropped_by_reason[name]) + r(prev.k?.would_drop_by_reason[name], k?.would_drop_by_reason[name]);
     }
-    this.samples.push({ t, dropped: r("dropped"), wouldDrop: r("would_drop"), passed: r("passed"), bans: s.active_bans, droppedBy });
+    this.samples.push({ t, dropped: r(prev.k?.dropped, k?.dropped), wouldDrop: r(prev.k?.would_drop, k?.would_drop), passed: r(prev.k?.passed, k?.passed), bans: s.active_bans, droppedBy });
     if (this.samples.length > MAX) this.samples.shift();
   }
 }

@@ -47,7 +47,7 @@ export function OverviewView({ s }: { s: Session }) {
         <Stat label="Active bans" value={num(st?.active_bans)} sub={stats.data ? `${num(stats.data.bans.permanent)} permanent · ${num(stats.data.unbans)} released` : undefined} />
         <Stat label="Dropped / s" value={last ? rate(last.dropped) : "—"} sub="in the kernel (XDP)" tone="danger" />
         <Stat label="Would drop / s" value={last ? rate(last.wouldDrop) : "—"} sub="test mode counts" tone="warn" />
-        <Stat label="Passed / s" value={last ? rate(last.passed) : "—"} sub={`${num(st?.kernel.syn_seen)} SYN seen`} />
+        <Stat label="Passed / s" value={last ? rate(last.passed) : "—"} sub={`${num(st?.kernel?.syn_seen)} SYN seen`} />
         <Stat label="Trap sessions" value={num(stats.data?.sessions.total)} sub={`${num(stats.data?.peers)} peers · ${num(stats.data?.allowlist)} allowlisted`} />
       </div>
       <div class="grid-2">
@@ -57,7 +57,7 @@ export function OverviewView({ s }: { s: Session }) {
             {enf ? (
               <>
                 kernel: <b>{enf.state}</b>
-                {enf.interfaces && enf.interfaces !== "none" ? ` on ${enf.interfaces}` : ""}
+                {enf.interfaces.length > 0 ? ` on ${enf.interfaces.map((i) => `${i.name} (${i.attach})`).join(", ")}` : ""}
                 {enf.mode_source ? ` · mode from ${enf.mode_source}` : ""}
               </>
             ) : (
@@ -103,7 +103,7 @@ export function OverviewView({ s }: { s: Session }) {
                   <td>
                     <Dot tone={x.up ? (x.status === "ok" ? "ok" : "warn") : "danger"} /> {x.name}
                   </td>
-                  <td>{x.up ? <Badge tone={x.status === "ok" ? "ok" : "warn"}>{x.status ?? "up"}</Badge> : <Badge tone="danger">down</Badge>}</td>
+                  <td title={x.degraded.map((d) => d.detail).join("; ") || undefined}>{x.up ? <Badge tone={x.status === "ok" ? "ok" : "warn"}>{x.status ?? "up"}</Badge> : <Badge tone="danger">down</Badge>}</td>
                   <td class="muted mono num">{x.uptime_s !== null ? duration(x.uptime_s) : ""}</td>
                   <td class="muted mono num col-opt">{x.rss_bytes ? bytes(x.rss_bytes) : ""}</td>
                 </tr>

@@ -1,9 +1,9 @@
-import type { Health } from "@honeymesh/schema/health";
+import type { Degraded, EnforcementState, Health } from "@honeymesh/schema/health";
 
-export type HealthDetails = Health["details"];
+/** What a service says about its own state; status follows from `degraded`. */
 export interface HealthReport {
-  status: Health["status"];
-  details: HealthDetails;
+  degraded: Degraded[];
+  enforcement?: EnforcementState;
 }
 
 const startedAt = performance.now();
@@ -14,10 +14,11 @@ export function healthBody(service: string, node: string, version: string, repor
     service,
     node,
     pid: process.pid,
-    status: report.status,
+    status: report.degraded.length > 0 ? "degraded" : "ok",
+    degraded: report.degraded.slice(0, 32),
     uptime_s: Math.round((performance.now() - startedAt) / 100) / 10,
     rss_bytes: process.memoryUsage.rss(),
     version,
-    details: report.details,
+    ...(report.enforcement ? { enforcement: report.enforcement } : {}),
   };
 }

@@ -2,12 +2,14 @@ import type { Tracer } from "@opentelemetry/api";
 import { BusClient } from "@honeymesh/bus/client";
 import { loadSigningKey, readJwks } from "@honeymesh/keys/keystore";
 import type { FrozenConfig } from "@honeymesh/config/schema";
+import type { Metrics, OwnMetrics } from "@honeymesh/schema/metrics";
 import type { ServiceName } from "@honeymesh/schema/services";
 import { createLogger, type Logger } from "@honeymesh/telemetry/logger";
 import { initTracing } from "@honeymesh/telemetry/tracing";
 import { boot } from "./boot.ts";
 import { busUrl } from "./bus-url.ts";
 import { healthBody, type HealthReport } from "./health.ts";
+import { busMetrics } from "./bus-metrics.ts";
 
 export const VERSION = "0.1.0";
 
@@ -22,22 +24,25 @@ export interface ServiceContext extends BaseContext {
   bus: BusClient;
 }
 
-export interface ServiceHandle {
+export interface ServiceHandle<N extends ServiceName = ServiceName> {
+  /** Status, degraded reasons, enforcement state: `hm/v1/<svc>/health`. */
   health?(): HealthReport;
+  /** The service's own counters and gauges: `hm/v1/<svc>/metrics` (the runtime adds the bus client's). */
+  metrics?(): OwnMetrics<N>;
   stop?(): Promise<void>;
 }
 
-export interface ServiceDefinition {
+export interface ServiceDefinition<N extends ServiceName = ServiceName> {
   /** Work that must happen before the bus connection (busd starts the broker here). */
   prepare?(ctx: BaseContext): Promise<void | (() => Promise<void>)>;
-  start(ctx: ServiceContext): Promise<ServiceHandle>;
+  start(ctx: ServiceContext): Promise<ServiceHandle<N>>;
 }
 
 /**
  * The life of every service: config, logs, traces, keys, bus connection, periodic health,
  * clean exit on SIGTERM/SIGINT. main.ts files only call this with their wiring.
  */
-export async function runService(name: ServiceName, def: ServiceDefinition): Promise<void> {
+export async function runService<N extends ServiceName>(name: N, def: ServiceDefinition<N>): Promise<void> {
   const { config, nodeId } = await boot();
   const logger = createLogger(name, config.node.log_level, undefined, { node: nodeId });
   const tracing = await initTracing({ service: name, nodeId, endpoint: config.telemetry.otlp_traces_endpoint, headers: config.telemetry.otlp_headers });
@@ -62,12 +67,18 @@ export async function runService(name: ServiceName, def: ServiceDefinition): Pro
   const handle = await def.start(ctx);
 
   const publishHealth = async () => {
-    const report = handle.health?.() ?? { status: "ok", details: {} };
-    const details = { ...report.details, bus_rejected_total: bus.rejected.total(), bus_backlog: bus.backlog, bus_overload_total: bus.rejected.get("overload") };
     try {
-      await bus.publish("health", healthBody(name, nodeId, VERSION, { status: report.status, details }));
+      await bus.publish("health", healthBody(name, nodeId, VERSION, handle.health?.() ?? { degraded: [] }));
     } catch (e) {
       logger.debug("health publish failed", { err: e as Error });
+    }
+    if (!handle.metrics) return;
+    try {
+      // OwnMetrics<N> plus the head is MetricsOf<N>; TypeScript cannot see that through the generic N.
+      const body = { ...handle.metrics(), service: name, node: nodeId, bus: busMetrics(bus) } as unknown as Metrics;
+      await bus.publish("metrics", body);
+    } catch (e) {
+      logger.debug("metrics publish failed", { err: e as Error });
     }
   };
   await publishHealth();

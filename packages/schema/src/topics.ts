@@ -3,6 +3,7 @@ import { BanChange } from "./ban.ts";
 import { AllowChange, ModeChange } from "./control.ts";
 import { Decision } from "./decision.ts";
 import { Health } from "./health.ts";
+import { Metrics } from "./metrics.ts";
 import { WriteResultBatch } from "./result.ts";
 import type { BusIdentity } from "./services.ts";
 import { SynObservation } from "./syn.ts";
@@ -11,6 +12,7 @@ import { TrapHit, TrapSessionBatch } from "./trap.ts";
 /** Message kinds and their body schemas. A topic is `hm/v1/<producer>/<kind>`. */
 export const KINDS = {
   health: Health,
+  metrics: Metrics,
   decision: Decision,
   ban: BanChange,
   syn: SynObservation,

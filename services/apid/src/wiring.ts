@@ -16,11 +16,12 @@ import { createApp } from "./http/app.ts";
 import { parseListen } from "./listen.ts";
 import { ResultWaiter } from "./live/result-waiter.ts";
 import { HealthBoard } from "./live/health-board.ts";
+import { MetricsBoard } from "./live/metrics-board.ts";
 import { LiveFeed } from "./live/live-feed.ts";
 import { RecentDeletions } from "./live/recent-deletions.ts";
 import { BanReader } from "./read/ban-reader.ts";
 import { OwnerDb } from "./read/owner-db.ts";
-import { TableReader } from "./read/table-reader.ts";
+import { PeerReader, SessionReader } from "./read/owner-queries.ts";
 import { allowRoutes } from "./routes/allowlist.ts";
 import { banRoutes } from "./routes/bans.ts";
 import { crowdsecRoutes } from "./routes/crowdsec.ts";
@@ -37,7 +38,7 @@ import { dashboardRoutes } from "./dashboard/routes.ts";
 import { ManualBans } from "./write/manual-bans.ts";
 
 /** apid's start: stores, bus subscriptions, the HTTP server. main.ts only calls this. */
-export async function startApid(ctx: ServiceContext, version: string): Promise<ServiceHandle> {
+export async function startApid(ctx: ServiceContext, version: string): Promise<ServiceHandle<"apid">> {
   const { config, bus, logger, nodeId } = ctx;
   const state = config.node.state_dir;
   const api = config.api;
@@ -54,14 +55,16 @@ export async function startApid(ctx: ServiceContext, version: string): Promise<S
   const trapdDb = new OwnerDb(join(state, "trapd.sqlite"), dbError);
   const meshdDb = new OwnerDb(join(state, "meshd.sqlite"), dbError);
   const reader = new BanReader(enforcerDb);
-  const sessions = new TableReader(trapdDb, "sessions");
-  const peers = new TableReader(meshdDb, "peers");
+  const sessions = new SessionReader(trapdDb);
+  const peers = new PeerReader(meshdDb);
 
   const board = new HealthBoard(config.node.health_interval_s);
+  const metrics = new MetricsBoard();
   const results = new ResultWaiter();
   const feed = new LiveFeed(api.stream_clients, api.stream_queue);
   const deletions = new RecentDeletions();
   await bus.subscribe("+", "health", (h, meta) => board.accept(meta.producer, h));
+  await bus.subscribe("+", "metrics", (m, meta) => void metrics.accept(meta.producer, m));
   await bus.subscribe("enforcerd", "result", (b) => {
     for (const r of b.results) results.accept(r);
   });
@@ -85,7 +88,7 @@ export async function startApid(ctx: ServiceContext, version: string): Promise<S
 
   const { app, principalOf } = createApp({ tokens, limiter: new FailLimiter(api.auth_failures_per_min), onFailure: (k) => authFailures.inc(k), logger, requests });
   app
-    .use(statusRoutes(board, reader, nodeId, version))
+    .use(statusRoutes(board, metrics, reader, nodeId, version))
     .use(banRoutes(reader, writes, config.bans.default_ttl_s))
     .use(allowRoutes(controls))
     .use(explainRoutes({ reader, sessions, allow: () => controls.listAllow(), nodeId }))
@@ -93,7 +96,7 @@ export async function startApid(ctx: ServiceContext, version: string): Promise<S
     .use(exportRoutes(reader, sessions, (kind, n) => exports.inc(kind, n)))
     .use(statsRoutes(reader, sessions, peers))
     .use(streamRoutes(feed))
-    .use(metricsRoutes(board, reader, sessions, feed, { requests, authFailures, busRejected: () => bus.rejected.total() }))
+    .use(metricsRoutes(board, metrics, reader, sessions, feed, { requests, authFailures, busRejected: () => bus.rejected.total() }))
     .use(tokenRoutes(tokens, tokenStore))
     .use(crowdsecRoutes(reader, deletions, principalOf))
     .use(dashboardRoutes(principalOf, nodeId));
@@ -109,18 +112,13 @@ export async function startApid(ctx: ServiceContext, version: string): Promise<S
   logger.info("API listening", { listen: api.listen, tls: Boolean(tls) });
 
   return {
-    health: () => ({
-      status: "ok",
-      details: {
-        listen: api.listen,
-        tls: Boolean(tls),
-        requests_total: requests.total(),
-        auth_failures_total: authFailures.total(),
-        stream_clients: feed.size,
-        stream_dropped: feed.counters.get("dropped"),
-        exported_rows: exports.total(),
-        tokens: tokenStore.list().length,
-      },
+    metrics: () => ({
+      requests: requests.total(),
+      auth_failures: authFailures.total(),
+      stream_clients: feed.size,
+      stream_dropped: feed.counters.get("dropped"),
+      exported_rows: exports.total(),
+      tokens: tokenStore.list().length,
     }),
     async stop() {
       feed.close();

@@ -1,7 +1,12 @@
 import { runService } from "@honeymesh/runtime/service";
+import { BROKER_REFUSALS, type SameNames } from "@honeymesh/schema/metrics";
+import type { Refusal } from "./access.ts";
 import { startBroker, type Broker } from "./broker.ts";
 
 let broker: Broker | undefined;
+// Every refusal the broker counts has its key in the metrics, and no other.
+const sameNames: SameNames<Refusal, (typeof BROKER_REFUSALS)[number]> = true;
+void sameNames;
 
 await runService("busd", {
   async prepare({ config, logger }) {
@@ -9,15 +14,10 @@ await runService("busd", {
     return () => broker!.close();
   },
   async start() {
+    // prepare() ran first, so the broker exists.
+    const b = broker!;
     return {
-      health: () => ({
-        status: "ok",
-        details: { clients: broker?.clients() ?? 0, refused_total: broker?.refused.total() ?? 0, ...prefixed(broker?.refused.snapshot() ?? {}) },
-      }),
+      metrics: () => ({ clients: b.clients(), refused: b.refused.pick(BROKER_REFUSALS) }),
     };
   },
 });
-
-function prefixed(o: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.entries(o).map(([k, v]) => [`refused_${k}`, v]));
-}

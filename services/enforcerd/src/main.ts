@@ -7,7 +7,7 @@ import { ControlApplier } from "./control/apply-control.ts";
 import { systemAllowEntries } from "@honeymesh/net/system-allow";
 import { DecisionApplier } from "./decisions/apply-decision.ts";
 import { DecisionBatcher } from "./decisions/decision-batcher.ts";
-import { enforcerHealth } from "./health.ts";
+import { enforcerHealth, enforcerMetrics } from "./health.ts";
 import { setUpKernel } from "./kernel-setup.ts";
 import { reapOnce } from "./reaper.ts";
 import { reconcile } from "./reconcile.ts";
@@ -50,7 +50,8 @@ await runService("enforcerd", {
     const relay = k.kernel ? relayScanEvents(k.kernel.eventsFd, config.scan.window_s, (o, ctx) => bus.publish("syn", o, ctx), logger, tracer) : undefined;
 
     return {
-      health: () => enforcerHealth(k, bans, applier, control, batcher, reconciled),
+      health: () => enforcerHealth(k, control),
+      metrics: () => enforcerMetrics(k, bans, applier, control, batcher, reconciled),
       async stop() {
         clearInterval(reaper);
         await relay?.stop();

@@ -3,7 +3,7 @@ import { runService } from "@honeymesh/runtime/service";
 import { SOURCE_ROOT } from "@honeymesh/runtime/source-root";
 import { join } from "node:path";
 import { meshSettings } from "./config/mesh-settings.ts";
-import { meshHealth } from "./health.ts";
+import { meshHealth, meshMetrics } from "./health.ts";
 import { readClusterKey } from "./keys/cluster-key.ts";
 import { loadIdentity } from "./keys/identity.ts";
 import { MeshCluster } from "./net/cluster.ts";
@@ -21,7 +21,7 @@ await runService("meshd", {
     const flush = setInterval(() => book.flush(), 2_000);
     if (mesh.clusters.length === 0) {
       logger.warn("mesh is off: no cluster key configured (mesh.cluster_key_file)");
-      return { health: () => meshHealth([], book), stop: async () => (clearInterval(flush), store.close()) };
+      return { health: () => meshHealth([]), metrics: () => meshMetrics([], book), stop: async () => (clearInterval(flush), store.close()) };
     }
     const identity = await loadIdentity(mesh.identityDir);
     const allow = new MeshAllowlist(config.allow.cidrs);
@@ -47,7 +47,8 @@ await runService("meshd", {
     }
     await bus.subscribe("enforcerd", "ban", shareLocalBans(clusters, nodeId, mesh.shareMask, tracer, logger));
     return {
-      health: () => meshHealth(clusters, book),
+      health: () => meshHealth(clusters),
+      metrics: () => meshMetrics(clusters, book),
       async stop() {
         clearInterval(flush);
         await Promise.all(clusters.map((c) => c.stop()));

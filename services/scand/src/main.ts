@@ -4,6 +4,7 @@ import { openStore } from "@honeymesh/db/open";
 import { AllowSet } from "@honeymesh/ban/allowlist";
 import { systemAllowEntries } from "@honeymesh/net/system-allow";
 import { runService } from "@honeymesh/runtime/service";
+import { SCAN_DECISION_OUTCOMES, SCAN_SOURCE_OUTCOMES } from "@honeymesh/schema/metrics";
 import { SOURCE_ROOT } from "@honeymesh/runtime/source-root";
 import * as schema from "@honeymesh/tables/scand";
 import { ActiveBans } from "./active-bans.ts";
@@ -50,14 +51,11 @@ await runService("scand", {
     await bus.subscribe("enforcerd", "syn", (o, m) => correlator.onSyn(o, m.ctx));
     await bus.subscribe("enforcerd", "ban", (c) => correlator.onBan(c, context.active()));
     return {
-      health: () => ({
-        status: "ok",
-        details: {
-          tracked_sources: correlator.tracked,
-          queue_depth: queue.depth,
-          ...Object.fromEntries(Object.entries(correlator.counters.snapshot()).map(([k, v]) => [`sources_${k}`, v])),
-          ...Object.fromEntries(Object.entries(queue.counters.snapshot()).map(([k, v]) => [`decisions_${k}`, v])),
-        },
+      metrics: () => ({
+        tracked_sources: correlator.tracked,
+        queue_depth: queue.depth,
+        sources: correlator.counters.pick(SCAN_SOURCE_OUTCOMES),
+        decisions: queue.counters.pick(SCAN_DECISION_OUTCOMES),
       }),
       async stop() {
         queue.stop();

@@ -4,7 +4,7 @@ import { runService } from "@honeymesh/runtime/service";
 import { SOURCE_ROOT } from "@honeymesh/runtime/source-root";
 import { limitsFrom } from "./core/limits.ts";
 import { TrapHub } from "./core/trap-hub.ts";
-import { trapdHealth } from "./health.ts";
+import { trapdHealth, trapdMetrics } from "./health.ts";
 import { Publisher } from "./publisher.ts";
 import * as schema from "@honeymesh/tables/trapd";
 import { SessionStore } from "./store/session-store.ts";
@@ -39,7 +39,8 @@ await runService("trapd", {
     const pruner = setInterval(prune, config.traps.prune_interval_s * 1000);
     const h = hub;
     return {
-      health: () => trapdHealth(traps, h, publisher, store),
+      health: () => trapdHealth(traps),
+      metrics: () => trapdMetrics(traps, h, publisher, store),
       async stop() {
         clearInterval(pruner);
         traps.stop();

@@ -4,6 +4,8 @@ import { join } from "node:path";
 import type { Subprocess } from "bun";
 import { generateKeyPair, privateKeyToProtobuf } from "@libp2p/crypto/keys";
 import { peerIdFromPrivateKey } from "@libp2p/peer-id";
+import type { Health } from "../../../packages/schema/src/health.ts";
+import type { MetricsOf } from "../../../packages/schema/src/metrics.ts";
 import type { BusIdentity } from "../../../packages/schema/src/services.ts";
 import type { Kind } from "../../../packages/schema/src/topics.ts";
 import { ROOT, TestNode, waitFor } from "../../support/bus-node.ts";
@@ -13,7 +15,8 @@ export const MESH_PORT = 7946;
 
 export interface BusLine {
   topic: string;
-  d: Record<string, unknown>;
+  /** The message body; `address` is the ban vocabulary's {kind, text} on decisions and ban changes. */
+  d: Record<string, unknown> & { address?: { kind: string; text: string } };
   /** Receive time in the agent, ms since the epoch (sub-ms). */
   t: number;
 }
@@ -60,7 +63,7 @@ export class MeshTestNode {
     this.extra = { ...extra, HONEYMESH_BUS_LISTEN: `${busHost}:${this.node.busPort}` };
     this.spawn("busd");
     await waitFor(() => this.portOpen(busHost), 15_000, `busd on ${this.host.name}`);
-    this.agent = Bun.spawn(this.host.argv([process.execPath, join(import.meta.dir, "../fixtures/mesh-agent.ts"), this.node.stateDir, this.node.nodeId, `${busHost}:${this.node.busPort}`, "ban,decision,health,result"]), {
+    this.agent = Bun.spawn(this.host.argv([process.execPath, join(import.meta.dir, "../fixtures/mesh-agent.ts"), this.node.stateDir, this.node.nodeId, `${busHost}:${this.node.busPort}`, "ban,decision,health,metrics,result"]), {
       stdin: "pipe",
       stdout: "pipe",
       stderr: "inherit",
@@ -103,17 +106,23 @@ export class MeshTestNode {
     this.agent!.stdin.flush();
   }
 
-  health(service: string): Record<string, unknown> | undefined {
-    for (let i = this.lines.length - 1; i >= 0; i--) {
-      const l = this.lines[i]!;
-      if (l.topic === `hm/v1/${service}/health`) return l.d.details as Record<string, unknown>;
-    }
-    return undefined;
+  health(service: string): Health | undefined {
+    return this.latest(`hm/v1/${service}/health`) as Health | undefined;
   }
 
-  /** A numeric health detail of a service (0 when absent). */
-  stat(service: string, key: string): number {
-    return Number(this.health(service)?.[key] ?? 0);
+  /** meshd's latest typed metrics. */
+  meshd(): MetricsOf<"meshd"> | undefined {
+    return this.latest("hm/v1/meshd/metrics") as MetricsOf<"meshd"> | undefined;
+  }
+
+  /** The metrics of meshd's one cluster (these tests and benches configure one). */
+  cluster(): MetricsOf<"meshd">["clusters"][number] | undefined {
+    return this.meshd()?.clusters[0];
+  }
+
+  private latest(topic: string): unknown {
+    for (let i = this.lines.length - 1; i >= 0; i--) if (this.lines[i]!.topic === topic) return this.lines[i]!.d;
+    return undefined;
   }
 
   find(pred: (l: BusLine) => boolean, from = 0): BusLine | undefined {

@@ -1,5 +1,7 @@
 import { join } from "node:path";
 import { Elysia } from "elysia";
+import { COMMON_PROBLEMS } from "@honeymesh/api/problem";
+import { WhoAmI } from "@honeymesh/api/whoami";
 import { SOURCE_ROOT } from "@honeymesh/runtime/source-root";
 import type { Principal } from "../auth/tokens.ts";
 import { json } from "../http/respond.ts";
@@ -28,6 +30,6 @@ export function dashboardRoutes(principalOf: (r: Request) => Principal | undefin
         const p = principalOf(request);
         return json({ name: p?.name ?? "", scope: p?.scope ?? "read", node: nodeId });
       },
-      { detail: { summary: "The calling token's name and scope (used by the dashboard)", tags: ["status"] } },
+      { response: { 200: WhoAmI, ...COMMON_PROBLEMS }, detail: { summary: "The calling token's name and scope (used by the dashboard)", tags: ["status"] } },
     );
 }

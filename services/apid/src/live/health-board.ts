@@ -31,7 +31,8 @@ export class HealthBoard {
     return [...this.latest.entries()];
   }
 
-  details(name: ServiceName): Health["details"] {
-    return this.latest.get(name)?.health.details ?? {};
+  /** enforcerd's last reported enforcement state (mode, where XDP is attached). */
+  enforcement(): Health["enforcement"] {
+    return this.latest.get("enforcerd")?.health.enforcement;
   }
 }

@@ -1,8 +1,9 @@
 import { canonicalAddress, type BanAddress } from "@honeymesh/ban/address";
 import { AllowSet, type AllowSource } from "@honeymesh/ban/allowlist";
 import type { Evidence } from "@honeymesh/ban/evidence";
+import type { StoredSession } from "@honeymesh/tables/trapd-queries";
 import type { BanReader, BanView } from "./ban-reader.ts";
-import type { TableReader } from "./table-reader.ts";
+import type { SessionReader } from "./owner-queries.ts";
 
 export interface Explanation {
   address: BanAddress;
@@ -17,12 +18,12 @@ export interface Explanation {
   mesh_origins: string[];
   evidence: Evidence[];
   /** The most recent trap sessions from this address. */
-  sessions: Record<string, unknown>[];
+  sessions: StoredSession[];
   summary: string;
 }
 
 /** "What blocks this address, and why?" from enforcerd's store, the allowlist and trapd's sessions. */
-export function explain(text: string, deps: { reader: BanReader; sessions: TableReader; allow: () => { address: string; source: AllowSource }[]; nodeId: string }, now = Date.now()): { ok: true; value: Explanation } | { ok: false; reason: string } {
+export function explain(text: string, deps: { reader: BanReader; sessions: SessionReader; allow: () => { address: string; source: AllowSource }[]; nodeId: string }, now = Date.now()): { ok: true; value: Explanation } | { ok: false; reason: string } {
   const c = canonicalAddress(text);
   if (!c.ok) return { ok: false, reason: c.reason };
   if (c.address.kind !== "ip") return { ok: false, reason: `${c.address.text} is a prefix; explain takes one address` };
@@ -33,7 +34,7 @@ export function explain(text: string, deps: { reader: BanReader; sessions: Table
   const tomb = deps.reader.tombstone(c.address.text);
   const mesh_origins = [...new Set(bans.map((b) => b.origin).filter((o) => o !== deps.nodeId))];
   const evidence = bans.flatMap((b) => b.evidence).slice(0, 32);
-  const sessions = deps.sessions.page({ equals: { src: c.address.text } }, 20).map((r) => r.row);
+  const sessions = deps.sessions.page({ src: c.address.text }, 20);
   const blocked = bans.length > 0 && allowlisted_by.length === 0;
   const summary = allowlisted_by.length
     ? `${c.address.text} is allowlisted (${allowlisted_by.map((e) => `${e.address}, ${e.source}`).join("; ")}): never dropped${bans.length ? `, although ${bans.length} ban${bans.length > 1 ? "s" : ""} cover it` : ""}`

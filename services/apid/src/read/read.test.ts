@@ -32,37 +32,3 @@ describe("read helpers", () => {
     expect(pulls).toBe(2);
   });
 });
-
-describe("TableReader on another service's table", () => {
-  test("newest first, filters only on columns the table has, JSON and blobs decoded, missing file empty", async () => {
-    const { Database } = await import("bun:sqlite");
-    const { mkdtempSync, rmSync } = await import("node:fs");
-    const { join } = await import("node:path");
-    const { tmpdir } = await import("node:os");
-    const { OwnerDb } = await import("./owner-db.ts");
-    const { TableReader } = await import("./table-reader.ts");
-    const dir = mkdtempSync(join(tmpdir(), "hm-tr-"));
-    try {
-      const missing = new TableReader(new OwnerDb(join(dir, "nope.sqlite")), "sessions");
-      expect(missing.page({ equals: {} }, 10)).toEqual([]);
-      const db = new Database(join(dir, "t.sqlite"));
-      db.exec("CREATE TABLE sessions (seq INTEGER PRIMARY KEY AUTOINCREMENT, service TEXT, src TEXT, started_at INTEGER, commands TEXT, payload BLOB)");
-      const ins = db.prepare("INSERT INTO sessions (service, src, started_at, commands, payload) VALUES (?, ?, ?, ?, ?)");
-      ins.run("ssh", "198.51.100.1", 1000, '["uname -a"]', new Uint8Array([1, 2, 3]));
-      ins.run("http", "198.51.100.2", 2000, "[]", new Uint8Array());
-      ins.run("ssh", "198.51.100.3", 3000, "[]", new Uint8Array());
-      db.close();
-      const r = new TableReader(new OwnerDb(join(dir, "t.sqlite")), "sessions");
-      const all = r.page({ equals: {} }, 10);
-      expect(all.map((x) => x.row.src)).toEqual(["198.51.100.3", "198.51.100.2", "198.51.100.1"]);
-      expect(all[2]!.row).toMatchObject({ commands: ["uname -a"], payload_b64: "AQID" });
-      expect(r.page({ equals: { service: "ssh" } }, 10).length).toBe(2);
-      expect(r.page({ equals: {}, since: 2000 }, 10).length).toBe(2);
-      expect(r.page({ equals: {}, before: all[0]!.rowid }, 1)[0]!.row.src).toBe("198.51.100.2");
-      expect(r.page({ equals: { nosuch: "x" } }, 10)).toEqual([]);
-      expect(r.count("service")).toEqual({ total: 3, groups: { ssh: 2, http: 1 } });
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-});

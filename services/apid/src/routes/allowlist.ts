@@ -1,4 +1,7 @@
 import { Elysia, t } from "elysia";
+import { AllowList, ModeState } from "@honeymesh/api/allowlist";
+import { COMMON_PROBLEMS } from "@honeymesh/api/problem";
+import { AllowRequest, WRITE_RESPONSES } from "@honeymesh/api/writes";
 import { MODES } from "@honeymesh/schema/control";
 import { decodeParam, json, outcome } from "../http/respond.ts";
 import type { Controls } from "../write/controls.ts";
@@ -6,18 +9,21 @@ import type { Controls } from "../write/controls.ts";
 /** The allowlist (system, config and operator entries, each with its source) and the enforcement mode. */
 export function allowRoutes(controls: Controls) {
   return new Elysia({ name: "allowlist", normalize: false })
-    .get("/v1/allowlist", () => json({ items: controls.listAllow() }), { detail: { summary: "Allowlist entries with their source (system, config, operator)", tags: ["allowlist"] } })
+    .get("/v1/allowlist", () => json({ items: controls.listAllow() }), { response: { 200: AllowList, ...COMMON_PROBLEMS }, detail: { summary: "Allowlist entries with their source (system, config, operator)", tags: ["allowlist"] } })
     .post("/v1/allowlist", async ({ body }) => outcome(await controls.addAllow(body.address, body.note ?? "")), {
-      body: t.Object({ address: t.String({ minLength: 2, maxLength: 64, description: "address or CIDR" }), note: t.Optional(t.String({ maxLength: 256 })) }, { additionalProperties: false }),
+      body: AllowRequest,
+      response: WRITE_RESPONSES,
       detail: { summary: "Add an allowlist entry; every ban it covers ends (the answer lists them)", tags: ["allowlist"] },
     })
     .delete("/v1/allowlist/:address", async ({ params }) => outcome(await controls.removeAllow(decodeParam(params.address))), {
-      params: t.Object({ address: t.String({ maxLength: 200 }) }),
+      params: t.Object({ address: t.String({ maxLength: 200, description: "address or CIDR (percent-encode the /)" }) }),
+      response: WRITE_RESPONSES,
       detail: { summary: "Remove an operator allowlist entry", tags: ["allowlist"] },
     })
-    .get("/v1/mode", () => json(controls.mode()), { detail: { summary: "Enforcement mode", tags: ["mode"] } })
+    .get("/v1/mode", () => json(controls.mode()), { response: { 200: ModeState, ...COMMON_PROBLEMS }, detail: { summary: "Enforcement mode", tags: ["mode"] } })
     .put("/v1/mode", async ({ body }) => outcome(await controls.setMode(body.mode)), {
       body: t.Object({ mode: t.Union(MODES.map((m) => t.Literal(m)), { error: `mode: expected ${MODES.join(", ")}` }) }, { additionalProperties: false }),
+      response: WRITE_RESPONSES,
       detail: { summary: "Switch the enforcement mode (admin)", tags: ["mode"] },
     });
 }

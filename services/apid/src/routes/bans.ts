@@ -2,7 +2,9 @@ import { Elysia, t } from "elysia";
 import { canonicalAddress } from "@honeymesh/ban/address";
 import { evidence } from "@honeymesh/ban/evidence";
 import { REASONS, REASON_NAMES, reasonMask, type ReasonName } from "@honeymesh/ban/reasons";
-import { MAX_TTL_S } from "@honeymesh/schema/decision";
+import { Ban, BanPage } from "@honeymesh/api/bans";
+import { COMMON_PROBLEMS, Problem } from "@honeymesh/api/problem";
+import { BanRequest, TtlS, WRITE_RESPONSES } from "@honeymesh/api/writes";
 import { badField } from "../http/problem.ts";
 import { decodeParam, json, outcome } from "../http/respond.ts";
 import { decodeCursor, encodeCursor } from "../read/cursor.ts";
@@ -13,19 +15,7 @@ const ReasonName = t.Union(
   REASON_NAMES.map((r) => t.Literal(r)),
   { description: "a reason name of DESIGN §3", error: `reason: expected one of ${Object.keys(REASONS).join(", ")}` },
 );
-const Ttl = t.Integer({ minimum: 0, maximum: MAX_TTL_S, description: "seconds; 0 = permanent", error: `ttl_s: expected an integer 0..${MAX_TTL_S} (seconds, 0 = permanent)` });
-const Evidence = t.Array(t.String({ maxLength: 256 }), { maxItems: 16 });
-
-export const BanBody = t.Object(
-  {
-    address: t.String({ minLength: 2, maxLength: 64, description: "IPv4/IPv6 address or CIDR" }),
-    ttl_s: t.Optional(Ttl),
-    reason: t.Optional(t.Union([ReasonName, t.Array(ReasonName, { minItems: 1, maxItems: 7 })])),
-    /** Notes for the evidence (each becomes a MANUAL or EXTERNAL evidence item). */
-    evidence: t.Optional(Evidence),
-  },
-  { additionalProperties: false },
-);
+const AddressParam = t.Object({ address: t.String({ maxLength: 200, description: "address or CIDR (percent-encode the /)" }) });
 
 const ListQuery = t.Object({
   state: t.Optional(t.Union([t.Literal("active"), t.Literal("expired"), t.Literal("all")], { description: "default active", error: "state: expected active, expired or all" })),
@@ -77,7 +67,7 @@ export function banRoutes(reader: BanReader, writes: ManualBans, defaultTtlS: nu
         const lastValue = more ? page.addresses[limit - 1] : undefined;
         return new Response(`{"items":[${items.join(",")}],"next_cursor":${lastValue === undefined ? "null" : JSON.stringify(encodeCursor(lastValue))}}`, { headers: { "content-type": "application/json" } });
       },
-      { query: ListQuery, detail: { summary: "List bans (filters, cursor pagination)", tags: ["bans"] } },
+      { query: ListQuery, response: { 200: BanPage, ...COMMON_PROBLEMS }, detail: { summary: "List bans (filters, cursor pagination)", tags: ["bans"] } },
     )
     .get(
       "/v1/bans/:address",
@@ -87,19 +77,20 @@ export function banRoutes(reader: BanReader, writes: ManualBans, defaultTtlS: nu
         const ban = reader.get(c.address.text);
         return ban ? json(ban) : json({ type: "about:blank", title: "Not Found", status: 404, detail: `${c.address.text} is not banned` }, 404, { "content-type": "application/problem+json" });
       },
-      { params: t.Object({ address: t.String({ maxLength: 200 }) }), detail: { summary: "One ban", tags: ["bans"] } },
+      { params: AddressParam, response: { 200: Ban, ...COMMON_PROBLEMS, 404: Problem }, detail: { summary: "One ban", tags: ["bans"] } },
     )
     .post(
       "/v1/bans",
       async ({ body }) =>
         outcome(await writes.ban({ address: body.address, ttlS: body.ttl_s ?? defaultTtlS, reasons: mask(body.reason), evidence: notes(mask(body.reason), body.evidence ?? ["manual ban via API"]) })),
-      { body: BanBody, detail: { summary: "Ban an address or prefix (manual decision)", tags: ["bans"] } },
+      { body: BanRequest, response: WRITE_RESPONSES, detail: { summary: "Ban an address or prefix (manual decision)", tags: ["bans"] } },
     )
     .delete(
       "/v1/bans/:address",
       async ({ params, query }) => outcome(await writes.unban(decodeParam(params.address), query.scope ?? "global", query.reason ? REASONS[query.reason] : 0, [evidence("manual", "manual unban via API")])),
       {
-        params: t.Object({ address: t.String({ maxLength: 200 }) }),
+        params: AddressParam,
+        response: WRITE_RESPONSES,
         query: t.Object({ scope: t.Optional(t.Union([t.Literal("global"), t.Literal("local")], { default: "global", error: "scope: expected global or local" })), reason: t.Optional(ReasonName) }),
         detail: { summary: "Unban (global by default: the mesh learns it; ?scope=local stays here). With ?reason=X only that reason is lifted: the answer is `kept` when others remain", tags: ["bans"] },
       },
@@ -108,14 +99,15 @@ export function banRoutes(reader: BanReader, writes: ManualBans, defaultTtlS: nu
       "/v1/bans/:address",
       async ({ params, body }) => outcome(await writes.ban({ address: decodeParam(params.address), ttlS: body.ttl_s, reasons: mask(undefined), evidence: [evidence("manual", "manual extension via API")] }, "extend")),
       {
-        params: t.Object({ address: t.String({ maxLength: 200 }) }),
-        body: t.Object({ ttl_s: Ttl }, { additionalProperties: false }),
+        params: AddressParam,
+        response: WRITE_RESPONSES,
+        body: t.Object({ ttl_s: TtlS }, { additionalProperties: false }),
         detail: { summary: "Extend a ban to now + ttl_s (0 = permanent)", tags: ["bans"] },
       },
     )
     .post(
       "/v1/bans/:address/permanent",
       async ({ params }) => outcome(await writes.ban({ address: decodeParam(params.address), ttlS: 0, reasons: mask(undefined), evidence: [evidence("manual", "made permanent via API")] }, "extend")),
-      { params: t.Object({ address: t.String({ maxLength: 200 }) }), detail: { summary: "Make a ban permanent", tags: ["bans"] } },
+      { params: AddressParam, response: WRITE_RESPONSES, detail: { summary: "Make a ban permanent", tags: ["bans"] } },
     );
 }

@@ -1,5 +1,7 @@
 import { Elysia, t } from "elysia";
 import type { AddressKind } from "@honeymesh/ban/address";
+import { CsLive, CsStream, type CsDecision } from "@honeymesh/api/crowdsec";
+import { COMMON_PROBLEMS } from "@honeymesh/api/problem";
 
 import type { Principal } from "../auth/tokens.ts";
 import type { RecentDeletions } from "../live/recent-deletions.ts";
@@ -20,17 +22,6 @@ export function goDuration(ms: number): string {
 /** A permanent ban has no end; bouncers need one, so it is ten years and renewed at each startup pull. */
 const PERMANENT_MS = 87_600 * 3_600_000;
 const PAGE = 2000;
-
-interface CsDecision {
-  id: number;
-  uuid: string;
-  origin: string;
-  type: "ban";
-  scope: "Ip" | "Range";
-  value: string;
-  duration: string;
-  scenario: string;
-}
 
 function item(id: number, b: Pick<BanView, "address" | "expires_at" | "reasons">, now: number): CsDecision {
   return {
@@ -116,6 +107,7 @@ export function crowdsecRoutes(reader: BanReader, deletions: RecentDeletions, pr
           scenarios_containing: t.Optional(t.String({ maxLength: 256 })),
           scenarios_not_containing: t.Optional(t.String({ maxLength: 256 })),
         }),
+        response: { 200: CsStream, ...COMMON_PROBLEMS },
         detail: { summary: "CrowdSec LAPI bouncer stream (X-Api-Key)", tags: ["crowdsec"] },
       },
     )
@@ -128,7 +120,7 @@ export function crowdsecRoutes(reader: BanReader, deletions: RecentDeletions, pr
         const live = b && (b.expires_at === 0 || b.expires_at > now) ? [item(0, b, now)] : null;
         return new Response(JSON.stringify(live), { headers: { "content-type": "application/json" } });
       },
-      { query: t.Object({ ip: t.Optional(t.String({ maxLength: 64 })), scope: t.Optional(t.String({ maxLength: 16 })), value: t.Optional(t.String({ maxLength: 64 })) }), detail: { summary: "CrowdSec LAPI live query (exact address)", tags: ["crowdsec"] } },
+      { query: t.Object({ ip: t.Optional(t.String({ maxLength: 64 })), scope: t.Optional(t.String({ maxLength: 16 })), value: t.Optional(t.String({ maxLength: 64 })) }), response: { 200: CsLive, ...COMMON_PROBLEMS }, detail: { summary: "CrowdSec LAPI live query (exact address)", tags: ["crowdsec"] } },
     )
-    .post("/v1/usage-metrics", () => new Response("{}", { status: 201, headers: { "content-type": "application/json" } }), { detail: { summary: "CrowdSec bouncer usage metrics (accepted, ignored)", tags: ["crowdsec"] } });
+    .post("/v1/usage-metrics", () => new Response("{}", { status: 201, headers: { "content-type": "application/json" } }), { response: { 201: t.Object({}, { description: "accepted and ignored" }), ...COMMON_PROBLEMS }, detail: { summary: "CrowdSec bouncer usage metrics (accepted, ignored)", tags: ["crowdsec"] } });
 }

@@ -3,7 +3,9 @@ import { TRAP_SERVICES } from "@honeymesh/schema/trap";
 import { badField } from "../http/problem.ts";
 import { json } from "../http/respond.ts";
 import { decodeCursor, encodeCursor } from "../read/cursor.ts";
-import type { TableReader } from "../read/table-reader.ts";
+import type { PeerReader, SessionReader } from "../read/owner-queries.ts";
+import { PeerList, SessionPage } from "@honeymesh/api/events";
+import { COMMON_PROBLEMS } from "@honeymesh/api/problem";
 
 export const EventsQuery = t.Object({
   service: t.Optional(t.Union(TRAP_SERVICES.map((s) => t.Literal(s)), { error: `service: expected one of ${TRAP_SERVICES.join(", ")}` })),
@@ -15,7 +17,7 @@ export const EventsQuery = t.Object({
 });
 
 /** Trap sessions (trapd's store), newest first, cursor-paginated; `/v1/peers` is meshd's peers. */
-export function eventRoutes(sessions: TableReader, peers: TableReader) {
+export function eventRoutes(sessions: SessionReader, peers: PeerReader) {
   return new Elysia({ name: "events", normalize: false })
     .get(
       "/v1/events",
@@ -27,15 +29,12 @@ export function eventRoutes(sessions: TableReader, peers: TableReader) {
           before = cur.key;
         }
         const limit = query.limit ?? 100;
-        const equals: Record<string, string> = {};
-        if (query.service) equals.service = query.service;
-        if (query.src) equals.src = query.src;
-        const rows = sessions.page({ equals, since: query.since, until: query.until, before }, limit + 1);
+        const rows = sessions.page({ service: query.service, src: query.src, since: query.since, until: query.until, before }, limit + 1);
         const more = rows.length > limit;
         const page = rows.slice(0, limit);
-        return json({ items: page.map((r) => r.row), next_cursor: more ? encodeCursor(page[page.length - 1]!.rowid) : null });
+        return json({ items: page, next_cursor: more ? encodeCursor(page[page.length - 1]!.seq) : null });
       },
-      { query: EventsQuery, detail: { summary: "Trap sessions (filters, cursor pagination)", tags: ["events"] } },
+      { query: EventsQuery, response: { 200: SessionPage, ...COMMON_PROBLEMS }, detail: { summary: "Trap sessions (filters, cursor pagination)", tags: ["events"] } },
     )
-    .get("/v1/peers", () => json({ items: peers.page({ equals: {} }, 1000).map((r) => r.row) }), { detail: { summary: "Mesh peers", tags: ["mesh"] } });
+    .get("/v1/peers", () => json({ items: peers.list(1000) }), { response: { 200: PeerList, ...COMMON_PROBLEMS }, detail: { summary: "Mesh peers", tags: ["mesh"] } });
 }

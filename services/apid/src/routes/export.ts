@@ -1,12 +1,15 @@
 import { Elysia, t } from "elysia";
+import { Ban } from "@honeymesh/api/bans";
+import { StoredSession } from "@honeymesh/api/events";
+import { COMMON_PROBLEMS } from "@honeymesh/api/problem";
 import { BAN_CSV_HEADER, rowCsv, rowJson, type BanReader } from "../read/ban-reader.ts";
 import { CONTENT_TYPE, csvLine, exportStream, type ExportFormat, type ExportPage } from "../read/export-stream.ts";
-import type { TableReader } from "../read/table-reader.ts";
+import type { SessionReader } from "../read/owner-queries.ts";
 
 const PAGE = 1000;
 
 /** `/v1/export`: every ban or trap session, streamed page by page as the client reads. */
-export function exportRoutes(reader: BanReader, sessions: TableReader, onDone: (kind: string, rows: number) => void) {
+export function exportRoutes(reader: BanReader, sessions: SessionReader, onDone: (kind: string, rows: number) => void) {
   return new Elysia({ name: "export", normalize: false }).get(
     "/v1/export",
     ({ query }) => {
@@ -19,12 +22,12 @@ export function exportRoutes(reader: BanReader, sessions: TableReader, onDone: (
         return { lines: rows.map(format === "csv" ? rowCsv : rowJson), last: rows.length === PAGE ? rows[rows.length - 1]![1] : undefined, header: BAN_CSV_HEADER };
       };
       const eventsPage = (before: number | undefined): ExportPage<number> => {
-        const rows = sessions.page({ equals: {}, before }, PAGE);
-        if (!columns && rows[0]) columns = Object.keys(rows[0].row);
-        const cols = columns ?? [];
+        const rows = sessions.page({ before }, PAGE);
+        if (!columns && rows[0]) columns = Object.keys(rows[0]);
+        const cols = (columns ?? []) as (keyof (typeof rows)[number])[];
         return {
-          lines: rows.map((r) => (format === "csv" ? csvLine(cols.map((c) => r.row[c])) : JSON.stringify(r.row))),
-          last: rows.length === PAGE ? rows[rows.length - 1]!.rowid : undefined,
+          lines: rows.map((r) => (format === "csv" ? csvLine(cols.map((c) => r[c])) : JSON.stringify(r))),
+          last: rows.length === PAGE ? rows[rows.length - 1]!.seq : undefined,
           header: columns ? csvLine(columns) : undefined,
         };
       };
@@ -40,6 +43,11 @@ export function exportRoutes(reader: BanReader, sessions: TableReader, onDone: (
         kind: t.Optional(t.Union([t.Literal("bans"), t.Literal("events")], { default: "bans", error: "kind: expected bans or events" })),
         state: t.Optional(t.Union([t.Literal("active"), t.Literal("expired"), t.Literal("all")], { default: "active", error: "state: expected active, expired or all" })),
       }),
+      // Documentation only: the body is streamed text (JSON array, NDJSON or CSV), never validated per request.
+      response: {
+        200: t.Union([t.Array(Ban), t.Array(StoredSession)], { description: "format=json: an array of bans (kind=bans) or trap sessions (kind=events); ndjson: one such object per line; csv: a header line, then one row per item (arrays and objects as JSON text)" }),
+        ...COMMON_PROBLEMS,
+      },
       detail: { summary: "Stream every ban or trap session as JSON, CSV or NDJSON", tags: ["export"] },
     },
   );

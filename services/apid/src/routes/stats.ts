@@ -1,10 +1,12 @@
 import { Elysia } from "elysia";
 import { json } from "../http/respond.ts";
 import type { BanReader } from "../read/ban-reader.ts";
-import type { TableReader } from "../read/table-reader.ts";
+import type { PeerReader, SessionReader } from "../read/owner-queries.ts";
+import { COMMON_PROBLEMS } from "@honeymesh/api/problem";
+import { Stats } from "@honeymesh/api/stats";
 
 /** `/v1/stats`: what the node has done, in counts. */
-export function statsRoutes(reader: BanReader, sessions: TableReader, peers: TableReader) {
+export function statsRoutes(reader: BanReader, sessions: SessionReader, peers: PeerReader) {
   return new Elysia({ name: "stats", normalize: false }).get(
     "/v1/stats",
     () => {
@@ -15,9 +17,9 @@ export function statsRoutes(reader: BanReader, sessions: TableReader, peers: Tab
         unbans: reader.tombstoneCount(),
         allowlist: reader.allowEntries().length,
         sessions: { total: s.total, by_service: s.groups },
-        peers: peers.count().total,
+        peers: peers.count(),
       });
     },
-    { detail: { summary: "Counts: bans by reason/origin/source, sessions by trap, peers", tags: ["status"] } },
+    { response: { 200: Stats, ...COMMON_PROBLEMS }, detail: { summary: "Counts: bans by reason/origin/source, sessions by trap, peers", tags: ["status"] } },
   );
 }

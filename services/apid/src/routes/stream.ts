@@ -1,4 +1,6 @@
 import { Elysia, t } from "elysia";
+import { COMMON_PROBLEMS, Problem } from "@honeymesh/api/problem";
+import { StreamData } from "@honeymesh/api/stream";
 import { problem } from "../http/problem.ts";
 import type { LiveFeed } from "../live/live-feed.ts";
 
@@ -17,6 +19,8 @@ export function streamRoutes(feed: LiveFeed) {
     },
     {
       query: t.Object({ kinds: t.Optional(t.String({ maxLength: 64, description: "comma-separated: hit, decision, ban (default all)" })) }),
+      // Documentation only: Server-Sent Events, each `data:` one of these.
+      response: { 200: StreamData, ...COMMON_PROBLEMS, 503: Problem },
       detail: { summary: "Live events (text/event-stream)", tags: ["events"] },
     },
   );

@@ -1,4 +1,6 @@
 import { Elysia, t } from "elysia";
+import { COMMON_PROBLEMS, Problem } from "@honeymesh/api/problem";
+import { TokenCreated, TokenList, TokenRevoked } from "@honeymesh/api/tokens";
 import { problem } from "../http/problem.ts";
 import { json } from "../http/respond.ts";
 import type { TokenStore } from "../auth/token-store.ts";
@@ -13,7 +15,7 @@ export function tokenRoutes(tokens: Tokens, store: TokenStore) {
         json({
           items: store.list().map((r) => ({ id: r.id, name: r.name, kind: r.kind, scope: r.scope, created_at: r.createdAt, expires_at: r.expiresAt, revoked_at: r.revokedAt })),
         }),
-      { detail: { summary: "List tokens and bouncer keys", tags: ["tokens"] } },
+      { response: { 200: TokenList, ...COMMON_PROBLEMS }, detail: { summary: "List tokens and bouncer keys", tags: ["tokens"] } },
     )
     .post(
       "/v1/tokens",
@@ -34,6 +36,7 @@ export function tokenRoutes(tokens: Tokens, store: TokenStore) {
           },
           { additionalProperties: false },
         ),
+        response: { 201: TokenCreated, ...COMMON_PROBLEMS, 409: Problem },
         detail: { summary: "Create a bearer token or a CrowdSec bouncer key", tags: ["tokens"] },
       },
     )
@@ -43,6 +46,6 @@ export function tokenRoutes(tokens: Tokens, store: TokenStore) {
         const r = store.revoke(params.id);
         return r ? json({ id: r.id, revoked_at: r.revokedAt }) : problem(404, { detail: `no token with id ${params.id}` });
       },
-      { params: t.Object({ id: t.String({ maxLength: 64 }) }), detail: { summary: "Revoke a token", tags: ["tokens"] } },
+      { params: t.Object({ id: t.String({ maxLength: 64 }) }), response: { 200: TokenRevoked, ...COMMON_PROBLEMS, 404: Problem }, detail: { summary: "Revoke a token", tags: ["tokens"] } },
     );
 }

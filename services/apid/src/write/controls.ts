@@ -55,8 +55,8 @@ export class Controls {
   mode(): { mode: string | null; source: string | null } {
     const seen = this.d.board.get("enforcerd");
     if (this.applied && (!seen || seen.receivedAt <= this.applied.at)) return { mode: this.applied.mode, source: this.applied.source };
-    const det = this.d.board.details("enforcerd");
-    return { mode: typeof det.mode === "string" ? det.mode : null, source: typeof det.mode_source === "string" ? det.mode_source : null };
+    const e = this.d.board.enforcement();
+    return { mode: e?.mode ?? null, source: e?.source ?? null };
   }
 
   async setMode(mode: Mode): Promise<WriteOutcome> {
