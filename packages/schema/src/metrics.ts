@@ -39,7 +39,7 @@ export const TRAP_LIMITS = ["max_concurrent", "max_concurrent_per_source", "max_
 export const SCAN_SOURCE_OUTCOMES = ["allowlisted", "already_banned", "decided", "bad_source"] as const;
 export const SCAN_DECISION_OUTCOMES = ["published", "dropped_queue_full", "publish_failed"] as const;
 /** meshd: why a peer's message was rejected (penalised) or ignored, and what local policy made of a fact. */
-export const MESH_REJECTS = ["oversized", "malformed", "bad_signature", "wrong_cluster", "forged", "identity_mismatch", "future", "rate_limited"] as const;
+export const MESH_REJECTS = ["oversized", "malformed", "bad_signature", "wrong_cluster", "forged", "identity_mismatch", "future", "rate_limited", "prefix_too_short"] as const;
 export const MESH_IGNORES = ["self", "stale", "superseded", "expired", "full", "rate_limited"] as const;
 export const MESH_OUTCOMES = ["decided", "allowlisted", "observed", "waiting", "expired", "emit_failed"] as const;
 export const MESH_SYNC = ["requested", "received", "served", "failed"] as const;
@@ -144,6 +144,10 @@ export const MeshClusterMetrics = Type.Object(
     live_bans: Count,
     live_tombstones: Count,
     mesh_subscribers: Count,
+    /** Facts of peers not named in peer_trust (or named observe), kept apart from the trusted set. */
+    observed_facts: Count,
+    /** Inbound connections refused because their source already had upgrades pending. */
+    inbound_refused: Count,
     shared: countsOf(MESH_SHARED),
     rejected: countsOf(MESH_REJECTS),
     ignored: countsOf(MESH_IGNORES),

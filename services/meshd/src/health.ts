@@ -34,6 +34,8 @@ export function meshMetrics(clusters: readonly MeshCluster[], book: PeerBook): O
         live_bans: counts.bans,
         live_tombstones: counts.tombstones,
         mesh_subscribers: c.meshPeers(),
+        observed_facts: c.observed.size,
+        inbound_refused: c.inbound.refused,
         shared: c.shared.pick(MESH_SHARED),
         rejected: c.rejected.pick(MESH_REJECTS),
         ignored: c.ignored.pick(MESH_IGNORES),

@@ -63,7 +63,7 @@ export class MeshTestNode {
     this.extra = { ...extra, HONEYMESH_BUS_LISTEN: `${busHost}:${this.node.busPort}` };
     this.spawn("busd");
     await waitFor(() => this.portOpen(busHost), 15_000, `busd on ${this.host.name}`);
-    this.agent = Bun.spawn(this.host.argv([process.execPath, join(import.meta.dir, "../fixtures/mesh-agent.ts"), this.node.stateDir, this.node.nodeId, `${busHost}:${this.node.busPort}`]), {
+    this.agent = Bun.spawn(this.host.argv([process.execPath, join(import.meta.dir, "../fixtures/mesh-agent.ts"), this.node.stateDir, this.node.nodeId, `${busHost}:${this.node.busPort}`, "ban,decision,health,metrics,result"]), {
       stdin: "pipe",
       stdout: "pipe",
       stderr: "inherit",
@@ -90,6 +90,14 @@ export class MeshTestNode {
   spawn(name: string, more: Record<string, string> = {}): Subprocess {
     const p = Bun.spawn(this.host.argv([process.execPath, join(ROOT, `services/${name}/src/main.ts`)]), { cwd: ROOT, env: this.env(more), stdout: "ignore", stderr: "inherit" });
     this.services.set(name, p);
+    return p;
+  }
+
+  /** A helper process in the host's namespace whose JSON stdout lines join this node's lines. */
+  spawnReader(argv: string[]): Subprocess {
+    const p = Bun.spawn(this.host.argv(argv), { cwd: ROOT, env: this.env(), stdout: "pipe", stderr: "inherit" });
+    this.services.set(`reader-${p.pid}`, p);
+    void this.read(p.stdout);
     return p;
   }
 

@@ -8,7 +8,8 @@ import type { WriteResult } from "@honeymesh/schema/result";
 import type { Logger } from "@honeymesh/telemetry/logger";
 import { RateLimitedGate } from "@honeymesh/telemetry/rate-limited";
 import type { KernelPort } from "../kernel-port.ts";
-import type { BanStore } from "../store/ban-store.ts";
+import type { BanAddress } from "@honeymesh/ban/address";
+import type { BanRow, BanStore } from "../store/ban-store.ts";
 import { banChange, banState, coveringPrefixes, describeCover } from "./ban-views.ts";
 import { validateDecision, type DecisionReject } from "./validate.ts";
 import { isLive } from "@honeymesh/ban/liveness";
@@ -106,6 +107,10 @@ export class DecisionApplier {
     const live = existing && isLive(existing.expiresAt, now) ? existing : undefined;
     const covered_by = coveringPrefixes(this.deps.store, v.parsed, text, now);
     const cover = describeCover(covered_by);
+    if (d.source === "meshd") {
+      const kept = this.peerUnban(d, v.address, live, cover, now);
+      if (kept) return kept;
+    }
     if (d.reasons !== 0 && live && (live.reasons & ~d.reasons) !== 0) {
       const lifted = live.reasons & d.reasons;
       const row = lifted ? this.deps.store.reduce(text, lifted, now)! : live;
@@ -124,6 +129,25 @@ export class DecisionApplier {
     const row = removed ?? { address: text, kind: v.address.kind, reasons: 0, expiresAt: 0, createdAt: d.at, updatedAt: d.at, origin: d.origin, source: d.source, offence: 0, evidence: [] };
     const change: BanChange = { ...banChange("removed", { ...row, origin: d.origin, evidence: d.evidence }, d.at), scope: d.scope ?? "global" };
     return { result, change, op: { remove: text } };
+  }
+
+  /**
+   * A peer's unban (relayed by meshd) lifts only a ban of that peer's own origin: never a local
+   * or operator ban, never another peer's. A peer holding the cluster key is not trusted to undo
+   * what others decided. With no ban here it leaves no tombstone either (meshd's live set already
+   * orders that origin's own facts), so it cannot pre-empt a ban another origin decided earlier.
+   * Undefined = the unban goes ahead.
+   */
+  private peerUnban(d: Decision, address: BanAddress, live: BanRow | undefined, cover: string, now: number): Outcome | undefined {
+    if (!live) {
+      this.applied.inc("unchanged");
+      return { result: { id: d.id, write: "decision", outcome: "unchanged", detail: `${address.text} was not banned${cover}`, address, at: now } };
+    }
+    if (live.origin === d.origin) return undefined;
+    this.applied.inc("kept");
+    const by = live.source === "meshd" ? `peer ${live.origin}` : `this node (${live.origin}, ${live.source})`;
+    const detail = `kept: ${address.text} was banned by ${by}; an unban from peer ${d.origin} lifts only that peer's own bans${cover}`;
+    return { result: { id: d.id, write: "decision", outcome: "kept", detail: detail.slice(0, 512), address, ban: banState(live), at: now } };
   }
 
   /**

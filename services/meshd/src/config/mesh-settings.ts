@@ -27,6 +27,13 @@ export interface MeshSettings {
   syncIntervalMs: number;
   maxMessageBytes: number;
   maxFacts: number;
+  /** Shortest prefix a peer's ban may name, per family. */
+  minPrefixV4: number;
+  minPrefixV6: number;
+  cidrRatePerS: number;
+  cidrRateBurst: number;
+  /** Size of the separate set for facts of observe-level and unnamed peers. */
+  observeMaxFacts: number;
   identityDir: string;
   storePath: string;
 }
@@ -73,6 +80,11 @@ export function meshSettings(config: FrozenConfig): MeshSettings {
     syncIntervalMs: m.sync_interval_s * 1000,
     maxMessageBytes: m.max_message_bytes,
     maxFacts: m.max_facts,
+    minPrefixV4: m.min_prefix_v4,
+    minPrefixV6: m.min_prefix_v6,
+    cidrRatePerS: m.cidr_rate_per_s,
+    cidrRateBurst: m.cidr_rate_burst,
+    observeMaxFacts: m.observe_max_facts,
     identityDir: join(config.node.state_dir, "meshd"),
     storePath: join(config.node.state_dir, "meshd.sqlite"),
   };

@@ -17,12 +17,13 @@ export interface FactSink {
 }
 
 const banKey = (f: Fact) => `b|${f.p}|${f.address.text}`;
-const tombKey = (address: string) => `u|${address}`;
+const tombKey = (f: Pick<Fact, "p" | "address">) => `u|${f.p}|${f.address.text}`;
 
 /**
- * The live decision set of one cluster: per origin and target the newest ban, per target the
- * newest unban tombstone. A ban decided at or before a tombstone is dead (DESIGN §3), which
- * makes the set converge whatever order facts arrive in. Every receiver caps a ban's TTL at
+ * The live decision set of one cluster: per origin and target the newest ban and the newest
+ * unban tombstone. A ban decided at or before its own origin's tombstone is dead (DESIGN §3),
+ * which makes the set converge whatever order facts arrive in. An origin's unban never touches
+ * another origin's ban: a peer holding the cluster key cannot lift what others decided. Every receiver caps a ban's TTL at
  * `ttlCapMs`, so a ban lives at most that long here and tombstones need keeping no longer.
  * Bounded: `max` entries, a tenth of them per origin.
  */
@@ -50,7 +51,7 @@ export class FactSet {
   ingest(fact: Fact, wire: string, now = Date.now(), persist = true): Ingest {
     const keepUntil = this.keepUntil(fact);
     if (keepUntil <= now) return "expired";
-    const tomb = this.entries.get(tombKey(fact.address.text));
+    const tomb = this.entries.get(tombKey(fact));
     if (fact.k === "ban") {
       if (tomb && tomb.fact.at >= fact.at) return "superseded";
       const key = banKey(fact);
@@ -62,9 +63,9 @@ export class FactSet {
     }
     if (tomb && tomb.fact.at >= fact.at) return "stale";
     if (!tomb && !this.room(fact.p)) return "full";
-    const dead = [...(this.byValue.get(fact.address.text) ?? [])].filter((k) => k.startsWith("b|") && this.entries.get(k)!.fact.at <= fact.at);
-    this.remove(dead, persist);
-    this.put(tombKey(fact.address.text), { fact, wire, keepUntil }, persist);
+    const dead = this.entries.get(banKey(fact));
+    if (dead && dead.fact.at <= fact.at) this.remove([banKey(fact)], persist);
+    this.put(tombKey(fact), { fact, wire, keepUntil }, persist);
     return "new";
   }
 
@@ -101,19 +102,22 @@ export class FactSet {
     if (persist) this.sink?.drop(keys);
   }
 
-  /** Distinct origins (those `counts` accepts) holding a live ban on `address`: the corroboration count. */
-  agreeing(address: string, counts: (originPeer: string) => boolean = () => true, now = Date.now()): number {
+  /**
+   * Distinct origins (those `counts` accepts) holding a live ban (or, for `kind` "unban", a
+   * tombstone) on `address`: the corroboration count.
+   */
+  agreeing(address: string, counts: (originPeer: string) => boolean = () => true, now = Date.now(), kind: Fact["k"] = "ban"): number {
     let n = 0;
     for (const k of this.byValue.get(address) ?? []) {
       const e = this.entries.get(k)!;
-      if (e.fact.k === "ban" && e.keepUntil > now && counts(e.fact.p)) n++;
+      if (e.fact.k === kind && e.keepUntil > now && counts(e.fact.p)) n++;
     }
     return n;
   }
 
-  /** The newest tombstone on `address` (tombstones merge per target: the latest unban wins). */
-  tombstone(address: string): Fact | undefined {
-    return this.entries.get(tombKey(address))?.fact;
+  /** An origin's newest tombstone on `address`. */
+  tombstone(originPeer: string, address: string): Fact | undefined {
+    return this.entries.get(tombKey({ p: originPeer, address: { kind: "ip", text: address } }))?.fact;
   }
 
   /** Drops what has run out; returns how many. */

@@ -16,7 +16,8 @@ import { Penalties } from "../policy/penalties.ts";
 import { RateLimiter } from "../policy/rate-limit.ts";
 import { trustLabel, type TrustMap } from "../policy/trust.ts";
 import type { FactTable, PeerBook } from "../store/peer-book.ts";
-import { createMeshNode, type MeshNode } from "./libp2p-node.ts";
+import { InboundGuard } from "./inbound-guard.ts";
+import { createMeshNode, INBOUND_PENDING_PER_SOURCE, INBOUND_UPGRADE_TIMEOUT_MS, type MeshNode } from "./libp2p-node.ts";
 import { Redialer } from "./redial.ts";
 import { requestSync, serveSync, SYNC_PROTOCOL } from "./sync.ts";
 
@@ -43,12 +44,16 @@ const ipOf = (addr: string) => /^\/ip[46]\/([^/]+)/.exec(addr)?.[1];
 export class MeshCluster {
   readonly topic: string;
   readonly set: FactSet;
+  /** Facts of peers not named in peer_trust (or named observe): kept apart, never persisted. */
+  readonly observed: FactSet;
   readonly rejected = new Counters<string>();
   readonly ignored = new Counters<string>();
   readonly outcomes = new Counters<Outcome>();
   readonly sync = new Counters<"requested" | "received" | "served" | "failed">();
   readonly shared = new Counters<"ban" | "unban">();
   private readonly limiter: RateLimiter;
+  private readonly cidrLimiter: RateLimiter;
+  readonly inbound = new InboundGuard(INBOUND_PENDING_PER_SOURCE, INBOUND_UPGRADE_TIMEOUT_MS);
   private readonly syncBudget = new RateLimiter(1, 5);
   private readonly penalties = new Penalties();
   private readonly gate = new RateLimitedGate();
@@ -61,7 +66,9 @@ export class MeshCluster {
   constructor(private readonly d: ClusterDeps) {
     this.topic = `/honeymesh/${d.cluster.name}/decisions/1`;
     this.set = new FactSet(d.mesh.ttlCapS * 1000, d.mesh.maxFacts, d.facts);
+    this.observed = new FactSet(d.mesh.ttlCapS * 1000, d.mesh.observeMaxFacts);
     this.limiter = new RateLimiter(d.mesh.ratePerS, d.mesh.rateBurst);
+    this.cidrLimiter = new RateLimiter(d.mesh.cidrRatePerS, d.mesh.cidrRateBurst);
     this.peerId = peerIdFromPrivateKey(d.identity).toString();
   }
 
@@ -73,7 +80,7 @@ export class MeshCluster {
     const { d } = this;
     for (const wire of d.facts.load()) {
       const o = await openFact(wire, Number.MAX_SAFE_INTEGER);
-      if (o.ok) this.set.ingest(o.fact, o.wire, Date.now(), false);
+      if (o.ok) this.setFor(o.fact.p).ingest(o.fact, o.wire, Date.now(), false);
     }
     this.node = await createMeshNode({
       identity: d.identity,
@@ -83,6 +90,7 @@ export class MeshCluster {
       maxMessageBytes: d.mesh.maxMessageBytes,
       appScore: (p) => (this.penalties.quarantined(p) ? -1000 : 0),
       refuse: (p) => this.penalties.quarantined(p),
+      inbound: this.inbound,
     });
     const pubsub = this.node.services.pubsub;
     pubsub.topicValidators.set(this.topic, async (from, msg) => {
@@ -95,8 +103,8 @@ export class MeshCluster {
     await this.node.handle(SYNC_PROTOCOL, (stream, conn) =>
       serveSync(stream, conn.remotePeer.toString(), {
         cluster: this.name,
-        digest: () => this.set.digest(),
-        live: () => this.set.live(),
+        digest: () => this.digest(),
+        live: () => [...this.set.live(), ...this.observed.live()],
         allow: (p) => this.syncBudget.take(p),
         onServed: () => this.sync.inc("served"),
       }),
@@ -124,7 +132,16 @@ export class MeshCluster {
     const opened = await openFact(bytes, d.mesh.maxMessageBytes);
     const a: Admission = opened.ok
       ? admit(
-          { cluster: this.name, selfPeer: this.peerId, selfNode: d.nodeId, set: this.set, limiter: this.limiter, bindNode: (p, n) => d.book.bindNode(p, this.name, n) },
+          {
+            cluster: this.name,
+            selfPeer: this.peerId,
+            selfNode: d.nodeId,
+            setFor: (p) => this.setFor(p),
+            limiter: this.limiter,
+            cidrLimiter: this.cidrLimiter,
+            minPrefix: { v4: d.mesh.minPrefixV4, v6: d.mesh.minPrefixV6 },
+            bindNode: (p, n) => d.book.bindNode(p, this.name, n),
+          },
           { fact: opened.fact, wire: opened.wire, source, via, ...(author !== undefined ? { author } : {}) },
         )
       : { result: "reject", reason: opened.reason };
@@ -172,6 +189,16 @@ export class MeshCluster {
     });
   }
 
+  /** Our own facts and those of named, trusted peers go to the trusted set; the rest apart. */
+  private setFor(peer: string): FactSet {
+    return peer === this.peerId || this.d.trust.named(peer) ? this.set : this.observed;
+  }
+
+  /** Both sets' identity: peers exchange facts whenever either differs. */
+  private digest(): string {
+    return this.observed.size === 0 ? this.set.digest() : `${this.set.digest().slice(0, 16)}${this.observed.digest().slice(0, 16)}`;
+  }
+
   /** Publishes one of this node's facts (already sanitized) and keeps it in the live set. */
   async share(f: Omit<Fact, "c" | "p">): Promise<void> {
     const fact: Fact = { ...f, c: this.name, p: this.peerId };
@@ -195,7 +222,7 @@ export class MeshCluster {
     try {
       const n = await requestSync(this.node, conn.remotePeer, {
         cluster: this.name,
-        digest: this.set.digest(),
+        digest: this.digest(),
         maxFacts: this.d.mesh.maxFacts,
         maxFrameBytes: this.d.mesh.maxMessageBytes,
         onWire: async (w) => void (await this.receive(w, peer, "sync")),
@@ -217,6 +244,7 @@ export class MeshCluster {
 
   private housekeep(): void {
     this.set.prune();
+    this.observed.prune();
     const pubsub = this.node.services.pubsub as unknown as { getScore?(p: string): number };
     const addrs: string[] = [];
     for (const c of this.node.getConnections()) {

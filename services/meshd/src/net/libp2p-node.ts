@@ -7,6 +7,15 @@ import { preSharedKey } from "@libp2p/pnet";
 import { tcp } from "@libp2p/tcp";
 import { createLibp2p } from "libp2p";
 import type { IdentityKey } from "../keys/identity.ts";
+import { InboundGuard } from "./inbound-guard.ts";
+
+/**
+ * Inbound upgrades (pnet + Noise + Yamux) that take longer than this are aborted: a keyed peer
+ * on a LAN or WAN needs a few round trips, a keyless client holding the socket gets nothing.
+ */
+export const INBOUND_UPGRADE_TIMEOUT_MS = 3_000;
+/** Upgrades one source address may have under way (per timeout window). */
+export const INBOUND_PENDING_PER_SOURCE = 4;
 
 export interface NodeOptions {
   identity: IdentityKey;
@@ -17,13 +26,20 @@ export interface NodeOptions {
   /** App-specific score (≤ 0) from meshd's own penalty counts. */
   appScore(peer: string): number;
   refuse(peer: string): boolean;
+  /** Per-source bound on pending inbound upgrades (made here when not given). */
+  inbound?: InboundGuard;
 }
+
+const hostOf = (addr: string) => /^\/ip[46]\/([^/]+)/.exec(addr)?.[1] ?? addr;
 
 /**
  * One libp2p node per cluster: TCP + Noise + Yamux behind the cluster's pnet key (no key, no
- * connection at all), identify, and gossipsub with strict signing and peer scoring.
+ * connection at all), identify, and gossipsub with strict signing and peer scoring. Pending
+ * inbound connections are bounded per source and time out fast, so a keyless flood of the mesh
+ * port cannot fill the shared pending slots and keep keyed peers out.
  */
 export function createMeshNode(o: NodeOptions) {
+  const inbound = o.inbound ?? new InboundGuard(INBOUND_PENDING_PER_SOURCE, INBOUND_UPGRADE_TIMEOUT_MS);
   return createLibp2p({
     privateKey: o.identity,
     addresses: { listen: [o.listen] },
@@ -35,10 +51,12 @@ export function createMeshNode(o: NodeOptions) {
     streamMuxers: [yamux()],
     connectionProtector: preSharedKey({ psk: o.psk }),
     connectionGater: {
+      denyInboundConnection: (maConn) => inbound.deny(hostOf(maConn.remoteAddr.toString())),
       denyInboundEncryptedConnection: (peer) => o.refuse(peer.toString()),
       denyDialPeer: (peer) => o.refuse(peer.toString()),
     },
-    connectionManager: { maxConnections: 128 },
+    // 64 pending slots (libp2p's default is 10) of which one source can take only a few.
+    connectionManager: { maxConnections: 128, maxIncomingPendingConnections: 64, inboundUpgradeTimeout: INBOUND_UPGRADE_TIMEOUT_MS },
     services: {
       identify: identify(),
       pubsub: gossipsub({

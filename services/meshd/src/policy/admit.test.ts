@@ -14,7 +14,16 @@ const now = Date.now();
 const fact = (over: Partial<Fact> = {}): Fact => ({ v: 2, c: "x", k: "ban", address: { kind: "ip", text: "198.51.100.1" }, r: 2, ttl: 0, o: "n1", p: P1, at: now, off: 1, ev: [], ...over });
 
 describe("admission and policy", () => {
-  const ctx = (set = new FactSet(86_400_000, 1000), limiter = new RateLimiter(1, 3)) => ({ cluster: "x", selfPeer: P2, selfNode: "me", set, limiter, bindNode: (_p: string, n: string) => n !== "spoof" });
+  const ctx = (set = new FactSet(86_400_000, 1000), limiter = new RateLimiter(1, 3)) => ({
+    cluster: "x",
+    selfPeer: P2,
+    selfNode: "me",
+    setFor: () => set,
+    limiter,
+    cidrLimiter: new RateLimiter(1, 2),
+    minPrefix: { v4: 24, v6: 48 },
+    bindNode: (_p: string, n: string) => n !== "spoof",
+  });
 
   test("wrong cluster, forged author, own node id and a rebound identity are rejected", () => {
     expect(admit(ctx(), { fact: fact({ c: "y" }), wire: "", source: P1, via: "gossip", author: P1 })).toEqual({ result: "reject", reason: "wrong_cluster" });
@@ -34,7 +43,8 @@ describe("admission and policy", () => {
 
   test("a remote ban is never permanent, keeps its reasons plus MESH, and respects allowlist and trust", () => {
     const set = new FactSet(86_400_000, 1000);
-    const pol = (trust: string, allow: string[] = []) => ({ cluster: "x", trust: new TrustMap(parseTrust(trust), new Map()), allow: new MeshAllowlist(allow), ttlCapS: 86_400, set });
+    const named = (t: string) => new Map([P1, P2].map((p) => [p, parseTrust(t)]));
+    const pol = (trust: string, allow: string[] = []) => ({ cluster: "x", trust: new TrustMap(parseTrust(trust), named(trust)), allow: new MeshAllowlist(allow), ttlCapS: 86_400, set });
     set.ingest(fact(), "w", now);
     const out = decide(pol("enforce"), fact(), now);
     expect("decision" in out && out.decision).toMatchObject({ action: "ban", reasons: 2 | REASONS.MESH, ttl_s: 86_400, source: "meshd", origin: "n1" });

@@ -34,4 +34,14 @@ export class TrustMap {
   of(peerId: string): Trust {
     return this.perPeer.get(peerId) ?? this.defaultTrust;
   }
+
+  /**
+   * True for a peer named in `peer_trust` above `observe`: only those count towards
+   * corroboration and have their facts in the trusted live set. Anyone holding the cluster key
+   * can mint any number of peer ids, so an unnamed id is worth no more than `observe` there.
+   */
+  named(peerId: string): boolean {
+    const t = this.perPeer.get(peerId);
+    return t !== undefined && t.level !== "observe";
+  }
 }
