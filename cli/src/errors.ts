@@ -1,4 +1,4 @@
-export type CliErrorCode = "USAGE" | "NOT_RUNNING" | "ALREADY_RUNNING" | "START_FAILED" | "STOP_FAILED";
+export type CliErrorCode = "USAGE" | "NOT_RUNNING" | "ALREADY_RUNNING" | "START_FAILED";
 
 /** Exit 2 for usage errors, 1 for everything operational (DESIGN §7). */
 export class CliError extends Error {

@@ -1,4 +1,4 @@
-export type BusErrorCode = "BUS_CONNECT" | "BUS_CLOSED" | "BUS_PUBLISH" | "BUS_SCHEMA";
+export type BusErrorCode = "BUS_CONNECT" | "BUS_PUBLISH";
 
 export class BusError extends Error {
   override readonly name = "BusError";

@@ -1,6 +1,6 @@
-export type ApidErrorCode = "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "TOO_MANY" | "UNAVAILABLE" | "KEY";
+export type ApidErrorCode = "BAD_REQUEST" | "UNAVAILABLE" | "KEY";
 
-const STATUS: Record<ApidErrorCode, number> = { BAD_REQUEST: 400, UNAUTHORIZED: 401, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409, TOO_MANY: 429, UNAVAILABLE: 503, KEY: 500 };
+const STATUS: Record<ApidErrorCode, number> = { BAD_REQUEST: 400, UNAVAILABLE: 503, KEY: 500 };
 
 /** apid's one error class; the HTTP layer turns it into an RFC 9457 problem. */
 export class ApidError extends Error {

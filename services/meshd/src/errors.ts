@@ -1,5 +1,5 @@
 /** The one error class of meshd; `code` names what failed, for logs and tests. */
-export type MeshErrorCode = "MESH_CONFIG" | "MESH_KEY" | "MESH_IDENTITY" | "MESH_START";
+export type MeshErrorCode = "MESH_CONFIG" | "MESH_KEY" | "MESH_IDENTITY";
 
 export class MeshError extends Error {
   constructor(
