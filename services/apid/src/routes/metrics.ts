@@ -1,4 +1,5 @@
-import { Elysia } from "elysia";
+import { Elysia, t } from "elysia";
+import { COMMON_PROBLEMS } from "@honeymesh/api/problem";
 import { SERVICES } from "@honeymesh/schema/services";
 import type { Counters } from "@honeymesh/bus/counters";
 import type { HealthBoard } from "../live/health-board.ts";
@@ -44,6 +45,6 @@ export function metricsRoutes(board: HealthBoard, metrics: MetricsBoard, reader:
       for (const [k, n] of Object.entries(feed.counters.snapshot())) e.add("hm_api_stream_events_total", "counter", "stream events sent, dropped for slow clients, or clients refused", n, { outcome: k });
       return new Response(e.text(), { headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" } });
     },
-    { detail: { summary: "Prometheus metrics", tags: ["status"] } },
+    { response: { 200: t.String({ description: "Prometheus text exposition format 0.0.4" }), ...COMMON_PROBLEMS }, detail: { summary: "Prometheus metrics", tags: ["status"] } },
   );
 }

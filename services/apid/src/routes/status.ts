@@ -1,4 +1,6 @@
 import { Elysia } from "elysia";
+import { HealthAnswer, StatusAnswer } from "@honeymesh/api/status";
+import { COMMON_PROBLEMS } from "@honeymesh/api/problem";
 import { json } from "../http/respond.ts";
 import type { HealthBoard } from "../live/health-board.ts";
 import type { MetricsBoard } from "../live/metrics-board.ts";
@@ -8,8 +10,9 @@ import { statusAnswer } from "./status-answer.ts";
 /** `/v1/health` (no auth: is apid itself serving) and `/v1/status` (the node as its services report it). */
 export function statusRoutes(board: HealthBoard, metrics: MetricsBoard, reader: BanReader, nodeId: string, version: string) {
   return new Elysia({ name: "status", normalize: false })
-    .get("/v1/health", () => json({ status: "ok", service: "apid", node: nodeId, version }), { detail: { summary: "apid is serving (no auth)", tags: ["status"] } })
+    .get("/v1/health", () => json({ status: "ok", service: "apid", node: nodeId, version }), { response: { 200: HealthAnswer }, detail: { summary: "apid is serving (no auth)", tags: ["status"] } })
     .get("/v1/status", () => json(statusAnswer(board, metrics, nodeId, reader.count(Date.now()))), {
+      response: { 200: StatusAnswer, ...COMMON_PROBLEMS },
       detail: { summary: "Services (health and typed metrics), enforcement mode and kernel counters", tags: ["status"] },
     });
 }
