@@ -8,19 +8,16 @@
  * banned ones are still dropped for their ban.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { BpfObject } from "@honeymesh/bpf/object";
-import { testRun } from "@honeymesh/bpf/test-run";
-import { KernelEnforcer } from "../../services/enforcerd/src/kernel/kernel-enforcer.ts";
+import type { KernelEnforcer } from "../../services/enforcerd/src/kernel/kernel-enforcer.ts";
 import { MAX_EXTHDR, MAX_VLAN } from "../../services/enforcerd/src/kernel/layout.ts";
 import type { ScanEvent } from "../../services/enforcerd/src/kernel/scan-event.ts";
-import { kernelSkipReason, makePinRoot, removePinRoot, OBJECT } from "./harness.ts";
+import { kernelSkipReason } from "./harness.ts";
+import { openTestProgram, XDP_DROP, XDP_PASS, type TestProgram } from "./test-program.ts";
 import { eth, ipv4, ipv6, tcpSyn, tcpSynWithOptions, optsBody, fragBody, frame, v6bytes, ETH_IP, ETH_IPV6, VLAN_8021Q, IP_MF } from "./frames.ts";
 
 const skip = kernelSkipReason();
 if (skip) console.warn(`SKIP test/kernel/evasion: ${skip}`);
 
-const XDP_DROP = 1;
-const XDP_PASS = 2;
 const DST4 = [10, 0, 0, 1];
 const DST6 = v6bytes([0xfd00, 0, 0, 0, 0, 0, 0, 1]);
 const PORTS = [22, 80, 443];
@@ -34,11 +31,9 @@ const longChainV6 = (src: number[], port: number) =>
 const cutFirstFragV6 = (src: number[], port: number, n = 8) => frame(eth(ETH_IPV6), ipv6(src, DST6, 6, tcpSyn(port).slice(0, n), [{ type: 44, body: fragBody(0, true) }]));
 
 describe.skipIf(!!skip)("XDP: scan tracking that fragments and header chains cannot evade", () => {
-  let pinRoot: string;
+  let tp: TestProgram;
   let k: KernelEnforcer;
-  let obj: BpfObject;
-  let prog: number;
-  const run = (f: Uint8Array) => testRun(prog, { data: f }).retval;
+  const run = (f: Uint8Array) => tp.run(f);
   const drain = () => {
     const got: ScanEvent[] = [];
     k.pollScanEvents((e) => got.push(e));
@@ -46,26 +41,19 @@ describe.skipIf(!!skip)("XDP: scan tracking that fragments and header chains can
   };
 
   beforeAll(() => {
-    pinRoot = makePinRoot();
-    const opened = KernelEnforcer.open({ objectPath: OBJECT, pinRoot });
-    if (!opened.ok) throw new Error(opened.reason);
-    k = opened.value;
-    k.setMode("enforce");
-    k.setScan(3, 60);
-    k.upsertBans([
-      { address: "192.0.2.66", reasons: 8, expiresAtMs: 0 },
-      { address: "2001:db8::66", reasons: 8, expiresAtMs: 0 },
-    ]);
-    k.allowAdd(["203.0.113.77", "2001:db8:77::/48"]);
-    obj = BpfObject.open(OBJECT, { pinRoot }).load();
-    prog = obj.programFd("hm_xdp");
+    tp = openTestProgram((k) => {
+      k.setMode("enforce");
+      k.setScan(3, 60);
+      k.upsertBans([
+        { address: "192.0.2.66", reasons: 8, expiresAtMs: 0 },
+        { address: "2001:db8::66", reasons: 8, expiresAtMs: 0 },
+      ]);
+      k.allowAdd(["203.0.113.77", "2001:db8:77::/48"]);
+    });
+    k = tp.k;
   });
 
-  afterAll(() => {
-    obj?.close();
-    k?.close();
-    if (pinRoot) removePinRoot(pinRoot);
-  });
+  afterAll(() => tp?.close());
 
   test("IPv4 tiny first-fragment SYNs to 3 ports: dropped, counted, and the source crosses the scan threshold", () => {
     drain();

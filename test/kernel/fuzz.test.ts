@@ -4,51 +4,38 @@
  * crash nor be dropped when their source is not banned.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { BpfObject } from "@honeymesh/bpf/object";
-import { testRun } from "@honeymesh/bpf/test-run";
-import { KernelEnforcer } from "../../services/enforcerd/src/kernel/kernel-enforcer.ts";
-import { kernelSkipReason, makePinRoot, removePinRoot, OBJECT } from "./harness.ts";
+import type { KernelEnforcer } from "../../services/enforcerd/src/kernel/kernel-enforcer.ts";
+import { kernelSkipReason } from "./harness.ts";
+import { openTestProgram, XDP_DROP, XDP_PASS, type TestProgram } from "./test-program.ts";
 import { eth, ipv4, ipv6, tcpSyn, optsBody, fragBody, frame, v6bytes, ETH_IP, ETH_IPV6, ETH_ARP, VLAN_8021Q, VLAN_8021AD } from "./frames.ts";
 
 const skip = kernelSkipReason();
 if (skip) console.warn(`SKIP test/kernel/fuzz: ${skip}`);
 
-const XDP_DROP = 1;
-const XDP_PASS = 2;
 const BANNED4 = [192, 0, 2, 66];
 const BANNED6 = v6bytes([0x2001, 0xdb8, 0, 0, 0, 0, 0, 0x66]);
 const DST4 = [10, 0, 0, 1];
 const DST6 = v6bytes([0xfd00, 0, 0, 0, 0, 0, 0, 1]);
 
 describe.skipIf(!!skip)("XDP parser and fuzzing via BPF_PROG_TEST_RUN", () => {
-  let pinRoot: string;
+  let tp: TestProgram;
   let k: KernelEnforcer;
-  let obj: BpfObject;
-  let prog: number;
-  const run = (f: Uint8Array) => testRun(prog, { data: f }).retval;
+  const run = (f: Uint8Array) => tp.run(f);
 
   beforeAll(() => {
-    pinRoot = makePinRoot();
-    const opened = KernelEnforcer.open({ objectPath: OBJECT, pinRoot });
-    if (!opened.ok) throw new Error(opened.reason);
-    k = opened.value;
-    k.setMode("enforce");
-    k.setScan(1000, 60);
-    k.upsertBans([
-      { address: "192.0.2.66", reasons: 8, expiresAtMs: 0 },
-      { address: "2001:db8::66", reasons: 8, expiresAtMs: 0 },
-      { address: "198.51.100.0/24", reasons: 64, expiresAtMs: 0 },
-    ]);
-    // A second object on the same pins: shares every map with `k`.
-    obj = BpfObject.open(OBJECT, { pinRoot }).load();
-    prog = obj.programFd("hm_xdp");
+    tp = openTestProgram((k) => {
+      k.setMode("enforce");
+      k.setScan(1000, 60);
+      k.upsertBans([
+        { address: "192.0.2.66", reasons: 8, expiresAtMs: 0 },
+        { address: "2001:db8::66", reasons: 8, expiresAtMs: 0 },
+        { address: "198.51.100.0/24", reasons: 64, expiresAtMs: 0 },
+      ]);
+    });
+    k = tp.k;
   });
 
-  afterAll(() => {
-    obj?.close();
-    k?.close();
-    if (pinRoot) removePinRoot(pinRoot);
-  });
+  afterAll(() => tp?.close());
 
   test("banned sources are found behind VLAN tags, IPv4 options and IPv6 extension chains", () => {
     const syn = tcpSyn(22);
