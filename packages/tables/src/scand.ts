@@ -1,8 +1,12 @@
 import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
-/** scand's offence history: how often each source was banned, for repeat-offender escalation. */
+/**
+ * scand's copy of enforcerd's offence numbers (enforcerd counts; every ban change carries its
+ * `offence`), kept so repeat-offender escalation survives scand's restarts without reading
+ * enforcerd's tables.
+ */
 export const offenceHistory = sqliteTable("offence_history", {
-  value: text("value").primaryKey(),
+  address: text("address").primaryKey(),
   count: integer("count").notNull(),
   lastAt: integer("last_at").notNull(),
 });

@@ -29,7 +29,7 @@ export class OffenceHistory {
   count(value: string): number {
     const hit = this.cache.get(value);
     if (hit !== undefined) return hit;
-    const n = this.store.db.select({ c: offenceHistory.count }).from(offenceHistory).where(eq(offenceHistory.value, value)).get()?.c ?? 0;
+    const n = this.store.db.select({ c: offenceHistory.count }).from(offenceHistory).where(eq(offenceHistory.address, value)).get()?.c ?? 0;
     this.cache.getOrCreate(value, () => n);
     return n;
   }
@@ -52,8 +52,8 @@ export class OffenceHistory {
       for (const [value, { count, at }] of rows) {
         this.store.db
           .insert(offenceHistory)
-          .values({ value, count, lastAt: at })
-          .onConflictDoUpdate({ target: offenceHistory.value, set: { count: sql`max(${offenceHistory.count}, ${count})`, lastAt: at } })
+          .values({ address: value, count, lastAt: at })
+          .onConflictDoUpdate({ target: offenceHistory.address, set: { count: sql`max(${offenceHistory.count}, ${count})`, lastAt: at } })
           .run();
       }
     })();

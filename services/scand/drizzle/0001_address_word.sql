@@ -1,0 +1,1 @@
+ALTER TABLE `offence_history` RENAME COLUMN `value` TO `address`;
