@@ -1,5 +1,6 @@
 import { Type, type Static, type TNumber, type TObject } from "@sinclair/typebox";
 import { TRAP_SERVICES } from "./trap.ts";
+import { REASON_NAMES } from "@honeymesh/ban/reasons";
 
 /**
  * `hm/v1/<svc>/metrics` (DESIGN §2): typed counters and gauges, one section per service. Names
@@ -25,8 +26,8 @@ export type SameNames<A extends string, B extends string> = [A] extends [B] ? ([
 export const BUS_REJECT_REASONS = ["oversize", "malformed", "unknown_key", "signature", "topic_owner", "topic", "expired", "not_yet_valid", "replay", "unknown_kind", "schema", "overload", "handler_error", "auth", "acl"] as const;
 /** Why the broker refused a client (busd). */
 export const BROKER_REFUSALS = ["auth_unknown_user", "auth_bad_token", "acl_publish", "acl_subscribe"] as const;
-/** Ban reason names as the kernel counts them per reason (DESIGN §3). */
-export const KERNEL_REASONS = ["TRAP", "SCAN", "MESH", "MANUAL", "ENTROPY", "BRUTEFORCE", "EXTERNAL"] as const;
+/** Ban reason names as the kernel counts them per reason (DESIGN §3): the ban vocabulary's list. */
+export const KERNEL_REASONS = REASON_NAMES;
 /** Why enforcerd refused a decision. */
 export const DECISION_REJECTS = ["bad_address", "kind_mismatch", "no_reasons", "unknown_reason_bits", "ttl_too_long", "allowlisted", "tombstoned", "kernel_write"] as const;
 /** What applying an accepted decision did to the ban store. */
