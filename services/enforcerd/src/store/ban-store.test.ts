@@ -45,3 +45,22 @@ test("remove leaves a tombstone that only moves forward", () => {
   expect(store.tombstoneAt("198.51.100.7")).toBe(500);
   expect(store.get("198.51.100.7")).toBeUndefined();
 });
+
+test("a store written before the address words migrates: columns renamed, string evidence becomes items", async () => {
+  const { Database } = await import("bun:sqlite");
+  const { readFileSync } = await import("node:fs");
+  const dir = mkdtempSync(join(tmpdir(), "hm-store-old-"));
+  dirs.push(dir);
+  const path = join(dir, "enforcerd.sqlite");
+  const old = new Database(path, { create: true });
+  // What 0000_init made, as drizzle's migrator records it, with one ban of the old shape.
+  for (const stmt of readFileSync(join(import.meta.dir, "..", "..", "drizzle", "0000_init.sql"), "utf8").split("--> statement-breakpoint")) old.exec(stmt);
+  old.exec(`CREATE TABLE "__drizzle_migrations" (id INTEGER PRIMARY KEY AUTOINCREMENT, hash text NOT NULL, created_at numeric)`);
+  old.exec(`INSERT INTO "__drizzle_migrations" (hash, created_at) VALUES ('init', 1795313277852)`);
+  old.exec(`INSERT INTO bans VALUES ('198.51.100.9', 'ip', 2, 0, 1, 1, 'n', 'scand', 1, '["SCAN: ports 22,80,443 within 1.2 s"]')`);
+  old.exec(`INSERT INTO tombstones VALUES ('198.51.100.10', 5, 'op')`);
+  old.close();
+  const store = new BanStore(openStore({ path, schema, migrationsFolder: join(import.meta.dir, "..", "..", "drizzle") }));
+  expect(store.get("198.51.100.9")).toMatchObject({ address: "198.51.100.9", kind: "ip", reasons: 2, evidence: [{ kind: "other", summary: "SCAN: ports 22,80,443 within 1.2 s" }] });
+  expect(store.tombstoneAt("198.51.100.10")).toBe(5);
+});
