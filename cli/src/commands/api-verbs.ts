@@ -8,6 +8,7 @@ import { bansCommand } from "./bans.ts";
 import { explainCommand } from "./explain.ts";
 import { eventsCommand } from "./events.ts";
 import { exportCommand } from "./export.ts";
+import { feedsCommand } from "./feeds.ts";
 import { peersCommand } from "./peers.ts";
 import { tokenCommand } from "./token.ts";
 import { parseTtl } from "./ttl.ts";
@@ -15,7 +16,7 @@ import { parseTtl } from "./ttl.ts";
 /** Options of the API verbs, for main's argument parser. */
 export const API_BOOLEANS = ["local", "follow", "bouncer"] as const;
 export const API_VALUED = ["ttl", "reason", "format", "kind", "output", "scope", "name", "note", "limit", "origin", "contains", "state", "service", "src", "token"] as const;
-export const API_VERBS = new Set(["bans", "ban", "unban", "allow", "explain", "events", "export", "peers", "token"]);
+export const API_VERBS = new Set(["bans", "ban", "unban", "allow", "explain", "events", "export", "peers", "token", "feeds"]);
 
 export const API_USAGE = `  bans [--json] [--reason R] [--origin N] [--contains IP] [--limit N]
                       list bans (--contains: the bans that drop that address)
@@ -30,6 +31,7 @@ export const API_USAGE = `  bans [--json] [--reason R] [--origin N] [--contains 
                       trap sessions, or the live stream of hits, decisions and bans
   export --format json|csv|ndjson [--kind bans|events] [--output FILE]
   peers               mesh peers
+  feeds [--json]      blocklist feeds: size of the list in force, age, last update, last error
   token create [--scope read|write|admin] [--name N] [--bouncer] [--ttl 30d]
   token list | token revoke ID
                       (API verbs use --token, HONEYMESH_API_TOKEN, or the node's admin token)
@@ -71,6 +73,8 @@ export async function runApiVerb(verb: string, args: Parsed, config: FrozenConfi
       return exportCommand(api, { format: str(args, "format") ?? "ndjson", kind: str(args, "kind") ?? "bans", output: str(args, "output"), progress: Boolean(process.stderr.isTTY) });
     case "peers":
       return peersCommand(api, json);
+    case "feeds":
+      return feedsCommand(api, json);
     case "token":
       return tokenCommand(api, a1, a2, { json, scope: str(args, "scope"), name: str(args, "name"), bouncer: args.flags.has("bouncer"), ttlS: ttl === undefined ? undefined : parseTtl(ttl) });
     default:

@@ -27,6 +27,7 @@ export function loadConfig({ path, explicit = true, env = {} }: LoadOptions): Fr
   if (otlp) telemetry.otlp_traces_endpoint = otlp;
   if (env.OTEL_EXPORTER_OTLP_HEADERS) telemetry.otlp_headers = env.OTEL_EXPORTER_OTLP_HEADERS;
   const value = Value.Default(ConfigSchema, tree) as Tree;
+  defaultNamedEntries(ConfigSchema, value);
   const error = Value.Errors(ConfigSchema, value).First();
   if (error) {
     const key = error.path.replace(/^\//, "").replaceAll("/", ".");
@@ -68,7 +69,9 @@ function rejectUnknown(schema: TObject, tree: Tree, prefix: string): void {
       const allowed = Object.keys(schema.properties).filter((p) => p !== "telemetry").join(", ");
       throw new ConfigError("CONFIG_INVALID", `unknown config key ${key}: allowed here are ${allowed}`, key);
     }
-    if (sub.type === "object" && v && typeof v === "object" && !Array.isArray(v)) rejectUnknown(sub as TObject, v as Tree, `${key}.`);
+    // Sections keyed by the operator's names ([feeds.<name>], [notify.<name>]) have no fixed keys;
+    // the schema's additionalProperties checks their entries.
+    if (sub.type === "object" && (sub as TObject).properties && v && typeof v === "object" && !Array.isArray(v)) rejectUnknown(sub as TObject, v as Tree, `${key}.`);
   }
 }
 
@@ -78,6 +81,7 @@ function applyEnv(schema: TObject, tree: Tree, prefix: string, env: Env): void {
     if (prefix === "HONEYMESH" && k === "telemetry") continue;
     const name = `${prefix}_${k.toUpperCase()}`;
     if (sub.type === "object") {
+      if (!(sub as TObject).properties) continue;
       const child = (tree[k] && typeof tree[k] === "object" ? tree[k] : {}) as Tree;
       applyEnv(sub as TObject, child, name, env);
       if (Object.keys(child).length > 0) tree[k] = child;
@@ -85,6 +89,17 @@ function applyEnv(schema: TObject, tree: Tree, prefix: string, env: Env): void {
     }
     const raw = env[name];
     if (raw !== undefined) tree[k] = coerceEnv(sub, raw);
+  }
+}
+
+/** Value.Default does not reach into records; fill each named entry ([feeds.<name>]) from its schema. */
+function defaultNamedEntries(schema: TObject, value: Tree): void {
+  for (const [k, sub] of Object.entries(schema.properties)) {
+    const entry = (sub as { patternProperties?: Record<string, TSchema> }).patternProperties;
+    const v = value[k];
+    if (!entry || !v || typeof v !== "object") continue;
+    const itemSchema = Object.values(entry)[0]!;
+    for (const [name, item] of Object.entries(v as Tree)) (v as Tree)[name] = Value.Default(itemSchema, item);
   }
 }
 

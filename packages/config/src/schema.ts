@@ -168,6 +168,24 @@ export const ConfigSchema = Type.Object({
     },
     { default: {} },
   ),
+  /** External blocklists, one table per feed: `[feeds.<name>]` (apid fetches them, enforcerd bans). */
+  feeds: Type.Record(
+    Type.String({ pattern: "^[a-z0-9][a-z0-9_-]{0,26}$" }),
+    Type.Object(
+      {
+        url: Type.String({ pattern: "^(file|https?)://", maxLength: 2048, description: "file:///path or http(s)://…" }),
+        format: Type.Union([Type.Literal("plain"), Type.Literal("firehol"), Type.Literal("spamhaus-drop"), Type.Literal("crowdsec")]),
+        refresh: Type.Union([Type.Integer({ minimum: 10, maximum: 604_800 }), Type.String({ pattern: "^\\s*[0-9]{1,7}\\s*[smhd]?\\s*$" })], { default: 3600, description: "seconds, or a number with s, m, h or d (\"1h\")" }),
+        enabled: Type.Boolean({ default: true }),
+        max_entries: Type.Integer({ minimum: 1, maximum: 4_000_000, default: 1_000_000, description: "a snapshot with more entries is refused and the previous list stays in force" }),
+        max_bytes: Type.Integer({ minimum: 1024, maximum: 1_073_741_824, default: 67_108_864 }),
+        timeout_s: Type.Number({ minimum: 1, maximum: 600, default: 60 }),
+        headers: Type.Record(Type.String({ pattern: "^[A-Za-z0-9-]{1,64}$" }), Type.String({ maxLength: 4096 }), { default: {}, description: "extra request headers, e.g. X-Api-Key for a CrowdSec LAPI stream" }),
+      },
+      { additionalProperties: false },
+    ),
+    { default: {} },
+  ),
   /** Filled from the standard OTEL_EXPORTER_OTLP_* variables, not from the file. */
   telemetry: Type.Object(
     {

@@ -2,6 +2,7 @@ import { Type, type TSchema } from "@sinclair/typebox";
 import { BanChange } from "./ban.ts";
 import { AllowChange, ModeChange } from "./control.ts";
 import { Decision } from "./decision.ts";
+import { FeedResult, FeedUpdate } from "./feed.ts";
 import { Health } from "./health.ts";
 import { Metrics } from "./metrics.ts";
 import { WriteResultBatch } from "./result.ts";
@@ -21,6 +22,9 @@ export const KINDS = {
   allow: AllowChange,
   mode: ModeChange,
   result: WriteResultBatch,
+  /** External blocklist updates (apid → enforcerd) and their outcome (enforcerd → apid). */
+  feed: FeedUpdate,
+  feedresult: FeedResult,
   /** Free-form bodies for kinds whose owners have not fixed a schema yet; bounded anyway. */
   probe: Type.Object({ seq: Type.Integer({ minimum: 0 }), sent_ns: Type.Number() }),
 } satisfies Record<string, TSchema>;

@@ -34,6 +34,10 @@ import { statusRoutes } from "./routes/status.ts";
 import { streamRoutes } from "./routes/stream.ts";
 import { tokenRoutes } from "./routes/tokens.ts";
 import { Controls } from "./write/controls.ts";
+import { FeedManager } from "./feeds/feed-manager.ts";
+import { FeedResultWaiter } from "./feeds/feed-publisher.ts";
+import { FeedStore } from "./feeds/feed-store.ts";
+import { feedRoutes } from "./routes/feeds.ts";
 import { dashboardRoutes } from "./dashboard/routes.ts";
 import { ManualBans } from "./write/manual-bans.ts";
 
@@ -75,6 +79,9 @@ export async function startApid(ctx: ServiceContext, version: string): Promise<S
   });
   await bus.subscribe("+", "decision", (d) => feed.publish("decision", d));
   await bus.subscribe("trapd", "hit", (h) => feed.publish("hit", h));
+  const feedResults = new FeedResultWaiter();
+  await bus.subscribe("enforcerd", "feedresult", (r) => feedResults.accept(r));
+  const feeds = new FeedManager({ feeds: config.feeds, store: new FeedStore(join(state, "apid", "feeds")), publish: (u) => bus.publish("feed", u), results: feedResults, nodeId, logger });
 
   const fixed = new AllowSet();
   fixed.add(systemAllowEntries(), "system");
@@ -99,7 +106,8 @@ export async function startApid(ctx: ServiceContext, version: string): Promise<S
     .use(metricsRoutes(board, metrics, reader, sessions, feed, { requests, authFailures, busRejected: () => bus.rejected.total() }))
     .use(tokenRoutes(tokens, tokenStore))
     .use(crowdsecRoutes(reader, deletions, principalOf))
-    .use(dashboardRoutes(principalOf, nodeId));
+    .use(dashboardRoutes(principalOf, nodeId))
+    .use(feedRoutes(feeds));
 
   const { hostname, port } = parseListen(api.listen);
   const tls = api.tls_cert && api.tls_key ? { cert: Bun.file(api.tls_cert), key: Bun.file(api.tls_key) } : undefined;
@@ -110,6 +118,7 @@ export async function startApid(ctx: ServiceContext, version: string): Promise<S
     throw new ApidError("UNAVAILABLE", `[api] listen = "${api.listen}": cannot listen: ${(e as Error).message}`);
   }
   logger.info("API listening", { listen: api.listen, tls: Boolean(tls) });
+  feeds.start();
 
   return {
     metrics: () => ({
@@ -121,6 +130,7 @@ export async function startApid(ctx: ServiceContext, version: string): Promise<S
       tokens: tokenStore.list().length,
     }),
     async stop() {
+      feeds.stop();
       feed.close();
       await app.stop(true);
       enforcerDb.close();

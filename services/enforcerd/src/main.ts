@@ -7,6 +7,8 @@ import { ControlApplier } from "./control/apply-control.ts";
 import { systemAllowEntries } from "@honeymesh/net/system-allow";
 import { DecisionApplier } from "./decisions/apply-decision.ts";
 import { DecisionBatcher } from "./decisions/decision-batcher.ts";
+import { FeedApplier } from "./feeds/feed-applier.ts";
+import { FeedRows } from "./feeds/feed-rows.ts";
 import { enforcerHealth, enforcerMetrics } from "./health.ts";
 import { setUpKernel } from "./kernel-setup.ts";
 import { reapOnce } from "./reaper.ts";
@@ -43,6 +45,11 @@ await runService("enforcerd", {
     await bus.subscribe("apid", "mode", (m) => results([control.modeChange(m)]));
     const batcher = new DecisionBatcher(async (items) => void (await applier.applyBatch(items)), logger);
     for (const producer of ["scand", "apid", "meshd"] as const) await bus.subscribe(producer, "decision", (d, meta) => batcher.push(d, meta.ctx));
+    const feeds = new FeedApplier(new FeedRows(store.sqlite), allow, () => k.kernel);
+    await bus.subscribe("apid", "feed", async (u) => {
+      const r = feeds.accept(u);
+      if (r) await bus.publish("feedresult", r);
+    });
 
     const reaper = setInterval(() => {
       reapOnce(bans, k.kernel, (c) => void bus.publish("ban", c).catch(() => {}), logger);
