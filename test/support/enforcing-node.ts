@@ -19,6 +19,8 @@ export interface EnforcingNodeOptions {
   /** Runs after busd and the agent are up, before the services (e.g. a trace receiver). */
   beforeServices?: (node: NsNode) => Promise<void>;
   timeoutMs?: number;
+  /** Arguments for every service (e.g. `--config PATH`), read when they are spawned. */
+  args?: () => string[];
 }
 
 /**
@@ -48,7 +50,7 @@ export async function startEnforcingNode(o: EnforcingNodeOptions): Promise<Enfor
   try {
     await node.start();
     await o.beforeServices?.(node);
-    for (const s of o.services) node.spawn(s);
+    for (const s of o.services) node.spawn(s, {}, o.args?.() ?? []);
     await waitFor(
       () => o.services.every((s) => node.health(s) !== undefined) && (!o.services.includes("enforcerd") || node.health("enforcerd")?.enforcement?.kernel === "active"),
       o.timeoutMs ?? 20_000,

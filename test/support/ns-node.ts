@@ -61,8 +61,8 @@ export class NsNode {
     });
   }
 
-  spawn(name: string, more: Record<string, string> = {}): Subprocess {
-    const p = Bun.spawn(this.pair.argv("victim", [process.execPath, join(ROOT, `services/${name}/src/main.ts`)]), { cwd: ROOT, env: this.env(more), stdout: "ignore", stderr: "inherit" });
+  spawn(name: string, more: Record<string, string> = {}, args: string[] = []): Subprocess {
+    const p = Bun.spawn(this.pair.argv("victim", [process.execPath, join(ROOT, `services/${name}/src/main.ts`), ...args]), { cwd: ROOT, env: this.env(more), stdout: "ignore", stderr: "inherit" });
     this.services.set(name, p);
     return p;
   }

@@ -81,7 +81,7 @@ export async function startApid(ctx: ServiceContext, version: string): Promise<S
   await bus.subscribe("trapd", "hit", (h) => feed.publish("hit", h));
   const feedResults = new FeedResultWaiter();
   await bus.subscribe("enforcerd", "feedresult", (r) => feedResults.accept(r));
-  const feeds = new FeedManager({ feeds: config.feeds, store: new FeedStore(join(state, "apid", "feeds")), publish: (u) => bus.publish("feed", u), results: feedResults, nodeId, logger });
+  const feeds = new FeedManager({ feeds: config.feeds, store: new FeedStore(join(state, "apid", "feeds")), publish: (u) => bus.publish("feed", u), results: feedResults, nodeId, logger, enforcerUp: () => board.up("enforcerd") });
 
   const fixed = new AllowSet();
   fixed.add(systemAllowEntries(), "system");

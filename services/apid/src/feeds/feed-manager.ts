@@ -16,6 +16,7 @@ type FeedConfig = FrozenConfig["feeds"][string];
 interface FeedState {
   cfg: FeedConfig;
   refreshS: number;
+  failed: boolean;
   applied: AppliedFeed;
   fetchedAt: number | null;
   nextAt: number | null;
@@ -33,8 +34,8 @@ export interface FeedManagerDeps {
   results: FeedResultWaiter;
   nodeId: string;
   logger: Logger;
-  /** How long to wait for enforcerd's answer to one update (a million entries take seconds). */
-  resultTimeoutMs?: number;
+  /** Whether enforcerd reports health: an update sent while it is not subscribed would be lost. */
+  enforcerUp: () => boolean;
 }
 
 /**
@@ -53,7 +54,7 @@ export class FeedManager {
   constructor(private readonly deps: FeedManagerDeps) {
     for (const [name, cfg] of Object.entries(deps.feeds)) {
       if (!cfg.enabled) continue;
-      this.state.set(name, { cfg, refreshS: intervalSeconds(cfg.refresh, `feeds.${name}.refresh`), applied: deps.store.load(name), fetchedAt: null, nextAt: null, lastError: null, lastErrorAt: null, invalid: 0, lastUpdate: null });
+      this.state.set(name, { cfg, refreshS: intervalSeconds(cfg.refresh, `feeds.${name}.refresh`), failed: false, applied: deps.store.load(name), fetchedAt: null, nextAt: null, lastError: null, lastErrorAt: null, invalid: 0, lastUpdate: null });
     }
   }
 
@@ -101,7 +102,8 @@ export class FeedManager {
     clearTimeout(s.timer);
     if (this.stopped) return;
     s.nextAt = Date.now() + delayMs;
-    s.timer = setTimeout(() => void this.refresh(name).finally(() => this.schedule(name, s.refreshS * 1000)), delayMs);
+    // After a failure the next attempt comes sooner (at most a minute), not a whole interval later.
+    s.timer = setTimeout(() => void this.refresh(name).finally(() => this.schedule(name, (s.failed ? Math.min(s.refreshS, 60) : s.refreshS) * 1000)), delayMs);
   }
 
   private async refreshOne(name: string): Promise<void> {
@@ -127,7 +129,9 @@ export class FeedManager {
       }
       s.fetchedAt = fetchedAt;
       s.lastError = null;
+      s.failed = false;
     } catch (e) {
+      s.failed = true;
       s.lastError = (e as Error).message.slice(0, 300);
       s.lastErrorAt = Date.now();
       if (this.gate.pass(`feed:${name}`) !== undefined) this.deps.logger.warn("feed refresh failed; the previous list stays in force", { feed: name, err: s.lastError });
@@ -147,13 +151,23 @@ export class FeedManager {
   }
 
   private async send(name: string, at: number, add: string[], remove: string[]): Promise<FeedResult> {
+    if (!(await this.enforcerReady())) throw new FeedError("FEED_APPLY", "enforcerd is not running (no health report); the update waits for it");
     const parts = feedParts(name, this.deps.nodeId, at, add, remove);
-    const answer = this.deps.results.wait(parts[0]!.id, this.deps.resultTimeoutMs ?? 120_000);
+    // Generous: enforcerd writes a million rows and map entries in a few seconds (bench/feeds).
+    const answer = this.deps.results.wait(parts[0]!.id, 15_000 + (add.length + remove.length) / 20);
     for (const p of parts) await this.deps.publish(p);
     const r = await answer;
     if (!r) throw new FeedError("FEED_APPLY", "enforcerd did not answer the update in time; it is sent again at the next refresh");
     if (r.outcome === "refused") throw new FeedError("FEED_APPLY", `enforcerd refused the update: ${r.detail}`);
     return r;
+  }
+
+  private async enforcerReady(): Promise<boolean> {
+    for (let i = 0; i < 60 && !this.stopped; i++) {
+      if (this.deps.enforcerUp()) return true;
+      await Bun.sleep(500);
+    }
+    return false;
   }
 
   private listedElsewhere(name: string, address: string): boolean {
