@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { diffSets } from "./diff.ts";
 import { FeedError } from "./errors.ts";
 import { fetchSource } from "./fetch-source.ts";
 import { intervalSeconds } from "./interval.ts";
@@ -71,9 +70,6 @@ describe("fetchSource", () => {
   });
 });
 
-test("diffSets gives adds and removes", () => {
-  expect(diffSets(new Set(["a", "b"]), new Set(["b", "c"]))).toEqual({ add: ["c"], remove: ["a"] });
-});
 
 test("intervalSeconds takes seconds and 1h-style strings within bounds", () => {
   expect(intervalSeconds("1h", "k")).toBe(3600);

@@ -1,8 +1,9 @@
 import { describe, expect, test } from "bun:test";
 import { FeedError } from "./errors.ts";
 import { parseFeed } from "./parse.ts";
+import { snapshotEntries, snapshotSize, type Snapshot } from "./snapshot.ts";
 
-const sorted = (s: Set<string>) => [...s].sort();
+const sorted = (s: Snapshot) => [...snapshotEntries(s)].sort();
 
 describe("parseFeed", () => {
   test("FireHOL netset: comments, blank lines, prefixes, addresses, and junk counted", () => {
@@ -48,7 +49,7 @@ describe("parseFeed", () => {
     const p = parseFeed("crowdsec", JSON.stringify(doc), 10);
     expect(sorted(p.entries)).toEqual(["192.0.2.7", "198.51.100.0/24"]);
     expect(p.skipped).toBe(2);
-    expect(parseFeed("crowdsec", '{"new":null,"deleted":null}', 10).entries.size).toBe(0);
+    expect(snapshotSize(parseFeed("crowdsec", '{"new":null,"deleted":null}', 10).entries)).toBe(0);
   });
 
   test("CrowdSec cscli decisions list -o json: alerts with decisions", () => {
@@ -61,9 +62,14 @@ describe("parseFeed", () => {
     expect(() => parseFeed("crowdsec", '{"foo":1}', 10)).toThrow(FeedError);
   });
 
+  test("duplicates count once, in either representation", () => {
+    const p = parseFeed("plain", "192.0.2.1\n192.0.2.1\n::ffff:192.0.2.1\n192.0.2.1/32\n2001:db8::/32\n2001:DB8::/32\n", 10);
+    expect(sorted(p.entries)).toEqual(["192.0.2.1", "2001:db8::/32"]);
+  });
+
   test("more entries than max_entries refuses the snapshot", () => {
     const text = Array.from({ length: 11 }, (_, i) => `192.0.2.${i}`).join("\n");
     expect(() => parseFeed("plain", text, 10)).toThrow(/max_entries/);
-    expect(parseFeed("plain", text, 11).entries.size).toBe(11);
+    expect(snapshotSize(parseFeed("plain", text, 11).entries)).toBe(11);
   });
 });

@@ -1,55 +1,52 @@
 import { canonicalAddress } from "@honeymesh/ban/address";
 import { FeedError } from "./errors.ts";
+import { canonicalV4 } from "./ipv4.ts";
+import { sortUnique, type Snapshot } from "./snapshot.ts";
 
 export const FEED_FORMATS = ["plain", "firehol", "spamhaus-drop", "crowdsec"] as const;
 export type FeedFormat = (typeof FEED_FORMATS)[number];
 
 export interface ParsedFeed {
-  /** Canonical address texts (RFC 5952, no host bits), de-duplicated. */
-  entries: Set<string>;
+  /** Canonical entries (RFC 5952, no host bits), de-duplicated. */
+  entries: Snapshot;
   /** Lines or items that were not an address or prefix (counted, never fatal). */
   invalid: number;
   /** Items the format carries but a ban cannot use (CrowdSec scopes other than Ip/Range, non-ban types). */
   skipped: number;
 }
 
-const V4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
-
-/**
- * Plain IPv4 addresses are most of a large feed; their canonical text is the input when no octet
- * has a leading zero or exceeds 255, so they skip the general parser (bench/feeds: 1 M lines).
- */
-function canonical(text: string): string | undefined {
-  const m = V4.exec(text);
-  if (m) {
-    let ok = true;
-    for (let i = 1; i <= 4; i++) {
-      const o = m[i]!;
-      if ((o.length > 1 && o[0] === "0") || Number(o) > 255) ok = false;
-    }
-    if (ok) return text;
-  }
-  const c = canonicalAddress(text);
-  return c.ok ? c.address.text : undefined;
-}
-
 class Collector {
-  readonly entries = new Set<string>();
+  private v4: number[] = [];
+  private readonly other = new Set<string>();
   invalid = 0;
   skipped = 0;
   constructor(private readonly maxEntries: number) {}
+  addV4(v: number): void {
+    this.v4.push(v);
+    // Raw count before de-duplication: bounds memory on a list that repeats itself.
+    if (this.v4.length > 4 * this.maxEntries) this.tooMany();
+  }
   add(text: string): void {
-    const c = text.length <= 64 ? canonical(text) : undefined;
-    if (c === undefined) {
+    const v = canonicalV4(text);
+    if (v >= 0) return this.addV4(v);
+    const c = text.length <= 64 ? canonicalAddress(text) : undefined;
+    if (!c?.ok) {
       this.invalid++;
       return;
     }
-    this.entries.add(c);
+    if (c.address.kind === "ip" && canonicalV4(c.address.text) >= 0) this.v4.push(canonicalV4(c.address.text));
+    else this.other.add(c.address.text);
+    if (this.other.size > this.maxEntries) this.tooMany();
+  }
+  private tooMany(): never {
     // Refusing the whole snapshot keeps the previous list in force; a truncated one would unban the rest.
-    if (this.entries.size > this.maxEntries) throw new FeedError("FEED_TOO_LARGE", `more than ${this.maxEntries} entries (max_entries); the previous list stays in force`);
+    throw new FeedError("FEED_TOO_LARGE", `more than ${this.maxEntries} entries (max_entries); the previous list stays in force`);
   }
   done(): ParsedFeed {
-    return { entries: this.entries, invalid: this.invalid, skipped: this.skipped };
+    const v4 = sortUnique(Uint32Array.from(this.v4));
+    this.v4 = [];
+    if (v4.length + this.other.size > this.maxEntries) this.tooMany();
+    return { entries: { v4, other: this.other }, invalid: this.invalid, skipped: this.skipped };
   }
 }
 
@@ -58,14 +55,20 @@ class Collector {
  * netsets carry their metadata in `#` lines; Spamhaus DROP text puts the SBL id after ` ; `).
  */
 function parseLines(text: string, c: Collector): void {
-  let start = 0;
-  while (start < text.length) {
-    let end = text.indexOf("\n", start);
-    if (end < 0) end = text.length;
-    let line = text.slice(start, end);
-    start = end + 1;
-    const hash = line.search(/[#;]/);
+  for (const raw of text.split("\n")) {
+    // The common line is a bare address: one check and no copies.
+    if (raw.length <= 15 && raw.length >= 7 && raw.charCodeAt(0) <= 57) {
+      const v = canonicalV4(raw);
+      if (v >= 0) {
+        c.addV4(v);
+        continue;
+      }
+    }
+    let line = raw;
+    const hash = line.indexOf("#");
     if (hash >= 0) line = line.slice(0, hash);
+    const semi = line.indexOf(";");
+    if (semi >= 0) line = line.slice(0, semi);
     line = line.trim();
     if (line === "") continue;
     const ws = line.search(/\s/);

@@ -1,10 +1,10 @@
 import type { FeedStatus } from "@honeymesh/api/feeds";
 import type { FrozenConfig } from "@honeymesh/config/schema";
-import { diffSets } from "@honeymesh/feeds/diff";
 import { FeedError } from "@honeymesh/feeds/errors";
 import { fetchSource } from "@honeymesh/feeds/fetch-source";
 import { intervalSeconds } from "@honeymesh/feeds/interval";
 import { parseFeed } from "@honeymesh/feeds/parse";
+import { diffSnapshots, snapshotEntries, snapshotHas, snapshotSize } from "@honeymesh/feeds/snapshot";
 import type { FeedResult } from "@honeymesh/schema/feed";
 import type { Logger } from "@honeymesh/telemetry/logger";
 import { RateLimitedGate } from "@honeymesh/telemetry/rate-limited";
@@ -75,7 +75,7 @@ export class FeedManager {
       url: safeUrl(s.cfg.url),
       format: s.cfg.format,
       refresh_s: s.refreshS,
-      size: s.applied.entries.size,
+      size: snapshotSize(s.applied.entries),
       fetched_at: s.fetchedAt,
       applied_at: s.applied.appliedAt,
       next_at: s.nextAt,
@@ -115,7 +115,7 @@ export class FeedManager {
       if (f.changed) {
         const parsed = parseFeed(s.cfg.format, f.text, s.cfg.max_entries);
         s.invalid = parsed.invalid;
-        const { add, remove } = diffSets(s.applied.entries, parsed.entries);
+        const { add, remove } = diffSnapshots(s.applied.entries, parsed.entries);
         // Another feed that still lists an address keeps it banned.
         const withdraw = remove.filter((a) => !this.listedElsewhere(name, a));
         let appliedAt = s.applied.appliedAt;
@@ -140,7 +140,7 @@ export class FeedManager {
 
   private async withdraw(name: string): Promise<void> {
     const applied = this.deps.store.load(name);
-    const remove = [...applied.entries].filter((a) => !this.listedElsewhere(name, a));
+    const remove = [...snapshotEntries(applied.entries)].filter((a) => !this.listedElsewhere(name, a));
     try {
       await this.send(name, Date.now(), [], remove);
       this.deps.store.forget(name);
@@ -171,7 +171,7 @@ export class FeedManager {
   }
 
   private listedElsewhere(name: string, address: string): boolean {
-    for (const [other, s] of this.state) if (other !== name && s.applied.entries.has(address)) return true;
+    for (const [other, s] of this.state) if (other !== name && snapshotHas(s.applied.entries, address)) return true;
     return false;
   }
 }

@@ -1,9 +1,10 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Validators } from "@honeymesh/feeds/fetch-source";
+import { emptySnapshot, type Snapshot } from "@honeymesh/feeds/snapshot";
 
 export interface AppliedFeed {
-  entries: Set<string>;
+  entries: Snapshot;
   validators: Validators;
   appliedAt: number | null;
 }
@@ -11,8 +12,9 @@ export interface AppliedFeed {
 /**
  * The list in force for each feed (what enforcerd last acknowledged), kept in apid's own state
  * directory so a restart diffs against it instead of re-sending a million entries, and so a feed
- * removed from the config can be withdrawn. Written to a temporary file and renamed: a crash
- * leaves the old list or the new one, never half of one.
+ * removed from the config can be withdrawn. IPv4 addresses as raw 32-bit values (`.v4`), the rest
+ * as lines (`.list`), metadata in `.json`, each written to a temporary file and renamed; the
+ * `.json` goes last, so a crash between leaves a list whose validators make the next fetch full.
  */
 export class FeedStore {
   constructor(private readonly dir: string) {
@@ -21,37 +23,38 @@ export class FeedStore {
 
   names(): string[] {
     return readdirSync(this.dir)
-      .filter((f) => f.endsWith(".list"))
+      .filter((f) => f.endsWith(".json") && !f.startsWith("."))
       .map((f) => f.slice(0, -5));
   }
 
   load(name: string): AppliedFeed {
-    const list = join(this.dir, `${name}.list`);
     const meta = join(this.dir, `${name}.json`);
-    if (!existsSync(list)) return { entries: new Set(), validators: {}, appliedAt: null };
-    const entries = new Set(readFileSync(list, "utf8").split("\n").filter((l) => l !== ""));
-    let m: { validators?: Validators; appliedAt?: number } = {};
+    if (!existsSync(meta)) return { entries: emptySnapshot(), validators: {}, appliedAt: null };
     try {
-      m = JSON.parse(readFileSync(meta, "utf8")) as typeof m;
+      const m = JSON.parse(readFileSync(meta, "utf8")) as { validators?: Validators; appliedAt?: number };
+      const raw = readFileSync(join(this.dir, `${name}.v4`));
+      const v4 = new Uint32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength - (raw.byteLength % 4)));
+      const other = new Set(readFileSync(join(this.dir, `${name}.list`), "utf8").split("\n").filter((l) => l !== ""));
+      return { entries: { v4, other }, validators: m.validators ?? {}, appliedAt: m.appliedAt ?? null };
     } catch {
-      // No validators: the next fetch is unconditional, which is always correct.
+      // Unreadable: start as if nothing were applied; the next update re-sends (enforcerd answers unchanged).
+      return { entries: emptySnapshot(), validators: {}, appliedAt: null };
     }
-    return { entries, validators: m.validators ?? {}, appliedAt: m.appliedAt ?? null };
   }
 
   save(name: string, f: AppliedFeed): void {
-    this.write(`${name}.list`, [...f.entries].join("\n"));
+    this.write(`${name}.v4`, new Uint8Array(f.entries.v4.buffer, f.entries.v4.byteOffset, f.entries.v4.byteLength));
+    this.write(`${name}.list`, [...f.entries.other].join("\n"));
     this.write(`${name}.json`, JSON.stringify({ validators: f.validators, appliedAt: f.appliedAt }));
   }
 
   forget(name: string): void {
-    rmSync(join(this.dir, `${name}.list`), { force: true });
-    rmSync(join(this.dir, `${name}.json`), { force: true });
+    for (const ext of ["json", "v4", "list"]) rmSync(join(this.dir, `${name}.${ext}`), { force: true });
   }
 
-  private write(file: string, text: string): void {
+  private write(file: string, data: string | Uint8Array): void {
     const tmp = join(this.dir, `.${file}.tmp`);
-    writeFileSync(tmp, text, { mode: 0o600 });
+    writeFileSync(tmp, data, { mode: 0o600 });
     renameSync(tmp, join(this.dir, file));
   }
 }

@@ -3,6 +3,8 @@ import type { AllowSet } from "@honeymesh/ban/allowlist";
 import { evidence as evidenceItem, mergeEvidence, type Evidence } from "@honeymesh/ban/evidence";
 import { isLive } from "@honeymesh/ban/liveness";
 import { REASONS } from "@honeymesh/ban/reasons";
+import { canonicalV4 } from "@honeymesh/feeds/ipv4";
+import { parseAddress } from "@honeymesh/net/address";
 import type { FeedResult, FeedUpdate } from "@honeymesh/schema/feed";
 import type { KernelPort } from "../kernel-port.ts";
 import type { FeedRows } from "./feed-rows.ts";
@@ -79,30 +81,36 @@ export class FeedApplier {
     const source = `feed:${feed}`;
     const item: Evidence = evidenceItem("external", `feed ${feed}`);
     const mark = `"feed ${feed}"`;
-    const fresh = JSON.stringify([item]);
     const upserts: { address: string; reasons: number; expiresAtMs: number }[] = [];
     const removals: string[] = [];
+    const allowedV4 = v4AllowTest(this.allow);
+    const candidates: string[] = [];
+    for (const text of add) {
+      const v4 = canonicalV4(text);
+      if (v4 >= 0) {
+        if (allowedV4(v4)) c.refused_allowlisted++;
+        else candidates.push(text);
+        continue;
+      }
+      const canon = canonicalAddress(text);
+      if (!canon.ok || canon.address.text !== text) c.refused_bad_address++;
+      else if (this.allow.coverer(canon.parsed)) c.refused_allowlisted++;
+      else candidates.push(text);
+    }
     this.rows.inTransaction(() => {
-      for (const text of add) {
-        const canon = canonicalAddress(text);
-        if (!canon.ok || canon.address.text !== text) {
-          c.refused_bad_address++;
-          continue;
-        }
-        if (this.allow.coverer(canon.parsed)) {
-          c.refused_allowlisted++;
-          continue;
-        }
-        const tomb = this.rows.tombstoneAt(text);
+      const tombs = this.rows.tombstones(candidates);
+      const rows = this.rows.existing(candidates);
+      const fresh: string[] = [];
+      for (const text of candidates) {
+        const tomb = tombs.get(text);
         if (tomb !== undefined && at <= tomb) {
           c.refused_tombstoned++;
           continue;
         }
-        const row = this.rows.get(text);
+        const row = rows.get(text);
         if (!row || !isLive(row.expires_at, now)) {
-          this.rows.insert(text, canon.address.kind, EXTERNAL, now, origin, source, fresh);
+          fresh.push(text);
           upserts.push({ address: text, reasons: EXTERNAL, expiresAtMs: 0 });
-          c.added++;
         } else if (row.source === source || ((row.reasons & EXTERNAL) !== 0 && row.evidence.includes(mark))) {
           c.unchanged++;
         } else {
@@ -114,17 +122,19 @@ export class FeedApplier {
           c.merged++;
         }
       }
+      this.rows.insertMany(fresh, EXTERNAL, now, origin, source, JSON.stringify([item]));
+      c.added = fresh.length;
+      const old = this.rows.existing(remove);
+      const gone: string[] = [];
       for (const text of remove) {
-        const row = this.rows.get(text);
+        const row = old.get(text);
         if (!row || (row.source !== source && !row.evidence.includes(mark))) {
           c.unchanged++;
           continue;
         }
         const rest = row.reasons & ~EXTERNAL;
         if (rest === 0) {
-          this.rows.delete(text);
-          removals.push(text);
-          c.removed++;
+          gone.push(text);
         } else {
           const ev = (JSON.parse(row.evidence) as Evidence[]).filter((e) => e.summary !== item.summary);
           this.rows.update(text, rest, JSON.stringify(ev), now);
@@ -132,6 +142,9 @@ export class FeedApplier {
           c.reduced++;
         }
       }
+      this.rows.deleteMany(gone);
+      for (const g of gone) removals.push(g);
+      c.removed = gone.length;
     });
     // Store first (committed above), then the kernel: upserts before removals. Kernel trouble
     // loses nothing: reconcile rebuilds the maps from the store at the next start.
@@ -147,4 +160,20 @@ export class FeedApplier {
     }
     return c;
   }
+}
+
+/** The IPv4 part of the allowlist as a fast test on 32-bit values (the allowlist holds few entries). */
+function v4AllowTest(allow: AllowSet): (v: number) => boolean {
+  const nets: [number, number][] = [];
+  for (const e of allow.list()) {
+    const p = parseAddress(e.text);
+    if (!p.ok || p.value.family !== 4) continue;
+    const b = p.value.bytes;
+    const shift = 32 - p.value.prefix;
+    nets.push([(((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0) / 2 ** shift, shift]);
+  }
+  return (v) => {
+    for (const [net, shift] of nets) if (Math.floor(v / 2 ** shift) === net) return true;
+    return false;
+  };
 }
