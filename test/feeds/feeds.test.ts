@@ -8,7 +8,7 @@ import { REASONS } from "@honeymesh/ban/reasons";
 import { openStore } from "../../packages/db/src/open.ts";
 import { BanStore } from "../../services/enforcerd/src/store/ban-store.ts";
 import { kernelSkipReason, pingOk, reach, startListener } from "../kernel/harness.ts";
-import { ROOT, waitFor } from "../support/bus-node.ts";
+import { freePort, ROOT, waitFor } from "../support/bus-node.ts";
 import { startEnforcingNode, type EnforcingNode } from "../support/enforcing-node.ts";
 import type { BusLine } from "../support/ns-node.ts";
 
@@ -28,6 +28,7 @@ describe.skipIf(Boolean(skip))("feeds end to end: HTTP blocklists → enforcerd 
   let listener: Subprocess;
   const dir = mkdtempSync(join(tmpdir(), "hm-feeds-e2e-"));
   const cfg = join(dir, "honeymesh.toml");
+  const apiPort = freePort();
   const netset = (lines: string[]) => writeFileSync(join(dir, "level1.netset"), `#\n# firehol_level1 (test)\n#\n${lines.join("\n")}\n`);
   const drop = (lines: string[]) => writeFileSync(join(dir, "drop.txt"), `; Spamhaus DROP List (test)\n${lines.map((l) => `${l} ; SBL000001`).join("\n")}\n`);
   const results = (feed: string, from = 0) => en.node.lines.slice(from).filter((l: BusLine) => l.topic === "hm/v1/enforcerd/feedresult" && l.d.feed === feed);
@@ -38,7 +39,7 @@ describe.skipIf(Boolean(skip))("feeds end to end: HTTP blocklists → enforcerd 
       services: ["enforcerd", "apid"],
       agentKinds: ["health", "feedresult"],
       // The attacker's IPv6 address is allowlisted; the DROP list bans a prefix around it.
-      env: (pair) => ({ HONEYMESH_ALLOW_CIDRS: `${pair.attacker.v6},203.0.113.0/24` }),
+      env: (pair) => ({ HONEYMESH_ALLOW_CIDRS: `${pair.attacker.v6},203.0.113.0/24`, HONEYMESH_API_LISTEN: `127.0.0.1:${apiPort}` }),
       beforeServices: async (node) => {
         const a = node.pair.attacker;
         netset([a.v4, "198.51.100.0/24", "203.0.113.7", a.v6, "not-an-address"]);
@@ -48,7 +49,7 @@ describe.skipIf(Boolean(skip))("feeds end to end: HTTP blocklists → enforcerd 
         const port = (ready.d as { port: number }).port;
         writeFileSync(
           cfg,
-          `[feeds.level1]\nurl = "http://127.0.0.1:${port}/level1.netset"\nformat = "firehol"\nrefresh = ${REFRESH_S}\n\n[feeds.drop]\nurl = "http://127.0.0.1:${port}/drop.txt"\nformat = "spamhaus-drop"\nrefresh = "${REFRESH_S}s"\n`,
+          `[feeds.level1]\nurl = "http://127.0.0.1:${port}/level1.netset"\nformat = "firehol"\nrefresh = ${REFRESH_S}\n\n[feeds.drop]\nurl = "http://127.0.0.1:${port}/drop.txt"\nformat = "spamhaus-drop"\nrefresh = "${REFRESH_S}s"\n\n[feeds.broken]\nurl = "http://127.0.0.1:${port}/missing.txt"\nformat = "plain"\n`,
         );
       },
       args: () => ["--config", cfg],
@@ -79,6 +80,25 @@ describe.skipIf(Boolean(skip))("feeds end to end: HTTP blocklists → enforcerd 
     // IPv4 is banned; the IPv6 address sits inside a banned /120 but is allowlisted, and the kernel checks the allowlist first.
     expect(await reach(en.pair, PORT)).toEqual({ tcp4: false, icmp4: false, tcp6: true, icmp6: true });
   }, 40_000);
+
+  test("honeymesh feeds shows each feed's size, age and last error", async () => {
+    const run = async () => {
+      const r = await en.pair.run("victim", ["env", `HONEYMESH_NODE_STATE_DIR=${en.node.node.stateDir}`, `HONEYMESH_API_LISTEN=127.0.0.1:${apiPort}`, process.execPath, join(ROOT, "cli/src/main.ts"), "--config", cfg, "feeds", "--json"]);
+      expect(r.code).toBe(0);
+      return JSON.parse(r.stdout) as { name: string; size: number; applied_at: number | null; fetched_at: number | null; last_error: string | null; last_update: { refused_allowlisted: number } | null }[];
+    };
+    let feeds = await run();
+    for (let i = 0; i < 50 && !feeds.find((f) => f.name === "broken")?.last_error; i++) {
+      await Bun.sleep(200);
+      feeds = await run();
+    }
+    const by = Object.fromEntries(feeds.map((f) => [f.name, f]));
+    expect(by.level1).toMatchObject({ size: 4, last_error: null, last_update: { refused_allowlisted: 2 } });
+    expect(by.level1!.applied_at).toBeGreaterThan(0);
+    expect(by.drop).toMatchObject({ size: 2, last_error: null });
+    expect(by.broken).toMatchObject({ size: 0, applied_at: null });
+    expect(by.broken!.last_error).toContain("HTTP 404");
+  }, 30_000);
 
   test("a changed list swaps without a gap: the attacker, listed in both snapshots under different entries, never passes", async () => {
     const a = en.pair.attacker;
