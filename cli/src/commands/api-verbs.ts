@@ -9,6 +9,7 @@ import { explainCommand } from "./explain.ts";
 import { eventsCommand } from "./events.ts";
 import { exportCommand } from "./export.ts";
 import { feedsCommand } from "./feeds.ts";
+import { notifyCommand } from "./notify.ts";
 import { peersCommand } from "./peers.ts";
 import { tokenCommand } from "./token.ts";
 import { parseTtl } from "./ttl.ts";
@@ -16,7 +17,7 @@ import { parseTtl } from "./ttl.ts";
 /** Options of the API verbs, for main's argument parser. */
 export const API_BOOLEANS = ["local", "follow", "bouncer"] as const;
 export const API_VALUED = ["ttl", "reason", "format", "kind", "output", "scope", "name", "note", "limit", "origin", "contains", "state", "service", "src", "token"] as const;
-export const API_VERBS = new Set(["bans", "ban", "unban", "allow", "explain", "events", "export", "peers", "token", "feeds"]);
+export const API_VERBS = new Set(["bans", "ban", "unban", "allow", "explain", "events", "export", "peers", "token", "feeds", "notify"]);
 
 export const API_USAGE = `  bans [--json] [--reason R] [--origin N] [--contains IP] [--limit N]
                       list bans (--contains: the bans that drop that address)
@@ -32,6 +33,8 @@ export const API_USAGE = `  bans [--json] [--reason R] [--origin N] [--contains 
   export --format json|csv|ndjson [--kind bans|events] [--output FILE]
   peers               mesh peers
   feeds [--json]      blocklist feeds: size of the list in force, age, last update, last error
+  notify [ls] | notify test NAME
+                      notification targets and their counters; send a test message now
   token create [--scope read|write|admin] [--name N] [--bouncer] [--ttl 30d]
   token list | token revoke ID
                       (API verbs use --token, HONEYMESH_API_TOKEN, or the node's admin token)
@@ -75,6 +78,8 @@ export async function runApiVerb(verb: string, args: Parsed, config: FrozenConfi
       return peersCommand(api, json);
     case "feeds":
       return feedsCommand(api, json);
+    case "notify":
+      return notifyCommand(api, a1, a2, json);
     case "token":
       return tokenCommand(api, a1, a2, { json, scope: str(args, "scope"), name: str(args, "name"), bouncer: args.flags.has("bouncer"), ttlS: ttl === undefined ? undefined : parseTtl(ttl) });
     default:

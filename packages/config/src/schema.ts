@@ -186,6 +186,38 @@ export const ConfigSchema = Type.Object({
     ),
     { default: {} },
   ),
+  /** Notification targets, one table each: `[notify.<name>]` (apid sends them). */
+  notify: Type.Record(
+    Type.String({ pattern: "^[a-z0-9][a-z0-9_-]{0,31}$" }),
+    Type.Object(
+      {
+        type: Type.Union([Type.Literal("webhook"), Type.Literal("slack"), Type.Literal("discord"), Type.Literal("ntfy"), Type.Literal("email")]),
+        url: Type.String({ default: "", maxLength: 2048, pattern: "^(https?://.*)?$", description: "where to POST (webhook, slack, discord, ntfy); empty for email" }),
+        secret: Type.String({ default: "", maxLength: 1024, description: "webhook: HMAC-SHA256 key for the x-honeymesh-signature header; empty = unsigned" }),
+        template: Type.String({ default: "", maxLength: 8192, description: "webhook: body template with {{text}} {{title}} {{node}} {{kind}} {{json}}; empty = the JSON document" }),
+        events: Type.Array(Type.Union([Type.Literal("ban"), Type.Literal("session"), Type.Literal("mode"), Type.Literal("enforcement"), Type.Literal("peer_lost")]), { default: ["ban", "enforcement"], maxItems: 8 }),
+        reasons: Type.Array(Type.String({ pattern: "^[A-Za-z]{1,16}$" }), { default: [], maxItems: 16, description: "bans: only these reasons (empty = all)" }),
+        jails: Type.Array(Type.String({ pattern: "^[A-Za-z0-9_.-]{1,32}$" }), { default: [], maxItems: 64, description: "bans: only those with evidence from these jails (empty = all)" }),
+        origins: Type.Union([Type.Literal("any"), Type.Literal("local"), Type.Literal("mesh")], { default: "any", description: "bans decided here, by peers, or both" }),
+        rate_per_min: Type.Number({ minimum: 0.1, maximum: 6000, default: 6, description: "messages per minute; past it events are held and sent as one digest" }),
+        itemise_max: Type.Integer({ minimum: 1, maximum: 100, default: 5, description: "events per flush sent one message each; more become one digest" }),
+        flush_s: Type.Number({ minimum: 0.05, maximum: 3600, default: 5 }),
+        max_queue: Type.Integer({ minimum: 10, maximum: 100_000, default: 1000, description: "events held for a flush; more are only counted in the digest" }),
+        retries: Type.Integer({ minimum: 0, maximum: 20, default: 5, description: "further attempts, with exponential backoff from 1 s" }),
+        timeout_s: Type.Number({ minimum: 1, maximum: 120, default: 10 }),
+        smtp_host: Type.String({ default: "", maxLength: 255 }),
+        smtp_port: Type.Integer({ minimum: 1, maximum: 65535, default: 587 }),
+        smtp_tls: Type.Union([Type.Literal("starttls"), Type.Literal("tls"), Type.Literal("none")], { default: "starttls" }),
+        smtp_user: Type.String({ default: "", maxLength: 255 }),
+        smtp_password: Type.String({ default: "", maxLength: 1024 }),
+        smtp_from: Type.String({ default: "", maxLength: 255, pattern: "^([^<>\\s@]+@[^<>\\s@]+)?$" }),
+        smtp_to: Type.Array(Type.String({ maxLength: 255, pattern: "^[^<>\\s@]+@[^<>\\s@]+$" }), { default: [], maxItems: 32 }),
+        smtp_ca_file: Type.String({ default: "", description: "PEM file of extra CA certificates to trust for the relay" }),
+      },
+      { additionalProperties: false },
+    ),
+    { default: {} },
+  ),
   /** Filled from the standard OTEL_EXPORTER_OTLP_* variables, not from the file. */
   telemetry: Type.Object(
     {

@@ -68,9 +68,17 @@ export class Notifier {
     this.events.push(e);
   }
 
-  /** Sends one message now, outside the queue, and reports how it went (`honeymesh notify test`). */
+  /** Sends one message now, outside the queue, once, and reports how it went (`honeymesh notify test`). */
   async sendNow(m: Message): Promise<void> {
-    await this.attempts(m);
+    try {
+      await this.o.deliver(m);
+      this.stats.sent++;
+      this.stats.last_sent_at = Date.now();
+    } catch (e) {
+      this.stats.failed++;
+      this.stats.last_error = (e as Error).message.slice(0, 300);
+      throw e;
+    }
   }
 
   stop(): void {

@@ -38,6 +38,8 @@ import { FeedManager } from "./feeds/feed-manager.ts";
 import { FeedResultWaiter } from "./feeds/feed-publisher.ts";
 import { FeedStore } from "./feeds/feed-store.ts";
 import { feedRoutes } from "./routes/feeds.ts";
+import { NotifyHub } from "./notify/notify-hub.ts";
+import { notifyRoutes } from "./routes/notify.ts";
 import { dashboardRoutes } from "./dashboard/routes.ts";
 import { ManualBans } from "./write/manual-bans.ts";
 
@@ -81,6 +83,8 @@ export async function startApid(ctx: ServiceContext, version: string): Promise<S
   await bus.subscribe("trapd", "hit", (h) => feed.publish("hit", h));
   const feedResults = new FeedResultWaiter();
   await bus.subscribe("enforcerd", "feedresult", (r) => feedResults.accept(r));
+  const notify = new NotifyHub(config.notify, nodeId);
+  await notify.attach(bus);
   const feeds = new FeedManager({ feeds: config.feeds, store: new FeedStore(join(state, "apid", "feeds")), publish: (u) => bus.publish("feed", u), results: feedResults, nodeId, logger, enforcerUp: () => board.up("enforcerd") });
 
   const fixed = new AllowSet();
@@ -107,7 +111,8 @@ export async function startApid(ctx: ServiceContext, version: string): Promise<S
     .use(tokenRoutes(tokens, tokenStore))
     .use(crowdsecRoutes(reader, deletions, principalOf))
     .use(dashboardRoutes(principalOf, nodeId))
-    .use(feedRoutes(feeds));
+    .use(feedRoutes(feeds))
+    .use(notifyRoutes(notify));
 
   const { hostname, port } = parseListen(api.listen);
   const tls = api.tls_cert && api.tls_key ? { cert: Bun.file(api.tls_cert), key: Bun.file(api.tls_key) } : undefined;
@@ -131,6 +136,7 @@ export async function startApid(ctx: ServiceContext, version: string): Promise<S
     }),
     async stop() {
       feeds.stop();
+      notify.stop();
       feed.close();
       await app.stop(true);
       enforcerDb.close();
