@@ -38,6 +38,7 @@ import { FeedManager } from "./feeds/feed-manager.ts";
 import { FeedResultWaiter } from "./feeds/feed-publisher.ts";
 import { FeedStore } from "./feeds/feed-store.ts";
 import { feedRoutes } from "./routes/feeds.ts";
+import { feedsOutRoutes } from "./routes/feeds-out.ts";
 import { NotifyHub } from "./notify/notify-hub.ts";
 import { notifyRoutes } from "./routes/notify.ts";
 import { dashboardRoutes } from "./dashboard/routes.ts";
@@ -112,6 +113,7 @@ export async function startApid(ctx: ServiceContext, version: string): Promise<S
     .use(crowdsecRoutes(reader, deletions, principalOf))
     .use(dashboardRoutes(principalOf, nodeId))
     .use(feedRoutes(feeds))
+    .use(feedsOutRoutes(reader, nodeId))
     .use(notifyRoutes(notify));
 
   const { hostname, port } = parseListen(api.listen);

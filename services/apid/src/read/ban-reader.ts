@@ -56,6 +56,8 @@ export interface BanFilter {
   reasonMask?: number;
   origin?: string;
   source?: string;
+  /** Leave out bans whose source starts with this (e.g. `feed:`: lists imported from elsewhere). */
+  excludeSourcePrefix?: string;
   /** Bans that drop this address: its own ban and every prefix ban containing it. */
   contains?: ParsedAddress;
   /** Exclusive lower bound on the address text (keyset pagination). */
@@ -142,6 +144,7 @@ export class BanReader {
     if (f.reasonMask !== undefined) where.push(`(${c.reasons} & ?) != 0`), args.push(f.reasonMask);
     if (f.origin !== undefined) where.push(`${c.origin} = ?`), args.push(f.origin);
     if (f.source !== undefined) where.push(`${c.source} = ?`), args.push(f.source);
+    if (f.excludeSourcePrefix !== undefined) where.push(`substr(${c.source}, 1, ?) != ?`), args.push(f.excludeSourcePrefix.length, f.excludeSourcePrefix);
     if (f.contains !== undefined) {
       const owners = this.containing(f.contains, now);
       where.push(`${c.address} IN (${owners.map(() => "?").join(",") || "NULL"})`), args.push(...owners);
