@@ -45,7 +45,7 @@ describe.skipIf(Boolean(skip))("notifications end to end", () => {
       beforeServices: async (node) => {
         node.spawnReader([process.execPath, join(ROOT, "test/fixtures/http-receiver.ts")]);
         const ready = await node.waitLine((l) => l.topic === "receiver/ready", 10_000, "receiver");
-        const port = (ready.d as { port: number }).port;
+        const { port, syslog_port } = ready.d as { port: number; syslog_port: number };
         // Python's smtpd (Debian's python3 3.11) prints every message it receives.
         smtpd = Bun.spawn(node.pair.argv("victim", ["/usr/bin/python3", "-W", "ignore", "-u", "-m", "smtpd", "-n", "-c", "DebuggingServer", `127.0.0.1:${smtpPort}`]), { stdin: "ignore", stdout: "pipe", stderr: "pipe" });
         void (async () => {
@@ -72,6 +72,12 @@ describe.skipIf(Boolean(skip))("notifications end to end", () => {
             'smtp_from = "honeymesh@example.org"',
             'smtp_to = ["ops@example.org"]',
             "",
+            "[syslog]",
+            "enabled = true",
+            `target = "127.0.0.1:${syslog_port}"`,
+            'format = "cef"',
+            'events = ["ban"]',
+            "",
           ].join("\n"),
         );
       },
@@ -95,6 +101,8 @@ describe.skipIf(Boolean(skip))("notifications end to end", () => {
       expect(post.event).toBe("ban");
       expect(verifySignature(SECRET, post.body, post.signature ?? "")).toBe(true);
     }
+    const syslog = en.node.lines.filter((l) => l.topic === "receiver/syslog").map((l) => (l.d as { message: string }).message);
+    for (const a of ["192.0.2.11", "192.0.2.12", "192.0.2.13"]) expect(syslog.some((m) => /^<132>1 \S+ \S+ honeymesh \d+ ban - /.test(m) && m.includes(`src=${a}`))).toBe(true);
     expect(p.map((x) => (JSON.parse(x.body) as { event: { address: string; reasons: string[]; local: boolean } }).event).map((e) => `${e.address} ${e.reasons} ${e.local}`).sort()).toEqual(["192.0.2.11 TRAP true", "192.0.2.12 TRAP true", "192.0.2.13 TRAP true"]);
   }, 30_000);
 

@@ -20,7 +20,9 @@ export const NotifyTarget = Type.Object({
   last_error: Type.Union([Type.String(), Type.Null()]),
   last_sent_at: Type.Union([Type.Integer(), Type.Null()]),
 });
-export const NotifyList = Type.Object({ items: Type.Array(NotifyTarget) });
+/** The syslog forwarder (`[syslog]`), null when it is off. */
+export const SyslogStatus = Type.Union([Type.Object({ sent: Count, dropped: Count, errors: Count, last_error: Type.Union([Type.String(), Type.Null()]) }), Type.Null()]);
+export const NotifyList = Type.Object({ items: Type.Array(NotifyTarget), syslog: SyslogStatus });
 export type NotifyList = Static<typeof NotifyList>;
 
 export const NotifyTestAnswer = Type.Object({ name: Type.String(), delivered: Type.Boolean(), detail: Type.String() });

@@ -186,6 +186,19 @@ export const ConfigSchema = Type.Object({
     ),
     { default: {} },
   ),
+  syslog: Type.Object(
+    {
+      enabled: Type.Boolean({ default: false }),
+      target: Type.String({ ...HostPort, default: "127.0.0.1:514", description: "the collector, host:port" }),
+      transport: Type.Union([Type.Literal("udp"), Type.Literal("tcp")], { default: "udp", description: "udp (RFC 5426) or tcp with octet counting (RFC 6587)" }),
+      format: Type.Union([Type.Literal("json"), Type.Literal("cef")], { default: "json", description: "the RFC 5424 MSG: a JSON document or an ArcSight CEF line" }),
+      events: Type.Array(Type.Union([Type.Literal("ban"), Type.Literal("session"), Type.Literal("mode"), Type.Literal("enforcement"), Type.Literal("peer_lost")]), { default: ["ban", "session", "mode", "enforcement", "peer_lost"], maxItems: 8 }),
+      facility: Type.Integer({ minimum: 0, maximum: 23, default: 16, description: "RFC 5424 facility number; 16 = local0" }),
+      app_name: Type.String({ pattern: "^[!-~]{1,48}$", default: "honeymesh" }),
+      max_queue: Type.Integer({ minimum: 10, maximum: 1_000_000, default: 10_000, description: "messages waiting for the collector; more are dropped and counted" }),
+    },
+    { default: {} },
+  ),
   /** Notification targets, one table each: `[notify.<name>]` (apid sends them). */
   notify: Type.Record(
     Type.String({ pattern: "^[a-z0-9][a-z0-9_-]{0,31}$" }),

@@ -84,7 +84,7 @@ export async function startApid(ctx: ServiceContext, version: string): Promise<S
   await bus.subscribe("trapd", "hit", (h) => feed.publish("hit", h));
   const feedResults = new FeedResultWaiter();
   await bus.subscribe("enforcerd", "feedresult", (r) => feedResults.accept(r));
-  const notify = new NotifyHub(config.notify, nodeId);
+  const notify = new NotifyHub(config.notify, nodeId, config.syslog, version);
   await notify.attach(bus);
   const feeds = new FeedManager({ feeds: config.feeds, store: new FeedStore(join(state, "apid", "feeds")), publish: (u) => bus.publish("feed", u), results: feedResults, nodeId, logger, enforcerUp: () => board.up("enforcerd") });
 

@@ -3,6 +3,7 @@ import type { BusClient } from "@honeymesh/bus/client";
 import type { FrozenConfig } from "@honeymesh/config/schema";
 import type { NotifyEvent } from "@honeymesh/notify/events";
 import type { Notifier, NotifierStats } from "@honeymesh/notify/notifier";
+import { SyslogSink, type SyslogStats } from "@honeymesh/notify/syslog";
 import type { BanChange } from "@honeymesh/schema/ban";
 import type { Health } from "@honeymesh/schema/health";
 import { notifierFor, type TargetConfig } from "./targets.ts";
@@ -26,15 +27,26 @@ export class NotifyHub {
   private lastKernel: string | undefined;
   private lastPeers: number | undefined;
 
+  private readonly syslog: SyslogSink | undefined;
+  private readonly syslogEvents: readonly string[];
+
   constructor(
     config: FrozenConfig["notify"],
     private readonly nodeId: string,
+    sys?: FrozenConfig["syslog"],
+    version = "",
   ) {
     for (const [name, cfg] of Object.entries(config)) this.targets.set(name, { cfg, n: notifierFor(name, cfg, nodeId) });
+    this.syslogEvents = sys?.enabled ? sys.events : [];
+    if (sys?.enabled) {
+      const i = sys.target.lastIndexOf(":");
+      const host = sys.target.slice(0, i).replace(/^\[|\]$/g, "");
+      this.syslog = new SyslogSink({ host, port: Number(sys.target.slice(i + 1)), transport: sys.transport, format: sys.format, facility: sys.facility, appName: sys.app_name, node: nodeId, version, maxQueue: sys.max_queue });
+    }
   }
 
   async attach(bus: BusClient): Promise<void> {
-    if (this.targets.size === 0) return;
+    if (this.targets.size === 0 && !this.syslog) return;
     await bus.subscribe("enforcerd", "ban", (c) => this.onBan(c));
     await bus.subscribe("trapd", "session", (b) => {
       for (const s of b.sessions) {
@@ -57,6 +69,7 @@ export class NotifyHub {
     const reasons = reasonNames(c.reasons);
     const jails = c.evidence.flatMap((e) => (e.jail ? [e.jail] : []));
     const e: NotifyEvent = { type: "ban", at: c.at, address: c.address.text, reasons, origin: c.origin, local, jails, summary: c.evidence[0]?.summary ?? "", expires_at: c.expires_at };
+    if (this.syslogEvents.includes("ban")) this.syslog?.accept(e);
     for (const { cfg, n } of this.targets.values()) {
       if (!cfg.events.includes("ban")) continue;
       if (cfg.origins !== "any" && (cfg.origins === "local") !== local) continue;
@@ -80,6 +93,7 @@ export class NotifyHub {
   }
 
   private emit(e: Exclude<NotifyEvent, { type: "ban" | "test" }>): void {
+    if (this.syslogEvents.includes(e.type)) this.syslog?.accept(e);
     for (const { cfg, n } of this.targets.values()) if ((cfg.events as readonly string[]).includes(e.type)) n.accept(e);
   }
 
@@ -97,7 +111,12 @@ export class NotifyHub {
     return [...this.targets].map(([name, { cfg, n }]) => ({ name, type: cfg.type, events: [...cfg.events], ...n.stats }));
   }
 
+  syslogStats(): SyslogStats | null {
+    return this.syslog ? { ...this.syslog.stats } : null;
+  }
+
   stop(): void {
+    this.syslog?.stop();
     for (const { n } of this.targets.values()) n.stop();
   }
 }

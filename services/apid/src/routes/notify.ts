@@ -8,7 +8,7 @@ import type { NotifyHub } from "../notify/notify-hub.ts";
 /** `GET /v1/notify`: the notification targets and their counters; `POST /v1/notify/{name}/test` sends one test message now. */
 export function notifyRoutes(hub: NotifyHub) {
   return new Elysia({ name: "notify", normalize: false })
-    .get("/v1/notify", () => json({ items: hub.list() }), {
+    .get("/v1/notify", () => json({ items: hub.list(), syslog: hub.syslogStats() }), {
       response: { 200: NotifyList, ...COMMON_PROBLEMS },
       detail: { summary: "Notification targets: sent, digests, retries, failures, drops, last error", tags: ["notify"] },
     })
