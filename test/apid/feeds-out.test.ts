@@ -81,3 +81,16 @@ describe("GET /v1/feeds/{format}: the node's bans as a blocklist", () => {
     expect(r.json).toEqual({ items: [] });
   });
 });
+
+describe("GET /v1/stats/history", () => {
+  test("answers buckets (none yet on a fresh node) and refuses bad ranges and steps", async () => {
+    const r = await n.req("GET", "/v1/stats/history");
+    expect(r.status).toBe(200);
+    expect(r.json.step).toBe(60);
+    expect(r.json.to - r.json.from).toBe(3_600_000);
+    expect(Array.isArray(r.json.points)).toBe(true);
+    expect((await n.req("GET", "/v1/stats/history?step=90")).status).toBe(400);
+    expect((await n.req("GET", "/v1/stats/history?from=10&to=5")).status).toBe(400);
+    expect((await n.req("GET", `/v1/stats/history?from=0&to=${Date.now()}&step=60`)).status).toBe(400);
+  });
+});

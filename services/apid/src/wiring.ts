@@ -6,6 +6,9 @@ import { systemAllowEntries } from "@honeymesh/net/system-allow";
 import type { ServiceContext, ServiceHandle } from "@honeymesh/runtime/service";
 import { SOURCE_ROOT } from "@honeymesh/runtime/source-root";
 import * as apidTables from "@honeymesh/tables/apid";
+import * as historyTables from "@honeymesh/tables/apid-history";
+import { HistoryRecorder } from "./history/history-recorder.ts";
+import { historyRoutes } from "./routes/history.ts";
 import { ensureAdminToken } from "./auth/admin-token.ts";
 import { loadOrCreateApiKey } from "./auth/api-key.ts";
 import { FailLimiter } from "./auth/fail-limiter.ts";
@@ -82,6 +85,21 @@ export async function startApid(ctx: ServiceContext, version: string): Promise<S
   });
   await bus.subscribe("+", "decision", (d) => feed.publish("decision", d));
   await bus.subscribe("trapd", "hit", (h) => feed.publish("hit", h));
+  const historyDb = openStore({ path: join(state, "apid-history.sqlite"), schema: historyTables, migrationsFolder: join(SOURCE_ROOT, "services/apid/drizzle-history") });
+  const history = new HistoryRecorder(historyDb, {
+    activeBans: () => reader.count(),
+    kernel: () => {
+      const k = metrics.get("enforcerd")?.kernel;
+      return k ? { dropped: k.dropped, passed: k.passed } : undefined;
+    },
+  });
+  await bus.subscribe("enforcerd", "ban", (c) => {
+    if (c.change === "added") history.banAdded();
+    else if (c.change === "removed" || c.change === "expired") history.banEnded();
+  });
+  await bus.subscribe("+", "decision", () => history.decision());
+  await bus.subscribe("trapd", "hit", () => history.hit());
+  await bus.subscribe("trapd", "session", (b) => history.sessions(b.sessions.length));
   const feedResults = new FeedResultWaiter();
   await bus.subscribe("enforcerd", "feedresult", (r) => feedResults.accept(r));
   const notify = new NotifyHub(config.notify, nodeId, config.syslog, version);
@@ -114,6 +132,7 @@ export async function startApid(ctx: ServiceContext, version: string): Promise<S
     .use(dashboardRoutes(principalOf, nodeId))
     .use(feedRoutes(feeds))
     .use(feedsOutRoutes(reader, nodeId))
+    .use(historyRoutes(history))
     .use(notifyRoutes(notify));
 
   const { hostname, port } = parseListen(api.listen);
@@ -139,6 +158,8 @@ export async function startApid(ctx: ServiceContext, version: string): Promise<S
     async stop() {
       feeds.stop();
       notify.stop();
+      history.stop();
+      historyDb.close();
       feed.close();
       await app.stop(true);
       enforcerDb.close();
