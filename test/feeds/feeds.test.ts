@@ -119,11 +119,20 @@ describe.skipIf(Boolean(skip))("feeds end to end: HTTP blocklists → enforcerd 
     expect(store.get(prefix)?.source).toBe("feed:level1");
   }, 40_000);
 
-  test("an entry the list drops passes again; an unchanged list is not sent again (304)", async () => {
+  test("an entry the list drops passes again, and a CrowdSec bouncer is told; an unchanged list is not sent again (304)", async () => {
+    const admin = (await Bun.file(join(en.node.node.stateDir, "apid", "admin.token")).text()).trim();
+    const curl = async (args: string[]) => JSON.parse((await en.pair.run("victim", ["curl", "-s", ...args])).stdout) as Record<string, any>;
+    const key = (await curl(["-X", "POST", "-H", `Authorization: Bearer ${admin}`, "-H", "content-type: application/json", "--data-binary", '{"name":"feeds-bouncer","kind":"bouncer"}', `http://127.0.0.1:${apiPort}/v1/tokens`])).token as string;
+    const stream = (startup: boolean) => curl(["-H", `X-Api-Key: ${key}`, `http://127.0.0.1:${apiPort}/v1/decisions/stream?startup=${startup}&scopes=ip,range`]);
+    const first = await stream(true);
+    const prefix = `${en.pair.attacker.v4.split(".").slice(0, 3).join(".")}.0/30`;
+    expect((first.new ?? []).map((d: { value: string }) => d.value)).toContain(prefix);
     const from = en.node.lines.length;
     netset(["198.51.100.0/24"]);
     await waitFor(() => results("level1", from).length > 0, 20_000, "level1 shrank");
     expect(results("level1", from)[0]!.d).toMatchObject({ removed: 2, added: 0 });
+    const next = await stream(false);
+    expect((next.deleted ?? []).map((d: { value: string }) => d.value)).toContain(prefix);
     expect(await pingOk(en.pair, "attacker", en.pair.victim.v4)).toBe(true);
     await waitFor(() => en.node.lines.slice(from).some((l) => l.topic === "feedserver/get" && (l.d as { status: number }).status === 304), 25_000, "a conditional fetch answered 304");
   }, 60_000);

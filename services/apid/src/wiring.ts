@@ -104,7 +104,15 @@ export async function startApid(ctx: ServiceContext, version: string): Promise<S
   await bus.subscribe("enforcerd", "feedresult", (r) => feedResults.accept(r));
   const notify = new NotifyHub(config.notify, nodeId, config.syslog, version);
   await notify.attach(bus);
-  const feeds = new FeedManager({ feeds: config.feeds, store: new FeedStore(join(state, "apid", "feeds")), publish: (u) => bus.publish("feed", u), results: feedResults, nodeId, logger, enforcerUp: () => board.up("enforcerd") });
+  const feeds = new FeedManager({ feeds: config.feeds, store: new FeedStore(join(state, "apid", "feeds")), publish: (u) => bus.publish("feed", u), results: feedResults,
+    nodeId,
+    logger,
+    enforcerUp: () => board.up("enforcerd"),
+    // Only what is no longer banned at all: an entry still banned for another reason was only reduced.
+    onRemoved: (addresses, at) => {
+      for (const a of addresses) if (!reader.get(a)) deletions.add({ kind: a.includes("/") ? "cidr" : "ip", text: a }, at);
+    },
+  });
 
   const fixed = new AllowSet();
   fixed.add(systemAllowEntries(), "system");

@@ -36,6 +36,11 @@ export interface FeedManagerDeps {
   logger: Logger;
   /** Whether enforcerd reports health: an update sent while it is not subscribed would be lost. */
   enforcerUp: () => boolean;
+  /**
+   * Told the entries an applied update removed (feed removals leave no tombstone and publish no
+   * per-address change), so CrowdSec bouncers' `deleted` lists learn of them.
+   */
+  onRemoved?: (addresses: readonly string[], at: number) => void;
 }
 
 /**
@@ -159,6 +164,7 @@ export class FeedManager {
     const r = await answer;
     if (!r) throw new FeedError("FEED_APPLY", "enforcerd did not answer the update in time; it is sent again at the next refresh");
     if (r.outcome === "refused") throw new FeedError("FEED_APPLY", `enforcerd refused the update: ${r.detail}`);
+    if (remove.length > 0) this.deps.onRemoved?.(remove, r.at);
     return r;
   }
 
