@@ -49,7 +49,7 @@ describe.skipIf(Boolean(skip))("feeds end to end: HTTP blocklists → enforcerd 
         const port = (ready.d as { port: number }).port;
         writeFileSync(
           cfg,
-          `[feeds.level1]\nurl = "http://127.0.0.1:${port}/level1.netset"\nformat = "firehol"\nrefresh = ${REFRESH_S}\n\n[feeds.drop]\nurl = "http://127.0.0.1:${port}/drop.txt"\nformat = "spamhaus-drop"\nrefresh = "${REFRESH_S}s"\n\n[feeds.broken]\nurl = "http://127.0.0.1:${port}/missing.txt"\nformat = "plain"\n`,
+          `[feeds.level1]\nurl = "http://127.0.0.1:${port}/level1.netset"\nformat = "firehol"\nrefresh = ${REFRESH_S}\n# the test pair lives in 10/8 and fd00::/8\nban_private = true\n\n[feeds.drop]\nurl = "http://127.0.0.1:${port}/drop.txt"\nformat = "spamhaus-drop"\nrefresh = "${REFRESH_S}s"\nban_private = true\n\n[feeds.broken]\nurl = "http://127.0.0.1:${port}/missing.txt"\nformat = "plain"\n`,
         );
       },
       args: () => ["--config", cfg],

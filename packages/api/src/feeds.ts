@@ -20,6 +20,8 @@ export const FeedStatus = Type.Object({
   last_error_at: Type.Union([Type.Integer(), Type.Null()]),
   /** Lines of the last snapshot that were not an address or prefix. */
   invalid: Count,
+  /** Entries of the last snapshot in or over private, loopback, link-local, multicast or reserved networks, left out (`ban_private = false`). */
+  skipped_private: Count,
   /** What enforcerd did with the last applied update (refusals: allowlist, protected, tombstoned). */
   last_update: Type.Union([
     Type.Object({

@@ -177,6 +177,10 @@ export const ConfigSchema = Type.Object({
         format: Type.Union([Type.Literal("plain"), Type.Literal("firehol"), Type.Literal("spamhaus-drop"), Type.Literal("crowdsec")]),
         refresh: Type.Union([Type.Integer({ minimum: 10, maximum: 604_800 }), Type.String({ pattern: "^\\s*[0-9]{1,7}\\s*[smhd]?\\s*$" })], { default: 3600, description: "seconds, or a number with s, m, h or d (\"1h\")" }),
         enabled: Type.Boolean({ default: true }),
+        ban_private: Type.Boolean({
+          default: false,
+          description: "also ban entries in or over private, shared, loopback, link-local, multicast and reserved networks (RFC 1918, 6598, 3927, 4193, 4291); off, they are skipped and counted",
+        }),
         max_entries: Type.Integer({ minimum: 1, maximum: 4_000_000, default: 1_000_000, description: "a snapshot with more entries is refused and the previous list stays in force" }),
         max_bytes: Type.Integer({ minimum: 1024, maximum: 1_073_741_824, default: 67_108_864 }),
         timeout_s: Type.Number({ minimum: 1, maximum: 600, default: 60 }),

@@ -8,7 +8,7 @@ const sorted = (s: Snapshot) => [...snapshotEntries(s)].sort();
 describe("parseFeed", () => {
   test("FireHOL netset: comments, blank lines, prefixes, addresses, and junk counted", () => {
     const text = `#\n# firehol_level1\n#\n# Maintainer: FireHOL\n0.0.0.0/8\n1.10.16.0/20\n  5.188.10.1  \n\n10.1.1.300\n192.0.2.0/24 # inline\n1.10.16.0/20\n`;
-    const p = parseFeed("firehol", text, 100);
+    const p = parseFeed("firehol", text, 100, true);
     // 0.0.0.0/8 is a prefix like any other here; /0 would be refused by the address parser.
     expect(sorted(p.entries)).toEqual(["0.0.0.0/8", "1.10.16.0/20", "192.0.2.0/24", "5.188.10.1"]);
     expect(p.invalid).toBe(1);
@@ -16,6 +16,7 @@ describe("parseFeed", () => {
 
   test("plain lists canonicalise: IPv6 to RFC 5952, IPv4-mapped folded, /32 becomes an address, leading zeros refused", () => {
     const p = parseFeed("plain", "2001:DB8:0:0::1\n::ffff:198.51.100.7\n203.0.113.9/32\n2001:db8::/32\n010.1.1.1\n; comment\n", 100);
+    expect(p.special).toBe(0);
     expect(sorted(p.entries)).toEqual(["198.51.100.7", "2001:db8::/32", "2001:db8::1", "203.0.113.9"]);
     expect(p.invalid).toBe(1);
   });
@@ -65,6 +66,15 @@ describe("parseFeed", () => {
   test("duplicates count once, in either representation", () => {
     const p = parseFeed("plain", "192.0.2.1\n192.0.2.1\n::ffff:192.0.2.1\n192.0.2.1/32\n2001:db8::/32\n2001:DB8::/32\n", 10);
     expect(sorted(p.entries)).toEqual(["192.0.2.1", "2001:db8::/32"]);
+  });
+
+  test("private, loopback, link-local, multicast and reserved networks are skipped and counted unless kept", () => {
+    const text = ["0.0.0.0/8", "10.1.2.3", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.1", "169.254.1.1", "172.16.0.0/12", "192.168.1.0/24", "224.0.0.0/3", "255.255.255.255", "8.0.0.0/7", "fd00::1", "fe80::/64", "ff02::1", "::1", "1.2.3.4", "2001:db8::1", "0.0.0.0/1"].join("\n");
+    const p = parseFeed("firehol", text, 100);
+    // 0.0.0.0/1 contains 10/8; 8.0.0.0/7 does not overlap any of them.
+    expect(sorted(p.entries)).toEqual(["1.2.3.4", "2001:db8::1", "8.0.0.0/7"]);
+    expect(p.special).toBe(15);
+    expect(snapshotSize(parseFeed("firehol", text, 100, true).entries)).toBe(18);
   });
 
   test("more entries than max_entries refuses the snapshot", () => {

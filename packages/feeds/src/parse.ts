@@ -2,6 +2,7 @@ import { canonicalAddress } from "@honeymesh/ban/address";
 import { FeedError } from "./errors.ts";
 import { canonicalV4 } from "./ipv4.ts";
 import { sortUnique, type Snapshot } from "./snapshot.ts";
+import { specialPurpose, specialV4 } from "./special-purpose.ts";
 
 export const FEED_FORMATS = ["plain", "firehol", "spamhaus-drop", "crowdsec"] as const;
 export type FeedFormat = (typeof FEED_FORMATS)[number];
@@ -13,6 +14,8 @@ export interface ParsedFeed {
   invalid: number;
   /** Items the format carries but a ban cannot use (CrowdSec scopes other than Ip/Range, non-ban types). */
   skipped: number;
+  /** Entries in or over private, loopback, link-local, multicast or reserved networks, left out (see special-purpose.ts). */
+  special: number;
 }
 
 class Collector {
@@ -20,8 +23,16 @@ class Collector {
   private readonly other = new Set<string>();
   invalid = 0;
   skipped = 0;
-  constructor(private readonly maxEntries: number) {}
+  special = 0;
+  constructor(
+    private readonly maxEntries: number,
+    private readonly keepSpecial: boolean,
+  ) {}
   addV4(v: number): void {
+    if (!this.keepSpecial && specialV4(v)) {
+      this.special++;
+      return;
+    }
     this.v4.push(v);
     // Raw count before de-duplication: bounds memory on a list that repeats itself.
     if (this.v4.length > 4 * this.maxEntries) this.tooMany();
@@ -34,8 +45,12 @@ class Collector {
       this.invalid++;
       return;
     }
-    if (c.address.kind === "ip" && canonicalV4(c.address.text) >= 0) this.v4.push(canonicalV4(c.address.text));
-    else this.other.add(c.address.text);
+    if (c.address.kind === "ip" && canonicalV4(c.address.text) >= 0) return this.addV4(canonicalV4(c.address.text));
+    if (!this.keepSpecial && specialPurpose(c.address.text)) {
+      this.special++;
+      return;
+    }
+    this.other.add(c.address.text);
     if (this.other.size > this.maxEntries) this.tooMany();
   }
   private tooMany(): never {
@@ -46,7 +61,7 @@ class Collector {
     const v4 = sortUnique(Uint32Array.from(this.v4));
     this.v4 = [];
     if (v4.length + this.other.size > this.maxEntries) this.tooMany();
-    return { entries: { v4, other: this.other }, invalid: this.invalid, skipped: this.skipped };
+    return { entries: { v4, other: this.other }, invalid: this.invalid, skipped: this.skipped, special: this.special };
   }
 }
 
@@ -132,9 +147,12 @@ function parseCrowdsec(text: string, c: Collector): void {
   }
 }
 
-/** A feed's text → its canonical entries. Throws FeedError only for a snapshot that must not replace the last one. */
-export function parseFeed(format: FeedFormat, text: string, maxEntries: number): ParsedFeed {
-  const c = new Collector(maxEntries);
+/**
+ * A feed's text → its canonical entries. Special-purpose networks are left out (and counted)
+ * unless `keepSpecial`. Throws FeedError only for a snapshot that must not replace the last one.
+ */
+export function parseFeed(format: FeedFormat, text: string, maxEntries: number, keepSpecial = false): ParsedFeed {
+  const c = new Collector(maxEntries, keepSpecial);
   if (format === "crowdsec") parseCrowdsec(text, c);
   else if (format === "spamhaus-drop") parseSpamhaus(text, c);
   else parseLines(text, c);

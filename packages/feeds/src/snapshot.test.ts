@@ -2,7 +2,7 @@ import { expect, test } from "bun:test";
 import { parseFeed } from "./parse.ts";
 import { diffSnapshots, snapshotHas } from "./snapshot.ts";
 
-const snap = (lines: string[]) => parseFeed("plain", lines.join("\n"), 100).entries;
+const snap = (lines: string[]) => parseFeed("plain", lines.join("\n"), 100, true).entries;
 
 test("the diff names what to add and what to remove, over numbers and text alike", () => {
   const a = snap(["192.0.2.1", "192.0.2.2", "10.0.0.0/8", "2001:db8::1", "255.255.255.255"]);

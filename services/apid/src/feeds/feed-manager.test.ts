@@ -20,7 +20,7 @@ function setup(dir: string, feeds: Record<string, string[]>) {
   for (const [name, lines] of Object.entries(feeds)) {
     const path = join(dir, `${name}.txt`);
     writeFileSync(path, lines.join("\n"));
-    cfg[name] = { url: pathToFileURL(path).href, format: "plain", refresh: 3600, enabled: true, max_entries: 100, max_bytes: 1 << 20, timeout_s: 5, headers: {} };
+    cfg[name] = { url: pathToFileURL(path).href, format: "plain", refresh: 3600, enabled: true, ban_private: false, max_entries: 100, max_bytes: 1 << 20, timeout_s: 5, headers: {} };
   }
   const updates: FeedUpdate[] = [];
   const results = new FeedResultWaiter();
@@ -39,16 +39,16 @@ const sent = (us: FeedUpdate[], feed: string) => ({ add: us.filter((u) => u.feed
 test("first refresh sends the list, the next only the diff; an address another feed lists is not removed", async () => {
   const dir = mkdtempSync(join(tmpdir(), "hm-feedmgr-"));
   dirs.push(dir);
-  const { m, updates, write } = setup(dir, { a: ["192.0.2.1", "192.0.2.2", "10.0.0.0/8"], b: ["192.0.2.2"] });
+  const { m, updates, write } = setup(dir, { a: ["192.0.2.1", "192.0.2.2", "198.18.0.0/15"], b: ["192.0.2.2"] });
   await m.refresh("a");
   await m.refresh("b");
-  expect(sent(updates, "a")).toEqual({ add: ["10.0.0.0/8", "192.0.2.1", "192.0.2.2"], remove: [] });
+  expect(sent(updates, "a")).toEqual({ add: ["192.0.2.1", "192.0.2.2", "198.18.0.0/15"], remove: [] });
   updates.length = 0;
   write("a", ["192.0.2.1", "192.0.2.3"]);
   await Bun.sleep(5); // a new mtime
   await m.refresh("a");
   // 192.0.2.2 left list a but b still lists it: it stays banned.
-  expect(sent(updates, "a")).toEqual({ add: ["192.0.2.3"], remove: ["10.0.0.0/8"] });
+  expect(sent(updates, "a")).toEqual({ add: ["192.0.2.3"], remove: ["198.18.0.0/15"] });
   expect(m.list().find((f) => f.name === "a")).toMatchObject({ size: 2, last_error: null });
 });
 

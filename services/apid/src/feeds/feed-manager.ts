@@ -23,6 +23,7 @@ interface FeedState {
   lastError: string | null;
   lastErrorAt: number | null;
   invalid: number;
+  special: number;
   lastUpdate: FeedStatus["last_update"];
   timer?: ReturnType<typeof setTimeout>;
 }
@@ -59,7 +60,7 @@ export class FeedManager {
   constructor(private readonly deps: FeedManagerDeps) {
     for (const [name, cfg] of Object.entries(deps.feeds)) {
       if (!cfg.enabled) continue;
-      this.state.set(name, { cfg, refreshS: intervalSeconds(cfg.refresh, `feeds.${name}.refresh`), failed: false, applied: deps.store.load(name), fetchedAt: null, nextAt: null, lastError: null, lastErrorAt: null, invalid: 0, lastUpdate: null });
+      this.state.set(name, { cfg, refreshS: intervalSeconds(cfg.refresh, `feeds.${name}.refresh`), failed: false, applied: deps.store.load(name), fetchedAt: null, nextAt: null, lastError: null, lastErrorAt: null, invalid: 0, special: 0, lastUpdate: null });
     }
   }
 
@@ -87,6 +88,7 @@ export class FeedManager {
       last_error: s.lastError,
       last_error_at: s.lastErrorAt,
       invalid: s.invalid,
+      skipped_private: s.special,
       last_update: s.lastUpdate,
     }));
   }
@@ -118,8 +120,9 @@ export class FeedManager {
       const f = await fetchSource(s.cfg.url, s.applied.validators, { maxBytes: s.cfg.max_bytes, timeoutMs: s.cfg.timeout_s * 1000, headers: s.cfg.headers });
       const fetchedAt = Date.now();
       if (f.changed) {
-        const parsed = parseFeed(s.cfg.format, f.text, s.cfg.max_entries);
+        const parsed = parseFeed(s.cfg.format, f.text, s.cfg.max_entries, s.cfg.ban_private);
         s.invalid = parsed.invalid;
+        s.special = parsed.special;
         const { add, remove } = diffSnapshots(s.applied.entries, parsed.entries);
         // Another feed that still lists an address keeps it banned.
         const withdraw = remove.filter((a) => !this.listedElsewhere(name, a));
