@@ -23,7 +23,7 @@ export const API_USAGE = `  bans [--json] [--reason R] [--origin N] [--contains 
   ban IP|CIDR [--ttl 24h|permanent] [--reason MANUAL|EXTERNAL]
   unban IP|CIDR [--local] [--reason R]
                       says what happened: removed, kept (still banned for other reasons),
-                      still covered by a prefix ban; exit 1 when the address is still dropped
+                      still covered by a prefix ban; exit 1 when a prefix ban still drops it
   allow add IP|CIDR [--note T] | allow rm IP|CIDR | allow ls
                       adding an entry ends every ban it covers
   events [--follow] [--service S] [--src IP]

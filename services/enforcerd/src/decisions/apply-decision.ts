@@ -116,7 +116,7 @@ export class DecisionApplier {
       const row = lifted ? this.deps.store.reduce(text, lifted, now)! : live;
       this.applied.inc("kept");
       const names = reasonNames(row.reasons).join(",");
-      const result: WriteResult = { id: d.id, write: "decision", outcome: "kept", detail: `kept: ${text} is still banned for ${names}${lifted ? "" : ` (it was not banned for ${reasonNames(d.reasons).join(",")})`}${cover}`, address: v.address, ban: banState(row), covered_by, at: now };
+      const result: WriteResult = { id: d.id, write: "decision", outcome: "kept", detail: `${text} is still banned for ${names}${lifted ? "" : ` (it was not banned for ${reasonNames(d.reasons).join(",")})`}${cover}`, address: v.address, ban: banState(row), covered_by, at: now };
       if (!lifted) return { result };
       return { result, change: banChange("reduced", row, now), op: { upsert: { address: text, reasons: row.reasons, expiresAtMs: row.expiresAt } } };
     }
@@ -146,7 +146,7 @@ export class DecisionApplier {
     if (live.origin === d.origin) return undefined;
     this.applied.inc("kept");
     const by = live.source === "meshd" ? `peer ${live.origin}` : `this node (${live.origin}, ${live.source})`;
-    const detail = `kept: ${address.text} was banned by ${by}; an unban from peer ${d.origin} lifts only that peer's own bans${cover}`;
+    const detail = `${address.text} was banned by ${by}; an unban from peer ${d.origin} lifts only that peer's own bans${cover}`;
     return { result: { id: d.id, write: "decision", outcome: "kept", detail: detail.slice(0, 512), address, ban: banState(live), at: now } };
   }
 
