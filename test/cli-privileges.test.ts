@@ -24,10 +24,12 @@ function freeLowPort(): number {
 
 const node = new TestNode();
 const lowPort = isRoot ? freeLowPort() : 0;
+const apiPort = freePort();
+const meshPort = freePort();
 const env = () =>
   node.env({
-    HONEYMESH_API_LISTEN: `127.0.0.1:${freePort()}`,
-    HONEYMESH_MESH_LISTEN: `127.0.0.1:${freePort()}`,
+    HONEYMESH_API_LISTEN: `127.0.0.1:${apiPort}`,
+    HONEYMESH_MESH_LISTEN: `127.0.0.1:${meshPort}`,
     HONEYMESH_ENFORCER_PIN_ROOT: `/sys/fs/bpf/hm-privs-${node.nodeId}`,
     HONEYMESH_ENFORCER_INTERFACES: "lo",
     // One trap below 1024: trapd must keep CAP_NET_BIND_SERVICE, and only it.
@@ -138,11 +140,27 @@ describe.skipIf(!isRoot)("honeymesh up as root", () => {
     }
   });
 
+  test("the services still work together across users: a ban through the API is listed from enforcerd's and trapd's databases", () => {
+    const ban = cli("ban", "198.51.100.77", "--ttl", "1h");
+    expect([ban.exitCode, ban.stderr.toString()]).toEqual([0, ""]);
+    const bans = cli("bans", "--json");
+    expect([bans.exitCode, bans.stderr.toString()]).toEqual([0, ""]);
+    expect(bans.stdout.toString()).toContain("198.51.100.77");
+    const events = cli("events");
+    expect([events.exitCode, events.stderr.toString()]).toEqual([0, ""]);
+    // apid reads the other services' SQLite files (WAL) as another user of the group.
+    const apidLog = readFileSync(join(node.stateDir, "logs", "apid.log"), "utf8");
+    expect(apidLog).not.toContain("cannot read an owner's database");
+    expect(apidLog).not.toMatch(/EACCES|permission denied|readonly database/i);
+  });
+
   test("the admin token appears in no service's log", () => {
     const token = readFileSync(join(node.stateDir, "apid", "admin.token"), "utf8").trim();
     expect(token.length).toBeGreaterThan(20);
     const logs = readdirSync(join(node.stateDir, "logs")).map((f) => join(node.stateDir, "logs", f));
     expect(logs.length).toBeGreaterThanOrEqual(6);
     for (const l of logs) expect([l, readFileSync(l, "utf8").includes(token)]).toEqual([l, false]);
+    // And no service ran into a permission it lacks.
+    for (const l of logs) expect([l, readFileSync(l, "utf8").match(/.*(EACCES|EPERM|permission denied|operation not permitted).*/i)?.[0]]).toEqual([l, undefined]);
   });
 });
