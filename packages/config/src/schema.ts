@@ -26,7 +26,8 @@ export const ConfigSchema = Type.Object({
   ),
   bus: Type.Object(
     {
-      listen: Type.String({ ...HostPort, default: "127.0.0.1:7883" }),
+      listen: Type.String({ pattern: `^$|${HostPort.pattern}`, default: "127.0.0.1:7883", description: "host:port of the broker's TCP listener (for compose and tools); empty = no TCP listener" }),
+      socket: Type.String({ default: "run/bus.sock", maxLength: 100, description: "the broker's Unix socket (relative paths are under the state dir); services use it when set; empty = none, services use TCP" }),
       token_ttl_s: Type.Integer({ minimum: 30, maximum: 86400, default: 300 }),
       message_ttl_s: Type.Integer({ minimum: 1, maximum: 3600, default: 60 }),
     },

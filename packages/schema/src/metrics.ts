@@ -26,6 +26,8 @@ export type SameNames<A extends string, B extends string> = [A] extends [B] ? ([
 export const BUS_REJECT_REASONS = ["oversize", "malformed", "unknown_key", "signature", "topic_owner", "topic", "expired", "not_yet_valid", "replay", "unknown_kind", "schema", "overload", "handler_error", "auth", "acl"] as const;
 /** Why the broker refused a client (busd). */
 export const BROKER_REFUSALS = ["auth_unknown_user", "auth_bad_token", "acl_publish", "acl_subscribe"] as const;
+/** Connections busd closed before or instead of serving them (unauthenticated holders, per-source and pending caps). */
+export const BROKER_ADMISSION_DROPS = ["connect_timeout", "tcp_source_cap", "tcp_pending_cap", "tcp_cap"] as const;
 /** Ban reason names as the kernel counts them per reason (DESIGN §3): the ban vocabulary's list. */
 export const KERNEL_REASONS = REASON_NAMES;
 /** Why enforcerd refused a decision. */
@@ -86,7 +88,17 @@ export type KernelMetrics = Static<typeof KernelMetrics>;
 
 const head = <S extends string>(service: S) => ({ service: Type.Literal(service), node: Type.String({ maxLength: 64 }), bus: BusMetrics });
 
-export const BusdMetrics = Type.Object({ ...head("busd"), clients: Count, refused: countsOf(BROKER_REFUSALS) }, { additionalProperties: false });
+export const BusdMetrics = Type.Object(
+  {
+    ...head("busd"),
+    clients: Count,
+    refused: countsOf(BROKER_REFUSALS),
+    /** Open connections now: on the Unix socket, on TCP, and those (either) that have not yet authenticated. */
+    connections: Type.Object({ unix: Count, tcp: Count, pending: Count }, { additionalProperties: false }),
+    admission: countsOf(BROKER_ADMISSION_DROPS),
+  },
+  { additionalProperties: false },
+);
 
 export const TrapdMetrics = Type.Object(
   {

@@ -47,8 +47,8 @@ export async function startApid(ctx: ServiceContext, version: string): Promise<S
   const tokenStore = new TokenStore(tokenDb);
   const tokens = new Tokens(await loadOrCreateApiKey(state), tokenStore, `honeymesh-apid@${nodeId}`);
   const admin = await ensureAdminToken(state, tokens);
-  // Shown once, as the issue asks; the CLI on this node reads it from the file.
-  if (admin) logger.warn("admin API token created; it is also in the state dir (0600) and is not shown again", { path: admin.path, token: admin.token });
+  // Never in a log (logs outlive the token file and travel further); the CLI on this node reads the file.
+  if (admin) logger.warn("admin API token created; read it from its file (0600, the CLI on this node does)", { path: admin.path });
 
   const dbError = (e: Error) => logger.warn("cannot read an owner's database", { err: e });
   const enforcerDb = new OwnerDb(join(state, "enforcerd.sqlite"), dbError);
