@@ -4,12 +4,13 @@ import type { HealthBoard } from "../live/health-board.ts";
 import type { MetricsBoard } from "../live/metrics-board.ts";
 import type { BanReader } from "../read/ban-reader.ts";
 import { statusAnswer } from "./status-answer.ts";
+import { needs } from "../auth/scope.ts";
 
 /** `/v1/health` (no auth: is apid itself serving) and `/v1/status` (the node as its services report it). */
 export function statusRoutes(board: HealthBoard, metrics: MetricsBoard, reader: BanReader, nodeId: string, version: string) {
   return new Elysia({ name: "status", normalize: false })
-    .get("/v1/health", () => json({ status: "ok", service: "apid", node: nodeId, version }), { detail: { summary: "apid is serving (no auth)", tags: ["status"] } })
+    .get("/v1/health", () => json({ status: "ok", service: "apid", node: nodeId, version }), { detail: { ...needs("none"), summary: "apid is serving (no auth)", tags: ["status"] } })
     .get("/v1/status", () => json(statusAnswer(board, metrics, nodeId, reader.count(Date.now()))), {
-      detail: { summary: "Services (health and typed metrics), enforcement mode and kernel counters", tags: ["status"] },
+      detail: { ...needs("read"), summary: "Services (health and typed metrics), enforcement mode and kernel counters", tags: ["status"] },
     });
 }
