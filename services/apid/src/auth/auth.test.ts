@@ -70,7 +70,7 @@ describe("auth policy", () => {
     expect(tooBroad("10.0.0.0/7", false, limits)).toMatch(/--force/);
     expect(tooBroad("10.0.0.0/8", false, limits)).toBeUndefined();
     expect(tooBroad("0.0.0.0/1", true, limits)).toBeUndefined();
-    expect(tooBroad("2001::/15", false, limits)).toMatch(/allow_min_prefix_v6/);
+    expect(tooBroad("2000::/15", false, limits)).toMatch(/allow_min_prefix_v6/);
     expect(tooBroad("2001:db8::/32", false, limits)).toBeUndefined();
   });
 
