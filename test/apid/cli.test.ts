@@ -47,7 +47,7 @@ describe("operator CLI against a running apid (admin token found in the state di
     const allowlisted = await n.cli(["ban", "127.0.0.1"]);
     expect(allowlisted.code).toBe(1);
     expect(allowlisted.err).toContain("allowlist");
-    const down = await n.cli(["bans"], { HONEYMESH_API_LISTEN: "127.0.0.1:1" });
+    const down = await n.cli(["bans"], { HONEYMESH_API_LISTEN: "127.0.0.1:1", HONEYMESH_API_SOCKET: "/nonexistent/api.sock" });
     expect(down.code).toBe(1);
     expect(down.err).toContain("cannot reach apid");
   });
