@@ -135,6 +135,10 @@ describe("scopes come from the matched route", () => {
     expect((await n.req("GET", "/v1/mode")).json.mode).toBe("test");
     const s = await curl(["--path-as-is", "-H", `Authorization: Bearer ${tok.read}`, `${n.base}/v1/decisions/stream/`]);
     expect(s.status).toBe(400);
+    // HEAD is answered by the GET route, with the GET route's scope.
+    expect((await curl(["-I", "-H", `Authorization: Bearer ${tok.read}`, `${n.base}/v1/bans`])).status).toBe(200);
+    expect((await curl(["-I", `${n.base}/v1/bans`])).status).toBe(401);
+    expect((await curl(["-I", "-H", `Authorization: Bearer ${tok.read}`, `${n.base}/v1/tokens`])).status).toBe(403);
   });
 });
 

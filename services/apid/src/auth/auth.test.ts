@@ -8,6 +8,7 @@ import { tooBroad } from "./allow-breadth.ts";
 describe("auth policy", () => {
   const routes = [
     { method: "GET", path: "/v1/health", hooks: { detail: needs("none") } },
+    { method: "HEAD", path: "/", hooks: { detail: needs("none") } },
     { method: "GET", path: "/v1/bans", hooks: { detail: needs("read") } },
     { method: "GET", path: "/v1/bans/:address", hooks: { detail: needs("read") } },
     { method: "POST", path: "/v1/bans/:address/permanent", hooks: { detail: needs("write") } },
@@ -27,6 +28,7 @@ describe("auth policy", () => {
     expect(scope("GET", "/v1/health")).toBe("none");
     expect(scope("GET", "/v1/bans")).toBe("read");
     expect(scope("HEAD", "/v1/bans")).toBe("read");
+    expect(scope("HEAD", "/")).toBe("none");
     expect(scope("GET", "/v1/bans/10.0.0.0%2F8")).toBe("read");
     expect(scope("POST", "/v1/bans/1.2.3.4/permanent")).toBe("write");
     expect(scope("PUT", "/v1/mode")).toBe("admin");

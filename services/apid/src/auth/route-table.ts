@@ -52,7 +52,8 @@ export class RouteTable {
     const segs = path.split("/").slice(1);
     if (path !== "/" && segs.some((s) => s === "")) return { kind: "malformed", detail: `${path.slice(0, 200)}: empty path segment (trailing or doubled "/"); use the route's exact form` };
     if (segs.some((s) => s === "." || s === ".." || /^(%2e|\.){1,2}$/i.test(s))) return { kind: "malformed", detail: "dot segment in path" };
-    const list = this.byMethod.get(method) ?? (method === "HEAD" ? this.byMethod.get("GET") : undefined) ?? [];
+    // HEAD is answered by a GET route unless one is declared for HEAD itself (RFC 9110 §9.3.2).
+    const list = [...(this.byMethod.get(method) ?? []), ...(method === "HEAD" ? (this.byMethod.get("GET") ?? []) : [])];
     let slashOutside = false;
     for (const r of list) {
       const m = matchSegments(r.segments, path === "/" ? [""] : segs);
