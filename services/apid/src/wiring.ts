@@ -44,6 +44,10 @@ export async function startApid(ctx: ServiceContext, version: string): Promise<S
   const { config, bus, logger, nodeId } = ctx;
   const state = config.node.state_dir;
   const api = config.api;
+  // Refused before anything is opened: a clear error naming the key, not a half-started node.
+  const { hostname, port } = parseListen(api.listen);
+  const tls = api.tls_cert && api.tls_key ? { cert: Bun.file(api.tls_cert), key: Bun.file(api.tls_key) } : undefined;
+  checkExposure(hostname, Boolean(tls), api.insecure, api.listen);
 
   const tokenDb = openStore({ path: join(state, "apid.sqlite"), schema: apidTables, migrationsFolder: join(SOURCE_ROOT, "services/apid/drizzle") });
   const tokenStore = new TokenStore(tokenDb);
@@ -110,14 +114,13 @@ export async function startApid(ctx: ServiceContext, version: string): Promise<S
   const expirySweep = setInterval(() => feed.closeWhere(tokenDead), 1000);
   expirySweep.unref?.();
 
-  const { hostname, port } = parseListen(api.listen);
-  const tls = api.tls_cert && api.tls_key ? { cert: Bun.file(api.tls_cert), key: Bun.file(api.tls_key) } : undefined;
-  checkExposure(hostname, Boolean(tls), api.insecure, api.listen);
   const local = await listenLocal(api.socket, api.max_body_bytes, handleLocal);
   try {
     // idleTimeout (s) above the stream's 15 s keep-alive comments, so live streams stay open.
     app.listen({ hostname, port, tls, maxRequestBodySize: api.max_body_bytes, idleTimeout: 60 });
   } catch (e) {
+    clearInterval(expirySweep);
+    local.stop(true);
     throw new ApidError("UNAVAILABLE", `[api] listen = "${api.listen}": cannot listen: ${(e as Error).message}`);
   }
   logger.info("API listening", { listen: api.listen, tls: Boolean(tls), socket: api.socket });
