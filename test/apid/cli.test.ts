@@ -10,7 +10,7 @@ beforeAll(async () => {
 });
 afterAll(() => n?.stop());
 
-describe("operator CLI against a running apid (admin token found in the state dir)", () => {
+describe("operator CLI against a running apid (over its local socket, no token)", () => {
   test("ban, bans, unban: human and --json output, exit codes", async () => {
     const ban = await n.cli(["ban", "198.51.100.61", "--ttl", "2h"]);
     expect(ban.code).toBe(0);
