@@ -10,7 +10,7 @@ beforeAll(async () => {
 });
 afterAll(() => n?.stop());
 
-describe("operator CLI against a running apid (admin token found in the state dir)", () => {
+describe("operator CLI against a running apid (over its local socket, no token)", () => {
   test("ban, bans, unban: human and --json output, exit codes", async () => {
     const ban = await n.cli(["ban", "198.51.100.61", "--ttl", "2h"]);
     expect(ban.code).toBe(0);
@@ -47,7 +47,7 @@ describe("operator CLI against a running apid (admin token found in the state di
     const allowlisted = await n.cli(["ban", "127.0.0.1"]);
     expect(allowlisted.code).toBe(1);
     expect(allowlisted.err).toContain("allowlist");
-    const down = await n.cli(["bans"], { HONEYMESH_API_LISTEN: "127.0.0.1:1" });
+    const down = await n.cli(["bans"], { HONEYMESH_API_LISTEN: "127.0.0.1:1", HONEYMESH_API_SOCKET: "/nonexistent/api.sock" });
     expect(down.code).toBe(1);
     expect(down.err).toContain("cannot reach apid");
   });

@@ -67,5 +67,5 @@ export const BanRequest = Type.Object(
 export type BanRequest = Static<typeof BanRequest>;
 
 /** `POST /v1/allowlist`. */
-export const AllowRequest = Type.Object({ address: Type.String({ minLength: 2, maxLength: 64, description: "address or CIDR" }), note: Type.Optional(Type.String({ maxLength: 256 })) }, { additionalProperties: false });
+export const AllowRequest = Type.Object({ address: Type.String({ minLength: 2, maxLength: 64, description: "address or CIDR" }), note: Type.Optional(Type.String({ maxLength: 256 })), force: Type.Optional(Type.Boolean({ description: "allow an entry broader than [api] allow_min_prefix_v4 / _v6" })) }, { additionalProperties: false });
 export type AllowRequest = Static<typeof AllowRequest>;

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import type { TObject, TSchema } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
 import { parse as parseToml } from "smol-toml";
@@ -39,6 +39,9 @@ export function loadConfig({ path, explicit = true, env = {} }: LoadOptions): Fr
   }
   const node = value.node as Tree;
   node.state_dir = resolve(String(node.state_dir));
+  // The API socket lives in the state dir's runtime dir unless placed elsewhere (LAYOUT: <runtime>/api.sock).
+  const api = value.api as Tree;
+  api.socket = api.socket ? resolve(String(api.socket)) : join(String(node.state_dir), "run", "api.sock");
   return deepFreeze({ ...value, path: resolve(path) }) as unknown as FrozenConfig;
 }
 
