@@ -14,6 +14,8 @@ const STATUS: Record<Refusal, 400 | 404 | 409 | 503> = {
   unknown_reason_bits: 400,
   ttl_too_long: 400,
   allowlisted: 409,
+  protected: 409,
+  observe_only: 409,
   tombstoned: 409,
   allow_protected: 409,
   allow_absent: 404,

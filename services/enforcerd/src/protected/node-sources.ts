@@ -1,0 +1,26 @@
+import type { FrozenConfig } from "@honeymesh/config/schema";
+import { readLiveSessions } from "./live-sessions.ts";
+import type { ProtectedSources } from "./protected-set.ts";
+import { parseMeshPeers, parseNtpConf, parseResolvConf, readText } from "./system-files.ts";
+
+/** Every port a trap listens on: connections to them are attacks, not sessions to protect. */
+export function trapPorts(config: FrozenConfig): Set<number> {
+  const t = config.traps;
+  const ports = new Set<number>();
+  for (const trap of [t.ssh, t.telnet, t.ftp, t.http, t.smtp, t.redis, t.mysql]) if (trap.enabled) ports.add(trap.port);
+  if (t.generic.enabled) for (const p of t.generic.ports) ports.add(p);
+  return ports;
+}
+
+/** The protected set's sources on this node: its files, its mesh config and the kernel's TCP table. */
+export function nodeSources(config: FrozenConfig): ProtectedSources {
+  const traps = trapPorts(config);
+  return {
+    fixed: () => ({
+      resolver: parseResolvConf(readText(config.node.resolv_conf)),
+      ntp: config.node.ntp_confs.flatMap((p) => parseNtpConf(readText(p))),
+      peer: parseMeshPeers(config.mesh.bootstrap, config.mesh.clusters),
+    }),
+    sessions: () => readLiveSessions(traps),
+  };
+}
