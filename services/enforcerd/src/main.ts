@@ -14,6 +14,8 @@ import { reconcile } from "./reconcile.ts";
 import { resultSender } from "./result-sender.ts";
 import { relayScanEvents } from "./scan-relay.ts";
 import { BanStore } from "./store/ban-store.ts";
+import { nodeSources } from "./protected/node-sources.ts";
+import { ProtectedSet } from "./protected/protected-set.ts";
 import * as schema from "@honeymesh/tables/enforcerd";
 
 await runService("enforcerd", {
@@ -27,6 +29,10 @@ await runService("enforcerd", {
     const reconciled = k.kernel ? reconcile(bans, k.kernel) : undefined;
     if (reconciled) logger.info("reconciled kernel maps with the ban store", { ...reconciled });
 
+    // Sessions re-read at most every second (and on demand before an unverified ban); files every 30 s.
+    const protect = new ProtectedSet(nodeSources(config), { sessionMaxAgeMs: 1_000, fixedMaxAgeMs: 30_000, onChange: (entries) => bans.protectedPut(entries, Date.now()) });
+    protect.refresh(performance.now(), true);
+    const protectTimer = setInterval(() => protect.refresh(), 1_000);
     const results = resultSender(bus);
     const applier = new DecisionApplier({
       store: bans,
@@ -35,6 +41,8 @@ await runService("enforcerd", {
       publish: (change, ctx) => bus.publish("ban", change, ctx),
       results,
       maxTtlS: config.bans.max_ttl_s,
+      protect,
+      unverified: { synOnly: config.scan.syn_only, ttlS: config.scan.unverified_ttl_s },
       tracer,
       logger,
     });
@@ -54,6 +62,7 @@ await runService("enforcerd", {
       metrics: () => enforcerMetrics(k, bans, applier, control, batcher, reconciled),
       async stop() {
         clearInterval(reaper);
+        clearInterval(protectTimer);
         await relay?.stop();
         if (!config.enforcer.keep_on_stop) k.detach();
         k.kernel?.close();
