@@ -56,11 +56,13 @@ describe.skipIf(Boolean(skip))("meshd: a scan on A, its evidence and its trace o
       n.spawn("meshd");
     }
     A.spawn("scand");
+    // A connect scan over A's traps is verified evidence (a SYN scan alone is never shared).
+    A.spawn("trapd");
     for (const n of [A, B]) {
       await waitFor(() => n.health("enforcerd")?.enforcement?.kernel === "active", 20_000, `enforcerd active on ${n.host.name}`);
       await waitFor(() => n.meshd()?.peers_connected === 1 && n.cluster()?.mesh_subscribers === 1, 20_000, `mesh formed on ${n.host.name}`);
     }
-    await waitFor(() => A.health("scand") !== undefined, 20_000, "scand up on a");
+    await waitFor(() => A.health("scand") !== undefined && A.health("trapd") !== undefined, 20_000, "scand and trapd up on a");
   }, 90_000);
 
   afterAll(async () => {
@@ -70,12 +72,14 @@ describe.skipIf(Boolean(skip))("meshd: a scan on A, its evidence and its trace o
     if (dir) rmSync(dir, { recursive: true, force: true });
   }, 30_000);
 
-  test("nmap at A bans the scanner on B with the scan's ports and count, and one trace spans both nodes", async () => {
+  test("nmap -sT at A's traps bans the scanner on B with the scan's ports and count, and one trace spans both nodes", async () => {
     const fromA = A.lines.length;
     const fromB = B.lines.length;
-    const ports = [21, 22, 23, 25, 80];
-    await X.run(["nmap", "-sS", "-Pn", "-n", "-T5", "--max-retries", "0", "-p", ports.join(","), A.host.v4], 60_000);
-    const onA = await A.waitLine(isBanOf(X.v4, "added"), 10_000, "scan ban", fromA);
+    const ports = [2222, 2323, 2121, 8081, 2525];
+    await X.run(["nmap", "-sT", "-Pn", "-n", "-T5", "--max-retries", "0", "-p", ports.join(","), A.host.v4], 60_000);
+    // The kernel's SYN count may ban first (unverified, not shared); the trap handshakes make it verified.
+    const verifiedOnA = (l: BusLine) => l.topic === "hm/v1/enforcerd/ban" && l.d.address?.text === X.v4 && (l.d.change === "added" || l.d.change === "extended") && l.d.confidence === "verified";
+    const onA = await A.waitLine(verifiedOnA, 10_000, "verified scan ban", fromA);
     expect(Number(onA.d.reasons) & 2).toBe(2);
     const onB = await B.waitLine(isBanOf(X.v4, "added"), 10_000, "mesh ban", fromB);
     expect(onB.d.origin).toBe(A.nodeId);
@@ -111,7 +115,8 @@ describe.skipIf(Boolean(skip))("meshd: a scan on A, its evidence and its trace o
     for (let s: Span | undefined = writeOnB(); s; s = s.parentSpanId ? byId.get(s.parentSpanId) : undefined) chain.unshift(s);
     console.log(`trace: ${chain.map((s) => `${s.node}:${s.name}`).join(" → ")}`);
     const names = chain.map((s) => `${s.node}:${s.name}`);
-    for (const want of ["a:scand.correlate_syn", "a:meshd.share", "b:meshd.receive", "b:enforcerd.apply_decision", "b:enforcerd.kernel_map_write"]) expect(names).toContain(want);
+    expect(names.some((n) => n === "a:scand.correlate_syn" || n === "a:scand.correlate_hit")).toBe(true);
+    for (const want of ["a:meshd.share", "b:meshd.receive", "b:enforcerd.apply_decision", "b:enforcerd.kernel_map_write"]) expect(names).toContain(want);
     expect(new Set(chain.map((s) => s.traceId)).size).toBe(1);
     expect(chain.find((s) => s.name === "meshd.receive")!.service).toBe("honeymesh-meshd");
     // A's own apply and map write belong to the same trace.

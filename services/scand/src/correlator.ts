@@ -128,7 +128,7 @@ export class Correlator {
     // The kernel counts SYNs, which anyone can send with any source address (RFC 4987): unverified,
     // unless the same source also completed a handshake with a trap inside the window.
     const confidence: Confidence = o.at - s.verifiedAt <= this.o.windowMs ? "verified" : "unverified";
-    const kernel = o.port_count >= this.o.portsThreshold ? { reasons: REASONS.SCAN, evidence: evidence("scan", `SCAN: kernel saw ${o.port_count} SYN-probed ports (${shown}) within ${o.window_s} s`, { ports: o.ports.slice(0, 16), count: o.port_count, window_s: o.window_s }) } : undefined;
+    const kernel = o.port_count >= this.o.portsThreshold ? { reasons: REASONS.SCAN, evidence: evidence("scan", `SCAN: kernel saw ${o.port_count} ports (${shown}) within ${o.window_s} s`, { ports: o.ports.slice(0, 16), count: o.port_count, window_s: o.window_s }) } : undefined;
     const findings = [kernel ?? verticalScan(s, this.o.portsThreshold, o.at), lowAndSlow(s, o.ports, o.at, this.o.lowSlowPorts, this.o.lowSlowWindowMs)];
     this.decide(o.src, findings.map((f) => f && { ...f, confidence }), ctx, "scand.correlate_syn", s);
   }
@@ -137,10 +137,12 @@ export class Correlator {
     const address = c.address.text;
     if (c.change === "removed" || c.change === "expired") return this.deps.active.remove(address);
     this.deps.active.replace(address, c.reasons, c.expires_at, c.confidence === "verified");
-    // Only verified bans are offences and feed subnet aggregation (an unverified one is never escalated).
-    if (c.confidence !== "verified" || (c.change !== "added" && c.change !== "extended")) return;
+    if (c.change !== "added" && c.change !== "extended") return;
+    // enforcerd numbers offences (an unverified local ban does not raise the count; an upgrade to
+    // verified does), so its number is recorded as it comes.
     this.deps.history.record(address, c.offence, c.at);
-    if (c.change !== "added") return;
+    // Only verified bans feed subnet aggregation: spoofed SYNs must not ban a whole prefix.
+    if (c.change !== "added" || c.confidence !== "verified") return;
     const agg = this.deps.subnets.noteBan(address, c.reasons, c.at);
     if (agg) this.emit(agg.cidr, "cidr", agg.finding.reasons, [agg.finding.evidence], ctx);
   }
