@@ -305,7 +305,7 @@ describe.skipIf(Boolean(skip))("meshd: three full nodes on one bridge", () => {
     // The same ban from two named peers (as their enforcerd announces it, so each shares its own) applies.
     const v = "198.51.100.81";
     const at = Date.now();
-    for (const n of [A, B]) n.publish("enforcerd", "ban", { change: "added", address: { kind: "ip", text: v }, reasons: 2, expires_at: at + 600_000, origin: n.nodeId, offence: 1, evidence: [], at });
+    for (const n of [A, B]) n.publish("enforcerd", "ban", { change: "added", address: { kind: "ip", text: v }, reasons: 2, expires_at: at + 600_000, origin: n.nodeId, offence: 1, evidence: [], confidence: "verified", at });
     await waitFor(() => decidedOnE(v) !== undefined, 10_000, "two named peers' ban decided on E");
   }, 60_000);
 });
