@@ -30,7 +30,8 @@ await runService("enforcerd", {
     if (reconciled) logger.info("reconciled kernel maps with the ban store", { ...reconciled });
 
     // Sessions re-read at most every second (and on demand before an unverified ban); files every 30 s.
-    const protect = new ProtectedSet(nodeSources(config), { sessionMaxAgeMs: 1_000, fixedMaxAgeMs: 30_000, onChange: (entries) => bans.protectedPut(entries, Date.now()) });
+    const sources = nodeSources(config);
+    const protect = new ProtectedSet(sources, { sessionMaxAgeMs: 1_000, fixedMaxAgeMs: 30_000, onChange: (entries) => bans.protectedPut(entries, Date.now()) });
     protect.refresh(performance.now(), true);
     const protectTimer = setInterval(() => protect.refresh(), 1_000);
     const results = resultSender(bus);
@@ -47,6 +48,10 @@ await runService("enforcerd", {
       logger,
     });
     const control = new ControlApplier(bans, allow, () => k.kernel, { mode: config.enforcer.mode, modeSource: "config" }, logger, (c) => void bus.publish("ban", c).catch(() => {}));
+    await bus.subscribe("meshd", "peers", (p) => {
+      sources.setPeers(p.addresses);
+      protect.refresh(performance.now(), true);
+    });
     await bus.subscribe("apid", "allow", (c) => results([control.allowChange(c)]));
     await bus.subscribe("apid", "mode", (m) => results([control.modeChange(m)]));
     const batcher = new DecisionBatcher(async (items) => void (await applier.applyBatch(items)), logger);

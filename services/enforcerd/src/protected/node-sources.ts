@@ -12,14 +12,19 @@ export function trapPorts(config: FrozenConfig): Set<number> {
   return ports;
 }
 
-/** The protected set's sources on this node: its files, its mesh config and the kernel's TCP table. */
-export function nodeSources(config: FrozenConfig): ProtectedSources {
+/**
+ * The protected set's sources on this node: its files, its mesh config plus the peers meshd
+ * reports as connected (`setPeers`, from `hm/v1/meshd/peers`), and the kernel's TCP table.
+ */
+export function nodeSources(config: FrozenConfig): ProtectedSources & { setPeers(addresses: readonly string[]): void } {
   const traps = trapPorts(config);
+  let connected: string[] = [];
   return {
+    setPeers: (addresses) => void (connected = addresses.slice(0, 1024)),
     fixed: () => ({
       resolver: parseResolvConf(readText(config.node.resolv_conf)),
       ntp: config.node.ntp_confs.flatMap((p) => parseNtpConf(readText(p))),
-      peer: parseMeshPeers(config.mesh.bootstrap, config.mesh.clusters),
+      peer: [...parseMeshPeers(config.mesh.bootstrap, config.mesh.clusters), ...connected],
     }),
     sessions: () => readLiveSessions(traps),
   };
