@@ -66,6 +66,13 @@ test("repeated evidence about a banned source is one decision; allowlisted sourc
 
 const syn = (src: string, ports: number[], at = Date.now()) => ({ src, ports, port_count: ports.length, window_s: 60, at });
 
+test("with no grace (trap_touch_delay_s = 0) one trap touch bans at once, verified", async () => {
+  const { c, out } = make([], {}, { trapTouchDelayMs: 0 });
+  c.onHit(hit("198.51.100.30", 2222), ROOT_CONTEXT);
+  await Bun.sleep(10);
+  expect(out.map((d) => [d.address.text, d.reasons, d.confidence])).toEqual([["198.51.100.30", 1, "verified"]]);
+});
+
 describe("graded evidence", () => {
   test("kernel SYNs alone: an unverified, short, unescalated decision; a trap handshake then upgrades it", async () => {
     const { c, out } = make([], { "198.51.100.20": 2 });

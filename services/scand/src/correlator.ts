@@ -163,7 +163,9 @@ export class Correlator {
   /** Decides on what was found; a source that touched a trap gets TRAP with any other finding. */
   private decide(src: string, findings: (Finding | undefined)[], parent: Context, span: string, s: SourceState): void {
     const found = findings.filter((f): f is Finding => Boolean(f));
-    if (found.length === 0 && !(s.touched && span === "scand.trap_touch")) return;
+    // A touch alone decides when its grace ran out, or at once when there is no grace.
+    const touchDue = span === "scand.trap_touch" || this.o.trapTouchDelayMs === 0;
+    if (found.length === 0 && !(s.touched && touchDue)) return;
     if (s.touched) {
       found.push({ reasons: REASONS.TRAP, evidence: s.touched });
       s.touched = undefined;
