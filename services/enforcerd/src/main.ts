@@ -29,9 +29,9 @@ await runService("enforcerd", {
     const reconciled = k.kernel ? reconcile(bans, k.kernel) : undefined;
     if (reconciled) logger.info("reconciled kernel maps with the ban store", { ...reconciled });
 
-    // Sessions re-read at most every second (and on demand before an unverified ban); files every 30 s.
+    // Sessions re-read every second, and before an unverified ban when older than 250 ms; files every 30 s.
     const sources = nodeSources(config);
-    const protect = new ProtectedSet(sources, { sessionMaxAgeMs: 1_000, fixedMaxAgeMs: 30_000, onChange: (entries) => bans.protectedPut(entries, Date.now()) });
+    const protect = new ProtectedSet(sources, { sessionMaxAgeMs: 1_000, onDemandMaxAgeMs: 250, fixedMaxAgeMs: 30_000, onChange: (entries) => bans.protectedPut(entries, Date.now()) });
     protect.refresh(performance.now(), true);
     const protectTimer = setInterval(() => protect.refresh(), 1_000);
     const results = resultSender(bus);

@@ -1,6 +1,7 @@
 import { AllowSet, type AllowEntry, type ProtectedSource } from "@honeymesh/ban/allowlist";
 import type { Confidence } from "@honeymesh/ban/confidence";
-import type { ParsedAddress } from "@honeymesh/net/address";
+import { formatIp, parseAddress, type ParsedAddress } from "@honeymesh/net/address";
+import { inside } from "@honeymesh/ban/allowlist";
 
 export interface ProtectedSources {
   /** Resolvers, NTP servers and mesh peers: read from files and config, cheap, rarely changing. */
@@ -10,8 +11,10 @@ export interface ProtectedSources {
 }
 
 export interface ProtectedOptions {
-  /** How old the session snapshot may be before a check on unverified evidence re-reads it. */
+  /** How old the session snapshot may be for the periodic refresh (what `allow ls` shows). */
   sessionMaxAgeMs: number;
+  /** How old it may be when an unverified ban is about to be decided (re-read on demand). */
+  onDemandMaxAgeMs?: number;
   /** How often resolvers, NTP servers and peers are re-read. */
   fixedMaxAgeMs: number;
   /** Called with the whole set whenever it changed (enforcerd mirrors it for apid). */
@@ -28,7 +31,8 @@ export interface ProtectedOptions {
  */
 export class ProtectedSet {
   private fixedSet = new AllowSet();
-  private sessionSet = new AllowSet();
+  /** Canonical texts: sessions are single addresses, so an exact check is one lookup even with thousands. */
+  private sessionSet = new Set<string>();
   private fixedAt = -Infinity;
   private sessionsAt = -Infinity;
   private lastKey = "";
@@ -39,7 +43,7 @@ export class ProtectedSet {
   ) {}
 
   /** Re-reads what is due (or everything with `force`) and reports a changed set. */
-  refresh(now = performance.now(), force = false): void {
+  refresh(now = performance.now(), force = false, sessionMaxAgeMs = this.o.sessionMaxAgeMs): void {
     let changed = false;
     if (force || now - this.fixedAt >= this.o.fixedMaxAgeMs) {
       const next = new AllowSet();
@@ -48,10 +52,8 @@ export class ProtectedSet {
       this.fixedAt = now;
       changed = true;
     }
-    if (force || now - this.sessionsAt >= this.o.sessionMaxAgeMs) {
-      const next = new AllowSet();
-      next.add([...this.sources.sessions()], "session");
-      this.sessionSet = next;
+    if (force || now - this.sessionsAt >= sessionMaxAgeMs) {
+      this.sessionSet = this.sources.sessions();
       this.sessionsAt = now;
       changed = true;
     }
@@ -63,16 +65,25 @@ export class ProtectedSet {
    * for a prefix, any protected entry inside it counts (the prefix would drop it).
    */
   protects(a: ParsedAddress, confidence: Confidence, now = performance.now()): AllowEntry | undefined {
-    this.refresh(now);
-    const hit = (set: AllowSet) => (a.exact ? set.coverer(a) : set.overlapping(a)[0]);
-    return hit(this.fixedSet) ?? (confidence === "unverified" ? hit(this.sessionSet) : undefined);
+    this.refresh(now, false, confidence === "unverified" ? (this.o.onDemandMaxAgeMs ?? this.o.sessionMaxAgeMs) : this.o.sessionMaxAgeMs);
+    const fixed = a.exact ? this.fixedSet.coverer(a) : this.fixedSet.overlapping(a)[0];
+    if (fixed || confidence === "verified") return fixed;
+    if (a.exact) {
+      const text = formatIp(a.family, a.bytes);
+      return this.sessionSet.has(text) ? { text, source: "session" } : undefined;
+    }
+    for (const text of this.sessionSet) {
+      const s = parseAddress(text);
+      if (s.ok && inside(s.value, a)) return { text, source: "session" };
+    }
+    return undefined;
   }
 
   list(): AllowEntry[] {
     const seen = new Set<string>();
     const out: AllowEntry[] = [];
     // A resolver that also holds a session is listed once, as a resolver.
-    for (const e of [...this.fixedSet.list(), ...this.sessionSet.list()]) {
+    for (const e of [...this.fixedSet.list(), ...[...this.sessionSet].map((text): AllowEntry => ({ text, source: "session" }))]) {
       if (seen.has(e.text)) continue;
       seen.add(e.text);
       out.push(e);
