@@ -15,6 +15,7 @@ import { resultSender } from "./result-sender.ts";
 import { relayScanEvents } from "./scan-relay.ts";
 import { BanStore } from "./store/ban-store.ts";
 import { nodeSources } from "./protected/node-sources.ts";
+import { parseAddress } from "@honeymesh/net/address";
 import { ProtectedSet } from "./protected/protected-set.ts";
 import * as schema from "@honeymesh/tables/enforcerd";
 
@@ -30,7 +31,10 @@ await runService("enforcerd", {
     if (reconciled) logger.info("reconciled kernel maps with the ban store", { ...reconciled });
 
     // Sessions re-read every second, and before an unverified ban when older than 250 ms; files every 30 s.
-    const sources = nodeSources(config);
+    const sources = nodeSources(config, (text) => {
+      const p = parseAddress(text);
+      return p.ok && allow.covers(p.value);
+    });
     const protect = new ProtectedSet(sources, { sessionMaxAgeMs: 1_000, onDemandMaxAgeMs: 250, fixedMaxAgeMs: 30_000, onChange: (entries) => bans.protectedPut(entries, Date.now()) });
     protect.refresh(performance.now(), true);
     const protectTimer = setInterval(() => protect.refresh(), 1_000);

@@ -34,7 +34,7 @@ export function outcomeOf(r: WriteResult | undefined, pending: () => unknown, cr
 
 /** A BanState with reason names instead of a mask: what the API shows. */
 export function namedBan(b: BanState) {
-  return { address: b.address, reasons: reasonNames(b.reasons), expires_at: b.expires_at, origin: b.origin, source: b.source, offence: b.offence };
+  return { address: b.address, reasons: reasonNames(b.reasons), expires_at: b.expires_at, origin: b.origin, source: b.source, offence: b.offence, confidence: b.confidence };
 }
 
 /** The API's form of a result: names, not masks, and no bus bookkeeping. */

@@ -16,16 +16,22 @@ export function trapPorts(config: FrozenConfig): Set<number> {
  * The protected set's sources on this node: its files, its mesh config plus the peers meshd
  * reports as connected (`setPeers`, from `hm/v1/meshd/peers`), and the kernel's TCP table.
  */
-export function nodeSources(config: FrozenConfig): ProtectedSources & { setPeers(addresses: readonly string[]): void } {
+export function nodeSources(config: FrozenConfig, allowed: (text: string) => boolean = () => false): ProtectedSources & { setPeers(addresses: readonly string[]): void } {
   const traps = trapPorts(config);
   let connected: string[] = [];
+  // What the allowlist already covers (loopback, own addresses, …) is not listed again.
+  const fresh = (texts: string[]) => texts.filter((t) => !allowed(t));
   return {
     setPeers: (addresses) => void (connected = addresses.slice(0, 1024)),
     fixed: () => ({
-      resolver: parseResolvConf(readText(config.node.resolv_conf)),
-      ntp: config.node.ntp_confs.flatMap((p) => parseNtpConf(readText(p))),
-      peer: [...parseMeshPeers(config.mesh.bootstrap, config.mesh.clusters), ...connected],
+      resolver: fresh(parseResolvConf(readText(config.node.resolv_conf))),
+      ntp: fresh(config.node.ntp_confs.flatMap((p) => parseNtpConf(readText(p)))),
+      peer: fresh([...parseMeshPeers(config.mesh.bootstrap, config.mesh.clusters), ...connected]),
     }),
-    sessions: () => readLiveSessions(traps),
+    sessions: () => {
+      const live = readLiveSessions(traps);
+      for (const t of live) if (allowed(t)) live.delete(t);
+      return live;
+    },
   };
 }
