@@ -8,6 +8,7 @@ import { kernelSkipReason, makePinRoot, removePinRoot } from "../kernel/harness.
 import { ROOT, waitFor } from "../support/bus-node.ts";
 import { createBridge, type Bridge, type BridgeHost } from "../support/bridge.ts";
 import { MeshTestNode, type BusLine } from "./support/mesh-node.ts";
+import { newWriteId } from "@honeymesh/schema/decision";
 
 // Issue 11: a real scan on node A becomes a ban on node B whose evidence (kind, ports, count)
 // crossed the mesh intact, and one trace covers the whole path on both nodes.
@@ -123,4 +124,19 @@ describe.skipIf(Boolean(skip))("meshd: a scan on A, its evidence and its trace o
     const traceId = chain[0]!.traceId;
     expect(all.some((s) => s.node === "a" && s.name === "enforcerd.kernel_map_write" && s.traceId === traceId)).toBe(true);
   }, 90_000);
+  test("a spoofed SYN scan bans only on A (unverified, short) and never reaches B, which trusts A = enforce", async () => {
+    const spoofed = "198.51.100.77";
+    const fromA = A.lines.length;
+    const fromB = B.lines.length;
+    await X.run(["hping3", "-S", "-a", spoofed, "-p", "++4000", "-c", "5", "-i", "u100000", A.host.v4], 30_000);
+    const onA = await A.waitLine(isBanOf(spoofed, "added"), 10_000, "unverified ban", fromA);
+    expect(onA.d.confidence).toBe("unverified");
+    // A barrier: an operator ban made on A after it, which A does share, reaches B...
+    const marker = "198.51.100.78";
+    A.publish("apid", "decision", { id: newWriteId("test"), action: "ban", address: { kind: "ip", text: marker }, reasons: 8, ttl_s: 600, origin: A.nodeId, source: "apid", evidence: [], offence: 0, at: Date.now() });
+    await B.waitLine(isBanOf(marker, "added"), 10_000, "the operator's ban", fromB);
+    // ... while the unverified one, shared first if at all, never did.
+    expect(B.find(isBanOf(spoofed, "added"), fromB)).toBeUndefined();
+    expect(B.find((l) => l.topic === "hm/v1/meshd/decision" && (l.d.address as { text?: string } | undefined)?.text === spoofed, fromB)).toBeUndefined();
+  }, 60_000);
 });
