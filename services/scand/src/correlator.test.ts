@@ -82,7 +82,7 @@ describe("graded evidence", () => {
     // Short (unverified_ttl_s 10 < base 60, no ×2² for the history), offence not raised, one decision.
     expect(out).toHaveLength(1);
     expect(out[0]).toMatchObject({ confidence: "unverified", ttl_s: 10, offence: 2, reasons: 2 });
-    expect(out[0]!.evidence[0]!.summary).toMatch(/^SCAN: kernel saw 4 ports/);
+    expect(out[0]!.evidence[0]!.summary).toMatch(/^SCAN: kernel saw 4 ports .*; SYN only, unverified$/);
     expect(c.counters.get("decided_unverified")).toBe(1);
     // The same source completes handshakes with traps: verified, a full escalated ban.
     for (const p of [2222, 2323, 2121]) c.onHit(hit("198.51.100.20", p), ROOT_CONTEXT);

@@ -128,7 +128,9 @@ export class Correlator {
     // The kernel counts SYNs, which anyone can send with any source address (RFC 4987): unverified,
     // unless the same source also completed a handshake with a trap inside the window.
     const confidence: Confidence = o.at - s.verifiedAt <= this.o.windowMs ? "verified" : "unverified";
-    const kernel = o.port_count >= this.o.portsThreshold ? { reasons: REASONS.SCAN, evidence: evidence("scan", `SCAN: kernel saw ${o.port_count} ports (${shown}) within ${o.window_s} s`, { ports: o.ports.slice(0, 16), count: o.port_count, window_s: o.window_s }) } : undefined;
+    // The summary says which class the observation is (what explain and `bans` show).
+    const cls = confidence === "unverified" ? "; SYN only, unverified" : "; verified by a completed handshake";
+    const kernel = o.port_count >= this.o.portsThreshold ? { reasons: REASONS.SCAN, evidence: evidence("scan", `SCAN: kernel saw ${o.port_count} ports (${shown}) within ${o.window_s} s${cls}`, { ports: o.ports.slice(0, 16), count: o.port_count, window_s: o.window_s }) } : undefined;
     const findings = [kernel ?? verticalScan(s, this.o.portsThreshold, o.at), lowAndSlow(s, o.ports, o.at, this.o.lowSlowPorts, this.o.lowSlowWindowMs)];
     this.decide(o.src, findings.map((f) => f && { ...f, confidence }), ctx, "scand.correlate_syn", s);
   }
