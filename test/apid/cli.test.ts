@@ -64,7 +64,7 @@ describe("operator CLI against a running apid (over its local socket, no token)"
     expect((await n.cli(["peers"])).code).toBe(0);
     const file = join(n.node.stateDir, "cli-export.csv");
     expect((await n.cli(["export", "--format", "csv", "--output", file])).code).toBe(0);
-    expect(readFileSync(file, "utf8").split("\r\n")[0]).toBe("address,kind,reasons,expires_at,created_at,updated_at,origin,source,offence,evidence");
+    expect(readFileSync(file, "utf8").split("\r\n")[0]).toBe("address,kind,reasons,expires_at,created_at,updated_at,origin,source,offence,evidence,confidence");
     const nd = await n.cli(["export", "--format", "ndjson"]);
     expect(nd.out.trim().split("\n").map((l) => JSON.parse(l).address.text)).toEqual(["2001:db8:61::/48"]);
     expect((await n.cli(["export", "--format", "xml"])).code).toBe(2);

@@ -1,4 +1,5 @@
 import { Type, type Static } from "@sinclair/typebox";
+import { Confidence } from "@honeymesh/ban/confidence";
 import { BanAddress } from "@honeymesh/ban/address";
 import { Mode } from "@honeymesh/schema/control";
 import { OUTCOMES } from "@honeymesh/schema/result";
@@ -15,6 +16,7 @@ export const NamedBan = Type.Object({
   origin: Type.String(),
   source: Type.String(),
   offence: Type.Integer({ minimum: 0 }),
+  confidence: Confidence,
 });
 export type NamedBan = Static<typeof NamedBan>;
 

@@ -4,6 +4,7 @@ import { AllowChange, ModeChange } from "./control.ts";
 import { Decision } from "./decision.ts";
 import { Health } from "./health.ts";
 import { Metrics } from "./metrics.ts";
+import { MeshPeers } from "./mesh-peers.ts";
 import { WriteResultBatch } from "./result.ts";
 import type { BusIdentity } from "./services.ts";
 import { SynObservation } from "./syn.ts";
@@ -21,6 +22,7 @@ export const KINDS = {
   allow: AllowChange,
   mode: ModeChange,
   result: WriteResultBatch,
+  peers: MeshPeers,
   /** Free-form bodies for kinds whose owners have not fixed a schema yet; bounded anyway. */
   probe: Type.Object({ seq: Type.Integer({ minimum: 0 }), sent_ns: Type.Number() }),
 } satisfies Record<string, TSchema>;

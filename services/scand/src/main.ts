@@ -36,6 +36,8 @@ await runService("scand", {
         entropyMinBytes: scan.entropy_min_bytes,
         maxSources: scan.max_sources,
         ttl: { baseS: bans.default_ttl_s, factor: bans.escalation, maxS: bans.max_ttl_s, jitter: bans.jitter },
+        synOnly: scan.syn_only,
+        unverifiedTtlS: scan.unverified_ttl_s,
       },
       {
         allow,
