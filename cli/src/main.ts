@@ -9,6 +9,8 @@ import { statusCommand } from "./commands/status.ts";
 import { upCommand } from "./commands/up.ts";
 import { API_BOOLEANS, API_USAGE, API_VALUED, API_VERBS, runApiVerb } from "./commands/api-verbs.ts";
 import { CliError } from "./errors.ts";
+import { loadConfigOrExit } from "./config-load.ts";
+import { waitBusCommand } from "./commands/wait-bus.ts";
 
 const USAGE = `usage: honeymesh [--config PATH] <command>
 
@@ -21,7 +23,7 @@ commands:
 ${API_USAGE}`;
 
 async function main(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, ["foreground", "json", "help", ...API_BOOLEANS], ["config", "out", ...API_VALUED]);
+  const args = parseArgs(argv, ["foreground", "json", "help", ...API_BOOLEANS], ["config", "out", "timeout", ...API_VALUED]);
   const [verb] = args.positionals;
   if (!verb || args.flags.has("help")) {
     process.stdout.write(USAGE);
@@ -30,6 +32,8 @@ async function main(argv: string[]): Promise<number> {
   if (verb === "mesh") return meshCommand(args.positionals.slice(1), args.flags.get("out"));
   const configPath = args.flags.get("config");
   const configArgs = typeof configPath === "string" ? ["--config", configPath] : [];
+  // Before boot(): it creates keys, which a service user in ExecStartPre must not.
+  if (verb === "wait-bus") return waitBusCommand(loadConfigOrExit(configArgs), Number(args.flags.get("timeout") ?? 30));
   const { config, nodeId } = await boot(configArgs);
   if (API_VERBS.has(verb)) return runApiVerb(verb, args, config);
   switch (verb) {
@@ -41,6 +45,10 @@ async function main(argv: string[]): Promise<number> {
       return statusCommand(config, args.flags.has("json"));
     case "demo":
       return demoCommand();
+    case "init":
+      // boot() above made the node id and every service's key; the package's postinst sets owners.
+      process.stdout.write(`node ${nodeId}: keys in ${config.node.state_dir}/keys\n`);
+      return 0;
     case "__watch":
       return watchCommand(config, nodeId);
     default:
