@@ -138,7 +138,8 @@ export class NspawnMachine {
     } finally {
       sh(["ip", "link", "del", this.hostIf], { allowFail: true });
       for (const m of [join(this.root, "sys/fs/bpf"), this.root, this.bpffs]) sh(["umount", "-l", m], { allowFail: true });
-      for (const cg of this.cgroups) sh(["rmdir", cg], { allowFail: true });
+      // nspawn makes sub-cgroups (payload, supervisor): remove depth-first.
+      for (const cg of this.cgroups) sh(["find", cg, "-depth", "-type", "d", "-exec", "rmdir", "{}", ";"], { allowFail: true });
       rmSync(this.dir, { recursive: true, force: true });
     }
   }

@@ -79,6 +79,14 @@ describe.skipIf(!!skip)("the .deb under systemd (nspawn)", () => {
   }, 60_000);
 
   const show = (unit: string, prop: string) => m.exec(["systemctl", "show", "-P", prop, unit]).out.trim();
+  /** Services start asynchronously after systemctl returns (Type=exec): poll, with a bound. */
+  async function eventually(what: string, ok: () => boolean, timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!ok()) {
+      if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs / 1000} s`);
+      await Bun.sleep(250);
+    }
+  }
 
   test("the installed files and users are there", () => {
     for (const s of SERVICES) expect(m.exec(["id", "-gn", `honeymesh-${s}`], { allowFail: true }).code, s).toBe(0);
@@ -98,11 +106,13 @@ describe.skipIf(!!skip)("the .deb under systemd (nspawn)", () => {
     expect(/^CapEff:\s+([0-9a-f]+)/m.exec(m.exec(["cat", `/proc/${apid}/status`]).out)?.[1]).toBe("0000000000000000");
   });
 
-  test("XDP is attached to the machine's interface", () => {
+  test("XDP is attached to the machine's interface", async () => {
+    await eventually("XDP on host0", () => m.exec(["ip", "-d", "link", "show", "host0"]).out.includes("hm_xdp"));
     expect(m.exec(["ip", "-d", "link", "show", "host0"]).out).toContain("name hm_xdp");
   });
 
-  test("a CLI ban lands in the pinned map and drops the host's ping", () => {
+  test("a CLI ban lands in the pinned map and drops the host's ping", async () => {
+    await eventually("apid's admin token", () => m.exec(["test", "-s", "/var/lib/honeymesh/apid/admin.token"], { allowFail: true }).code === 0);
     expect(sh(["ping", "-c", "1", "-W", "2", machineAddr], { allowFail: true }).code).toBe(0);
     const ban = m.exec(["honeymesh", "ban", hostAddr, "--ttl", "10m", "--reason", "MANUAL"], { allowFail: true });
     expect(ban.code, `${ban.out}${ban.err}`).toBe(0);
@@ -125,8 +135,9 @@ describe.skipIf(!!skip)("the .deb under systemd (nspawn)", () => {
   }, 90_000);
 
   test("systemctl stop detaches XDP", () => {
-    m.exec(["systemctl", "stop", "honeymesh.target"]);
-    for (const s of SERVICES) expect(`${s} ${show(`honeymesh-${s}.service`, "ActiveState")}`).toMatch(/ (inactive|failed)$/);
+    const stop = m.exec(["systemctl", "stop", "honeymesh.target"]);
+    const journal = (s: string) => `${stop.out}${stop.err} PartOf=${show(`honeymesh-${s}.service`, "PartOf")} ConsistsOf=${show("honeymesh.target", "ConsistsOf")}\n` + m.exec(["journalctl", "--no-pager", "-n", "30", "-o", "cat"], { allowFail: true }).out;
+    for (const s of SERVICES) expect(`${s} ${show(`honeymesh-${s}.service`, "ActiveState")}`, journal(s)).toMatch(/ (inactive|failed)$/);
     expect(m.exec(["ip", "-d", "link", "show", "host0"]).out).not.toContain("hm_xdp");
     lap("stop");
   }, 60_000);
