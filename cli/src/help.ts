@@ -28,7 +28,7 @@ export const HELP: Record<string, VerbHelp> = {
   mesh: { usage: "mesh keygen [--out PATH]", summary: "write a new cluster key for [mesh] cluster_key_file", flags: [["--out PATH", "where (default stdout)"]], example: "honeymesh mesh keygen --out /etc/honeymesh/cluster.key" },
   demo: { usage: "demo", summary: "(root) an attacker namespace scans and brute-forces a demo node, live", flags: [], example: "honeymesh demo" },
   init: { usage: "init [--config PATH]", summary: "create the node id and the services' signing keys (the package does this on install)", flags: [CONF], example: "honeymesh init --config /etc/honeymesh/honeymesh.toml" },
-  "wait-bus": { usage: "wait-bus [--timeout S]", summary: "exit 0 once the bus accepts connections (systemd ExecStartPre)", flags: [["--timeout S", "give up after S seconds (default 30)"], CONF], example: "honeymesh wait-bus --timeout 30" },
+  "wait-bus": { usage: "wait-bus [--timeout S] [--address bus|api|HOST:PORT]", summary: "exit 0 once the bus (or the API) accepts connections (systemd ExecStartPre, compose healthchecks)", flags: [["--timeout S", "give up after S seconds (default 30)"], ["--address A", "bus (default), api, or HOST:PORT"], CONF], example: "honeymesh wait-bus --timeout 30" },
   help: { usage: "help [VERB]", summary: "this text, or one verb's flags and an example", flags: [], example: "honeymesh help ban" },
 };
 

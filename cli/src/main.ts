@@ -18,7 +18,7 @@ import { loadConfigOrExit } from "./config-load.ts";
 import { waitBusCommand } from "./commands/wait-bus.ts";
 
 async function main(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, ["foreground", "json", "help", "version", ...API_BOOLEANS], ["config", "out", "timeout", ...API_VALUED]);
+  const args = parseArgs(argv, ["foreground", "json", "help", "version", ...API_BOOLEANS], ["config", "out", "timeout", "address", ...API_VALUED]);
   const [verb] = args.positionals;
   if (args.flags.has("version")) {
     process.stdout.write(`honeymesh ${VERSION}\n`);
@@ -50,7 +50,7 @@ async function main(argv: string[]): Promise<number> {
     if (args.positionals[1] !== "check") throw new CliError("USAGE", `usage: honeymesh ${HELP.config!.usage}`);
     return configCheckCommand(configArgs, process.env);
   }
-  if (verb === "wait-bus") return waitBusCommand(loadConfigOrExit(configArgs), Number(args.flags.get("timeout") ?? 30));
+  if (verb === "wait-bus") return waitBusCommand(loadConfigOrExit(configArgs), Number(args.flags.get("timeout") ?? 30), String(args.flags.get("address") ?? "bus"));
   const { config, nodeId } = await boot(configArgs);
   if (out !== "table") args.flags.set("json", true);
   if (API_VERBS.has(verb)) return runApiVerb(verb, args, config, out);

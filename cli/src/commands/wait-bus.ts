@@ -25,12 +25,14 @@ function tryConnect(listen: string, timeoutMs: number): Promise<boolean> {
  * systemd units run it as ExecStartPre so that a service starts when the bus is ready (busd is
  * Type=exec: After= orders the fork, not the listen).
  */
-export async function waitBusCommand(config: FrozenConfig, timeoutS: number): Promise<number> {
+export async function waitBusCommand(config: FrozenConfig, timeoutS: number, address = "bus"): Promise<number> {
+  // `--address api` probes [api] listen instead (compose's healthcheck for apid), or any host:port.
+  const target = address === "bus" ? config.bus.listen : address === "api" ? config.api.listen : address;
   const deadline = Date.now() + timeoutS * 1000;
   for (;;) {
-    if (await tryConnect(config.bus.listen, 1000)) return 0;
+    if (await tryConnect(target, 1000)) return 0;
     if (Date.now() > deadline) {
-      process.stderr.write(`honeymesh: the bus at ${config.bus.listen} did not accept a connection within ${timeoutS} s\n`);
+      process.stderr.write(`honeymesh: ${target} (${address}) did not accept a connection within ${timeoutS} s\n`);
       return 1;
     }
     await Bun.sleep(200);
