@@ -77,7 +77,7 @@ describe("compose.yaml", () => {
     noWarnings(r);
     // docker-compose v1 lists profiled services in `config` output too: check the profiles themselves.
     const services = resolved(["--profile", "tracing"]);
-    expect(Object.keys(services).sort()).toEqual([...SERVICES, "jaeger"].sort());
+    expect(Object.keys(services).sort()).toEqual([...SERVICES, "init", "jaeger"].sort());
     for (const name of SERVICES) expect(services[name]!.profiles, `${name} must run without a profile`).toBeUndefined();
     expect(services.jaeger!.profiles).toEqual(["tracing"]);
     const jaeger = services.jaeger!;
@@ -97,8 +97,7 @@ describe("compose.yaml", () => {
     for (const name of SERVICES) {
       const s = services[name]!;
       expect(s, name).toBeDefined();
-      expect(s.command, name).toEqual(["bun", `services/${name}/src/main.ts`, "--config", CONFIG_PATH]);
-      expect(existsSync(join(ROOT, `services/${name}/src/main.ts`)), name).toBe(true);
+      expect(s.command, name).toEqual([`honeymesh-${name}`, "--config", CONFIG_PATH]);
       expect(s.network_mode, name).toBe("host");
       expect(s.read_only, name).toBe(true);
       expect(s.cap_drop, name).toEqual(["ALL"]);
@@ -106,12 +105,25 @@ describe("compose.yaml", () => {
       expect(s.security_opt, name).toContain("no-new-privileges:true");
       expect(s.restart, name).toBeTruthy();
       expect(s.environment.HONEYMESH_NODE_STATE_DIR, name).toBe(STATE);
+      expect(s.healthcheck?.test, `${name} healthcheck`).toBeDefined();
+      // LAYOUT: every service but enforcerd runs as its own unprivileged uid, all in gid 10000.
+      if (name === "enforcerd") expect(s.user).toBe("0:10000");
+      else expect(s.user, name).toMatch(/^100(0[1-9]|1\d):10000$/);
       if (name === "enforcerd") expect([...s.cap_add].sort(), name).toEqual([...ENFORCER_CAPS].sort());
       else expect(s.cap_add, `${name} must not get capabilities`).toBeUndefined();
-      if (name !== "busd") expect(Object.keys(s.depends_on ?? {}), name).toEqual(["busd"]);
+      expect(s.depends_on.init.condition, name).toBe("service_completed_successfully");
+      if (name !== "busd") expect(s.depends_on.busd.condition, name).toBe("service_healthy");
     }
-    expect(services.busd!.healthcheck?.test, "busd healthcheck (others wait for it)").toBeDefined();
-    expect(services.trapd!.depends_on.busd.condition).toBe("service_healthy");
+    expect(new Set(SERVICES.map((n) => services[n]!.user)).size, "one uid per service").toBe(SERVICES.length);
+    expect(services.meshd!.secrets?.map((x: { source: string }) => x.source)).toEqual(["cluster_key"]);
+  });
+
+  test("the override for Docker < 23 names no capability those engines do not know", () => {
+    const r = compose(["--env-file", "compose.docker20.env", "-f", "compose.docker20.yaml", "config"]);
+    expect(r.code, r.err).toBe(0);
+    const services = (Bun.YAML.parse(r.out) as { services: Record<string, Svc> }).services;
+    expect([...services.enforcerd!.cap_add].sort()).toEqual(["NET_ADMIN", "SYS_ADMIN", "SYS_RESOURCE"]);
+    for (const name of SERVICES) if (name !== "enforcerd") expect(services[name]!.cap_add, name).toBeUndefined();
   });
 
   test("the state volume is mounted by all six, bpffs only by enforcerd, config read-only", () => {
@@ -135,15 +147,17 @@ describe("compose.yaml", () => {
     for (const name of SERVICES) expect(services[name]!.build?.dockerfile ?? services[name]!.image, name).toBeTruthy();
     const images = new Set(SERVICES.map((n) => services[n]!.image));
     expect(images.size, "one image for all six").toBe(1);
+    expect(services.busd!.build?.args?.BASE_IMAGE).toBe("debian:bookworm-slim");
     const df = readFileSync(join(ROOT, "Dockerfile"), "utf8");
-    expect(df).toMatch(/^ARG BUN_IMAGE=oven\/bun:1$/m);
-    expect(df).toMatch(/apt-get install[^\n]*clang llvm libbpf-dev bpftool make/);
-    expect(df).toContain("make -C bpf");
-    expect(df).toContain("bun install --frozen-lockfile");
-    expect(df).toMatch(/COPY --from=bpf .*honeymesh\.bpf\.o/);
+    // Classic builders (Docker 20.10 without BuildKit) must read it: no `# syntax=` line.
+    expect(df).not.toMatch(/^# *syntax=/m);
+    expect(df).toMatch(/^ARG BASE_IMAGE=/m);
+    expect(df).toMatch(/^FROM \$\{BASE_IMAGE\}$/m);
+    expect(df).toContain("COPY dist/release/bin/ /usr/bin/");
     expect(df).toContain("libbpf1");
     const ignore = readFileSync(join(ROOT, ".dockerignore"), "utf8").split("\n").map((l) => l.trim());
     for (const p of [".git", "node_modules", "bpf/build"]) expect(ignore).toContain(p);
+    expect(ignore).toContain("!dist/release");
   });
 });
 
