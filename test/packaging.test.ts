@@ -122,7 +122,7 @@ describe("compose.yaml", () => {
     const r = compose(["--env-file", "compose.docker20.env", "-f", "compose.docker20.yaml", "config"]);
     expect(r.code, r.err).toBe(0);
     const services = (Bun.YAML.parse(r.out) as { services: Record<string, Svc> }).services;
-    expect([...services.enforcerd!.cap_add].sort()).toEqual(["NET_ADMIN", "SYS_ADMIN", "SYS_RESOURCE"]);
+    expect([...services.enforcerd!.cap_add].sort()).toEqual(["IPC_LOCK", "NET_ADMIN", "SYS_ADMIN"]);
     for (const name of SERVICES) if (name !== "enforcerd") expect(services[name]!.cap_add, name).toBeUndefined();
   });
 
