@@ -5,7 +5,7 @@
 // of the veth, and `systemctl stop` detaching XDP. A unit change that makes any service crash,
 // restart or lose a capability fails here. Prints how long each step took.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { bpfAvailability } from "@honeymesh/bpf/availability";
 import { debianRoot } from "./debian-root.ts";
@@ -15,6 +15,7 @@ const ROOT = resolve(import.meta.dir, "../..");
 const SERVICES = ["busd", "trapd", "scand", "enforcerd", "meshd", "apid"];
 // CAP_NET_ADMIN = 12, CAP_PERFMON = 38, CAP_BPF = 39 (linux/capability.h).
 const ENFORCER_CAPS = (1n << 12n) | (1n << 38n) | (1n << 39n);
+const DIST = `/tmp/hm-deploy-dist-${process.pid}`;
 
 function skipReason(): string | undefined {
   if (process.getuid?.() !== 0) return "needs root";
@@ -46,7 +47,7 @@ describe.skipIf(!!skip)("the .deb under systemd (nspawn)", () => {
   beforeAll(async () => {
     const lower = debianRoot((l) => console.log(l));
     lap("debian root (cache)");
-    const deb = sh(["bash", join(ROOT, "scripts/build-deb.sh"), "/tmp/hm-deploy-dist"]).out.trim().split("\n").at(-1)!;
+    const deb = sh(["bash", join(ROOT, "scripts/build-deb.sh"), DIST]).out.trim().split("\n").at(-1)!;
     lap("build .deb");
     m = new NspawnMachine(lower);
     m.prepare();
@@ -74,6 +75,7 @@ describe.skipIf(!!skip)("the .deb under systemd (nspawn)", () => {
       if (process.env.HM_DEPLOY_DEBUG) console.log(failed.join("\n"));
       await m.dispose();
     }
+    rmSync(DIST, { recursive: true, force: true });
     lap("cleanup");
     console.log(`test/deploy/systemd timings: ${timings.map(([s, t]) => `${s} ${t.toFixed(1)}s`).join(", ")}; total ${((Date.now() - t0) / 1000).toFixed(1)}s`);
   }, 60_000);
@@ -156,5 +158,21 @@ describe.skipIf(!!skip)("the .deb under systemd (nspawn)", () => {
     expect(log).toContain("cannot enforce, exiting");
     m.exec(["systemctl", "stop", "honeymesh.target"]);
     lap("broken unit");
+  }, 60_000);
+
+  test("dpkg -r stops the node, detaches XDP and removes the pins; purge removes the state", async () => {
+    m.exec(["rm", "-rf", "/run/systemd/system/honeymesh-enforcerd.service.d"]);
+    m.exec(["systemctl", "daemon-reload"]);
+    m.exec(["systemctl", "reset-failed"], { allowFail: true });
+    m.exec(["systemctl", "start", "honeymesh.target"]);
+    await eventually("XDP on host0 again", () => m.exec(["ip", "-d", "link", "show", "host0"]).out.includes("hm_xdp"));
+    const removed = m.exec(["dpkg", "-r", "honeymesh"], { allowFail: true });
+    expect(removed.code, `${removed.out}${removed.err}`).toBe(0);
+    expect(m.exec(["ip", "-d", "link", "show", "host0"]).out).not.toContain("hm_xdp");
+    expect(m.exec(["test", "-e", "/sys/fs/bpf/honeymesh"], { allowFail: true }).code).not.toBe(0);
+    expect(m.exec(["test", "-d", "/var/lib/honeymesh/keys"], { allowFail: true }).code).toBe(0);
+    expect(m.exec(["dpkg", "-P", "honeymesh"], { allowFail: true }).code).toBe(0);
+    for (const p of ["/var/lib/honeymesh", "/etc/honeymesh", "/usr/bin/honeymesh"]) expect(m.exec(["test", "-e", p], { allowFail: true }).code, p).not.toBe(0);
+    lap("remove + purge");
   }, 60_000);
 });
