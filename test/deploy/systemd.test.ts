@@ -124,6 +124,23 @@ describe.skipIf(!!skip)("the .deb under systemd (nspawn)", () => {
     expect(sh(["ping", "-c", "2", "-W", "1", machineAddr], { allowFail: true }).code).not.toBe(0);
   });
 
+  test("honeymesh status asks the node and says it runs under systemd; mode goes through the API", async () => {
+    await eventually("status from apid with six services", () => {
+      const r = m.exec(["honeymesh", "status", "-o", "raw"], { allowFail: true });
+      try {
+        const v = JSON.parse(r.out) as { running: boolean; runner: string; services: unknown[] };
+        return v.running && v.runner === "systemd" && v.services.length === 6;
+      } catch {
+        return false;
+      }
+    });
+    expect(m.exec(["honeymesh", "status"], { allowFail: true }).out).toContain("supervised by systemd");
+    const mode = m.exec(["honeymesh", "mode", "lockdown"], { allowFail: true });
+    expect(mode.code, mode.err).toBe(0);
+    expect(mode.out).toContain("lockdown");
+    expect(m.exec(["honeymesh", "mode", "enforce"]).out).toContain("enforce");
+  });
+
   test("after 60 s every service is active and never restarted", async () => {
     const wait = 60_000 - (Date.now() - enabledAt);
     if (wait > 0) await Bun.sleep(wait);
