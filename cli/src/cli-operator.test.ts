@@ -22,7 +22,7 @@ test("--version and -V print the package version", () => {
   expect(cli("-V").out).toBe(`honeymesh ${version}\n`);
 });
 
-test("-h lists every verb; help <verb> and <verb> --help show its flags and an example", () => {
+test("-h lists every verb; help <verb> and <verb> --help show its flags and an example", { timeout: 60_000 }, () => {
   const top = cli("-h");
   expect(top.code).toBe(0);
   for (const verb of Object.keys(HELP)) expect(top.out).toContain(`  ${verb}`);
