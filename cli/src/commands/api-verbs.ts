@@ -1,5 +1,6 @@
 import type { FrozenConfig } from "@honeymesh/config/schema";
-import type { Parsed } from "../args.ts";
+import type { OutputFormat, Parsed } from "../args.ts";
+import { setOutputFormat } from "./api-output.ts";
 import { ApiClient, findToken, localSocket } from "../api/client.ts";
 import { CliError } from "../errors.ts";
 import { allowCommand } from "./allow.ts";
@@ -51,11 +52,12 @@ function limit(args: Parsed, dflt: number): number {
 }
 
 /** The operator verbs of DESIGN §7 that go through apid. */
-export async function runApiVerb(verb: string, args: Parsed, config: FrozenConfig): Promise<number> {
+export async function runApiVerb(verb: string, args: Parsed, config: FrozenConfig, out: OutputFormat = "table"): Promise<number> {
   const flag = str(args, "token");
   const socket = localSocket(config, flag);
   const api = new ApiClient(config, socket ? undefined : findToken(config, flag), socket);
-  const json = args.flags.has("json");
+  const json = out !== "table";
+  setOutputFormat(out);
   const [, a1, a2] = args.positionals;
   const ttl = str(args, "ttl");
   switch (verb) {

@@ -5,6 +5,7 @@ import { Value } from "@sinclair/typebox/value";
 import { parse as parseToml } from "smol-toml";
 import { coerceEnv, describeAllowed } from "./coerce.ts";
 import { ConfigError } from "./errors.ts";
+import { defaultStateDir } from "./install-defaults.ts";
 import { ConfigSchema, type FrozenConfig } from "./schema.ts";
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -15,13 +16,17 @@ export interface LoadOptions {
   path: string;
   explicit?: boolean;
   env?: Env;
+  /** Default for [node] state_dir when neither the file nor the environment sets it. */
+  defaultStateDir?: string;
 }
 
 /** Reads, overrides, validates and freezes the configuration. Throws ConfigError naming the key. */
-export function loadConfig({ path, explicit = true, env = {} }: LoadOptions): FrozenConfig {
+export function loadConfig({ path, explicit = true, env = {}, defaultStateDir: stateDefault = defaultStateDir() }: LoadOptions): FrozenConfig {
   const tree = readTree(path, explicit);
   rejectUnknown(ConfigSchema, tree, "");
   applyEnv(ConfigSchema, tree, "HONEYMESH", env);
+  tree.node ??= {};
+  if (tree.node && typeof tree.node === "object" && !Array.isArray(tree.node)) (tree.node as Tree).state_dir ??= stateDefault;
   const telemetry = (tree.telemetry ??= {}) as Tree;
   const otlp = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (env.OTEL_EXPORTER_OTLP_ENDPOINT ? `${env.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/$/, "")}/v1/traces` : undefined);
   if (otlp) telemetry.otlp_traces_endpoint = otlp;

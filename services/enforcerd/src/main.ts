@@ -8,7 +8,7 @@ import { systemAllowEntries } from "@honeymesh/net/system-allow";
 import { DecisionApplier } from "./decisions/apply-decision.ts";
 import { DecisionBatcher } from "./decisions/decision-batcher.ts";
 import { enforcerHealth, enforcerMetrics } from "./health.ts";
-import { setUpKernel } from "./kernel-setup.ts";
+import { enforcementFailure, setUpKernel } from "./kernel-setup.ts";
 import { reapOnce } from "./reaper.ts";
 import { reconcile } from "./reconcile.ts";
 import { resultSender } from "./result-sender.ts";
@@ -27,6 +27,14 @@ await runService("enforcerd", {
     for (const bad of [...allow.add(systemAllowEntries(), "system"), ...allow.add(config.allow.cidrs, "config")]) logger.warn("allowlist entry ignored", bad);
     allow.add(bans.allowEntries(), "operator");
     const k = setUpKernel(config, allow, logger);
+    const fatal = enforcementFailure(config.enforcer.mode, k);
+    if (fatal) {
+      logger.error("cannot enforce, exiting", { reason: fatal });
+      k.detach();
+      k.kernel?.close();
+      store.close();
+      process.exit(1);
+    }
     const reconciled = k.kernel ? reconcile(bans, k.kernel) : undefined;
     if (reconciled) logger.info("reconciled kernel maps with the ban store", { ...reconciled });
 
