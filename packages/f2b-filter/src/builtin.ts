@@ -1,0 +1,19 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { Filter } from "./filter.ts";
+import { parseFilterSpec, readFilter, resolveFilterPath } from "./reader.ts";
+
+/** Filters shipped with HoneyMesh: copies of Fail2Ban's own filter.d files (GPL-2.0, see filter.d/README). */
+export const BUILTIN_DIR = join(import.meta.dir, "..", "filter.d");
+
+/**
+ * Loads a filter by spec (`sshd`, `sshd[mode=aggressive]`, or a path to a `.conf`). Named filters
+ * come from `dir` when given, else from the built-in copies.
+ */
+export function loadFilter(spec: string, dir?: string): Filter {
+  const { name, options } = parseFilterSpec(spec);
+  const base = dir ?? BUILTIN_DIR;
+  let file = resolveFilterPath(name, base);
+  if (!existsSync(file) && !dir) file = resolveFilterPath(name, "/etc/fail2ban/filter.d");
+  return new Filter(readFilter(file, { options }));
+}

@@ -1,0 +1,130 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { F2bFilterError } from "./errors.ts";
+import { Filter } from "./filter.ts";
+import { readFilter } from "./reader.ts";
+
+/**
+ * Runs Fail2Ban's own annotated sample logs (tests/files/logs/<filter>, the `# failJSON:` lines)
+ * through our reading of the filter, the way fail2ban/tests/samplestestcase.py does, and scores
+ * per filter the share of annotated lines whose outcome (match or not, and the host) agrees.
+ */
+export interface SampleScore {
+  filter: string;
+  annotated: number;
+  agreed: number;
+  refused?: string;
+  firstDisagreement?: string;
+}
+
+const TEST_NOW = 1124013600_000; // fail2ban's TEST_NOW: 2005-08-14T10:00:00Z
+
+export function scoreFilter(filterDir: string, logsDir: string, name: string): SampleScore {
+  const score: SampleScore = { filter: name, annotated: 0, agreed: 0 };
+  const file = join(filterDir, `${name}.conf`);
+  const cache = new Map<string, Filter>();
+  const get = (opts: Record<string, string>): Filter => {
+    const key = JSON.stringify(opts);
+    let f = cache.get(key);
+    if (!f) {
+      f = new Filter(readFilter(file, { options: opts }));
+      cache.set(key, f);
+    }
+    return f;
+  };
+  try {
+    get({});
+  } catch (e) {
+    score.refused = e instanceof F2bFilterError ? e.message : String(e);
+    return score;
+  }
+  const logFiles = [name];
+  let tests: { opts: Record<string, unknown> }[] | null = null;
+  let common: Record<string, unknown> = {};
+  for (let fi = 0; fi < logFiles.length; fi++) {
+    const path = join(logsDir, logFiles[fi]!);
+    if (!existsSync(path)) continue;
+    // Python reads with universal newlines: CRLF sample files are read as LF
+    const lines = readFileSync(path, "utf8").replace(/\r\n?/g, "\n").split("\n");
+    let ignoreBlock = false;
+    for (let i = 0; i < lines.length; i++) {
+      let line = lines[i]!;
+      let faildata: Record<string, unknown> | null = null;
+      const jm = /^#+ ?(failJSON|(?:file|filter)Options|addFILE):(.+)$/.exec(line);
+      if (jm) {
+        let data: unknown;
+        try {
+          data = JSON.parse(jm[2]!);
+        } catch {
+          continue;
+        }
+        if (jm[1] === "fileOptions") {
+          common = data as Record<string, unknown>;
+          continue;
+        }
+        if (jm[1] === "filterOptions") {
+          tests = [];
+          ignoreBlock = false;
+          for (const d of Array.isArray(data) ? data : [data]) {
+            const opts = { ...common, ...(d as Record<string, unknown>) };
+            if (typeof opts["test.condition"] === "string") ignoreBlock = !/version_info\s*>=\s*\(3/.test(opts["test.condition"] as string);
+            if (!ignoreBlock) tests.push({ opts });
+          }
+          continue;
+        }
+        if (jm[1] === "addFILE") {
+          logFiles.push(String(data));
+          continue;
+        }
+        faildata = data as Record<string, unknown>;
+        i++;
+        line = lines[i] ?? "";
+      } else if (ignoreBlock || line.startsWith("#") || !line.trim()) continue;
+      if (ignoreBlock) continue;
+      if (!tests) tests = [{ opts: {} }];
+      line = line.replace(/\r$/, "");
+      for (const t of tests) {
+        if (faildata?.constraint) continue;
+        const fopts: Record<string, string> = {};
+        for (const [k, v] of Object.entries(t.opts)) if (!k.startsWith("test.")) fopts[k] = String(v);
+        let flt: Filter;
+        try {
+          flt = get(fopts);
+        } catch (e) {
+          if (faildata) {
+            score.annotated++;
+            score.firstDisagreement ??= `options ${JSON.stringify(fopts)}: ${(e as Error).message}`;
+          }
+          continue;
+        }
+        const journal = fopts.logtype === "journal";
+        const input = journal ? `${String(t.opts["test.prefix-line"] ?? "")}${line}` : line;
+        const v = flt.processLine(input, journal ? { time: TEST_NOW, now: TEST_NOW } : { now: TEST_NOW });
+        if (!faildata) continue;
+        score.annotated++;
+        const want = faildata.match === true;
+        const got = v.kind === "failure";
+        let ok = want === got;
+        if (ok && got && faildata.host !== undefined && faildata.host !== null) {
+          ok = sameHost(String(faildata.host), v.id);
+        }
+        if (ok) score.agreed++;
+        else score.firstDisagreement ??= `${logFiles[fi]}:${i + 1} want ${want ? `match ${faildata.host}` : "no match"}, got ${v.kind}${v.kind === "failure" ? ` ${v.id}` : ""}: ${line.slice(0, 160)}`;
+      }
+    }
+  }
+  return score;
+}
+
+function sameHost(want: string, got: string): boolean {
+  return want === got || want.toLowerCase() === got.toLowerCase().replace(/^::ffff:/, "");
+}
+
+export function scoreAll(filterDir: string, logsDir: string): SampleScore[] {
+  return readdirSync(filterDir)
+    // include-only files (common.conf, *-common.conf) have no failregex of their own; Fail2Ban's test skips them too
+    .filter((f) => f.endsWith(".conf") && !f.endsWith("common.conf"))
+    .map((f) => f.slice(0, -5))
+    .sort()
+    .map((n) => scoreFilter(filterDir, logsDir, n));
+}
