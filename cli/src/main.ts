@@ -4,6 +4,7 @@ import { parseArgs } from "./args.ts";
 import { demoCommand } from "./commands/demo.ts";
 import { downCommand } from "./commands/down.ts";
 import { meshCommand } from "./commands/mesh-keygen.ts";
+import { regexCommand } from "./commands/regex.ts";
 import { watchCommand } from "./demo/watch.ts";
 import { statusCommand } from "./commands/status.ts";
 import { upCommand } from "./commands/up.ts";
@@ -17,16 +18,18 @@ commands:
   down                stop the node
   status [--json]     per service: pid, state, restarts, last health
   mesh keygen [--out PATH]  write a new cluster key for [mesh] cluster_key_file
+  regex <logfile|line> <filter> [--json] [--print-all-missed]  test a Fail2Ban filter on a log (fail2ban-regex)
   demo                a node and an attacker in two namespaces: scan, brute force, ban, drop (root)
 ${API_USAGE}`;
 
 async function main(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, ["foreground", "json", "help", ...API_BOOLEANS], ["config", "out", ...API_VALUED]);
+  const args = parseArgs(argv, ["foreground", "json", "help", "print-all-missed", ...API_BOOLEANS], ["config", "out", ...API_VALUED]);
   const [verb] = args.positionals;
   if (!verb || args.flags.has("help")) {
     process.stdout.write(USAGE);
     return verb || args.flags.has("help") ? 0 : 2;
   }
+  if (verb === "regex") return regexCommand(args.positionals.slice(1), args.flags.has("json"), args.flags.has("print-all-missed"));
   if (verb === "mesh") return meshCommand(args.positionals.slice(1), args.flags.get("out"));
   const configPath = args.flags.get("config");
   const configArgs = typeof configPath === "string" ? ["--config", configPath] : [];
