@@ -1,0 +1,113 @@
+import type { Filter } from "@honeymesh/f2b-filter/filter";
+import type { FailureRow } from "./logd-store.ts";
+
+/** One jail as configured (`[jails.<name>]`, Fail2Ban's option names). */
+export interface JailSpec {
+  name: string;
+  maxretry: number;
+  findtime_s: number;
+  bantime_s: number;
+  /** addresses/prefixes never counted (Fail2Ban's ignoreip). */
+  ignore: (address: string) => boolean;
+}
+
+/** What a jail says when an address reached maxretry failures within findtime. */
+export interface JailFired {
+  jail: string;
+  address: string;
+  count: number;
+  window_s: number;
+  bantime_s: number;
+  first_at: number;
+  last_at: number;
+  users: string[];
+  summary: string;
+}
+
+/**
+ * A jail: its filter, and per address the failure times inside findtime. The windows are a
+ * mirror of logd's `failures` table (rebuilt from it at start), so counting survives restarts.
+ */
+export class Jail {
+  private readonly windows = new Map<string, { at: number[]; users: Set<string> }>();
+  failures = 0;
+  fired = 0;
+  ignored = 0;
+  lastMatch = 0;
+
+  constructor(
+    readonly spec: JailSpec,
+    readonly filter: Filter,
+  ) {}
+
+  restore(rows: readonly FailureRow[], now: number): void {
+    for (const r of rows) if (r.jail === this.spec.name && r.at >= now - this.spec.findtime_s * 1000) this.window(r.address).at.push(r.at);
+  }
+
+  private window(address: string) {
+    let w = this.windows.get(address);
+    if (!w) {
+      w = { at: [], users: new Set() };
+      this.windows.set(address, w);
+    }
+    return w;
+  }
+
+  /**
+   * One line. Returns the failure to persist (or null) and, when the address reached maxretry
+   * within findtime, what fired. Lines whose time is unknown count as "now".
+   */
+  line(text: string, now: number, time?: number): { failure: FailureRow | null; fired: JailFired | null } {
+    const v = this.filter.processLine(text, time === undefined ? { now } : { time, now });
+    if (v.kind !== "failure" || v.address === null) return { failure: null, fired: null };
+    if (this.spec.ignore(v.address)) {
+      this.ignored++;
+      return { failure: null, fired: null };
+    }
+    // Fail2Ban treats log times far from now as "now" in operation (timezone/latency issues)
+    const at = v.time !== null && Math.abs(v.time - now) <= 60_000 ? v.time : now;
+    this.failures++;
+    this.lastMatch = now;
+    const w = this.window(v.address);
+    const from = at - this.spec.findtime_s * 1000;
+    w.at = w.at.filter((t) => t > from);
+    w.at.push(at);
+    if (v.groups.user) w.users.add(v.groups.user.slice(0, 64));
+    const failure = { jail: this.spec.name, address: v.address, at };
+    if (w.at.length < this.spec.maxretry) return { failure, fired: null };
+    const first = Math.min(...w.at);
+    const count = w.at.length;
+    const users = [...w.users].slice(0, 5);
+    this.windows.delete(v.address);
+    this.fired++;
+    const secs = Math.max(0, Math.round((at - first) / 1000));
+    const who = users.length ? ` for ${users.join(", ")}` : "";
+    return {
+      failure,
+      fired: {
+        jail: this.spec.name,
+        address: v.address,
+        count,
+        window_s: this.spec.findtime_s,
+        bantime_s: this.spec.bantime_s,
+        first_at: first,
+        last_at: at,
+        users,
+        summary: `${this.spec.name}: ${count} failures${who} in ${secs} s`,
+      },
+    };
+  }
+
+  /** Drops windows that ran out (memory bound between lines). */
+  sweep(now: number): void {
+    const from = now - this.spec.findtime_s * 1000;
+    for (const [a, w] of this.windows) {
+      w.at = w.at.filter((t) => t > from);
+      if (w.at.length === 0) this.windows.delete(a);
+    }
+  }
+
+  tracked(): number {
+    return this.windows.size;
+  }
+}

@@ -1,0 +1,45 @@
+import { FileFollower } from "./file-follower.ts";
+import type { Jail, JailFired } from "./jail.ts";
+import type { LogdStore, WindowOp } from "./logd-store.ts";
+
+/**
+ * A followed file and the jails that read it: each batch of lines goes through every jail, and
+ * the failures found are committed with the file position in one transaction before anything
+ * fired is handed on (a crash after the commit loses no line and counts none twice).
+ */
+export class FileSource {
+  readonly follower: FileFollower;
+  constructor(
+    path: string,
+    private readonly jails: Jail[],
+    private readonly store: LogdStore,
+    private readonly onFired: (f: JailFired) => void,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.follower = new FileFollower(path, store.position(path), (lines, pos) => {
+      const ops: WindowOp[] = [];
+      const fired: JailFired[] = [];
+      const t = this.now();
+      for (const line of lines) {
+        for (const j of this.jails) {
+          const r = j.line(line, t);
+          if (r.failure) ops.push({ op: "add", row: r.failure });
+          if (r.fired) {
+            fired.push(r.fired);
+            ops.push({ op: "spent", jail: r.fired.jail, address: r.fired.address });
+          }
+        }
+      }
+      this.store.commit(path, pos, ops, t);
+      for (const f of fired) this.onFired(f);
+    });
+  }
+
+  step(): number {
+    return this.follower.step();
+  }
+
+  close(): void {
+    this.follower.close();
+  }
+}
