@@ -30,6 +30,8 @@ export class FileFollower {
   private readonly decoder = new TextDecoder();
   lines = 0;
   lastActivity = 0;
+  /** false while the path does not exist (reported in the jail's source health). */
+  exists = false;
 
   constructor(
     readonly path: string,
@@ -54,6 +56,7 @@ export class FileFollower {
     }
     const st = fstatSync(fd);
     this.fd = fd;
+    this.exists = true;
     if (saved && st.ino === saved.inode && st.size >= saved.offset && this.verify(saved)) return;
     this.inode = st.ino;
     this.offset = 0;
@@ -88,6 +91,7 @@ export class FileFollower {
     } catch {
       st = null; // moved away, not yet recreated: finish what the open file holds
     }
+    this.exists = st !== null;
     const cur = fstatSync(this.fd);
     // copytruncate: the file shrank below our offset, or was truncated and refilled past it
     // (then the line before our offset is no longer the one we read last)

@@ -11,7 +11,7 @@ export class FileSource {
   readonly follower: FileFollower;
   constructor(
     path: string,
-    private readonly jails: Jail[],
+    private jails: Jail[],
     private readonly store: LogdStore,
     private readonly onFired: (f: JailFired) => void,
     private readonly now: () => number = Date.now,
@@ -33,6 +33,11 @@ export class FileSource {
       this.store.commit(path, pos, ops, t);
       for (const f of fired) this.onFired(f);
     });
+  }
+
+  /** Another jail reading the same file. */
+  addJail(j: Jail): void {
+    if (!this.jails.includes(j)) this.jails = [...this.jails, j];
   }
 
   step(): number {

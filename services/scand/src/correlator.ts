@@ -1,12 +1,13 @@
 import { context, type Context, type Tracer } from "@opentelemetry/api";
 import { Counters } from "@honeymesh/bus/counters";
-import { parseAddress } from "@honeymesh/net/address";
+import { formatAddress, parseAddress } from "@honeymesh/net/address";
 import type { AddressKind } from "@honeymesh/ban/address";
 import type { AllowSet } from "@honeymesh/ban/allowlist";
 import { evidence, type Evidence } from "@honeymesh/ban/evidence";
 import { REASONS } from "@honeymesh/ban/reasons";
 import type { BanChange } from "@honeymesh/schema/ban";
 import { newWriteId, type Decision } from "@honeymesh/schema/decision";
+import type { JailFailure } from "@honeymesh/schema/logd";
 import type { SynObservation } from "@honeymesh/schema/syn";
 import type { TrapHit, TrapSession } from "@honeymesh/schema/trap";
 import type { ActiveBans } from "./active-bans.ts";
@@ -17,6 +18,7 @@ import type { OffenceHistory } from "./offence-history.ts";
 import { credentialSpray } from "./rules/credential-spray.ts";
 import { entropyAnomaly } from "./rules/entropy.ts";
 import { lowAndSlow } from "./rules/low-and-slow.ts";
+import { jailFinding } from "./rules/jail.ts";
 import type { SubnetAggregator } from "./rules/subnet.ts";
 import type { Finding } from "./rules/types.ts";
 import { verticalScan } from "./rules/vertical-scan.ts";
@@ -121,6 +123,29 @@ export class Correlator {
     this.decide(o.src, [kernel ?? verticalScan(s, this.o.portsThreshold, o.at), lowAndSlow(s, o.ports, o.at, this.o.lowSlowPorts, this.o.lowSlowWindowMs)], ctx, "scand.correlate_syn", s);
   }
 
+  /** logd: a jail reached maxretry; banned for the jail's bantime (escalated like every ban). */
+  onJail(f: JailFailure, ctx: Context): void {
+    const t = parseAddress(f.address);
+    if (!t.ok || !t.value.exact) {
+      this.counters.inc("bad_source");
+      return;
+    }
+    if (this.deps.allow.covers(t.value)) {
+      this.counters.inc("allowlisted");
+      return;
+    }
+    const src = formatAddress(t.value);
+    const found = jailFinding(f);
+    if (this.deps.active.covers(src, found.reasons, Date.now())) {
+      this.counters.inc("already_banned");
+      return;
+    }
+    this.deps.tracer.startActiveSpan("scand.jail", { attributes: { "hm.src": src, "hm.jail": f.jail } }, ctx, (s) => {
+      this.emit(src, "ip", found.reasons, [found.evidence], context.active(), f.bantime_s || undefined);
+      s.end();
+    });
+  }
+
   onBan(c: BanChange, ctx: Context): void {
     const address = c.address.text;
     if (c.change === "removed" || c.change === "expired") return this.deps.active.remove(address);
@@ -165,9 +190,9 @@ export class Correlator {
     });
   }
 
-  private emit(address: string, kind: AddressKind, reasons: number, items: Evidence[], ctx: Context): void {
+  private emit(address: string, kind: AddressKind, reasons: number, items: Evidence[], ctx: Context, baseS = this.o.ttl.baseS): void {
     const prior = this.deps.history.count(address);
-    const ttlS = banTtlS(prior, this.o.ttl.baseS, this.o.ttl.factor, this.o.ttl.maxS, this.o.ttl.jitter);
+    const ttlS = banTtlS(prior, baseS, this.o.ttl.factor, this.o.ttl.maxS, this.o.ttl.jitter);
     const now = Date.now();
     const d: Decision = { id: newWriteId("scand"), action: "ban", address: { kind, text: address }, reasons, ttl_s: ttlS, origin: this.o.nodeId, source: "scand", evidence: items.slice(0, 16), offence: prior + 1, at: now };
     // Assume it applied until enforcerd says otherwise: repeated evidence is one decision.
