@@ -4,6 +4,7 @@ import { parseArgs } from "./args.ts";
 import { demoCommand } from "./commands/demo.ts";
 import { downCommand } from "./commands/down.ts";
 import { meshCommand } from "./commands/mesh-keygen.ts";
+import { jailsCommand } from "./commands/jails.ts";
 import { regexCommand } from "./commands/regex.ts";
 import { watchCommand } from "./demo/watch.ts";
 import { statusCommand } from "./commands/status.ts";
@@ -18,6 +19,7 @@ commands:
   down                stop the node
   status [--json]     per service: pid, state, restarts, last health
   mesh keygen [--out PATH]  write a new cluster key for [mesh] cluster_key_file
+  jails [--json]      logd's jails: lines, failures, bans, last match, source health
   regex <logfile|line> <filter> [--json] [--print-all-missed]  test a Fail2Ban filter on a log (fail2ban-regex)
   demo                a node and an attacker in two namespaces: scan, brute force, ban, drop (root)
 ${API_USAGE}`;
@@ -42,6 +44,8 @@ async function main(argv: string[]): Promise<number> {
       return downCommand(config);
     case "status":
       return statusCommand(config, args.flags.has("json"));
+    case "jails":
+      return jailsCommand(config, args.flags.has("json"));
     case "demo":
       return demoCommand();
     case "__watch":

@@ -95,6 +95,21 @@ describe("FileFollower", () => {
   });
 });
 
+test("rotated while not running: the rest of the old file (now .1) first, then the new file", () => {
+  const d = tmp();
+  const p = join(d, "auth.log");
+  writeFileSync(p, "o1\n");
+  const c = collect(p);
+  c.f.step();
+  c.f.close();
+  appendFileSync(p, "o2\n");
+  renameSync(p, `${p}.1`);
+  writeFileSync(p, "n1\n");
+  const c2 = collect(p, c.pos());
+  c2.f.step();
+  expect(c2.seen).toEqual(["o2", "n1"]);
+});
+
 describe("FileSource with a jail and logd's SQLite", () => {
   const line = (i: number, ip: string) => `Nov 30 10:00:${String(i).padStart(2, "0")} host sshd[${100 + i}]: Failed password for root from ${ip} port ${40000 + i} ssh2\n`;
 

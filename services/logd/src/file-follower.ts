@@ -1,4 +1,5 @@
-import { closeSync, fstatSync, openSync, readSync, statSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import type { Position } from "./logd-store.ts";
 
 /**
@@ -48,6 +49,7 @@ export class FileFollower {
   }
 
   private open(saved?: Position): void {
+    if (saved && this.resumeRotated(saved)) return;
     let fd: number;
     try {
       fd = openSync(this.path, "r");
@@ -61,6 +63,46 @@ export class FileFollower {
     this.inode = st.ino;
     this.offset = 0;
     this.lastHash = "";
+  }
+
+  /**
+   * Rotated while we were not running: the path names another inode, and the file we were
+   * reading lives on beside it (`auth.log.1`). Resume that one from the saved offset; the next
+   * step finishes it and moves on to the new file, as for a rotation seen live.
+   */
+  private resumeRotated(saved: Position): boolean {
+    let cur: number | null = null;
+    try {
+      cur = statSync(this.path).ino;
+    } catch {
+      cur = null;
+    }
+    if (cur === saved.inode) return false;
+    const dir = dirname(this.path);
+    const base = basename(this.path);
+    let names: string[] = [];
+    try {
+      names = readdirSync(dir).filter((n) => n !== base && n.startsWith(base) && !/\.(gz|bz2|xz|zst)$/.test(n)).slice(0, 64);
+    } catch {
+      return false;
+    }
+    for (const n of names) {
+      const p = join(dir, n);
+      try {
+        if (statSync(p).ino !== saved.inode) continue;
+        this.fd = openSync(p, "r");
+      } catch {
+        continue;
+      }
+      this.inode = saved.inode;
+      if (fstatSync(this.fd).size >= saved.offset && this.verify(saved)) {
+        this.exists = cur !== null;
+        return true;
+      }
+      closeSync(this.fd);
+      this.fd = null;
+    }
+    return false;
   }
 
   /** Does the line ending at the saved offset hash to what we stored? */
