@@ -16,31 +16,23 @@ import { FileSource } from "../../services/logd/src/source.ts";
 const N = Number(process.argv[2] ?? 200_000);
 const dir = mkdtempSync(join(tmpdir(), "bench-logd-"));
 try {
-  const lines: string[] = [];
-  for (let i = 0; i < N; i++) {
-    const s = String(i % 60).padStart(2, "0");
-    const ip = `198.51.${(i >> 8) & 255}.${i & 255}`;
-    // a realistic mix: most lines are not failures
-    lines.push(
-      i % 4 === 0
-        ? `Nov 30 10:00:${s} host sshd[${1000 + (i % 5000)}]: Failed password for root from ${ip} port ${20000 + (i % 40000)} ssh2`
-        : i % 4 === 1
-          ? `Nov 30 10:00:${s} host sshd[${1000 + (i % 5000)}]: Connection closed by ${ip} port 22 [preauth]`
-          : `Nov 30 10:00:${s} host CRON[${i}]: pam_unix(cron:session): session opened for user root(uid=0) by (uid=0)`,
-    );
-  }
   const path = join(dir, "auth.log");
-  writeFileSync(path, `${lines.join("\n")}\n`);
+  // the log is written by a child process, so this process's RSS is logd's work only
+  const gen = Bun.spawnSync([process.execPath, join(import.meta.dir, "gen.ts"), path, String(N)], { stderr: "inherit" });
+  if (gen.exitCode !== 0) throw new Error("generator failed");
   const store = new LogdStore(openStore({ path: join(dir, "logd.sqlite"), schema, migrationsFolder: join(import.meta.dir, "../../services/logd/drizzle") }));
   const jail = new Jail({ name: "sshd", maxretry: 5, findtime_s: 600, bantime_s: 600, ignore: () => false }, loadFilter("sshd"));
   let fired = 0;
   const src = new FileSource(path, [jail], store, () => fired++);
+  Bun.gc(true);
+  const rss0 = process.memoryUsage().rss / 1048576;
   const t0 = performance.now();
   const n = src.step();
   const s = (performance.now() - t0) / 1000;
+  Bun.gc(true);
   const rss = process.memoryUsage().rss / 1048576;
   const rate = n / s;
-  console.log(`bench/logd: ${n} lines in ${s.toFixed(2)} s = ${Math.round(rate)} lines/s (goal ≥ 50000: ${rate >= 50_000 ? "met" : "NOT MET"}); failures ${jail.failures}, fired ${fired}; RSS ${rss.toFixed(1)} MB (goal ≤ 60: ${rss <= 60 ? "met" : "NOT MET"})`);
+  console.log(`bench/logd: ${n} lines in ${s.toFixed(2)} s = ${Math.round(rate)} lines/s (goal ≥ 50000: ${rate >= 50_000 ? "met" : "NOT MET"}); failures ${jail.failures}, fired ${fired}; RSS ${rss.toFixed(1)} MB, ${rss0.toFixed(1)} MB before reading (goal ≤ 60: ${rss <= 60 ? "met" : "NOT MET"})`);
   src.close();
   store.close();
 } finally {

@@ -29,7 +29,8 @@ export interface JailFired {
  * mirror of logd's `failures` table (rebuilt from it at start), so counting survives restarts.
  */
 export class Jail {
-  private readonly windows = new Map<string, { at: number[]; users: Set<string> }>();
+  // per address: failure times and up to five user names (arrays: 10⁵ tracked addresses must stay small)
+  private readonly windows = new Map<string, { at: number[]; users: string[] }>();
   failures = 0;
   fired = 0;
   ignored = 0;
@@ -47,7 +48,7 @@ export class Jail {
   private window(address: string) {
     let w = this.windows.get(address);
     if (!w) {
-      w = { at: [], users: new Set() };
+      w = { at: [], users: [] };
       this.windows.set(address, w);
     }
     return w;
@@ -72,12 +73,13 @@ export class Jail {
     const from = at - this.spec.findtime_s * 1000;
     w.at = w.at.filter((t) => t > from);
     w.at.push(at);
-    if (v.groups.user) w.users.add(v.groups.user.slice(0, 64));
+    const user = v.groups.user?.slice(0, 64);
+    if (user && w.users.length < 5 && !w.users.includes(user)) w.users.push(user);
     const failure = { jail: this.spec.name, address: v.address, at };
     if (w.at.length < this.spec.maxretry) return { failure, fired: null };
     const first = Math.min(...w.at);
     const count = w.at.length;
-    const users = [...w.users].slice(0, 5);
+    const users = w.users;
     this.windows.delete(v.address);
     this.fired++;
     const secs = Math.max(0, Math.round((at - first) / 1000));

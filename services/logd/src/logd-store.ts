@@ -20,7 +20,13 @@ export type WindowOp = { op: "add"; row: FailureRow } | { op: "spent"; jail: str
 /** logd's own SQLite: read positions and the failures inside their window, written together. */
 export class LogdStore {
   private seq: number;
+  // prepared once: a busy log commits thousands of failures a second
+  private readonly insert;
   constructor(private readonly store: Store<typeof schema>) {
+    this.insert = store.db
+      .insert(schema.failures)
+      .values({ jail: sql.placeholder("jail"), address: sql.placeholder("address"), at: sql.placeholder("at"), seq: sql.placeholder("seq") })
+      .prepare();
     const row = store.db.select({ m: sql<number>`coalesce(max(${schema.failures.seq}), 0)` }).from(schema.failures).get();
     this.seq = row?.m ?? 0;
   }
@@ -34,7 +40,7 @@ export class LogdStore {
   commit(path: string, pos: Position, ops: readonly WindowOp[], now = Date.now()): void {
     this.store.db.transaction((tx) => {
       for (const o of ops) {
-        if (o.op === "add") tx.insert(schema.failures).values({ ...o.row, seq: ++this.seq }).run();
+        if (o.op === "add") this.insert.run({ ...o.row, seq: ++this.seq });
         // a jail fired for this address: its counted failures are spent (Fail2Ban resets them too)
         else tx.delete(schema.failures).where(and(eq(schema.failures.jail, o.jail), eq(schema.failures.address, o.address))).run();
       }
