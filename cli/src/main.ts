@@ -15,7 +15,7 @@ import { CliError } from "./errors.ts";
 const USAGE = `usage: honeymesh [--config PATH] <command>
 
 commands:
-  up [--foreground]   start the node (busd, trapd, scand, enforcerd, meshd, apid)
+  up [--foreground]   start the node (busd, trapd, scand, enforcerd, meshd, apid, logd)
   down                stop the node
   status [--json]     per service: pid, state, restarts, last health
   mesh keygen [--out PATH]  write a new cluster key for [mesh] cluster_key_file
