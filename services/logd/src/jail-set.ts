@@ -1,5 +1,5 @@
 import { Glob } from "bun";
-import { existsSync } from "node:fs";
+import { existsSync, watch, type FSWatcher } from "node:fs";
 import { dirname, isAbsolute } from "node:path";
 import { loadFilter } from "@honeymesh/f2b-filter/builtin";
 import type { FrozenConfig } from "@honeymesh/config/schema";
@@ -31,6 +31,9 @@ interface Running {
 export class JailSet {
   private readonly running: Running[] = [];
   private readonly files = new Map<string, FileSource>();
+  private readonly watchers = new Map<string, FSWatcher>();
+  private readonly dirty = new Set<FileSource>();
+  private scheduled = false;
   readonly errors: string[] = [];
 
   constructor(
@@ -97,7 +100,40 @@ export class JailSet {
           this.files.set(p, src);
         }
         src.addJail(r.jail);
+        this.watchDir(dirname(p));
       }
+    }
+  }
+
+  /**
+   * inotify on the file's directory (creation, rename, write): a changed file is read at once
+   * instead of at the next poll, which bounds how many attempts get through before a ban. The
+   * poll stays as the fallback (inotify misses some filesystems, and queues can overflow).
+   */
+  private watchDir(dir: string): void {
+    if (this.watchers.has(dir) || this.watchers.size >= 256) return;
+    try {
+      const w = watch(dir, { persistent: false }, (_event, name) => {
+        const src = name ? this.files.get(`${dir}/${name}`) : undefined;
+        if (src) this.dirty.add(src);
+        else for (const [p, s] of this.files) if (dirname(p) === dir) this.dirty.add(s);
+        if (!this.scheduled) {
+          this.scheduled = true;
+          queueMicrotask(() => {
+            this.scheduled = false;
+            const todo = [...this.dirty];
+            this.dirty.clear();
+            for (const s of todo) s.step();
+          });
+        }
+      });
+      w.on("error", () => {
+        w.close();
+        this.watchers.delete(dir);
+      });
+      this.watchers.set(dir, w);
+    } catch {
+      // not watchable: the poll covers it
     }
   }
 
@@ -149,6 +185,8 @@ export class JailSet {
   }
 
   stop(): void {
+    for (const w of this.watchers.values()) w.close();
+    this.watchers.clear();
     for (const r of this.running) r.journal?.stop();
     for (const f of this.files.values()) f.close();
   }
