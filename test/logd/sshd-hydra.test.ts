@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
@@ -10,6 +10,34 @@ import { startEnforcingNode, type EnforcingNode } from "../support/enforcing-nod
 const need = ["/usr/sbin/sshd", "hydra", "sshpass", "python3", "unshare", "ssh-keygen"];
 const skip = kernelSkipReason() ?? need.map((b) => (b.startsWith("/") ? (Bun.file(b).size > 0 ? undefined : b) : Bun.which(b) ? undefined : b)).find(Boolean);
 const MAXRETRY = 3;
+
+/** SIGKILL a process and everything it forked (hydra's tasks, sshd's sessions), children first collected. */
+function killTree(root: number): void {
+  const kids = new Map<number, number[]>();
+  for (const e of readdirSync("/proc")) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      const stat = readFileSync(`/proc/${e}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      kids.set(ppid, [...(kids.get(ppid) ?? []), Number(e)]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const all: number[] = [];
+  const walk = (p: number) => {
+    all.push(p);
+    for (const c of kids.get(p) ?? []) walk(c);
+  };
+  walk(root);
+  for (const p of all.reverse()) {
+    try {
+      process.kill(p, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+}
 const HYDRA_TASKS = 4;
 
 /**
@@ -55,7 +83,7 @@ describe.skipIf(Boolean(skip))(`sshd + hydra → logd jail → XDP drop${skip ? 
   }, 60_000);
 
   afterAll(async () => {
-    for (const p of procs.reverse()) p.kill("SIGKILL");
+    for (const p of procs.reverse()) killTree(p.pid);
     await en?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -81,7 +109,7 @@ describe.skipIf(Boolean(skip))(`sshd + hydra → logd jail → XDP drop${skip ? 
     const banMs = Date.now() - t0;
     // attempts already on the wire when the drop began still reach sshd's log: let them land
     await Bun.sleep(2000);
-    hydra.kill("SIGKILL");
+    killTree(hydra.pid);
     const failed = readFileSync(log, "utf8").split("\n").filter((l) => l.includes(`Failed password for root from ${pair.attacker.v4} `)).length;
     console.log(`sshd saw ${failed} failed passwords from the attacker before the drop (maxretry ${MAXRETRY}, hydra tasks ${HYDRA_TASKS}); ban after ${banMs} ms`);
     expect(failed).toBeGreaterThanOrEqual(MAXRETRY);
