@@ -192,8 +192,6 @@ export class DateDetector {
     for (const t of this.templates) {
       const m = t.re.exec(line);
       if (!m?.groups) continue;
-      const d = m.indices ? null : null;
-      void d;
       const text = m.groups.__date ?? m[0];
       const start = m.index + m[0].indexOf(text);
       return { start, end: start + text.length, time: toEpoch(m.groups, now) };

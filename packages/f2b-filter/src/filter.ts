@@ -198,8 +198,9 @@ export class Filter {
       delete fail.nofail;
       delete fail.mlfgained;
     }
+    // the connection is known but not its address yet: remember a failure is pending
     if (!(fail.ip4 ?? fail.ip6 ?? fail.dns ?? fail.fid) && !fail.nofail) fail.mlfpending = 1;
-    return fail.mlfpending ? { ...fail, nofail: fail.nofail } : fail;
+    return fail;
   }
 }
 

@@ -113,9 +113,7 @@ function forceGroup(s: string, name: string, present: boolean): string | null {
   const parent = list.filter((x) => x.open < g.open && x.close > g.close).sort((a, b) => b.open - a.open)[0];
   const bars = parent ? parent.bars : topBars;
   if (bars.length === 0) return present ? s : null;
-  const start = parent ? s.indexOf(":", parent.open) + 1 : 0;
   const bodyStart = parent && s.startsWith("(?", parent.open) ? bodyOpen(s, parent.open) : parent ? parent.open + 1 : 0;
-  void start;
   const end = parent ? parent.close : s.length;
   const cuts = [bodyStart - 1, ...bars, end];
   const branches: { from: number; to: number }[] = [];
@@ -245,8 +243,7 @@ export function translate(src: string, where: string): JsRegex {
     }
     if (c === ")") {
       out += closers.pop() ?? ")";
-      lastQuant = true; // a group may be followed by a quantifier, not a possessive marker
-      lastQuant = false;
+      lastQuant = false; // a group may take a quantifier; only a quantifier's own `+` is possessive
       continue;
     }
     if (c === "{") {
@@ -265,7 +262,7 @@ export function translate(src: string, where: string): JsRegex {
     if (c === "*" || c === "+" || c === "?") {
       if (lastQuant && c === "+") refuse("a possessive quantifier");
       out += c;
-      lastQuant = c !== "?" || !lastQuant ? true : false;
+      lastQuant = true;
       if (src[i + 1] === "?") {
         out += "?";
         i++;

@@ -15,12 +15,16 @@ export interface SampleScore {
   agreed: number;
   refused?: string;
   firstDisagreement?: string;
+  /** matched lines that carry an expected `time`, and those whose detected time equals it (local time, run with TZ=Europe/Zurich as Fail2Ban's tests do). */
+  timed: number;
+  timeAgreed: number;
+  firstTimeDisagreement?: string;
 }
 
 const TEST_NOW = 1124013600_000; // fail2ban's TEST_NOW: 2005-08-14T10:00:00Z
 
 export function scoreFilter(filterDir: string, logsDir: string, name: string): SampleScore {
-  const score: SampleScore = { filter: name, annotated: 0, agreed: 0 };
+  const score: SampleScore = { filter: name, annotated: 0, agreed: 0, timed: 0, timeAgreed: 0 };
   const file = join(filterDir, `${name}.conf`);
   const cache = new Map<string, Filter>();
   const get = (opts: Record<string, string>): Filter => {
@@ -108,12 +112,28 @@ export function scoreFilter(filterDir: string, logsDir: string, name: string): S
         if (ok && got && faildata.host !== undefined && faildata.host !== null) {
           ok = sameHost(String(faildata.host), v.id);
         }
+        if (ok && got && typeof faildata.time === "string" && v.kind === "failure") {
+          score.timed++;
+          const want = localTime(faildata.time);
+          // without a fraction in the expectation, the second is what is compared
+          const have = v.time === null ? Number.NaN : faildata.time.includes(".") ? v.time : Math.floor(v.time / 1000) * 1000;
+          if (Math.abs(have - want) < 1) score.timeAgreed++;
+          else score.firstTimeDisagreement ??= `${logFiles[fi]}:${i + 1} want ${faildata.time}, got ${v.time === null ? "none" : new Date(v.time).toString()}`;
+        }
         if (ok) score.agreed++;
         else score.firstDisagreement ??= `${logFiles[fi]}:${i + 1} want ${want ? `match ${faildata.host}` : "no match"}, got ${v.kind}${v.kind === "failure" ? ` ${v.id}` : ""}: ${line.slice(0, 160)}`;
       }
     }
   }
   return score;
+}
+
+/** `2005-08-14T10:00:00(.ffffff)` as local wall-clock time → epoch ms. */
+function localTime(s: string): number {
+  const m = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d+))?$/.exec(s);
+  if (!m) return Number.NaN;
+  const ms = m[7] ? Math.floor(Number(`0.${m[7]}`) * 1000) : 0;
+  return new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), ms).getTime();
 }
 
 function sameHost(want: string, got: string): boolean {
