@@ -56,6 +56,11 @@ test("status shows every service's typed metrics, as the supervisor heard them o
   // The supervisor's own watcher plus five services are connected.
   expect(busd?.service === "busd" && busd.clients).toBeGreaterThanOrEqual(6);
   expect(cli("status").stdout.toString()).toMatch(/busd .*clients=\d+ refused=\d+/);
+  // logd runs with no jail enabled: `jails` says so and reports it up
+  const jails = cli("jails", "--json");
+  expect(jails.exitCode).toBe(0);
+  expect(JSON.parse(jails.stdout.toString())).toEqual({ running: true, logd_up: true, configured: [], jails: [] });
+  expect(cli("jails").stdout.toString()).toContain("no jail is enabled");
 });
 
 test("kill -9 of a service: restarted, and status shows the restart", async () => {
