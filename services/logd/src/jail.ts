@@ -29,9 +29,12 @@ export interface JailFired {
  * mirror of logd's `failures` table (rebuilt from it at start), so counting survives restarts.
  */
 export class Jail {
-  // per address: failure times and up to five user names (arrays: 10⁵ tracked addresses must stay small)
-  private readonly windows = new Map<string, { at: number[]; users: string[] }>();
+  // per address: failure times, and up to five user names where the filter names one. Bounded:
+  // a flood of distinct addresses evicts the oldest tracked one (counted), never grows memory.
+  private readonly windows = new Map<string, number[]>();
+  private readonly users = new Map<string, string[]>();
   failures = 0;
+  evicted = 0;
   fired = 0;
   ignored = 0;
   lastMatch = 0;
@@ -39,16 +42,23 @@ export class Jail {
   constructor(
     readonly spec: JailSpec,
     readonly filter: Filter,
+    private readonly maxTracked = 100_000,
   ) {}
 
   restore(rows: readonly FailureRow[], now: number): void {
-    for (const r of rows) if (r.jail === this.spec.name && r.at >= now - this.spec.findtime_s * 1000) this.window(r.address).at.push(r.at);
+    for (const r of rows) if (r.jail === this.spec.name && r.at >= now - this.spec.findtime_s * 1000) this.window(r.address).push(r.at);
   }
 
-  private window(address: string) {
+  private window(address: string): number[] {
     let w = this.windows.get(address);
     if (!w) {
-      w = { at: [], users: [] };
+      if (this.windows.size >= this.maxTracked) {
+        const oldest = this.windows.keys().next().value as string;
+        this.windows.delete(oldest);
+        this.users.delete(oldest);
+        this.evicted++;
+      }
+      w = [];
       this.windows.set(address, w);
     }
     return w;
@@ -69,18 +79,27 @@ export class Jail {
     const at = v.time !== null && Math.abs(v.time - now) <= 60_000 ? v.time : now;
     this.failures++;
     this.lastMatch = now;
-    const w = this.window(v.address);
+    let w = this.window(v.address);
     const from = at - this.spec.findtime_s * 1000;
-    w.at = w.at.filter((t) => t > from);
-    w.at.push(at);
+    if (w.length && w[0]! <= from) {
+      w = w.filter((t) => t > from);
+      this.windows.set(v.address, w);
+      if (w.length === 0) this.users.delete(v.address); // a fresh window names only its own users
+    }
+    w.push(at);
     const user = v.groups.user?.slice(0, 64);
-    if (user && w.users.length < 5 && !w.users.includes(user)) w.users.push(user);
+    if (user) {
+      const u = this.users.get(v.address) ?? [];
+      if (u.length < 5 && !u.includes(user)) u.push(user);
+      this.users.set(v.address, u);
+    }
     const failure = { jail: this.spec.name, address: v.address, at };
-    if (w.at.length < this.spec.maxretry) return { failure, fired: null };
-    const first = Math.min(...w.at);
-    const count = w.at.length;
-    const users = w.users;
+    if (w.length < this.spec.maxretry) return { failure, fired: null };
+    const first = Math.min(...w);
+    const count = w.length;
+    const users = this.users.get(v.address) ?? [];
     this.windows.delete(v.address);
+    this.users.delete(v.address);
     this.fired++;
     const secs = Math.max(0, Math.round((at - first) / 1000));
     const who = users.length ? ` for ${users.join(", ")}` : "";
@@ -104,8 +123,11 @@ export class Jail {
   sweep(now: number): void {
     const from = now - this.spec.findtime_s * 1000;
     for (const [a, w] of this.windows) {
-      w.at = w.at.filter((t) => t > from);
-      if (w.at.length === 0) this.windows.delete(a);
+      const keep = w.filter((t) => t > from);
+      if (keep.length === 0) {
+        this.windows.delete(a);
+        this.users.delete(a);
+      } else if (keep.length !== w.length) this.windows.set(a, keep);
     }
   }
 
