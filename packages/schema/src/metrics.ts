@@ -199,6 +199,8 @@ export const LogdJailMetrics = Type.Object(
     ignored: Count,
     bans: Count,
     tracked: Count,
+    /** Tracked addresses dropped because the jail's table was full (a flood of distinct sources). */
+    evicted: Count,
     /** Unix ms of the last failure matched (0 = none yet). */
     last_match: Count,
     /** Unix ms of the last line read from the source (0 = none yet). */

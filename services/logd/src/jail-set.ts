@@ -165,6 +165,7 @@ export class JailSet {
         ignored: r.jail.ignored,
         bans: r.jail.fired,
         tracked: r.jail.tracked(),
+        evicted: r.jail.evicted,
         last_match: r.jail.lastMatch,
         last_line: lastLine,
         source_ok: ok,
