@@ -150,3 +150,24 @@ describe("FileSource with a jail and logd's SQLite", () => {
     b.store.close();
   });
 });
+
+test("a file logd never read: its old failures are history, new lines count", () => {
+  const d = tmp();
+  const p = join(d, "old.log");
+  const stamp = (t: Date) => `${t.toLocaleString("en-US", { month: "short" })} ${String(t.getDate()).padStart(2, " ")} ${t.toTimeString().slice(0, 8)}`;
+  const old = new Date(Date.now() - 3 * 3_600_000);
+  const fail = (t: Date, i: number) => `${stamp(t)} host sshd[${i}]: Failed password for root from 203.0.113.44 port ${i} ssh2\n`;
+  writeFileSync(p, [1, 2, 3, 4, 5].map((i) => fail(old, i)).join(""));
+  const store = new LogdStore(openStore({ path: join(d, "logd.sqlite"), schema, migrationsFolder: join(import.meta.dir, "..", "drizzle") }));
+  const jail = new Jail({ name: "sshd", maxretry: 2, findtime_s: 600, bantime_s: 600, ignore: () => false }, loadFilter("sshd"));
+  const fired: JailFired[] = [];
+  const src = new FileSource(p, [jail], store, (f) => fired.push(f));
+  src.step();
+  expect(jail.stale).toBe(5);
+  expect(fired).toEqual([]);
+  appendFileSync(p, fail(new Date(), 6) + fail(new Date(), 7));
+  src.step();
+  expect(fired.map((f) => f.count)).toEqual([2]);
+  src.close();
+  store.close();
+});

@@ -22,3 +22,12 @@ test("a flood of distinct addresses is bounded: the oldest tracked address is ev
   expect(j.tracked()).toBe(100);
   expect(j.evicted).toBe(150);
 });
+
+test("catching up on an old file, failures older than findtime are history; live, odd times count as now", () => {
+  const j = new Jail({ name: "sshd", maxretry: 2, findtime_s: 30, bantime_s: 60, ignore: () => false }, loadFilter("sshd"));
+  const later = now + 3_600_000;
+  expect(j.line(line("198.51.100.2", 1), later, undefined, true).failure).toBe(null);
+  expect(j.stale).toBe(1);
+  const live = j.line(line("198.51.100.2", 2), later);
+  expect(live.failure?.at).toBe(later);
+});

@@ -35,6 +35,8 @@ export class Jail {
   private readonly users = new Map<string, string[]>();
   failures = 0;
   evicted = 0;
+  /** lines older than findtime met while catching up on a file logd had not read before. */
+  stale = 0;
   fired = 0;
   ignored = 0;
   lastMatch = 0;
@@ -68,14 +70,20 @@ export class Jail {
    * One line. Returns the failure to persist (or null) and, when the address reached maxretry
    * within findtime, what fired. Lines whose time is unknown count as "now".
    */
-  line(text: string, now: number, time?: number): { failure: FailureRow | null; fired: JailFired | null } {
+  line(text: string, now: number, time?: number, catchingUp = false): { failure: FailureRow | null; fired: JailFired | null } {
     const v = this.filter.processLine(text, time === undefined ? { now } : { time, now });
     if (v.kind !== "failure" || v.address === null) return { failure: null, fired: null };
     if (this.spec.ignore(v.address)) {
       this.ignored++;
       return { failure: null, fired: null };
     }
-    // Fail2Ban treats log times far from now as "now" in operation (timezone/latency issues)
+    // As Fail2Ban (server/filter.py processLine): while catching up on an old file, failures older
+    // than findtime are history, not attacks; in operation a log time far from now (a timezone or
+    // latency problem) counts as now.
+    if (catchingUp && v.time !== null && v.time < now - this.spec.findtime_s * 1000) {
+      this.stale++;
+      return { failure: null, fired: null };
+    }
     const at = v.time !== null && Math.abs(v.time - now) <= 60_000 ? v.time : now;
     this.failures++;
     this.lastMatch = now;

@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import { FileFollower } from "./file-follower.ts";
 import type { Jail, JailFired } from "./jail.ts";
 import type { LogdStore, WindowOp } from "./logd-store.ts";
@@ -9,6 +10,11 @@ import type { LogdStore, WindowOp } from "./logd-store.ts";
  */
 export class FileSource {
   readonly follower: FileFollower;
+  /**
+   * For a file logd has no position for: its size when logd first saw it. Lines before that are
+   * catch-up (history), the rest is live.
+   */
+  private catchUpUntil: number;
   constructor(
     path: string,
     private jails: Jail[],
@@ -16,13 +22,16 @@ export class FileSource {
     private readonly onFired: (f: JailFired) => void,
     private readonly now: () => number = Date.now,
   ) {
-    this.follower = new FileFollower(path, store.position(path), (lines, pos) => {
+    const saved = store.position(path);
+    this.catchUpUntil = saved === undefined ? sizeOf(path) : 0;
+    this.follower = new FileFollower(path, saved, (lines, pos) => {
       const ops: WindowOp[] = [];
       const fired: JailFired[] = [];
       const t = this.now();
+      const catchingUp = pos.offset <= this.catchUpUntil;
       for (const line of lines) {
         for (const j of this.jails) {
-          const r = j.line(line, t);
+          const r = j.line(line, t, undefined, catchingUp);
           if (r.failure) ops.push({ op: "add", row: r.failure });
           if (r.fired) {
             fired.push(r.fired);
@@ -41,10 +50,20 @@ export class FileSource {
   }
 
   step(): number {
-    return this.follower.step();
+    const n = this.follower.step();
+    if (n === 0) this.catchUpUntil = 0; // caught up (or rotated): everything from now on is live
+    return n;
   }
 
   close(): void {
     this.follower.close();
+  }
+}
+
+function sizeOf(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
   }
 }
