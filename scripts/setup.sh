@@ -11,7 +11,8 @@ packages=(clang llvm libbpf-dev bpftool make iproute2 nmap openssh-client sshpas
 if [ "${1:-}" = "--test" ]; then
   packages+=(hping3 xdp-tools nftables docker-compose systemd curl jq openssl lftp redis-tools \
     fail2ban python3-pyinotify crowdsec-custom-bouncer python3-prometheus-client chromium \
-    debootstrap systemd-container iputils-ping bpftool zstd docker.io)
+    debootstrap systemd-container iputils-ping bpftool zstd docker.io \
+    openssh-server hydra)
 fi
 
 need_apt=()

@@ -3,13 +3,15 @@ import { boot } from "@honeymesh/runtime/boot";
 import { outputFormat, parseArgs } from "./args.ts";
 import { HELP, usage, verbHelp } from "./help.ts";
 import { VERSION } from "./version.ts";
-import { ApiClient, findToken } from "./api/client.ts";
+import { ApiClient, findToken, localSocket } from "./api/client.ts";
 import { configCheckCommand } from "./commands/config-check.ts";
 import { modeCommand } from "./commands/mode.ts";
 import { nodeStatusCommand } from "./commands/node-status.ts";
 import { demoCommand } from "./commands/demo.ts";
 import { downCommand } from "./commands/down.ts";
 import { meshCommand } from "./commands/mesh-keygen.ts";
+import { jailsCommand } from "./commands/jails.ts";
+import { regexCommand } from "./commands/regex.ts";
 import { watchCommand } from "./demo/watch.ts";
 import { upCommand } from "./commands/up.ts";
 import { API_BOOLEANS, API_VALUED, API_VERBS, runApiVerb } from "./commands/api-verbs.ts";
@@ -18,7 +20,7 @@ import { loadConfigOrExit } from "./config-load.ts";
 import { waitBusCommand } from "./commands/wait-bus.ts";
 
 async function main(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, ["foreground", "json", "help", "version", ...API_BOOLEANS], ["config", "out", "timeout", "address", ...API_VALUED]);
+  const args = parseArgs(argv, ["foreground", "json", "help", "version", "print-all-missed", ...API_BOOLEANS], ["config", "out", "timeout", "address", ...API_VALUED]);
   const [verb] = args.positionals;
   if (args.flags.has("version")) {
     process.stdout.write(`honeymesh ${VERSION}\n`);
@@ -41,6 +43,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (!HELP[verb] && verb !== "__watch") throw new CliError("USAGE", `unknown command ${verb} (see honeymesh --help)`);
   const out = outputFormat(args);
+  if (verb === "regex") return regexCommand(args.positionals.slice(1), out !== "table" || args.flags.has("json"), args.flags.has("print-all-missed"));
   if (verb === "mesh") return meshCommand(args.positionals.slice(1), args.flags.get("out"));
   const configPath = args.flags.get("config");
   const configArgs = typeof configPath === "string" ? ["--config", configPath] : [];
@@ -60,9 +63,13 @@ async function main(argv: string[]): Promise<number> {
     case "down":
       return downCommand(config);
     case "status":
-      return nodeStatusCommand(config, out, typeof args.flags.get("token") === "string" ? String(args.flags.get("token")) : undefined);
-    case "mode":
-      return modeCommand(new ApiClient(config, findToken(config, typeof args.flags.get("token") === "string" ? String(args.flags.get("token")) : undefined)), args.positionals[1], out);
+      return nodeStatusCommand(config, out, tokenFlag(args));
+    case "mode": {
+      const socket = localSocket(config, tokenFlag(args));
+      return modeCommand(new ApiClient(config, socket ? undefined : findToken(config, tokenFlag(args)), socket), args.positionals[1], out);
+    }
+    case "jails":
+      return jailsCommand(config, out !== "table");
     case "demo":
       return demoCommand();
     case "__watch":
@@ -74,6 +81,11 @@ async function main(argv: string[]): Promise<number> {
     default:
       throw new CliError("USAGE", `unknown command ${verb} (see honeymesh --help)`);
   }
+}
+
+function tokenFlag(args: ReturnType<typeof parseArgs>): string | undefined {
+  const t = args.flags.get("token");
+  return typeof t === "string" ? t : undefined;
 }
 
 try {

@@ -32,6 +32,12 @@ export function loadConfig({ path, explicit = true, env = {}, defaultStateDir: s
   if (otlp) telemetry.otlp_traces_endpoint = otlp;
   if (env.OTEL_EXPORTER_OTLP_HEADERS) telemetry.otlp_headers = env.OTEL_EXPORTER_OTLP_HEADERS;
   const value = Value.Default(ConfigSchema, tree) as Tree;
+  // TypeBox does not descend into Record values: fill each [section.<name>] from its schema
+  for (const [k, sub] of Object.entries(ConfigSchema.properties)) {
+    const each = Object.values((sub as { patternProperties?: Record<string, TSchema> }).patternProperties ?? {})[0];
+    const rec = value[k];
+    if (each && rec && typeof rec === "object") for (const [n, v] of Object.entries(rec as Tree)) (rec as Tree)[n] = Value.Default(each, v ?? {});
+  }
   const error = Value.Errors(ConfigSchema, value).First();
   if (error) {
     const key = error.path.replace(/^\//, "").replaceAll("/", ".");
@@ -69,6 +75,13 @@ function readTree(path: string, explicit: boolean): Tree {
 }
 
 function rejectUnknown(schema: TObject, tree: Tree, prefix: string): void {
+  // a Record section ([jails.<name>]): any name the pattern allows, each checked against its schema
+  const values = (schema as { patternProperties?: Record<string, TObject> }).patternProperties;
+  if (values) {
+    const each = Object.values(values)[0];
+    for (const [k, v] of Object.entries(tree)) if (each && v && typeof v === "object" && !Array.isArray(v)) rejectUnknown(each, v as Tree, `${prefix}${k}.`);
+    return;
+  }
   for (const [k, v] of Object.entries(tree)) {
     const sub = schema.properties[k];
     const key = prefix + k;
@@ -82,7 +95,7 @@ function rejectUnknown(schema: TObject, tree: Tree, prefix: string): void {
 
 /** HONEYMESH_<SECTION>_<KEY> (nested: HONEYMESH_TRAPS_SSH_PORT) overrides the file. */
 function applyEnv(schema: TObject, tree: Tree, prefix: string, env: Env): void {
-  for (const [k, sub] of Object.entries(schema.properties)) {
+  for (const [k, sub] of Object.entries(schema.properties ?? {})) {
     if (prefix === "HONEYMESH" && k === "telemetry") continue;
     const name = `${prefix}_${k.toUpperCase()}`;
     if (sub.type === "object") {

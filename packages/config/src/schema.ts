@@ -2,6 +2,9 @@ import { Type, type Static } from "@sinclair/typebox";
 
 const HostPort = Type.String({ pattern: "^(\\[[0-9a-fA-F:.]+\\]|[^:\\s]+):[0-9]{1,5}$", description: "host:port" });
 
+const Duration = (def: string, description = "seconds, or a number with s/m/h/d") =>
+  Type.Union([Type.Number({ minimum: 0, maximum: 31_536_000 }), Type.String({ pattern: "^[0-9]+(\\.[0-9]+)?[smhd]?$" })], { default: def, description });
+
 const Trap = (port: number, banner: string) =>
   Type.Object(
     {
@@ -183,6 +186,29 @@ export const ConfigSchema = Type.Object({
       cidr_rate_burst: Type.Integer({ minimum: 1, maximum: 100_000, default: 20 }),
       observe_max_facts: Type.Integer({ minimum: 10, maximum: 1_000_000, default: 10_000, description: "facts of observe-level and unnamed peers, kept apart from the trusted set" }),
     },
+    { default: {} },
+  ),
+  /**
+   * logd's jails (`[jails.<name>]`), with Fail2Ban's option names. Durations are seconds or
+   * `10m` / `1h` / `1d`; logpath is a path, a glob, or `journal`.
+   */
+  jails: Type.Record(
+    Type.String({ pattern: "^[A-Za-z0-9_.-]{1,32}$" }),
+    Type.Object(
+      {
+        enabled: Type.Boolean({ default: false }),
+        filter: Type.String({ maxLength: 512, default: "", description: "built-in filter name (sshd, sshd[mode=aggressive], nginx-http-auth …) or a path to a Fail2Ban .conf; empty = the jail's name" }),
+        logpath: Type.Array(Type.String({ minLength: 1, maxLength: 4096 }), { default: [], maxItems: 64, description: "files or globs, or [\"journal\"]" }),
+        journalmatch: Type.String({ maxLength: 1024, default: "", description: "journalctl matches; empty = the filter's own" }),
+        maxretry: Type.Integer({ minimum: 1, maximum: 100_000, default: 5 }),
+        findtime: Duration("10m"),
+        bantime: Duration("10m"),
+        ignoreip: Type.Array(Type.String({ maxLength: 64 }), { default: [], maxItems: 1024 }),
+        port: Type.String({ maxLength: 256, default: "", description: "informational, as in Fail2Ban (XDP drops the whole address)" }),
+        silent_after: Duration("0", "a running jail whose source produced no line for this long is reported degraded (0 = never)"),
+      },
+      { additionalProperties: false },
+    ),
     { default: {} },
   ),
   /** Filled from the standard OTEL_EXPORTER_OTLP_* variables, not from the file. */

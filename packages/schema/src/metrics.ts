@@ -201,8 +201,38 @@ export const ApidMetrics = Type.Object(
   { additionalProperties: false },
 );
 
+/** One jail of logd: its counters and the health of its log source. */
+export const LogdJailMetrics = Type.Object(
+  {
+    jail: Type.String({ maxLength: 32 }),
+    /** file paths / globs, or "journal". */
+    source: Type.String({ maxLength: 512 }),
+    lines: Count,
+    failures: Count,
+    ignored: Count,
+    bans: Count,
+    tracked: Count,
+    /** Tracked addresses dropped because the jail's table was full (a flood of distinct sources). */
+    evicted: Count,
+    /** Unix ms of the last failure matched (0 = none yet). */
+    last_match: Count,
+    /** Unix ms of the last line read from the source (0 = none yet). */
+    last_line: Count,
+    source_ok: Type.Boolean(),
+    /** Why the source is not ok (missing file, journalctl failed, silent for longer than silent_after). */
+    source_detail: Type.String({ maxLength: 256 }),
+  },
+  { additionalProperties: false },
+);
+export type LogdJailMetrics = Static<typeof LogdJailMetrics>;
+
+export const LogdMetrics = Type.Object(
+  { ...head("logd"), jails: Type.Array(LogdJailMetrics, { maxItems: 64 }), published: Count, publish_failed: Count },
+  { additionalProperties: false },
+);
+
 /** The body of `hm/v1/<svc>/metrics`, discriminated by `service`. */
-export const Metrics = Type.Union([BusdMetrics, TrapdMetrics, ScandMetrics, EnforcerdMetrics, MeshdMetrics, ApidMetrics]);
+export const Metrics = Type.Union([BusdMetrics, TrapdMetrics, ScandMetrics, EnforcerdMetrics, MeshdMetrics, ApidMetrics, LogdMetrics]);
 export type Metrics = Static<typeof Metrics>;
 
 export type MetricsOf<S extends Metrics["service"]> = Extract<Metrics, { service: S }>;

@@ -111,3 +111,20 @@ describe("graded evidence", () => {
     expect(b.out[0]).toMatchObject({ confidence: "unverified", ttl_s: 120, offence: 2 });
   });
 });
+
+test("a logd jail failure bans with EXTERNAL for the jail's bantime, evidence kind jail; allowlisted or bad addresses none", async () => {
+  const { c, out } = make(["203.0.113.0/24"]);
+  const f = { jail: "sshd", count: 5, window_s: 600, bantime_s: 300, first_at: 1, last_at: 2, summary: "sshd: 5 failures for root in 41 s" };
+  c.onJail({ ...f, address: "198.51.100.77" }, ROOT_CONTEXT);
+  c.onJail({ ...f, address: "198.51.100.77" }, ROOT_CONTEXT);
+  c.onJail({ ...f, address: "203.0.113.5" }, ROOT_CONTEXT);
+  c.onJail({ ...f, address: "not-an-ip" }, ROOT_CONTEXT);
+  c.onJail({ ...f, address: "2001:DB8:0::1" }, ROOT_CONTEXT);
+  await Bun.sleep(10);
+  expect(out.map((d) => [d.address.text, d.reasons, d.ttl_s])).toEqual([
+    ["198.51.100.77", 64, 300],
+    ["2001:db8::1", 64, 300],
+  ]);
+  expect(out[0]!.evidence).toEqual([{ kind: "jail", summary: "sshd: 5 failures for root in 41 s", jail: "sshd", count: 5, window_s: 600 }]);
+  expect(c.counters.pick(["allowlisted", "bad_source", "already_banned"])).toEqual({ allowlisted: 1, bad_source: 1, already_banned: 1 });
+});

@@ -1,6 +1,6 @@
 import { context, type Context, type Tracer } from "@opentelemetry/api";
 import { Counters } from "@honeymesh/bus/counters";
-import { parseAddress } from "@honeymesh/net/address";
+import { formatAddress, parseAddress } from "@honeymesh/net/address";
 import type { AddressKind } from "@honeymesh/ban/address";
 import type { AllowSet } from "@honeymesh/ban/allowlist";
 import { evidence, type Evidence } from "@honeymesh/ban/evidence";
@@ -8,6 +8,7 @@ import { combineConfidence, type Confidence } from "@honeymesh/ban/confidence";
 import { REASONS } from "@honeymesh/ban/reasons";
 import type { BanChange } from "@honeymesh/schema/ban";
 import { newWriteId, type Decision } from "@honeymesh/schema/decision";
+import type { JailFailure } from "@honeymesh/schema/logd";
 import type { SynObservation } from "@honeymesh/schema/syn";
 import type { TrapHit, TrapSession } from "@honeymesh/schema/trap";
 import type { ActiveBans } from "./active-bans.ts";
@@ -18,6 +19,7 @@ import type { OffenceHistory } from "./offence-history.ts";
 import { credentialSpray } from "./rules/credential-spray.ts";
 import { entropyAnomaly } from "./rules/entropy.ts";
 import { lowAndSlow } from "./rules/low-and-slow.ts";
+import { jailFinding } from "./rules/jail.ts";
 import type { SubnetAggregator } from "./rules/subnet.ts";
 import type { Finding } from "./rules/types.ts";
 import { verticalScan } from "./rules/vertical-scan.ts";
@@ -135,6 +137,30 @@ export class Correlator {
     this.decide(o.src, findings.map((f) => f && { ...f, confidence }), ctx, "scand.correlate_syn", s);
   }
 
+  /** logd: a jail reached maxretry; banned for the jail's bantime (escalated like every ban). */
+  onJail(f: JailFailure, ctx: Context): void {
+    const t = parseAddress(f.address);
+    if (!t.ok || !t.value.exact) {
+      this.counters.inc("bad_source");
+      return;
+    }
+    if (this.deps.allow.covers(t.value)) {
+      this.counters.inc("allowlisted");
+      return;
+    }
+    const src = formatAddress(t.value);
+    const found = jailFinding(f);
+    // A log line of a real service rests on a completed handshake: verified evidence.
+    if (this.deps.active.covers(src, found.reasons, Date.now(), true)) {
+      this.counters.inc("already_banned");
+      return;
+    }
+    this.deps.tracer.startActiveSpan("scand.jail", { attributes: { "hm.src": src, "hm.jail": f.jail, "hm.confidence": "verified" } }, ctx, (s) => {
+      this.emit(src, "ip", found.reasons, [found.evidence], context.active(), "verified", f.bantime_s || undefined);
+      s.end();
+    });
+  }
+
   onBan(c: BanChange, ctx: Context): void {
     const address = c.address.text;
     if (c.change === "removed" || c.change === "expired") return this.deps.active.remove(address);
@@ -192,11 +218,11 @@ export class Correlator {
     });
   }
 
-  private emit(address: string, kind: AddressKind, reasons: number, items: Evidence[], ctx: Context, confidence: Confidence = "verified"): void {
+  private emit(address: string, kind: AddressKind, reasons: number, items: Evidence[], ctx: Context, confidence: Confidence = "verified", baseS = this.o.ttl.baseS): void {
     const prior = this.deps.history.count(address);
     // Unverified evidence (syn_only = local): a short ban, the same for every repeat.
     const short = confidence === "unverified" && this.o.synOnly !== "ban";
-    const ttlS = short ? Math.min(this.o.unverifiedTtlS, this.o.ttl.baseS) : banTtlS(prior, this.o.ttl.baseS, this.o.ttl.factor, this.o.ttl.maxS, this.o.ttl.jitter);
+    const ttlS = short ? Math.min(this.o.unverifiedTtlS, baseS) : banTtlS(prior, baseS, this.o.ttl.factor, this.o.ttl.maxS, this.o.ttl.jitter);
     const now = Date.now();
     const d: Decision = { id: newWriteId("scand"), action: "ban", address: { kind, text: address }, reasons, ttl_s: ttlS, origin: this.o.nodeId, source: "scand", evidence: items.slice(0, 16), offence: short ? prior : prior + 1, confidence, at: now };
     // Assume it applied until enforcerd says otherwise: repeated evidence is one decision.

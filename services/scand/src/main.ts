@@ -51,6 +51,7 @@ await runService("scand", {
     await bus.subscribe("trapd", "hit", (h, m) => correlator.onHit(h, m.ctx));
     await bus.subscribe("trapd", "session", (b, m) => b.sessions.forEach((s) => correlator.onSession(s, m.ctx)));
     await bus.subscribe("enforcerd", "syn", (o, m) => correlator.onSyn(o, m.ctx));
+    await bus.subscribe("logd", "failure", (f, m) => correlator.onJail(f, m.ctx));
     await bus.subscribe("enforcerd", "ban", (c) => correlator.onBan(c, context.active()));
     return {
       metrics: () => ({
