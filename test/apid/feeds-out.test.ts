@@ -10,7 +10,7 @@ let n: ApiNode;
 let store: ReturnType<typeof openStore<typeof schema>>;
 
 const now = Date.now();
-const row = (address: string, reasons: number, over: Partial<BanRow> = {}): BanRow => ({ address, kind: address.includes("/") ? "cidr" : "ip", reasons, expiresAt: now + 3_600_000, createdAt: now, updatedAt: now, origin: "node-a", source: "scand", offence: 1, evidence: [{ kind: "trap", summary: "TRAP: ssh" }], ...over });
+const row = (address: string, reasons: number, over: Partial<BanRow> = {}): BanRow => ({ address, kind: address.includes("/") ? "cidr" : "ip", reasons, expiresAt: now + 3_600_000, createdAt: now, updatedAt: now, origin: "node-a", source: "scand", offence: 1, evidence: [{ kind: "trap", summary: "TRAP: ssh" }], confidence: "verified", ...over });
 
 beforeAll(async () => {
   n = await new ApiNode().start();

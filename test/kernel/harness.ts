@@ -37,8 +37,8 @@ export function removePinRoot(dir: string): void {
 }
 
 /** Loads + attaches HoneyMesh XDP on the victim's veth from a process inside the victim netns. */
-export async function xdpCtl(pair: NetnsPair, pinRoot: string, cmd: "attach" | "detach" | "query", mode = "native") {
-  const r = await pair.run("victim", [process.execPath, join(FIX, "xdp-ctl.ts"), cmd, OBJECT, pinRoot, pair.victim.ifname, mode]);
+export async function xdpCtl(pair: NetnsPair, pinRoot: string, cmd: "attach" | "detach" | "query", mode = "native", ifname = pair.victim.ifname) {
+  const r = await pair.run("victim", [process.execPath, join(FIX, "xdp-ctl.ts"), cmd, OBJECT, pinRoot, ifname, mode]);
   if (r.code !== 0) throw new Error(`xdp-ctl ${cmd} failed: ${r.stdout}${r.stderr}`);
   return JSON.parse(r.stdout.trim().split("\n").pop()!) as { ok: true; value: unknown };
 }

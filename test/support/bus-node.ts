@@ -45,6 +45,10 @@ export class TestNode {
   readonly stateDir = mkdtempSync(join(tmpdir(), "hm-test-"));
   readonly nodeId = `t${crypto.randomUUID().slice(0, 6)}`;
   readonly busPort = freePort();
+  /** The broker's Unix socket under the default `[bus] socket` (services connect there). */
+  get busSocket(): string {
+    return join(this.stateDir, "run", "bus.sock");
+  }
   private readonly procs: Subprocess[] = [];
   private readonly clients: BusClient[] = [];
 
@@ -77,9 +81,9 @@ export class TestNode {
     return p;
   }
 
-  async client(identity: BusIdentity, clientId = `${identity}-${crypto.randomUUID().slice(0, 8)}`): Promise<BusClient> {
+  async client(identity: BusIdentity, clientId = `${identity}-${crypto.randomUUID().slice(0, 8)}`, via: "tcp" | "unix" = "tcp"): Promise<BusClient> {
     const c = await BusClient.connect({
-      url: `mqtt://127.0.0.1:${this.busPort}`,
+      url: via === "unix" ? `unix://${this.busSocket}` : `mqtt://127.0.0.1:${this.busPort}`,
       key: await loadSigningKey(this.stateDir, identity, this.nodeId),
       jwks: () => readJwks(this.stateDir),
       logger: silent,

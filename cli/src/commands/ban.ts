@@ -32,7 +32,10 @@ export async function banCommand(api: ApiClient, target: string | undefined, opt
 /**
  * `honeymesh unban IP|CIDR [--local] [--reason R]`: global by default (the mesh learns it). With
  * --reason only that reason is lifted, and the answer says when the ban stays for others (`kept`).
- * Exit 0 only when the address is no longer dropped here; `kept` or `still covered by` exits 1.
+ * Exit 0 when what was asked happened: the ban is gone, or (with --reason) that reason is lifted
+ * and the ban is `kept` for others (Fail2Ban's actionunban must not fail for that). Exit 1 when
+ * the address stays dropped against the request: kept without --reason (another origin's ban), or
+ * still covered by a prefix ban.
  */
 export async function unbanCommand(api: ApiClient, target: string | undefined, opts: { json: boolean; local: boolean; reason?: string }): Promise<number> {
   if (!target) throw new CliError("USAGE", "usage: honeymesh unban IP|CIDR [--local] [--reason R]");
@@ -44,6 +47,7 @@ export async function unbanCommand(api: ApiClient, target: string | undefined, o
   if (isProblem(r)) return fail(r);
   if (opts.json) printJson(r.data);
   else process.stdout.write(sayResult(target, r.status, r.data) + (opts.local && r.status !== 202 ? "(this node only)\n" : ""));
-  const stillDropped = r.data.outcome === "kept" || ("covered_by" in r.data && (r.data.covered_by?.length ?? 0) > 0);
+  const covered = "covered_by" in r.data && (r.data.covered_by?.length ?? 0) > 0;
+  const stillDropped = covered || (r.data.outcome === "kept" && !reasons?.length);
   return stillDropped ? 1 : 0;
 }

@@ -18,6 +18,8 @@ export function supervisorPid(stateDir: string): number | undefined {
 }
 
 export async function upCommand(config: FrozenConfig, nodeId: string, configArgs: string[], foreground: boolean): Promise<number> {
+  // Nothing `up` or its services create is for other users (the supervisor sets it again).
+  process.umask(0o027);
   const running = supervisorPid(config.node.state_dir);
   if (running) throw new CliError("ALREADY_RUNNING", `HoneyMesh is already running (supervisor pid ${running}); see: honeymesh status`);
   if (foreground) {

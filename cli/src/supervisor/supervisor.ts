@@ -2,12 +2,15 @@ import { writeFileSync, mkdirSync, rmSync } from "node:fs";
 import type { Subprocess } from "bun";
 import type { FrozenConfig } from "@honeymesh/config/schema";
 import { SERVICES, type ServiceName } from "@honeymesh/schema/services";
-import { splitHostPort } from "@honeymesh/runtime/bus-url";
+import { busSocketPath, splitHostPort } from "@honeymesh/runtime/bus-url";
 import type { Logger } from "@honeymesh/telemetry/logger";
 import { pidFile, runDir, statusFile } from "../paths.ts";
 import { restartDelayMs, STABLE_AFTER_MS } from "./backoff.ts";
 import { bundleServices } from "./bundle.ts";
 import { spawnService } from "./child.ts";
+import { capabilitiesOf, setprivPrefix } from "./privileges.ts";
+import { ensureServiceUsers, type ServiceUsers } from "./service-users.ts";
+import { prepareStateDir } from "./state-perms.ts";
 import { watchHealth } from "./health-watch.ts";
 import { writeStatus, type NodeStatus, type ServiceStatus } from "./status-file.ts";
 
@@ -26,9 +29,19 @@ interface Slot {
  */
 export async function supervise(config: FrozenConfig, nodeId: string, configArgs: string[], logger: Logger): Promise<void> {
   const state = config.node.state_dir;
+  // Every file the supervisor and its services create: nothing for "other" (LAYOUT "State dir").
+  process.umask(0o027);
   mkdirSync(runDir(state), { recursive: true });
   writeFileSync(pidFile(state), `${process.pid}\n`);
   const entries = await bundleServices(state);
+  // As root, each service runs as its own user with only the capabilities it needs; as
+  // anyone else, every service runs as that user, as before.
+  const users: ServiceUsers | undefined = process.getuid?.() === 0 ? ensureServiceUsers(logger) : undefined;
+  if (users) {
+    prepareStateDir(state, users, config.enforcer.pin_root, logger);
+    logger.info("services run as their own users", { users: Object.fromEntries([...users.byService].map(([n, u]) => [n, u.user])), fallback: users.fallback });
+  }
+  const prefixOf = (name: ServiceName) => (users ? setprivPrefix(users.byService.get(name)!, capabilitiesOf(name, config)) : []);
   const slots = new Map<ServiceName, Slot>();
   const status: NodeStatus = { node: nodeId, supervisor_pid: process.pid, started_at: Date.now(), updated_at: Date.now(), services: {} as NodeStatus["services"] };
   let stopping = false;
@@ -45,7 +58,7 @@ export async function supervise(config: FrozenConfig, nodeId: string, configArgs
   const start = (name: ServiceName) => {
     const slot = slots.get(name)!;
     slot.timer = null;
-    const proc = spawnService(name, entries.get(name)!, state, configArgs, config.node.memory_hint_mb);
+    const proc = spawnService(name, entries.get(name)!, state, configArgs, config.node.memory_hint_mb, prefixOf(name));
     slot.proc = proc;
     Object.assign(slot.status, { pid: proc.pid, state: "starting", started_at: Date.now() });
     dirty = true;
@@ -73,8 +86,8 @@ export async function supervise(config: FrozenConfig, nodeId: string, configArgs
     slots.set(name, { proc: null, failures: 0, timer: null, status: { pid: null, state: "stopped", restarts: 0, started_at: null, last_exit: null, last_health_at: null, health: null, metrics: null } });
   }
   start("busd");
-  await waitForPort(config.bus.listen, 10_000);
-  const watch = await watchHealth(state, nodeId, config.bus.listen, logger, (h) => {
+  await waitForBus(config, 10_000);
+  const watch = await watchHealth(config, nodeId, logger, (h) => {
     const slot = slots.get(h.service as ServiceName);
     if (!slot || h.pid !== slot.status.pid) return;
     Object.assign(slot.status, { state: "up", last_health_at: Date.now(), health: h });
@@ -123,13 +136,16 @@ async function stopAll(slots: Slot[]): Promise<void> {
   await Promise.all(running.map((s) => s.proc?.exited));
 }
 
-async function waitForPort(listen: string, timeoutMs: number): Promise<void> {
-  const { host, port } = splitHostPort(listen);
+/** Waits until busd accepts connections where the services will connect: its socket, else its TCP port. */
+async function waitForBus(config: FrozenConfig, timeoutMs: number): Promise<void> {
+  const path = busSocketPath(config);
+  const { host, port } = splitHostPort(config.bus.listen);
   const target = host === "0.0.0.0" || host === "" ? "127.0.0.1" : host;
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     try {
-      const s = await Bun.connect({ hostname: target, port, socket: { data() {} } });
+      const socket = { data() {} };
+      const s = path ? await Bun.connect({ unix: path, socket }) : await Bun.connect({ hostname: target, port, socket });
       s.end();
       return;
     } catch {

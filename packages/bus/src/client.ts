@@ -39,7 +39,7 @@ export interface BusClientOptions {
 }
 
 /** Kinds whose loss would lose state go QoS 1; telemetry goes QoS 0. */
-const QOS: Record<Kind, 0 | 1> = { health: 0, metrics: 0, probe: 0, decision: 1, ban: 1, syn: 1, hit: 1, session: 1, allow: 1, mode: 1, result: 1, feed: 1, feedresult: 1 };
+const QOS: Record<Kind, 0 | 1> = { health: 0, metrics: 0, probe: 0, decision: 1, ban: 1, syn: 1, hit: 1, session: 1, allow: 1, mode: 1, result: 1, peers: 1, failure: 1, feed: 1, feedresult: 1 };
 
 /** A signed, verified, typed bus connection for one identity (DESIGN §2). */
 export class BusClient {
@@ -85,7 +85,7 @@ export class BusClient {
       client.token = await connectToken(opts.key, ttl);
     }, (ttl * 1000) / 3);
     client.tokenTimer.unref?.();
-    const url = new URL(opts.url);
+    const target = endpointOf(opts.url);
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         void client.close(true);
@@ -96,7 +96,7 @@ export class BusClient {
         resolve();
       };
       client.mq = new MqttConnection(
-        { host: url.hostname.replace(/^\[|\]$/g, ""), port: Number(url.port || 1883), clientId: opts.clientId ?? opts.key.kid, username: opts.key.identity, password: () => client.token, keepaliveS: 15 },
+        { ...target, clientId: opts.clientId ?? opts.key.kid, username: opts.key.identity, password: () => client.token, keepaliveS: 15 },
         {
           message: (t, payload) => client.onMessage(t, payload),
           connect: () => client.onConnect?.(),
@@ -180,6 +180,14 @@ export class BusClient {
     clearInterval(this.tokenTimer);
     return this.mq ? this.mq.close() : Promise.resolve();
   }
+}
+
+/** `mqtt://host:port` (TCP) or `unix:///abs/path` (the broker's Unix socket). */
+export function endpointOf(raw: string): { host: string; port: number; path?: string } {
+  const url = new URL(raw);
+  if (url.protocol === "unix:") return { host: "", port: 0, path: decodeURI(url.pathname) };
+  if (url.protocol !== "mqtt:") throw new BusError("BUS_CONNECT", `bus url ${raw} is neither mqtt:// nor unix://`);
+  return { host: url.hostname.replace(/^\[|\]$/g, ""), port: Number(url.port || 1883) };
 }
 
 function matches(filter: string, t: string): boolean {

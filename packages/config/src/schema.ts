@@ -2,6 +2,9 @@ import { Type, type Static } from "@sinclair/typebox";
 
 const HostPort = Type.String({ pattern: "^(\\[[0-9a-fA-F:.]+\\]|[^:\\s]+):[0-9]{1,5}$", description: "host:port" });
 
+const Duration = (def: string, description = "seconds, or a number with s/m/h/d") =>
+  Type.Union([Type.Number({ minimum: 0, maximum: 31_536_000 }), Type.String({ pattern: "^[0-9]+(\\.[0-9]+)?[smhd]?$" })], { default: def, description });
+
 const Trap = (port: number, banner: string) =>
   Type.Object(
     {
@@ -20,13 +23,20 @@ export const ConfigSchema = Type.Object({
       state_dir: Type.String({ default: "./data", minLength: 1 }),
       log_level: Type.Union([Type.Literal("debug"), Type.Literal("info"), Type.Literal("warn"), Type.Literal("error")], { default: "info" }),
       health_interval_s: Type.Number({ minimum: 0.2, maximum: 300, default: 5 }),
+      resolv_conf: Type.String({ default: "/etc/resolv.conf", maxLength: 4096, description: "where the node's resolvers are listed (their nameserver lines join the protected set)" }),
+      ntp_confs: Type.Array(Type.String({ maxLength: 4096 }), {
+        default: ["/etc/systemd/timesyncd.conf", "/etc/chrony/chrony.conf", "/etc/chrony.conf", "/etc/ntp.conf"],
+        maxItems: 16,
+        description: "NTP configuration files whose literal server addresses join the protected set (no DNS lookups)",
+      }),
       memory_hint_mb: Type.Integer({ minimum: 0, maximum: 65536, default: 256, description: "RAM size each service's JS engine plans its heap for (BUN_JSC_forceRAMSize); 0 = the machine's" }),
     },
     { default: {} },
   ),
   bus: Type.Object(
     {
-      listen: Type.String({ ...HostPort, default: "127.0.0.1:7883" }),
+      listen: Type.String({ pattern: `^$|${HostPort.pattern}`, default: "127.0.0.1:7883", description: "host:port of the broker's TCP listener (for compose and tools); empty = no TCP listener" }),
+      socket: Type.String({ default: "run/bus.sock", maxLength: 100, description: "the broker's Unix socket (relative paths are under the state dir); services use it when set; empty = none, services use TCP" }),
       token_ttl_s: Type.Integer({ minimum: 30, maximum: 86400, default: 300 }),
       message_ttl_s: Type.Integer({ minimum: 1, maximum: 3600, default: 60 }),
     },
@@ -41,6 +51,11 @@ export const ConfigSchema = Type.Object({
       decision_timeout_ms: Type.Integer({ minimum: 100, maximum: 30_000, default: 2000, description: "how long a write waits for enforcerd's result" }),
       max_body_bytes: Type.Integer({ minimum: 1024, maximum: 16_777_216, default: 65_536 }),
       auth_failures_per_min: Type.Integer({ minimum: 1, maximum: 100_000, default: 30, description: "failed authentications per source and minute before 429" }),
+      auth_failures_per_min_loopback: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 600, description: "the same budget for loopback sources (local tools share one address)" }),
+      socket: Type.String({ default: "", maxLength: 100, description: "Unix socket for the local CLI and Fail2Ban (0660, group honeymesh; a peer that can open it is admin); empty = <state_dir>/run/api.sock" }),
+      insecure: Type.Boolean({ default: false, description: "allow listen on a non-loopback address without TLS (tokens then cross the network in clear)" }),
+      allow_min_prefix_v4: Type.Integer({ minimum: 0, maximum: 32, default: 8, description: "IPv4 allowlist entries broader than this prefix need force" }),
+      allow_min_prefix_v6: Type.Integer({ minimum: 0, maximum: 128, default: 16, description: "IPv6 allowlist entries broader than this prefix need force" }),
       stream_clients: Type.Integer({ minimum: 1, maximum: 10_000, default: 64 }),
       stream_queue: Type.Integer({ minimum: 16, maximum: 1_000_000, default: 1024, description: "events buffered per stream client before drops" }),
     },
@@ -116,6 +131,11 @@ export const ConfigSchema = Type.Object({
       subnet_threshold: Type.Integer({ minimum: 2, maximum: 65536, default: 3, description: "banned addresses in one prefix" }),
       subnet_window_s: Type.Integer({ minimum: 1, maximum: 604_800, default: 3600 }),
       max_sources: Type.Integer({ minimum: 1000, maximum: 10_000_000, default: 200_000, description: "sources tracked at once (LRU)" }),
+      syn_only: Type.Union([Type.Literal("observe"), Type.Literal("local"), Type.Literal("ban")], {
+        default: "local",
+        description: "what unverified (spoofable, SYN-only) evidence may do: observe = count, never ban; local = a short local ban (unverified_ttl_s), never escalated or shared; ban = a full ban like verified evidence (still never shared)",
+      }),
+      unverified_ttl_s: Type.Integer({ minimum: 1, maximum: 86400, default: 600, description: "longest ban on unverified evidence alone (syn_only = local)" }),
       decisions_per_s: Type.Integer({ minimum: 1, maximum: 100_000, default: 2000, description: "decision rate; beyond it decisions queue" }),
       decision_queue: Type.Integer({ minimum: 100, maximum: 10_000_000, default: 100_000, description: "queued decisions; beyond it they are dropped and counted" }),
     },
@@ -230,6 +250,29 @@ export const ConfigSchema = Type.Object({
         smtp_from: Type.String({ default: "", maxLength: 255, pattern: "^([^<>\\s@]+@[^<>\\s@]+)?$" }),
         smtp_to: Type.Array(Type.String({ maxLength: 255, pattern: "^[^<>\\s@]+@[^<>\\s@]+$" }), { default: [], maxItems: 32 }),
         smtp_ca_file: Type.String({ default: "", description: "PEM file of extra CA certificates to trust for the relay" }),
+      },
+      { additionalProperties: false },
+    ),
+    { default: {} },
+  ),
+  /**
+   * logd's jails (`[jails.<name>]`), with Fail2Ban's option names. Durations are seconds or
+   * `10m` / `1h` / `1d`; logpath is a path, a glob, or `journal`.
+   */
+  jails: Type.Record(
+    Type.String({ pattern: "^[A-Za-z0-9_.-]{1,32}$" }),
+    Type.Object(
+      {
+        enabled: Type.Boolean({ default: false }),
+        filter: Type.String({ maxLength: 512, default: "", description: "built-in filter name (sshd, sshd[mode=aggressive], nginx-http-auth …) or a path to a Fail2Ban .conf; empty = the jail's name" }),
+        logpath: Type.Array(Type.String({ minLength: 1, maxLength: 4096 }), { default: [], maxItems: 64, description: "files or globs, or [\"journal\"]" }),
+        journalmatch: Type.String({ maxLength: 1024, default: "", description: "journalctl matches; empty = the filter's own" }),
+        maxretry: Type.Integer({ minimum: 1, maximum: 100_000, default: 5 }),
+        findtime: Duration("10m"),
+        bantime: Duration("10m"),
+        ignoreip: Type.Array(Type.String({ maxLength: 64 }), { default: [], maxItems: 1024 }),
+        port: Type.String({ maxLength: 256, default: "", description: "informational, as in Fail2Ban (XDP drops the whole address)" }),
+        silent_after: Duration("0", "a running jail whose source produced no line for this long is reported degraded (0 = never)"),
       },
       { additionalProperties: false },
     ),

@@ -44,7 +44,8 @@ export async function ensureKeys(stateDir: string, nodeId: string, identities: r
       const jwk = { ...(await exportJWK(privateKey)), kid: kidOf(id, nodeId), alg: ALG };
       writeAtomic(path, JSON.stringify(jwk), 0o600);
     }
-    writeAtomic(jwksPath, JSON.stringify(buildJwks(dir, nodeId, identities)), 0o644);
+    // Public, but only the node's own users need it (group honeymesh under root, LAYOUT "Keys").
+    writeAtomic(jwksPath, JSON.stringify(buildJwks(dir, nodeId, identities)), 0o640);
   });
 }
 

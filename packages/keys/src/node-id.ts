@@ -16,7 +16,7 @@ export function ensureNodeId(stateDir: string, configured: string): string {
   mkdirSync(stateDir, { recursive: true });
   const id = `hm-${crypto.randomUUID().slice(0, 8)}`;
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${id}\n`, { mode: 0o644 });
+  writeFileSync(tmp, `${id}\n`, { mode: 0o640 });
   try {
     // Two processes may race on first start; link-like semantics keep the first writer's id.
     const current = readFileSync(path, "utf8").trim();

@@ -7,7 +7,7 @@ import type { ServiceName } from "@honeymesh/schema/services";
 import { createLogger, type Logger } from "@honeymesh/telemetry/logger";
 import { initTracing } from "@honeymesh/telemetry/tracing";
 import { boot } from "./boot.ts";
-import { busUrl } from "./bus-url.ts";
+import { serviceBusUrl } from "./bus-url.ts";
 import { healthBody, type HealthReport } from "./health.ts";
 import { busMetrics } from "./bus-metrics.ts";
 
@@ -43,6 +43,8 @@ export interface ServiceDefinition<N extends ServiceName = ServiceName> {
  * clean exit on SIGTERM/SIGINT. main.ts files only call this with their wiring.
  */
 export async function runService<N extends ServiceName>(name: N, def: ServiceDefinition<N>): Promise<void> {
+  // Files and sockets this process creates are never world-accessible (group honeymesh may read).
+  process.umask(0o027);
   const { config, nodeId } = await boot();
   const logger = createLogger(name, config.node.log_level, undefined, { node: nodeId });
   const tracing = await initTracing({ service: name, nodeId, endpoint: config.telemetry.otlp_traces_endpoint, headers: config.telemetry.otlp_headers });
@@ -56,7 +58,7 @@ export async function runService<N extends ServiceName>(name: N, def: ServiceDef
   const unprepare = await def.prepare?.(base);
   const key = await loadSigningKey(config.node.state_dir, name, nodeId);
   const bus = await BusClient.connect({
-    url: busUrl(config.bus.listen),
+    url: serviceBusUrl(config),
     key,
     jwks: () => readJwks(config.node.state_dir),
     logger,
@@ -83,7 +85,7 @@ export async function runService<N extends ServiceName>(name: N, def: ServiceDef
   };
   await publishHealth();
   const timer = setInterval(publishHealth, config.node.health_interval_s * 1000);
-  logger.info("service started", { pid: process.pid, bus: config.bus.listen });
+  logger.info("service started", { pid: process.pid, uid: process.getuid?.(), bus: serviceBusUrl(config) });
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -4,7 +4,9 @@ import { AllowChange, ModeChange } from "./control.ts";
 import { Decision } from "./decision.ts";
 import { FeedResult, FeedUpdate } from "./feed.ts";
 import { Health } from "./health.ts";
+import { JailFailure } from "./logd.ts";
 import { Metrics } from "./metrics.ts";
+import { MeshPeers } from "./mesh-peers.ts";
 import { WriteResultBatch } from "./result.ts";
 import type { BusIdentity } from "./services.ts";
 import { SynObservation } from "./syn.ts";
@@ -22,6 +24,9 @@ export const KINDS = {
   allow: AllowChange,
   mode: ModeChange,
   result: WriteResultBatch,
+  peers: MeshPeers,
+  /** logd → scand: a jail reached maxretry for an address. */
+  failure: JailFailure,
   /** External blocklist updates (apid → enforcerd) and their outcome (enforcerd → apid). */
   feed: FeedUpdate,
   feedresult: FeedResult,

@@ -2,8 +2,11 @@ import { createConnection, type Socket } from "node:net";
 import { connect, DISCONNECT, PacketReader, PINGREQ, publish, puback, subscribe, TYPE, type Incoming } from "./codec.ts";
 
 export interface ConnectionOptions {
+  /** TCP endpoint, used unless `path` is given. */
   host: string;
   port: number;
+  /** The broker's Unix socket: the node's own services connect here (never starved by TCP holders). */
+  path?: string;
   clientId: string;
   username: string;
   /** Called at every (re)connect: the bus password is a short-lived token. */
@@ -56,9 +59,9 @@ export class MqttConnection {
   private open(): void {
     if (this.closed) return;
     this.reader = new PacketReader();
-    const s = createConnection({ host: this.o.host, port: this.o.port });
+    const s = this.o.path ? createConnection({ path: this.o.path }) : createConnection({ host: this.o.host, port: this.o.port });
     this.socket = s;
-    s.setNoDelay(true);
+    if (!this.o.path) s.setNoDelay(true);
     s.on("connect", () => s.write(connect({ clientId: this.o.clientId, username: this.o.username, password: this.o.password(), keepaliveS: this.o.keepaliveS ?? 15, clean: false })));
     s.on("data", (chunk: Buffer) => this.onData(chunk));
     s.on("error", (e) => this.on.error(e));

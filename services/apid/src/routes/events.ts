@@ -6,6 +6,7 @@ import { decodeCursor, encodeCursor } from "../read/cursor.ts";
 import type { PeerReader, SessionReader } from "../read/owner-queries.ts";
 import { PeerList, SessionPage } from "@honeymesh/api/events";
 import { COMMON_PROBLEMS } from "@honeymesh/api/problem";
+import { needs } from "../auth/scope.ts";
 
 export const EventsQuery = t.Object({
   service: t.Optional(t.Union(TRAP_SERVICES.map((s) => t.Literal(s)), { error: `service: expected one of ${TRAP_SERVICES.join(", ")}` })),
@@ -34,7 +35,7 @@ export function eventRoutes(sessions: SessionReader, peers: PeerReader) {
         const page = rows.slice(0, limit);
         return json({ items: page, next_cursor: more ? encodeCursor(page[page.length - 1]!.seq) : null });
       },
-      { query: EventsQuery, response: { 200: SessionPage, ...COMMON_PROBLEMS }, detail: { summary: "Trap sessions (filters, cursor pagination)", tags: ["events"] } },
+      { query: EventsQuery, response: { 200: SessionPage, ...COMMON_PROBLEMS }, detail: { ...needs("read"), summary: "Trap sessions (filters, cursor pagination)", tags: ["events"] } },
     )
-    .get("/v1/peers", () => json({ items: peers.list(1000) }), { response: { 200: PeerList, ...COMMON_PROBLEMS }, detail: { summary: "Mesh peers", tags: ["mesh"] } });
+    .get("/v1/peers", () => json({ items: peers.list(1000) }), { response: { 200: PeerList, ...COMMON_PROBLEMS }, detail: { ...needs("read"), summary: "Mesh peers", tags: ["mesh"] } });
 }

@@ -5,6 +5,7 @@ import { COMMON_PROBLEMS } from "@honeymesh/api/problem";
 import { BAN_CSV_HEADER, rowCsv, rowJson, type BanReader } from "../read/ban-reader.ts";
 import { CONTENT_TYPE, csvLine, exportStream, type ExportFormat, type ExportPage } from "../read/export-stream.ts";
 import type { SessionReader } from "../read/owner-queries.ts";
+import { needs } from "../auth/scope.ts";
 
 const PAGE = 1000;
 
@@ -48,7 +49,7 @@ export function exportRoutes(reader: BanReader, sessions: SessionReader, onDone:
         200: t.Union([t.Array(Ban), t.Array(StoredSession)], { description: "format=json: an array of bans (kind=bans) or trap sessions (kind=events); ndjson: one such object per line; csv: a header line, then one row per item (arrays and objects as JSON text)" }),
         ...COMMON_PROBLEMS,
       },
-      detail: { summary: "Stream every ban or trap session as JSON, CSV or NDJSON", tags: ["export"] },
+      detail: { ...needs("read"), summary: "Stream every ban or trap session as JSON, CSV or NDJSON", tags: ["export"] },
     },
   );
 }

@@ -1,3 +1,4 @@
+import { needs } from "../auth/scope.ts";
 import { Elysia, t } from "elysia";
 import { reasonMask } from "@honeymesh/ban/reasons";
 import { COMMON_PROBLEMS } from "@honeymesh/api/problem";
@@ -73,7 +74,7 @@ export function feedsOutRoutes(reader: BanReader, nodeId: string) {
         include_feeds: t.Optional(t.Union([t.Literal("true"), t.Literal("false")], { description: "also list bans imported from [feeds.*] (default false)" })),
       }),
       response: { 200: t.String({ description: "plain: one address or prefix per line after a # comment; csv: header then rows; stix: a STIX 2.1 bundle (identity + one indicator per ban)" }), ...COMMON_PROBLEMS },
-      detail: { summary: "The active bans as a blocklist: plain text, CSV or a STIX 2.1 bundle", tags: ["export"] },
+      detail: { ...needs("read"), summary: "The active bans as a blocklist: plain text, CSV or a STIX 2.1 bundle", tags: ["export"] },
     },
   );
 }

@@ -1,3 +1,4 @@
+import { needs } from "../auth/scope.ts";
 import { Elysia } from "elysia";
 import { FeedList } from "@honeymesh/api/feeds";
 import { COMMON_PROBLEMS } from "@honeymesh/api/problem";
@@ -8,6 +9,6 @@ import { json } from "../http/respond.ts";
 export function feedRoutes(feeds: FeedManager) {
   return new Elysia({ name: "feeds", normalize: false }).get("/v1/feeds", () => json({ items: feeds.list() }), {
     response: { 200: FeedList, ...COMMON_PROBLEMS },
-    detail: { summary: "External blocklist feeds: size, when fetched and applied, last error, what the last update did", tags: ["feeds"] },
+    detail: { ...needs("read"), summary: "External blocklist feeds: size, when fetched and applied, last error, what the last update did", tags: ["feeds"] },
   });
 }

@@ -1,3 +1,4 @@
+import { needs } from "../auth/scope.ts";
 import { Elysia, t } from "elysia";
 import { History } from "@honeymesh/api/history";
 import { COMMON_PROBLEMS } from "@honeymesh/api/problem";
@@ -29,7 +30,7 @@ export function historyRoutes(h: HistoryRecorder) {
         step: t.Optional(t.Integer({ minimum: 60, maximum: 31 * 86_400, description: "bucket seconds, a multiple of 60; default 60", error: "step: expected seconds ≥ 60" })),
       }),
       response: { 200: History, ...COMMON_PROBLEMS },
-      detail: { summary: "Per-minute history (bans added and ended, active bans, decisions, hits, sessions, XDP drops) in buckets", tags: ["status"] },
+      detail: { ...needs("read"), summary: "Per-minute history (bans added and ended, active bans, decisions, hits, sessions, XDP drops) in buckets", tags: ["status"] },
     },
   );
 }

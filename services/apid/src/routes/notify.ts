@@ -1,3 +1,4 @@
+import { needs } from "../auth/scope.ts";
 import { Elysia, t } from "elysia";
 import { NotifyList, NotifyTestAnswer } from "@honeymesh/api/notify";
 import { COMMON_PROBLEMS, Problem } from "@honeymesh/api/problem";
@@ -10,7 +11,7 @@ export function notifyRoutes(hub: NotifyHub) {
   return new Elysia({ name: "notify", normalize: false })
     .get("/v1/notify", () => json({ items: hub.list(), syslog: hub.syslogStats() }), {
       response: { 200: NotifyList, ...COMMON_PROBLEMS },
-      detail: { summary: "Notification targets: sent, digests, retries, failures, drops, last error", tags: ["notify"] },
+      detail: { ...needs("read"), summary: "Notification targets: sent, digests, retries, failures, drops, last error", tags: ["notify"] },
     })
     .post(
       "/v1/notify/:name/test",
@@ -27,7 +28,7 @@ export function notifyRoutes(hub: NotifyHub) {
       {
         params: t.Object({ name: t.String({ maxLength: 64 }) }),
         response: { 200: NotifyTestAnswer, 404: Problem, 502: Problem, ...COMMON_PROBLEMS },
-        detail: { summary: "Send a test message to one notification target", tags: ["notify"] },
+        detail: { ...needs("write"), summary: "Send a test message to one notification target", tags: ["notify"] },
       },
     );
 }

@@ -66,7 +66,7 @@ test("a swap applies adds before removes, in one kernel batch each", () => {
 test("an address banned for something else keeps its expiry and other reasons; the feed's removal lifts only EXTERNAL", () => {
   const { bans, applier, calls } = setup();
   const expiresAt = Date.now() + 3_600_000;
-  bans.apply({ address: "203.0.113.9", kind: "ip", reasons: REASONS.TRAP, expiresAt, origin: "node-a", source: "scand", evidence: [{ kind: "trap", summary: "TRAP: ssh" }], at: 0 });
+  bans.apply({ address: "203.0.113.9", kind: "ip", reasons: REASONS.TRAP, expiresAt, origin: "node-a", source: "scand", evidence: [{ kind: "trap", summary: "TRAP: ssh" }], at: 0, confidence: "verified", counts: true });
   expect(applier.accept(upd({ add: ["203.0.113.9"] }))).toMatchObject({ merged: 1 });
   expect(bans.get("203.0.113.9")).toMatchObject({ reasons: REASONS.TRAP | REASONS.EXTERNAL, expiresAt, source: "scand" });
   expect(applier.accept(upd({ add: ["203.0.113.9"] }))).toMatchObject({ unchanged: 1, merged: 0 });
