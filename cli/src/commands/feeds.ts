@@ -24,8 +24,8 @@ export async function feedsCommand(api: ApiClient, json: boolean): Promise<numbe
   const now = Date.now();
   const rows = r.data.items.map((f) => {
     const u = f.last_update;
-    const refused = u ? u.refused_allowlisted + u.refused_bad_address + u.refused_tombstoned : 0;
-    const update = u ? `+${u.added + u.merged} -${u.removed + u.reduced}${refused ? ` refused ${refused} (allowlisted ${u.refused_allowlisted})` : ""}` : "";
+    const refused = u ? u.refused_allowlisted + u.refused_protected + u.refused_bad_address + u.refused_tombstoned : 0;
+    const update = u ? `+${u.added + u.merged} -${u.removed + u.reduced}${refused ? ` refused ${refused} (allowlisted ${u.refused_allowlisted}, protected ${u.refused_protected})` : ""}` : "";
     return [f.name, f.format, String(f.size), age(f.applied_at, now), age(f.fetched_at, now), `${update}${f.skipped_private ? ` (${f.skipped_private} private skipped)` : ""}`, f.last_error ?? ""];
   });
   process.stdout.write(renderTable(["NAME", "FORMAT", "SIZE", "AGE", "FETCHED", "LAST UPDATE", "LAST ERROR"], rows));

@@ -31,6 +31,7 @@ export const FeedStatus = Type.Object({
       removed: Count,
       reduced: Count,
       refused_allowlisted: Count,
+      refused_protected: Count,
       refused_bad_address: Count,
       refused_tombstoned: Count,
       kernel_rejected: Count,

@@ -45,6 +45,8 @@ export const FeedResult = Type.Object({
   /** Still banned for other reasons: only EXTERNAL was lifted. */
   reduced: Count,
   refused_allowlisted: Count,
+  /** Resolvers, NTP servers, mesh peers (the protected set): a list may not cut the node off them. */
+  refused_protected: Count,
   refused_bad_address: Count,
   refused_tombstoned: Count,
   kernel_rejected: Count,

@@ -70,7 +70,7 @@ await runService("enforcerd", {
     await bus.subscribe("apid", "mode", (m) => results([control.modeChange(m)]));
     const batcher = new DecisionBatcher(async (items) => void (await applier.applyBatch(items)), logger);
     for (const producer of ["scand", "apid", "meshd"] as const) await bus.subscribe(producer, "decision", (d, meta) => batcher.push(d, meta.ctx));
-    const feeds = new FeedApplier(new FeedRows(store.sqlite), allow, () => k.kernel);
+    const feeds = new FeedApplier(new FeedRows(store.sqlite), allow, () => k.kernel, protect);
     await bus.subscribe("apid", "feed", async (u) => {
       const r = feeds.accept(u);
       if (r) await bus.publish("feedresult", r);

@@ -27,7 +27,7 @@ function setup(dir: string, feeds: Record<string, string[]>) {
   const publish = async (u: FeedUpdate) => {
     updates.push(u);
     if (u.last) {
-      const r: FeedResult = { id: u.id, feed: u.feed, outcome: "applied", detail: "", added: 0, merged: 0, unchanged: 0, removed: 0, reduced: 0, refused_allowlisted: 0, refused_bad_address: 0, refused_tombstoned: 0, kernel_rejected: 0, at: Date.now() };
+      const r: FeedResult = { id: u.id, feed: u.feed, outcome: "applied", detail: "", added: 0, merged: 0, unchanged: 0, removed: 0, reduced: 0, refused_allowlisted: 0, refused_protected: 0, refused_bad_address: 0, refused_tombstoned: 0, kernel_rejected: 0, at: Date.now() };
       queueMicrotask(() => results.accept(r));
     }
   };

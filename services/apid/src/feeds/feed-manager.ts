@@ -186,8 +186,8 @@ export class FeedManager {
 }
 
 function counts(r: FeedResult): NonNullable<FeedStatus["last_update"]> {
-  const { added, merged, unchanged, removed, reduced, refused_allowlisted, refused_bad_address, refused_tombstoned, kernel_rejected } = r;
-  return { added, merged, unchanged, removed, reduced, refused_allowlisted, refused_bad_address, refused_tombstoned, kernel_rejected };
+  const { added, merged, unchanged, removed, reduced, refused_allowlisted, refused_protected, refused_bad_address, refused_tombstoned, kernel_rejected } = r;
+  return { added, merged, unchanged, removed, reduced, refused_allowlisted, refused_protected, refused_bad_address, refused_tombstoned, kernel_rejected };
 }
 
 /** Never show credentials an operator put into the URL. */

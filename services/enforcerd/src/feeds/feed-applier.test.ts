@@ -11,12 +11,13 @@ import type { KernelPort } from "../kernel-port.ts";
 import { BanStore } from "../store/ban-store.ts";
 import { FeedApplier } from "./feed-applier.ts";
 import { FeedRows } from "./feed-rows.ts";
+import { ProtectedSet } from "../protected/protected-set.ts";
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 /** A real store; the kernel side records the calls in order (the XDP path is test/feeds). */
-function setup(allowed: string[] = []) {
+function setup(allowed: string[] = [], resolvers: string[] = []) {
   const dir = mkdtempSync(join(tmpdir(), "hm-feed-applier-"));
   dirs.push(dir);
   const store = openStore({ path: join(dir, "enforcerd.sqlite"), schema, migrationsFolder: join(import.meta.dir, "..", "..", "drizzle") });
@@ -28,7 +29,8 @@ function setup(allowed: string[] = []) {
     upsertBans: (b: { address: string; reasons: number }[]) => (calls.push(`up:${b.map((x) => `${x.address}=${x.reasons}`).join(",")}`), { count: b.length, rejected: [] }),
     removeBans: (a: string[]) => (calls.push(`rm:${a.join(",")}`), { count: a.length, rejected: [] }),
   } as unknown as KernelPort;
-  return { bans, applier: new FeedApplier(new FeedRows(store.sqlite), allow, () => kernel, 10), calls };
+  const protect = new ProtectedSet({ fixed: () => ({ resolver: resolvers, ntp: [], peer: [] }), sessions: () => new Set(["192.0.2.99"]) }, { sessionMaxAgeMs: 1000, fixedMaxAgeMs: 30_000 });
+  return { bans, applier: new FeedApplier(new FeedRows(store.sqlite), allow, () => kernel, protect, 10), calls };
 }
 
 let n = 0;
@@ -50,6 +52,14 @@ test("the allowlist wins and is counted; non-canonical text is refused", () => {
   expect(r).toMatchObject({ added: 1, refused_allowlisted: 1, refused_bad_address: 1 });
   expect(bans.get("192.0.2.5")).toBeUndefined();
   expect(bans.get("192.0.2.0/24")).toBeDefined();
+});
+
+test("the protected set wins too: a resolver, or a prefix holding one, is refused; a live session is not protection from a list", () => {
+  const { bans, applier } = setup([], ["198.51.100.53", "2001:db8::53"]);
+  const r = applier.accept(upd({ add: ["198.51.100.53", "198.51.100.0/24", "2001:db8::/32", "192.0.2.99", "192.0.2.1"] }))!;
+  expect(r).toMatchObject({ added: 2, refused_protected: 3 });
+  expect(bans.get("192.0.2.99")).toBeDefined();
+  expect(bans.get("198.51.100.0/24")).toBeUndefined();
 });
 
 test("a swap applies adds before removes, in one kernel batch each", () => {

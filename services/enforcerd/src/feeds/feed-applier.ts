@@ -7,11 +7,12 @@ import { canonicalV4 } from "@honeymesh/feeds/ipv4";
 import { parseAddress } from "@honeymesh/net/address";
 import type { FeedResult, FeedUpdate } from "@honeymesh/schema/feed";
 import type { KernelPort } from "../kernel-port.ts";
+import type { ProtectedSet } from "../protected/protected-set.ts";
 import type { FeedRows } from "./feed-rows.ts";
 
 const EXTERNAL = REASONS.EXTERNAL;
 type Counts = Omit<FeedResult, "id" | "feed" | "outcome" | "detail" | "at">;
-const zero = (): Counts => ({ added: 0, merged: 0, unchanged: 0, removed: 0, reduced: 0, refused_allowlisted: 0, refused_bad_address: 0, refused_tombstoned: 0, kernel_rejected: 0 });
+const zero = (): Counts => ({ added: 0, merged: 0, unchanged: 0, removed: 0, reduced: 0, refused_allowlisted: 0, refused_protected: 0, refused_bad_address: 0, refused_tombstoned: 0, kernel_rejected: 0 });
 
 interface Pending {
   id: string;
@@ -25,7 +26,9 @@ interface Pending {
  * are collected (bounded: `maxPendingEntries` over all feeds) and applied together when the last
  * arrives: one SQLite transaction, then one kernel batch of upserts before the removals, so an
  * address in both the old and the new list is never absent from the maps and none is doubled.
- * The allowlist (system, config, operator entries) wins: such entries are refused and counted.
+ * The allowlist (system, config, operator entries) wins, and so does the protected set (resolvers,
+ * NTP servers, mesh peers: a list is an automatic decision, so it may not cut the node off them;
+ * a prefix that holds one is refused whole): such entries are refused and counted.
  */
 export class FeedApplier {
   private readonly pending = new Map<string, Pending>();
@@ -35,6 +38,7 @@ export class FeedApplier {
     private readonly rows: FeedRows,
     private readonly allow: AllowSet,
     private readonly kernel: () => KernelPort | undefined,
+    private readonly protect?: Pick<ProtectedSet, "protects" | "list" | "refresh">,
     private readonly maxPendingEntries = 4_000_000,
   ) {}
 
@@ -83,18 +87,23 @@ export class FeedApplier {
     const mark = `"feed ${feed}"`;
     const upserts: { address: string; reasons: number; expiresAtMs: number }[] = [];
     const removals: string[] = [];
-    const allowedV4 = v4AllowTest(this.allow);
+    const allowedV4 = v4Test(this.allow.list());
+    // Sessions protect only from unverified decisions; a list entry is not one (see ProtectedSet).
+    this.protect?.refresh();
+    const protectedV4 = v4Test((this.protect?.list() ?? []).filter((e) => e.source !== "session"));
     const candidates: string[] = [];
     for (const text of add) {
       const v4 = canonicalV4(text);
       if (v4 >= 0) {
         if (allowedV4(v4)) c.refused_allowlisted++;
+        else if (protectedV4(v4)) c.refused_protected++;
         else candidates.push(text);
         continue;
       }
       const canon = canonicalAddress(text);
       if (!canon.ok || canon.address.text !== text) c.refused_bad_address++;
       else if (this.allow.coverer(canon.parsed)) c.refused_allowlisted++;
+      else if (this.protect?.protects(canon.parsed, "verified")) c.refused_protected++;
       else candidates.push(text);
     }
     this.rows.inTransaction(() => {
@@ -162,10 +171,10 @@ export class FeedApplier {
   }
 }
 
-/** The IPv4 part of the allowlist as a fast test on 32-bit values (the allowlist holds few entries). */
-function v4AllowTest(allow: AllowSet): (v: number) => boolean {
+/** The IPv4 part of a short list of entries (allowlist, protected set) as a fast test on 32-bit values. */
+function v4Test(entries: readonly { text: string }[]): (v: number) => boolean {
   const nets: [number, number][] = [];
-  for (const e of allow.list()) {
+  for (const e of entries) {
     const p = parseAddress(e.text);
     if (!p.ok || p.value.family !== 4) continue;
     const b = p.value.bytes;
