@@ -1,7 +1,7 @@
 import type { Database } from "bun:sqlite";
 import { getTableName } from "drizzle-orm";
 import type { Credential, TrapSession } from "@honeymesh/schema/trap";
-import { sessions } from "./trapd.ts";
+import { sessions, type SessionCapture } from "./trapd.ts";
 
 /**
  * trapd's sessions as other services read them (apid: `/v1/events`, exports, explain, stats).
@@ -12,7 +12,7 @@ const T = getTableName(sessions);
 const s = sessions;
 const COLUMNS = [
   s.seq, s.sessionId, s.service, s.src, s.srcPort, s.dst, s.dstPort, s.startedAt, s.endedAt,
-  s.bytesIn, s.bytesOut, s.credentials, s.commands, s.entropy, s.meta, s.endReason, s.payload,
+  s.bytesIn, s.bytesOut, s.credentials, s.commands, s.entropy, s.meta, s.endReason, s.payload, s.capture,
 ].map((c) => `"${c.name}"`).join(", ");
 
 /** A stored session: the TrapSession trapd published, with its sequence number (newest highest). */
@@ -28,7 +28,7 @@ export interface SessionFilter {
   before?: number;
 }
 
-type Row = [number, string, string, string, number, string, number, number, number, number, number, string, string, number, string, string, Uint8Array | null];
+type Row = [number, string, string, string, number, string, number, number, number, number, number, string, string, number, string, string, Uint8Array | null, string | null];
 
 function parsed<T>(text: string, empty: T): T {
   try {
@@ -59,7 +59,14 @@ function session(r: Row): StoredSession {
     meta: parsed<Record<string, string>>(r[14], {}),
     end_reason: r[15],
     payload_b64: p ? Buffer.from(p.buffer, p.byteOffset, p.byteLength).toString("base64") : "",
+    ...(r[17] ? parsed<SessionCapture>(r[17], {}) : {}),
   };
+}
+
+/** One session by its id (`honeymesh events show <id>`). */
+export function sessionById(db: Database, id: string): StoredSession | undefined {
+  const r = db.query(`SELECT ${COLUMNS} FROM "${T}" WHERE "${s.sessionId.name}" = ?`).values(id) as unknown as Row[];
+  return r[0] ? session(r[0]) : undefined;
 }
 
 /** Newest first; `limit` rows at most. */

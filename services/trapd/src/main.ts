@@ -9,6 +9,10 @@ import { Publisher } from "./publisher.ts";
 import * as schema from "@honeymesh/tables/trapd";
 import { SessionStore } from "./store/session-store.ts";
 import { startTraps } from "./traps.ts";
+import { CredentialPolicy } from "./shell/credential-policy.ts";
+import { loadPersona } from "./shell/persona.ts";
+import { DEFAULT_SHELL_LIMITS } from "./shell/session-limits.ts";
+import { shellDeps } from "./shell/shell-session.ts";
 
 await runService("trapd", {
   async start({ config, bus, logger, tracer }) {
@@ -23,7 +27,10 @@ await runService("trapd", {
       },
     });
     hub.start();
-    const traps = await startTraps(config, hub);
+    const t = config.traps;
+    const limits = { ...DEFAULT_SHELL_LIMITS, maxLines: t.shell.max_lines, maxTranscript: t.shell.transcript_bytes, maxFileBytes: t.shell.quarantine_file_bytes, maxLine: t.max_line_bytes };
+    const shell = shellDeps(config.node.state_dir, loadPersona(config.node.state_dir, t.ssh.banner), limits, t.shell.quarantine_max_bytes);
+    const traps = await startTraps(config, hub, { policy: CredentialPolicy.from(t), shell });
     for (const [name, s] of Object.entries(traps.state)) if (s !== "listening") logger.error("trap not listening", { trap: name, reason: s });
     logger.info("traps open", traps.state);
 
