@@ -109,4 +109,16 @@ export function serveSftp(sftp: SftpServer, s: ShellSession, maxFile: number): v
   sftp.on("REMOVE", (reqid, path) => sftp.status(reqid, fs.remove(s.shell.path(path), false) ? S.NO_SUCH_FILE : S.OK));
   for (const ev of ["RMDIR", "READLINK"] as const) sftp.on(ev, (reqid: number) => sftp.status(reqid, S.OP_UNSUPPORTED));
   sftp.on("RENAME", (reqid) => sftp.status(reqid, S.OP_UNSUPPORTED));
+  // The client is done (EOF on the channel): exit 0 and close, as sshd does when sftp-server
+  // exits (scp reports a channel closed without exit status as a failure). ssh2's SFTP object
+  // has no exit(); its protocol does (ssh2 lib/protocol/SFTP.js, lib/Channel.js exit()).
+  sftp.on("end", () => {
+    const ch = sftp as unknown as { end(): void; outgoing?: { id: number; state: string }; _protocol?: { exitStatus(id: number, code: number): void } };
+    try {
+      if (ch.outgoing?.state === "open" || ch.outgoing?.state === "eof") ch._protocol?.exitStatus(ch.outgoing.id, 0);
+      ch.end();
+    } catch {
+      // gone
+    }
+  });
 }
