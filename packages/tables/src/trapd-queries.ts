@@ -89,3 +89,41 @@ export function sessionCounts(db: Database): { total: number; byService: Record<
   for (const r of db.query(`SELECT "${s.service.name}" AS k, count(*) AS n FROM "${T}" GROUP BY "${s.service.name}" ORDER BY n DESC LIMIT 50`).all() as { k: string; n: number }[]) byService[r.k] = r.n;
   return { total, byService };
 }
+
+/** One indicator over all stored sessions: a URL, host, key fingerprint or file hash, with where and when it was seen. */
+export interface IndicatorRow {
+  type: "url" | "host" | "ssh-key" | "file";
+  value: string;
+  first_seen: number;
+  last_seen: number;
+  sessions: number;
+  /** Up to 16 sources that used it. */
+  sources: string[];
+}
+
+/**
+ * Indicators from the `limit` newest interactive sessions (those with a capture), aggregated by
+ * type and value. Bounded by `limit` rows scanned and `maxOut` indicators returned.
+ */
+export function indicatorList(db: Database, limit: number, since = 0, maxOut = 5000): IndicatorRow[] {
+  const rows = db.query(`SELECT "${s.src.name}", "${s.startedAt.name}", "${s.capture.name}" FROM "${T}" WHERE "${s.capture.name}" IS NOT NULL AND "${s.startedAt.name}" >= ? ORDER BY "${s.seq.name}" DESC LIMIT ?`).values(since, limit) as [string, number, string][];
+  const out = new Map<string, IndicatorRow>();
+  const note = (type: IndicatorRow["type"], value: string, src: string, at: number) => {
+    const k = `${type}\0${value}`;
+    const r = out.get(k);
+    if (r) {
+      r.first_seen = Math.min(r.first_seen, at);
+      r.last_seen = Math.max(r.last_seen, at);
+      r.sessions++;
+      if (r.sources.length < 16 && !r.sources.includes(src)) r.sources.push(src);
+    } else if (out.size < maxOut) out.set(k, { type, value, first_seen: at, last_seen: at, sessions: 1, sources: [src] });
+  };
+  for (const [src, at, text] of rows) {
+    const c = parsed<SessionCapture>(text, {});
+    for (const u of c.indicators?.urls ?? []) note("url", u, src, at);
+    for (const h of c.indicators?.hosts ?? []) note("host", h, src, at);
+    for (const p of c.persistence ?? []) if (p.key_fingerprint) note("ssh-key", p.key_fingerprint, src, at);
+    for (const f of c.files ?? []) note("file", f.sha256, src, at);
+  }
+  return [...out.values()].sort((a, b) => b.last_seen - a.last_seen);
+}
