@@ -13,6 +13,7 @@ import { CredentialPolicy } from "./shell/credential-policy.ts";
 import { loadPersona } from "./shell/persona.ts";
 import { DEFAULT_SHELL_LIMITS } from "./shell/session-limits.ts";
 import { shellDeps } from "./shell/shell-session.ts";
+import { pruneTranscripts } from "./shell/transcript-prune.ts";
 
 await runService("trapd", {
   async start({ config, bus, logger, tracer }) {
@@ -38,6 +39,9 @@ await runService("trapd", {
       try {
         const n = store.prune(config.traps.retention_days * 86_400_000, config.traps.retention_max_sessions);
         if (n) logger.info("pruned stored sessions", { n });
+        // Transcripts: the sessions' age, and at most 10 000 files (a flood of shells cannot fill the disk).
+        const t = pruneTranscripts(shell.transcriptDir, config.traps.retention_days * 86_400_000, 10_000);
+        if (t) logger.info("pruned transcripts", { n: t });
       } catch (e) {
         logger.warn("prune failed", { err: e as Error });
       }

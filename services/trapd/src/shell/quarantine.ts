@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 export interface Stored {
@@ -37,6 +37,8 @@ export class Quarantine {
   keep(bytes: Uint8Array): Stored {
     const sha256 = createHash("sha256").update(bytes).digest("hex");
     const size = bytes.length;
+    // Already kept (a bot drops the same binary everywhere): no second copy, no cost.
+    if (existsSync(join(this.dir, sha256))) return { sha256, size, stored: true };
     if (size > this.maxFile || this.used + size > this.maxTotal) {
       this.refused++;
       return { sha256, size, stored: false };
