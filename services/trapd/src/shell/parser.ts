@@ -15,6 +15,8 @@ export interface Redirect {
 export interface Command {
   words: Word[];
   redirects: Redirect[];
+  /** `( list )` or `{ list; }`: run as one command (its output piped or redirected as a whole). */
+  group?: Pipeline[];
 }
 export type Connector = ";" | "&&" | "||";
 export interface Pipeline {
@@ -25,7 +27,7 @@ export interface Pipeline {
 
 export class ParseError extends Error {}
 
-const OPS = ["&&", "||", ";;", ">>", "2>&1", "&>", "2>>", "2>", "1>", ">&", "|", ";", "&", ">", "<", "\n"] as const;
+const OPS = ["&&", "||", ";;", ">>", "2>&1", "&>", "2>>", "2>", "1>", ">&", "|", ";", "&", ">", "<", "\n", "(", ")"] as const;
 
 /** The `$(…)` source starting after "$(" at i: returns the end index (at the closing paren). */
 function matchParen(s: string, i: number): number {
@@ -105,7 +107,7 @@ export function tokenize(s: string, maxTokens: number): Token[] {
     const parts: Part[] = [];
     while (i < s.length) {
       const ch = s[i]!;
-      if (" \t\r\n;&|<>".includes(ch)) break;
+      if (" \t\r\n;&|<>()".includes(ch)) break;
       if (ch === "\\") {
         if (i + 1 < s.length && s[i + 1] !== "\n") lit(parts, s[i + 1]!, true);
         i += 2;
@@ -159,12 +161,31 @@ export function tokenize(s: string, maxTokens: number): Token[] {
 
 /** The line as pipelines; throws ParseError with bash's message on bad syntax. */
 export function parse(s: string, maxTokens: number): Pipeline[] {
-  const tokens = tokenize(s, maxTokens);
+  return parseTokens(tokenize(s, maxTokens), 0);
+}
+
+const isWord = (t: Token | undefined, text: string) => t !== undefined && "word" in t && t.word.length === 1 && "lit" in t.word[0]! && !t.word[0].quoted && t.word[0].lit === text;
+
+/** Where the group opened at `k` closes: the matching ")" (or "}" word), or -1. */
+function groupEnd(tokens: Token[], k: number, brace: boolean): number {
+  let depth = 0;
+  for (let j = k; j < tokens.length; j++) {
+    const t = tokens[j]!;
+    const open = brace ? isWord(t, "{") : "op" in t && t.op === "(";
+    const close = brace ? isWord(t, "}") : "op" in t && t.op === ")";
+    if (open) depth++;
+    else if (close && --depth === 0) return j;
+  }
+  return -1;
+}
+
+function parseTokens(tokens: Token[], depth: number): Pipeline[] {
+  if (depth > 16) throw new ParseError("nesting too deep");
   const list: Pipeline[] = [];
   let pipe: Command[] = [];
   let cmd: Command = { words: [], redirects: [] };
   const endCommand = (op: string) => {
-    if (cmd.words.length === 0 && cmd.redirects.length === 0) {
+    if (cmd.words.length === 0 && cmd.redirects.length === 0 && !cmd.group) {
       if (pipe.length === 0 && (op === ";" || op === "\n" || op === "&")) return false;
       throw new ParseError(`syntax error near unexpected token \`${op === "\n" ? "newline" : op}'`);
     }
@@ -174,11 +195,22 @@ export function parse(s: string, maxTokens: number): Pipeline[] {
   };
   for (let k = 0; k < tokens.length; k++) {
     const t = tokens[k]!;
+    const brace = isWord(t, "{") && cmd.words.length === 0;
+    if (brace || ("op" in t && t.op === "(")) {
+      if (cmd.words.length || cmd.group) throw new ParseError(`syntax error near unexpected token \`${brace ? "{" : "("}'`);
+      const end = groupEnd(tokens, k, brace);
+      if (end < 0) throw new ParseError("syntax error: unexpected end of file");
+      cmd.group = parseTokens(tokens.slice(k + 1, end), depth + 1);
+      k = end;
+      continue;
+    }
     if ("word" in t) {
       cmd.words.push(t.word);
       continue;
     }
     switch (t.op) {
+      case ")":
+        throw new ParseError("syntax error near unexpected token `)'");
       case "|":
         endCommand("|");
         break;
@@ -207,7 +239,7 @@ export function parse(s: string, maxTokens: number): Pipeline[] {
       }
     }
   }
-  if (cmd.words.length || cmd.redirects.length) pipe.push(cmd);
+  if (cmd.words.length || cmd.redirects.length || cmd.group) pipe.push(cmd);
   else if (pipe.length) throw new ParseError("syntax error: unexpected end of file");
   if (pipe.length) list.push({ commands: pipe, next: ";" });
   if (list.length && list[list.length - 1]!.next !== ";") throw new ParseError("syntax error: unexpected end of file");

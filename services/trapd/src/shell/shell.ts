@@ -1,7 +1,7 @@
 import { Capture } from "./capture.ts";
 import { COMMANDS } from "./commands/index.ts";
 import { FS_MESSAGE, FileTree, normalize, type FsError } from "./file-tree.ts";
-import { ParseError, parse, type Command, type Word } from "./parser.ts";
+import { ParseError, parse, type Command, type Pipeline, type Word } from "./parser.ts";
 import type { Persona } from "./persona.ts";
 import type { ShellLimits } from "./session-limits.ts";
 
@@ -115,6 +115,10 @@ export class FakeShell {
       err.add(`-bash: ${e.message}\n`);
       return (this.status = 2);
     }
+    return this.runList(list, depth, out, err);
+  }
+
+  private runList(list: Pipeline[], depth: number, out: Sink, err: Sink): number {
     let skip = false;
     for (const p of list) {
       if (this.exited || this.steps >= this.limits.maxStepsPerLine) break;
@@ -282,7 +286,17 @@ export class FakeShell {
       files.push({ fd: r.fd, path: target, append: r.op === ">>" });
     }
     let status = 0;
-    if (argv.length) {
+    if (c.group) {
+      if (depth >= this.limits.maxDepth) return 1;
+      const gOut = new Sink(this.limits.maxOutputPerLine);
+      const gErr = new Sink(4096);
+      const frames = this.frames;
+      this.frames = [];
+      status = this.runList(c.group, depth + 1, gOut, gErr);
+      this.frames = frames;
+      toOut(gOut.text);
+      toErr(gErr.text);
+    } else if (argv.length) {
       const name = argv[0]!;
       const fn = this.lookup(name);
       const ctx: Ctx = { argv, stdin, out: (s) => toOut(s), err: (s) => toErr(s), sh: this };
