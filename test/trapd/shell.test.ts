@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Database } from "bun:sqlite";
 import type { TrapSession } from "../../packages/schema/src/trap.ts";
+import { indicatorList, sessionById } from "../../packages/tables/src/trapd-queries.ts";
 import { waitFor } from "../support/bus-node.ts";
 import { TrapNode } from "./harness.ts";
 
@@ -59,6 +61,14 @@ describe.skipIf(Boolean(skip))("trapd's fake shell behind SSH and Telnet logins"
     expect(capture.indicators.urls).toContain("http://203.0.113.50/bins/x.sh");
     expect(capture.persistence[0].key_fingerprint).toBe(fp);
     expect(row.commands).toContain(cmd);
+    // What apid serves (GET /v1/events/:id, GET /v1/indicators) through trapd's query module, on the file trapd wrote.
+    const db = new Database(join(trap.node.stateDir, "trapd.sqlite"), { readonly: true });
+    try {
+      expect(sessionById(db, s.session_id)).toMatchObject({ commands: s.commands, command_at: s.command_at, indicators: s.indicators, persistence: s.persistence, transcript: s.transcript });
+      expect(indicatorList(db, 100)).toEqual(expect.arrayContaining([expect.objectContaining({ type: "url", value: "http://203.0.113.50/bins/x.sh" }), expect.objectContaining({ type: "ssh-key", value: fp })]));
+    } finally {
+      db.close();
+    }
     // The transcript is an asciinema v2 file: a header line, then [time, "o"|"i", text] events.
     const cast = readFileSync(join(trap.node.stateDir, "trapd", "transcripts", s.transcript!), "utf8").trim().split("\n");
     expect(JSON.parse(cast[0]!)).toMatchObject({ version: 2, width: 80, height: 24 });
