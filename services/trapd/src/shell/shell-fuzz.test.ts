@@ -65,6 +65,10 @@ test("pathological lines stay bounded: deep substitution, long words, many opera
   expect(sh.run("x".repeat(1_000_000)).length).toBeLessThan(limits.maxLine + 64);
   expect(sh.run(";".repeat(100_000))).toMatch(/^-bash: (syntax error|too many words)/);
   expect(sh.run("a|".repeat(3000) + "a").length).toBeLessThanOrEqual(limits.maxOutputPerLine * 2);
+  sh.run(`A=${"x".repeat(5000)}`);
+  expect(Number(sh.run(`echo ${"$A".repeat(4000)} | wc -c`))).toBeLessThanOrEqual(limits.maxOutputPerLine + 1);
+  for (let i = 0; i < 2000; i++) sh.run(`export V${i}=1`);
+  expect(sh.env.size).toBeLessThanOrEqual(256);
   expect(sh.run("echo $(cat /proc/cpuinfo /proc/cpuinfo /proc/cpuinfo /proc/cpuinfo) | cat | cat | cat").length).toBeLessThanOrEqual(limits.maxOutputPerLine);
 });
 

@@ -76,16 +76,19 @@ export class ShellSession {
   /** One line run as the attacker typed it; the output, then (interactive) the next prompt. */
   line(text: string, prompt: boolean): string {
     this.transcript.input(`${text}\n`);
-    if (text.trim()) this.rec.command(text);
+    // Terminal bytes (latin1 here) are recorded as the UTF-8 text the attacker typed.
+    if (text.trim()) this.rec.command(Buffer.from(text, "latin1").toString("utf8"));
     const out = this.shell.run(text);
     return this.term(out) + (prompt && !this.shell.exited ? this.term(this.shell.prompt()) : "");
   }
 
   /** An exec request (`ssh host 'cmd'`): the whole command, its output and exit status. */
   exec(command: string): { out: string; status: number } {
-    this.transcript.input(`${command}\n`);
     this.rec.command(command);
-    const out = this.shell.run(command);
+    // The shell works on bytes (one latin1 char each), as a terminal's input arrives.
+    const bytes = Buffer.from(command, "utf8").toString("latin1");
+    this.transcript.input(`${bytes}\n`);
+    const out = this.shell.run(bytes);
     return { out: this.term(out), status: this.shell.status };
   }
 

@@ -68,6 +68,12 @@ export class FakeShell {
 
   readonly home: string;
 
+  /** Sets a variable within the session's bounds (256 names, 4 KiB a value). */
+  setVar(name: string, value: string): void {
+    if (!this.env.has(name) && this.env.size >= 256) return;
+    this.env.set(name.slice(0, 64), value.slice(0, 4096));
+  }
+
   get uid(): number {
     if (this.user === "root") return 0;
     return this.persona.users.find((u) => u.name === this.user)?.uid ?? 1000 + this.persona.users.length;
@@ -205,6 +211,8 @@ export class FakeShell {
         continue;
       }
       const val = "var" in part ? this.variable(part.var) : this.substitute(part.sub, depth);
+      // `$A$A$A…` cannot grow a word past one line's output cap.
+      if (fields[fields.length - 1]!.length + val.length > this.limits.maxOutputPerLine) break;
       const pieces = val.split(/[ \t\n]+/);
       fields[fields.length - 1] += pieces[0]!;
       for (const piece of pieces.slice(1)) fields.push(piece);
@@ -260,7 +268,7 @@ export class FakeShell {
     while (argv.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(argv[0]!)) {
       const a = argv.shift()!;
       const eq = a.indexOf("=");
-      if (argv.length === 0) this.env.set(a.slice(0, eq), a.slice(eq + 1));
+      if (argv.length === 0) this.setVar(a.slice(0, eq), a.slice(eq + 1));
     }
     let outBuf = "";
     let errBuf = "";

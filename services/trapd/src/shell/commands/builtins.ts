@@ -85,7 +85,7 @@ const cd: CommandFn = (c) => {
 const exportCmd: CommandFn = (c) => {
   for (const a of c.argv.slice(1)) {
     const eq = a.indexOf("=");
-    if (eq > 0) c.sh.env.set(a.slice(0, eq), a.slice(eq + 1));
+    if (eq > 0) c.sh.setVar(a.slice(0, eq), a.slice(eq + 1));
   }
   if (c.argv.length === 1) for (const [k, v] of c.sh.env) c.out(`declare -x ${k}="${v}"\n`);
   return 0;
