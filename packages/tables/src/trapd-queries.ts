@@ -15,6 +15,9 @@ const COLUMNS = [
   s.bytesIn, s.bytesOut, s.credentials, s.commands, s.entropy, s.meta, s.endReason, s.payload, s.capture,
 ].map((c) => `"${c.name}"`).join(", ");
 
+/** The optional fields an interactive session adds (after the others, in this order; CSV exports list them always). */
+export const CAPTURE_FIELDS = ["command_at", "indicators", "persistence", "files", "transcript"] as const;
+
 /** A stored session: the TrapSession trapd published, with its sequence number (newest highest). */
 export type StoredSession = { seq: number } & TrapSession;
 
