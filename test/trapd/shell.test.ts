@@ -97,6 +97,11 @@ describe.skipIf(Boolean(skip))("trapd's fake shell behind SSH and Telnet logins"
     expect(s.transcript).toMatch(/\.cast$/);
   }, 60_000);
 
+  test("a shell request without a terminal (ssh host < script) runs the script without prompts", async () => {
+    const r = await ssh("toor", "root", ["-T"], "echo one\nwhoami\n");
+    expect(r.stdout).toBe("one\nroot\n");
+  }, 60_000);
+
   test("a Telnet login with a Mirai factory credential gets busybox answers", async () => {
     let got = "";
     const sock = await Bun.connect({ hostname: "127.0.0.1", port: trap.ports.telnet, socket: { data: (_s, d) => void (got += Buffer.from(d).toString("latin1")) } });

@@ -64,8 +64,9 @@ export class ShellSession {
     return t;
   }
 
-  /** What a login shell prints first: the motd and the prompt. */
+  /** What a login shell prints first: the motd and the prompt (nothing without a terminal). */
   greeting(): string {
+    if (!this.mode.crlf) return "";
     const p = this.deps.persona;
     const d = DISTRO_NAME[p.distro];
     const motd = d.id === "debian" ? `Linux ${p.hostname} ${p.kernel} #1 SMP ${p.kernelBuild.split(" ").slice(3).join(" ")} x86_64\n${this.shell.fs.read("/etc/motd")}` : `Welcome to ${d.pretty} (GNU/Linux ${p.kernel} x86_64)\n\n * Documentation:  https://help.ubuntu.com\n`;
@@ -117,7 +118,8 @@ export class ShellSession {
         const text = this.pending;
         this.pending = "";
         if (this.mode.echo) back += "\r\n";
-        back += this.line(text, true);
+        // Without a terminal (ssh host < script) bash prints no prompt.
+        back += this.line(text, this.mode.crlf);
       } else if (ch === "\x7f" || ch === "\b") {
         if (this.pending) {
           this.pending = this.pending.slice(0, -1);
