@@ -19,7 +19,7 @@ const SSH_OPTS = ["-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/d
 
 async function run(argv: string[], stdin?: string): Promise<{ code: number; stdout: string; stderr: string }> {
   const p = Bun.spawn(argv, { stdin: stdin === undefined ? "ignore" : new TextEncoder().encode(stdin), stdout: "pipe", stderr: "pipe" });
-  const timer = setTimeout(() => p.kill(), 8_000);
+  const timer = setTimeout(() => p.kill(), 60_000);
   const [stdout, stderr] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text()]);
   clearTimeout(timer);
   return { code: await p.exited, stdout, stderr };
@@ -98,8 +98,9 @@ describe.skipIf(Boolean(skip))("trapd's fake shell behind SSH and Telnet logins"
   }, 60_000);
 
   test("a shell request without a terminal (ssh host < script) runs the script without prompts", async () => {
-    const r = await ssh("toor", "root", ["-T"], "echo one\nwhoami\n");
+    const r = await ssh("toor", "root", ["-T"], "echo one\nwhoami\nfalse\n");
     expect(r.stdout).toBe("one\nroot\n");
+    expect(r.code).toBe(1); // the last command's status, at the end of input
   }, 60_000);
 
   test("a Telnet login with a Mirai factory credential gets busybox answers", async () => {

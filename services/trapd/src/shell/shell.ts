@@ -3,7 +3,9 @@ import { COMMANDS } from "./commands/index.ts";
 import { FS_MESSAGE, FileTree, normalize, type FsError } from "./file-tree.ts";
 import { ParseError, parse, type Command, type Pipeline, type Word } from "./parser.ts";
 import type { Persona } from "./persona.ts";
+import { IfStack, keywordOf } from "./control-flow.ts";
 import type { ShellLimits } from "./session-limits.ts";
+import { Sink } from "./sink.ts";
 
 /** What a command gets: its words, its input, where to write, and the session's state. */
 export interface Ctx {
@@ -14,29 +16,6 @@ export interface Ctx {
   sh: FakeShell;
 }
 export type CommandFn = (c: Ctx) => number;
-
-/** Output of one line (and of each `$(…)`), bounded: beyond the cap it is dropped and flagged. */
-class Sink {
-  text = "";
-  full = false;
-  constructor(private readonly max: number) {}
-  add(s: string): void {
-    if (this.full) return;
-    if (this.text.length + s.length > this.max) {
-      this.text += s.slice(0, this.max - this.text.length);
-      this.full = true;
-    } else this.text += s;
-  }
-}
-
-interface IfFrame {
-  outer: boolean;
-  mode: "cond" | "branch";
-  taken: boolean;
-  active: boolean;
-}
-
-const KEYWORDS = new Set(["if", "then", "elif", "else", "fi", "do", "done", "{", "}", "for", "while", "until", "case", "esac"]);
 
 /**
  * A shell that never runs anything: every command is answered from the persona and the session's
@@ -51,7 +30,7 @@ export class FakeShell {
   exited = false;
   lines = 0;
   private steps = 0;
-  private frames: IfFrame[] = [];
+  private ifs = new IfStack();
 
   constructor(
     readonly persona: Persona,
@@ -104,7 +83,7 @@ export class FakeShell {
     if (this.history.length > 500) this.history.shift();
     this.capture.scan(text);
     this.steps = 0;
-    this.frames = [];
+    this.ifs = new IfStack();
     const sink = new Sink(this.limits.maxOutputPerLine);
     this.exec(text, 0, sink, sink);
     return sink.text;
@@ -129,13 +108,13 @@ export class FakeShell {
     for (const p of list) {
       if (this.exited || this.steps >= this.limits.maxStepsPerLine) break;
       const first = p.commands[0]!;
-      const head = this.keyword(first);
+      const head = keywordOf(first);
       if (head) {
-        this.control(head);
+        this.ifs.control(head, this.status);
         first.words = first.words.slice(1);
         if (first.words.length === 0 && first.redirects.length === 0) continue;
       }
-      if (!this.active()) continue;
+      if (!this.ifs.active()) continue;
       if (skip) {
         // `a && b || c`: a skipped pipeline passes the last status on to the next connector.
         skip = (p.next === "&&" && this.status !== 0) || (p.next === "||" && this.status === 0);
@@ -151,51 +130,6 @@ export class FakeShell {
       skip = (p.next === "&&" && this.status !== 0) || (p.next === "||" && this.status === 0);
     }
     return this.status;
-  }
-
-  private keyword(c: Command): string | undefined {
-    const w = c.words[0];
-    if (!w || w.length !== 1) return undefined;
-    const part = w[0]!;
-    return "lit" in part && !part.quoted && KEYWORDS.has(part.lit) ? part.lit : undefined;
-  }
-
-  private active(): boolean {
-    const f = this.frames[this.frames.length - 1];
-    return !f || (f.mode === "cond" ? f.outer : f.active);
-  }
-
-  /** if/then/elif/else/fi as a small state machine over the flat list; loops run their body once. */
-  private control(k: string): void {
-    const f = this.frames[this.frames.length - 1];
-    switch (k) {
-      case "if":
-        if (this.frames.length < 32) this.frames.push({ outer: this.active(), mode: "cond", taken: false, active: false });
-        break;
-      case "then":
-        if (f) {
-          f.active = f.outer && !f.taken && f.mode === "cond" && this.status === 0;
-          f.taken ||= f.active;
-          f.mode = "branch";
-        }
-        break;
-      case "elif":
-        if (f) {
-          f.mode = "cond";
-          f.outer = f.outer && !f.taken;
-        }
-        break;
-      case "else":
-        if (f) {
-          f.active = f.outer && !f.taken;
-          f.taken = true;
-          f.mode = "branch";
-        }
-        break;
-      case "fi":
-        this.frames.pop();
-        break;
-    }
   }
 
   /** A word's text: variables and substitutions expanded, unquoted results split on blanks, simple globs. */
@@ -298,10 +232,10 @@ export class FakeShell {
       if (depth >= this.limits.maxDepth) return 1;
       const gOut = new Sink(this.limits.maxOutputPerLine);
       const gErr = new Sink(4096);
-      const frames = this.frames;
-      this.frames = [];
+      const outer = this.ifs;
+      this.ifs = new IfStack();
       status = this.runList(c.group, depth + 1, gOut, gErr);
-      this.frames = frames;
+      this.ifs = outer;
       toOut(gOut.text);
       toErr(gErr.text);
     } else if (argv.length) {

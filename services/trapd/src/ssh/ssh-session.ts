@@ -45,6 +45,8 @@ export function serveSessions(client: Connection, rec: SessionRecord, deps: Shel
         if (back) ch.write(Buffer.from(back, "latin1"));
         if (s.exited) close(ch, 0);
       });
+      // The client's input ended (ssh host < script): the shell ends, as bash does at EOF.
+      ch.on("end", () => close(ch, s.shell.status));
     });
     session.on("exec", (ok, _no, info) => {
       const s = shell(Boolean(pty), pty?.cols, pty?.rows);
