@@ -37,6 +37,8 @@ const EXPECTED: Record<string, Scope> = {
   "PUT /v1/mode": "admin",
   "GET /v1/explain/{ip}": "read",
   "GET /v1/events": "read",
+  "GET /v1/events/{id}": "read",
+  "GET /v1/indicators": "read",
   "GET /v1/peers": "read",
   "GET /v1/export": "read",
   "GET /v1/stats": "read",

@@ -7,7 +7,7 @@ import { allowCommand } from "./allow.ts";
 import { banCommand, unbanCommand } from "./ban.ts";
 import { bansCommand } from "./bans.ts";
 import { explainCommand } from "./explain.ts";
-import { eventsCommand } from "./events.ts";
+import { eventShowCommand, eventsCommand } from "./events.ts";
 import { exportCommand } from "./export.ts";
 import { feedsCommand } from "./feeds.ts";
 import { notifyCommand } from "./notify.ts";
@@ -32,6 +32,8 @@ export const API_USAGE = `  bans [--json] [--reason R] [--origin N] [--contains 
                       [api] allow_min_prefix_v4/_v6 (admin)
   events [--follow] [--service S] [--src IP]
                       trap sessions, or the live stream of hits, decisions and bans
+  events show ID [--json]
+                      one session: commands with times, URLs, hosts, persistence, files
   export --format json|csv|ndjson [--kind bans|events] [--output FILE]
   peers               mesh peers
   feeds [--json]      blocklist feeds: size of the list in force, age, last update, last error
@@ -77,6 +79,7 @@ export async function runApiVerb(verb: string, args: Parsed, config: FrozenConfi
     case "allow":
       return allowCommand(api, a1, a2, { json, note: str(args, "note"), force: args.flags.has("force") });
     case "events":
+      if (a1 === "show") return eventShowCommand(api, a2, json);
       return eventsCommand(api, { json, follow: args.flags.has("follow"), limit: limit(args, 100), service: str(args, "service"), src: str(args, "src") });
     case "export":
       return exportCommand(api, { format: str(args, "format") ?? "ndjson", kind: str(args, "kind") ?? "bans", output: str(args, "output"), progress: Boolean(process.stderr.isTTY) });

@@ -15,6 +15,20 @@ const Trap = (port: number, banner: string) =>
     { default: {} },
   );
 
+/**
+ * Logins that open the traps' fake shell by default: the weak root passwords and the IoT factory
+ * credentials botnets try first (Mirai's list), as Cowrie's userdb lets root in with most passwords.
+ */
+const DEFAULT_TRAP_CREDENTIALS = [
+  "root:root", "root:toor", "root:admin", "root:password", "root:123456", "root:12345", "root:1234", "root:12345678", "root:123456789",
+  "root:111111", "root:1", "root:qwerty", "root:default", "root:pass", "root:changeme", "root:raspberry", "root:ubuntu", "root:debian",
+  "root:xc3511", "root:vizxv", "root:888888", "root:xmhdipc", "root:juantech", "root:54321", "root:666666", "root:klv123", "root:anko",
+  "root:Zte521", "root:hi3518", "root:jvbzd", "root:7ujMko0admin", "root:system", "root:ikwb", "root:dreambox", "root:user", "root:realtek",
+  "root:00000000", "root:1111", "admin:admin", "admin:password", "admin:1234", "admin:12345", "admin:admin1234", "admin:smcadmin",
+  "admin:1111", "admin:123456", "support:support", "user:user", "guest:guest", "guest:12345", "ubnt:ubnt", "pi:raspberry",
+  "service:service", "supervisor:supervisor", "default:default", "Administrator:admin",
+];
+
 /** Every config section and key (DESIGN §6). Defaults make an empty file a safe node. */
 export const ConfigSchema = Type.Object({
   node: Type.Object(
@@ -101,6 +115,27 @@ export const ConfigSchema = Type.Object({
       smtp: Trap(2525, "220 mail.example.com ESMTP Postfix (Debian/GNU)"),
       redis: Trap(6380, "7.0.15"),
       mysql: Trap(3307, "8.0.36-0+deb12u1"),
+      credentials: Type.Object(
+        {
+          accept: Type.Array(Type.String({ minLength: 2, maxLength: 128, pattern: "^[^:]+:" }), {
+            default: DEFAULT_TRAP_CREDENTIALS,
+            maxItems: 4096,
+            description: "user:password pairs that open the fake shell on the SSH and Telnet traps (password * = any; every attempt is recorded either way)",
+          }),
+          remember_sources: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 10_000, description: "sources whose login outcomes are remembered (LRU): a credential that worked keeps working, one that failed keeps failing" }),
+        },
+        { default: {} },
+      ),
+      shell: Type.Object(
+        {
+          enabled: Type.Boolean({ default: true, description: "accepted SSH/Telnet logins get the fake shell (nothing is ever run); false = every login is refused" }),
+          max_lines: Type.Integer({ minimum: 1, maximum: 100_000, default: 512, description: "command lines per session" }),
+          transcript_bytes: Type.Integer({ minimum: 0, maximum: 16_777_216, default: 262_144, description: "asciinema v2 transcript per session (0 = none)" }),
+          quarantine_file_bytes: Type.Integer({ minimum: 0, maximum: 67_108_864, default: 1_048_576, description: "largest upload or dropped file kept in quarantine (bigger: hash only)" }),
+          quarantine_max_bytes: Type.Integer({ minimum: 0, maximum: 68_719_476_736, default: 268_435_456, description: "quarantine directory total" }),
+        },
+        { default: {} },
+      ),
       generic: Type.Object(
         {
           enabled: Type.Boolean({ default: false }),

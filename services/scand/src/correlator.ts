@@ -16,6 +16,7 @@ import type { DecisionQueue } from "./decision-queue.ts";
 import { banTtlS } from "./escalation.ts";
 import { Lru } from "./lru.ts";
 import type { OffenceHistory } from "./offence-history.ts";
+import { captureFindings } from "./rules/capture.ts";
 import { credentialSpray } from "./rules/credential-spray.ts";
 import { entropyAnomaly } from "./rules/entropy.ts";
 import { lowAndSlow } from "./rules/low-and-slow.ts";
@@ -118,6 +119,7 @@ export class Correlator {
     const findings = [
       t.credentials.length > 0 ? credentialSpray(s, this.o.bruteforceAttempts) : undefined,
       entropyAnomaly(t.entropy, t.bytes_in, sample, { trap: t.service, port: t.dst_port }, this.o.entropyThreshold, this.o.entropyMinBytes),
+      ...captureFindings(t),
     ];
     this.decide(t.src, findings, ctx, "scand.correlate_session", s);
   }
@@ -207,7 +209,10 @@ export class Correlator {
       return;
     }
     const reasons = found.reduce((m, f) => m | f.reasons, 0);
-    if (this.deps.active.covers(src, reasons, Date.now(), confidence === "verified")) {
+    // What an interactive session captured (downloads, persistence) is new evidence even for a
+    // banned source: the decision extends the ban and enforcerd merges the evidence into it.
+    const news = found.some((f) => "news" in f && f.news);
+    if (!news && this.deps.active.covers(src, reasons, Date.now(), confidence === "verified")) {
       this.counters.inc("already_banned");
       return;
     }

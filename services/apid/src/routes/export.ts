@@ -3,6 +3,7 @@ import { Ban } from "@honeymesh/api/bans";
 import { StoredSession } from "@honeymesh/api/events";
 import { COMMON_PROBLEMS } from "@honeymesh/api/problem";
 import { BAN_CSV_HEADER, rowCsv, rowJson, type BanReader } from "../read/ban-reader.ts";
+import { CAPTURE_FIELDS } from "@honeymesh/tables/trapd-queries";
 import { CONTENT_TYPE, csvLine, exportStream, type ExportFormat, type ExportPage } from "../read/export-stream.ts";
 import type { SessionReader } from "../read/owner-queries.ts";
 import { needs } from "../auth/scope.ts";
@@ -24,7 +25,8 @@ export function exportRoutes(reader: BanReader, sessions: SessionReader, onDone:
       };
       const eventsPage = (before: number | undefined): ExportPage<number> => {
         const rows = sessions.page({ before }, PAGE);
-        if (!columns && rows[0]) columns = Object.keys(rows[0]);
+        // Every page's rows under one header: the shell's optional fields are columns even when the first row lacks them.
+        if (!columns && rows[0]) columns = [...Object.keys(rows[0]).filter((k) => !(CAPTURE_FIELDS as readonly string[]).includes(k)), ...CAPTURE_FIELDS];
         const cols = (columns ?? []) as (keyof (typeof rows)[number])[];
         return {
           lines: rows.map((r) => (format === "csv" ? csvLine(cols.map((c) => r[c])) : JSON.stringify(r))),
