@@ -4,7 +4,7 @@ import { WriteId } from "./decision.ts";
 /** A feed's name, as in `[feeds.<name>]`; it also names the bans (`source = feed:<name>`). */
 export const FeedName = Type.String({ pattern: "^[a-z0-9][a-z0-9_-]{0,26}$" });
 
-/** Canonical address texts of one feed part; bounded so a signed part stays under the bus's 64 KiB. */
+/** Canonical address texts (prefixes, IPv6) of one feed part; bounded so a signed part stays under the bus's 64 KiB. */
 const Addresses = Type.Array(Type.String({ minLength: 2, maxLength: 64 }), { maxItems: 4000 });
 
 /**
@@ -23,6 +23,9 @@ export const FeedUpdate = Type.Object({
   last: Type.Boolean(),
   add: Addresses,
   remove: Addresses,
+  /** Plain IPv4 addresses to add / remove, as base64 of big-endian 32-bit values (the bulk of a large list). */
+  add_v4: Type.String({ maxLength: 40_000 }),
+  remove_v4: Type.String({ maxLength: 40_000 }),
   /** Unix ms the snapshot was fetched. */
   at: Type.Integer({ minimum: 0 }),
 });

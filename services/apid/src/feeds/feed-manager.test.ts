@@ -6,6 +6,8 @@ import { pathToFileURL } from "node:url";
 import type { FrozenConfig } from "@honeymesh/config/schema";
 import type { FeedResult, FeedUpdate } from "@honeymesh/schema/feed";
 import { createLogger } from "@honeymesh/telemetry/logger";
+import { formatV4 } from "@honeymesh/feeds/snapshot";
+import { unpackV4 } from "@honeymesh/feeds/v4-pack";
 import { FeedManager } from "./feed-manager.ts";
 import { FeedResultWaiter } from "./feed-publisher.ts";
 import { FeedStore } from "./feed-store.ts";
@@ -34,7 +36,11 @@ function setup(dir: string, feeds: Record<string, string[]>) {
   const m = new FeedManager({ feeds: cfg as FrozenConfig["feeds"], store: new FeedStore(join(dir, "state")), publish, results, nodeId: "n1", logger, enforcerUp: () => true });
   return { m, updates, write: (name: string, lines: string[]) => writeFileSync(join(dir, `${name}.txt`), `${lines.join("\n")}\n`) };
 }
-const sent = (us: FeedUpdate[], feed: string) => ({ add: us.filter((u) => u.feed === feed).flatMap((u) => u.add).sort(), remove: us.filter((u) => u.feed === feed).flatMap((u) => u.remove).sort() });
+const texts = (packed: string, plain: string[]) => [...unpackV4(packed)!].map(formatV4).concat(plain);
+const sent = (us: FeedUpdate[], feed: string) => ({
+  add: us.filter((u) => u.feed === feed).flatMap((u) => texts(u.add_v4, u.add)).sort(),
+  remove: us.filter((u) => u.feed === feed).flatMap((u) => texts(u.remove_v4, u.remove)).sort(),
+});
 
 test("first refresh sends the list, the next only the diff; an address another feed lists is not removed", async () => {
   const dir = mkdtempSync(join(tmpdir(), "hm-feedmgr-"));

@@ -12,6 +12,7 @@ import { BanStore } from "../store/ban-store.ts";
 import { FeedApplier } from "./feed-applier.ts";
 import { FeedRows } from "./feed-rows.ts";
 import { ProtectedSet } from "../protected/protected-set.ts";
+import { packV4 } from "@honeymesh/feeds/v4-pack";
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -34,7 +35,7 @@ function setup(allowed: string[] = [], resolvers: string[] = []) {
 }
 
 let n = 0;
-const upd = (over: Partial<FeedUpdate>): FeedUpdate => ({ id: `feed:test:${n++}`, feed: "level1", origin: "node-a", part: 0, last: true, add: [], remove: [], at: Date.now(), ...over });
+const upd = (over: Partial<FeedUpdate>): FeedUpdate => ({ id: `feed:test:${n++}`, feed: "level1", origin: "node-a", part: 0, last: true, add: [], remove: [], add_v4: "", remove_v4: "", at: Date.now(), ...over });
 
 test("a feed's entries become permanent EXTERNAL bans with source feed:<name> and the feed as evidence", () => {
   const { bans, applier, calls } = setup();
@@ -105,4 +106,15 @@ test("parts collect until the last; out-of-order parts and oversized updates are
   const many = Array.from({ length: 11 }, (_, i) => `198.51.100.${i}`);
   expect(applier.accept(upd({ add: many }))).toMatchObject({ outcome: "refused" });
   expect(bans.count()).toBe(2);
+});
+
+test("packed IPv4 addresses apply like text ones; a packed field that is not whole 32-bit values refuses the update", () => {
+  const { bans, applier } = setup(["192.0.2.7"]);
+  const v = (a: string) => a.split(".").reduce((n, o) => n * 256 + Number(o), 0);
+  expect(applier.accept(upd({ add_v4: packV4([v("192.0.2.5"), v("192.0.2.6"), v("192.0.2.7")]) }))).toMatchObject({ added: 2, refused_allowlisted: 1 });
+  expect(bans.get("192.0.2.5")?.source).toBe("feed:level1");
+  expect(applier.accept(upd({ remove_v4: packV4([v("192.0.2.5")]) }))).toMatchObject({ removed: 1 });
+  expect(applier.accept(upd({ add_v4: "AAAA" }))).toMatchObject({ outcome: "refused" });
+  expect(applier.accept(upd({ add_v4: "not base64!" }))).toMatchObject({ outcome: "refused" });
+  expect(bans.get("192.0.2.6")).toBeDefined();
 });

@@ -4,6 +4,8 @@ import { evidence as evidenceItem, mergeEvidence, type Evidence } from "@honeyme
 import { isLive } from "@honeymesh/ban/liveness";
 import { REASONS } from "@honeymesh/ban/reasons";
 import { canonicalV4 } from "@honeymesh/feeds/ipv4";
+import { formatV4 } from "@honeymesh/feeds/snapshot";
+import { unpackV4 } from "@honeymesh/feeds/v4-pack";
 import { parseAddress } from "@honeymesh/net/address";
 import type { FeedResult, FeedUpdate } from "@honeymesh/schema/feed";
 import type { KernelPort } from "../kernel-port.ts";
@@ -55,14 +57,23 @@ export class FeedApplier {
       if (p?.id === u.id) this.drop(u.feed);
       return this.refused(u, `part ${u.part} of update ${u.id} arrived out of order; the update is refused and the previous list stays in force`);
     }
-    if (this.pendingEntries + u.add.length + u.remove.length > this.maxPendingEntries) {
+    const addV4 = unpackV4(u.add_v4);
+    const removeV4 = unpackV4(u.remove_v4);
+    if (!addV4 || !removeV4) {
+      this.drop(u.feed);
+      return this.refused(u, `part ${u.part} of update ${u.id} carries packed IPv4 addresses that are not whole 32-bit values; the update is refused`);
+    }
+    const n = u.add.length + u.remove.length + addV4.length + removeV4.length;
+    if (this.pendingEntries + n > this.maxPendingEntries) {
       this.drop(u.feed);
       return this.refused(u, `more than ${this.maxPendingEntries} feed entries pending; the update is refused`);
     }
     p.next++;
+    for (const v of addV4) p.add.push(formatV4(v));
     for (const a of u.add) p.add.push(a);
+    for (const v of removeV4) p.remove.push(formatV4(v));
     for (const a of u.remove) p.remove.push(a);
-    this.pendingEntries += u.add.length + u.remove.length;
+    this.pendingEntries += n;
     if (!u.last) return undefined;
     this.drop(u.feed);
     return { id: u.id, feed: u.feed, outcome: "applied", detail: "", ...this.apply(u.feed, u.origin, u.at, p.add, p.remove), at: Date.now() };
