@@ -18,7 +18,9 @@ COPY dist/release/bin/ /usr/bin/
 COPY dist/release/lib/ /usr/lib/honeymesh/
 COPY deploy/container/init.sh /usr/lib/honeymesh/container-init.sh
 COPY deploy/honeymesh.example.toml /etc/honeymesh/honeymesh.toml
-RUN mkdir -p /var/lib/honeymesh && chmod 0755 /usr/lib/honeymesh/container-init.sh
+# /run/honeymesh: the mount point of the shared runtime volume (bus and API sockets); the init
+# container sets owners and modes of both volumes.
+RUN mkdir -p /var/lib/honeymesh /run/honeymesh && chmod 0755 /usr/lib/honeymesh/container-init.sh
 
 # Containers run with a read-only root file system: nothing may write a transpiler cache (the
 # enforcer's ring-buffer worker is a file run at start).
