@@ -56,6 +56,10 @@ export const ConfigSchema = Type.Object({
       bpf_object: Type.String({ default: "", description: "empty = bpf/build/honeymesh.bpf.o of this checkout" }),
       keep_on_stop: Type.Boolean({ default: false }),
       reap_interval_s: Type.Number({ minimum: 0.1, maximum: 3600, default: 1 }),
+      fast_path: Type.Boolean({
+        default: true,
+        description: "in enforce mode the XDP program bans a source itself (SCAN, [scan] unverified_ttl_s) when it crosses the scan threshold, so its next packet is dropped; enforcerd records the ban. [scan] syn_only = observe turns it off",
+      }),
     },
     { default: {} },
   ),
@@ -117,6 +121,11 @@ export const ConfigSchema = Type.Object({
       subnet_threshold: Type.Integer({ minimum: 2, maximum: 65536, default: 3, description: "banned addresses in one prefix" }),
       subnet_window_s: Type.Integer({ minimum: 1, maximum: 604_800, default: 3600 }),
       max_sources: Type.Integer({ minimum: 1000, maximum: 10_000_000, default: 200_000, description: "sources tracked at once (LRU)" }),
+      syn_only: Type.Union([Type.Literal("observe"), Type.Literal("local"), Type.Literal("ban")], {
+        default: "local",
+        description: "what unverified (spoofable, SYN-only) evidence may do: observe = count, never ban; local = a short local ban (unverified_ttl_s), never escalated or shared; ban = a full ban like verified evidence (still never shared)",
+      }),
+      unverified_ttl_s: Type.Integer({ minimum: 1, maximum: 86400, default: 600, description: "longest ban on unverified evidence alone (syn_only = local)" }),
       decisions_per_s: Type.Integer({ minimum: 1, maximum: 100_000, default: 2000, description: "decision rate; beyond it decisions queue" }),
       decision_queue: Type.Integer({ minimum: 100, maximum: 10_000_000, default: 100_000, description: "queued decisions; beyond it they are dropped and counted" }),
     },

@@ -10,6 +10,9 @@ import { DecisionBatcher } from "./decisions/decision-batcher.ts";
 import { enforcerHealth, enforcerMetrics } from "./health.ts";
 import { setUpKernel } from "./kernel-setup.ts";
 import { reapOnce } from "./reaper.ts";
+import type { Context } from "@opentelemetry/api";
+import { KernelBanRecorder } from "./kernel-ban-recorder.ts";
+import type { ScanEvent } from "./kernel/scan-event.ts";
 import { reconcile } from "./reconcile.ts";
 import { resultSender } from "./result-sender.ts";
 import { relayScanEvents } from "./scan-relay.ts";
@@ -17,7 +20,7 @@ import { BanStore } from "./store/ban-store.ts";
 import * as schema from "@honeymesh/tables/enforcerd";
 
 await runService("enforcerd", {
-  async start({ config, bus, logger, tracer }) {
+  async start({ config, bus, logger, tracer, nodeId }) {
     const store = openStore({ path: join(config.node.state_dir, "enforcerd.sqlite"), schema, migrationsFolder: join(SOURCE_ROOT, "services/enforcerd/drizzle") });
     const bans = new BanStore(store);
     const allow = new AllowSet();
@@ -25,7 +28,7 @@ await runService("enforcerd", {
     allow.add(bans.allowEntries(), "operator");
     const k = setUpKernel(config, allow, logger);
     const reconciled = k.kernel ? reconcile(bans, k.kernel) : undefined;
-    if (reconciled) logger.info("reconciled kernel maps with the ban store", { ...reconciled });
+    if (reconciled) logger.info("reconciled kernel maps with the ban store", { ...reconciled, adopt: undefined });
 
     const results = resultSender(bus);
     const applier = new DecisionApplier({
@@ -38,6 +41,8 @@ await runService("enforcerd", {
       tracer,
       logger,
     });
+    const recorder = new KernelBanRecorder({ store: bans, kernel: () => k.kernel, apply: (items) => applier.applyBatch(items), nodeId, logger });
+    if (reconciled?.adopt.length) await recorder.record(reconciled.adopt);
     const control = new ControlApplier(bans, allow, () => k.kernel, { mode: config.enforcer.mode, modeSource: "config" }, logger, (c) => void bus.publish("ban", c).catch(() => {}));
     await bus.subscribe("apid", "allow", (c) => results([control.allowChange(c)]));
     await bus.subscribe("apid", "mode", (m) => results([control.modeChange(m)]));
@@ -47,7 +52,10 @@ await runService("enforcerd", {
     const reaper = setInterval(() => {
       reapOnce(bans, k.kernel, (c) => void bus.publish("ban", c).catch(() => {}), logger);
     }, config.enforcer.reap_interval_s * 1000);
-    const relay = k.kernel ? relayScanEvents(k.kernel.eventsFd, config.scan.window_s, (o, ctx) => bus.publish("syn", o, ctx), logger, tracer) : undefined;
+    const fastTtlMs = config.scan.unverified_ttl_s * 1000;
+    const onKernelBan = (ev: ScanEvent, ctx: Context) =>
+      recorder.record([{ address: ev.src, atMs: ev.atMs, expiresAtMs: ev.atMs + fastTtlMs, ports: ev.ports, portCount: ev.portCount, windowS: config.scan.window_s }], ctx);
+    const relay = k.kernel ? relayScanEvents(k.kernel.eventsFd, config.scan.window_s, (o, ctx) => bus.publish("syn", o, ctx), logger, tracer, onKernelBan) : undefined;
 
     return {
       health: () => enforcerHealth(k, control),
