@@ -23,6 +23,8 @@ describe.skipIf(Boolean(skip))("scand end to end: scan → decision → kernel d
         HONEYMESH_ENFORCER_REAP_INTERVAL_S: "0.2",
         HONEYMESH_SCAN_WINDOW_S: "2",
         HONEYMESH_BANS_DEFAULT_TTL_S: "3",
+        // This file follows scand's decision path; the kernel fast path (test/enforcerd/fast-path) would ban first.
+        HONEYMESH_ENFORCER_FAST_PATH: "false",
         // The attacker's IPv6 address is an allowlisted scanner.
         HONEYMESH_ALLOW_CIDRS: p.attacker.v6,
         OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${otlpPort}`,
