@@ -43,7 +43,7 @@ describe.skipIf(Boolean(skip))("enforcerd: kernel fast-path bans are recorded, k
     await p.exited;
     const from = en.node.lines.length;
     en.node.spawn("enforcerd");
-    await en.node.waitLine((l) => l.topic === "hm/v1/enforcerd/health" && l.d.enforcement?.kernel === "active", 20_000, "enforcerd back", from);
+    await en.node.waitLine((l) => l.topic === "hm/v1/enforcerd/health" && (l.d as { enforcement?: { kernel?: string } }).enforcement?.kernel === "active", 20_000, "enforcerd back", from);
   };
 
   beforeAll(async () => {
