@@ -42,7 +42,7 @@ export const FAST_PATH_EVIDENCE = "kernel fast path, SYN-only";
  * again, unless the store holds a live ban for it: the kernel is never stricter than the store.
  */
 export class KernelBanRecorder {
-  readonly counts = new Counters<"recorded" | "refused_undone" | "expired_skipped" | "failed">();
+  readonly counts = new Counters<"recorded" | "refused" | "lifted" | "expired_skipped" | "failed">();
 
   constructor(private readonly deps: RecorderDeps) {}
 
@@ -66,10 +66,11 @@ export class KernelBanRecorder {
       const address = live[i]!.address;
       const row = this.deps.store.get(address);
       if (!row || !isLive(row.expiresAt, now)) undo.push(address);
-      this.counts.inc("refused_undone");
-      this.deps.logger.info("kernel fast-path ban refused by the store; lifted in the kernel", { address, refusal: r.refusal, detail: r.detail });
+      this.counts.inc("refused");
+      this.deps.logger.info("kernel fast-path ban refused by the store", { address, refusal: r.refusal, detail: r.detail });
     });
     if (undo.length) {
+      this.counts.inc("lifted", undo.length);
       try {
         this.deps.kernel()?.removeBans(undo);
       } catch (e) {
