@@ -109,3 +109,31 @@ describe.skipIf(Boolean(skip))("enforcerd: kernel fast-path bans are recorded, k
     await waitFor(() => node.health("enforcerd")?.enforcement?.kernel === "active", 5_000, "enforcerd healthy");
   });
 });
+
+describe.skipIf(Boolean(skip))("enforcerd + scand: the kernel bans first, scand's own decision still follows", () => {
+  let en: EnforcingNode;
+  beforeAll(async () => {
+    en = await startEnforcingNode({
+      services: ["enforcerd", "scand"],
+      env: () => ({ HONEYMESH_SCAN_PORTS_THRESHOLD: "10", HONEYMESH_SCAN_UNVERIFIED_TTL_S: String(TTL_S), HONEYMESH_BANS_DEFAULT_TTL_S: "3600" }),
+    });
+  });
+  afterAll(async () => {
+    await en?.stop();
+  });
+
+  test("nmap -sS: a kernel-made ban, then scand's decision (it hears the observation before the ban) extends it to scand's TTL", async () => {
+    const { pair, node } = en;
+    const from = node.lines.length;
+    const r = await pair.run("attacker", ["nmap", "-n", "-Pn", "-sS", "-T5", "--max-retries", "1", "-p", "1-40", pair.victim.v4], 60_000);
+    expect(r.code).toBe(0);
+    const isBan = (change: string) => (l: { topic: string; d: Record<string, any> }) => l.topic === "hm/v1/enforcerd/ban" && l.d.address?.text === pair.attacker.v4 && l.d.change === change;
+    const added = await node.waitLine(isBan("added"), 5_000, "kernel ban recorded", from);
+    expect(Number(added.d.expires_at) - Number(added.d.at)).toBeLessThanOrEqual(TTL_S * 1000 + 1000);
+    const decided = await node.waitLine((l) => l.topic === "hm/v1/scand/decision" && l.d.address?.text === pair.attacker.v4, 5_000, "scand decision", from);
+    expect(decided.d.offence).toBe(1);
+    const extended = await node.waitLine(isBan("extended"), 5_000, "extended by scand", from);
+    expect(Number(extended.d.expires_at) - Number(extended.d.at)).toBeGreaterThan(3000 * 1000);
+    expect(extended.d.offence).toBe(1);
+  });
+});
