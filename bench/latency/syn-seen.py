@@ -6,6 +6,7 @@ import json, signal, socket, sys
 
 ifname, prefix = sys.argv[1], sys.argv[2]
 s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0800))
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8 << 20)
 s.bind((ifname, 0))
 seen = {}
 
