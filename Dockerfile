@@ -1,48 +1,31 @@
-# syntax=docker/dockerfile:1
+# One image for every HoneyMesh process: the release executables (bun build --compile, the same
+# ones the .deb ships) on a small Debian base. compose.yaml builds it once and runs six
+# containers from it, picking the process with the command.
 #
-# One image for every HoneyMesh process; compose.yaml picks the process with
-# the command (`bun services/<svc>/src/main.ts --config ...`).
+#   bash scripts/build-release.sh dist/release     # executables + BPF object + dashboard + migrations
+#   docker compose build                            # or: docker build -t honeymesh:latest .
 #
-#   docker compose build          (or: docker build -t honeymesh .)
-#
-# Stage 1 compiles the XDP object with clang. The Makefile generates vmlinux.h
-# from the BTF of the kernel the build runs on (/sys/kernel/btf/vmlinux, visible
-# read-only inside build containers); the object is CO-RE, so it relocates onto
-# the kernel it is finally loaded into. Pass --build-arg BTF=/path/to/vmlinux
-# to use another BTF file.
+# BASE_IMAGE: any Debian 12 (bookworm) or newer root with libbpf1, or without it and with a
+# reachable apt mirror. The tests import one made by debootstrap (no registry needed).
+ARG BASE_IMAGE=debian:bookworm-slim
+FROM ${BASE_IMAGE}
 
-ARG BUN_IMAGE=oven/bun:1
-
-FROM ${BUN_IMAGE} AS bpf
-ARG BTF=/sys/kernel/btf/vmlinux
-RUN apt-get update \
- && apt-get install -y --no-install-recommends clang llvm libbpf-dev bpftool make \
- && rm -rf /var/lib/apt/lists/*
-WORKDIR /src
-COPY bpf/ bpf/
-RUN make -C bpf clean && make -C bpf BTF="${BTF}"
-
-FROM ${BUN_IMAGE} AS runtime
 # libbpf1: enforcerd dlopens libbpf.so.1 through bun:ffi (packages/bpf).
-RUN apt-get update \
- && apt-get install -y --no-install-recommends libbpf1 \
- && rm -rf /var/lib/apt/lists/*
-WORKDIR /opt/honeymesh
-COPY . .
-# Runtime dependencies only (typescript, drizzle-kit, @types/* are dev tools);
-# the committed lockfile must match exactly.
-RUN bun install --frozen-lockfile --production
-# The dashboard apid serves at / (hashed, precompressed assets).
-RUN bun run --cwd dashboard build
-COPY --from=bpf /src/bpf/build/honeymesh.bpf.o /src/bpf/build/hm_bench.bpf.o /opt/honeymesh/bpf/build/
-RUN mkdir -p /var/lib/honeymesh /etc/honeymesh
+RUN if ! ls /usr/lib/*/libbpf.so.1 >/dev/null 2>&1; then \
+      apt-get update && apt-get install -y --no-install-recommends libbpf1 && rm -rf /var/lib/apt/lists/*; \
+    fi
+COPY dist/release/bin/ /usr/bin/
+COPY dist/release/lib/ /usr/lib/honeymesh/
+COPY deploy/container/init.sh /usr/lib/honeymesh/container-init.sh
+COPY deploy/honeymesh.example.toml /etc/honeymesh/honeymesh.toml
+RUN mkdir -p /var/lib/honeymesh && chmod 0755 /usr/lib/honeymesh/container-init.sh
 
-# Containers run with a read-only root filesystem: keep Bun from writing its
-# transpiler cache anywhere.
+# Containers run with a read-only root file system: nothing may write a transpiler cache (the
+# enforcer's ring-buffer worker is a file run at start).
 ENV HONEYMESH_NODE_STATE_DIR=/var/lib/honeymesh \
     BUN_RUNTIME_TRANSPILER_CACHE_PATH=0 \
     NODE_ENV=production
+WORKDIR /var/lib/honeymesh
 VOLUME ["/var/lib/honeymesh"]
-# No ENTRYPOINT magic: compose.yaml names the service to run. The default is
-# the broker so that `docker run` of the bare image does something harmless.
-CMD ["bun", "services/busd/src/main.ts", "--config", "/etc/honeymesh/honeymesh.toml"]
+# compose.yaml names the process; the bare image runs the broker, which is harmless.
+CMD ["honeymesh-busd", "--config", "/etc/honeymesh/honeymesh.toml"]

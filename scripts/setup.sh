@@ -10,7 +10,9 @@ packages=(clang llvm libbpf-dev bpftool make iproute2 nmap openssh-client sshpas
 # Kept out of a node's setup: installing fail2ban or a bouncer would start their services.
 if [ "${1:-}" = "--test" ]; then
   packages+=(hping3 xdp-tools nftables docker-compose systemd curl jq openssl lftp redis-tools \
-    fail2ban python3-pyinotify crowdsec-custom-bouncer python3-prometheus-client chromium)
+    fail2ban python3-pyinotify crowdsec-custom-bouncer python3-prometheus-client chromium \
+    debootstrap systemd-container iputils-ping bpftool zstd docker.io \
+    openssh-server hydra)
 fi
 
 need_apt=()

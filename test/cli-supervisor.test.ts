@@ -28,18 +28,18 @@ afterAll(async () => {
   rmSync(`/sys/fs/bpf/hm-test-${node.nodeId}`, { recursive: true, force: true });
 });
 
-test("up brings all six processes up and healthy within 10 s", async () => {
+test("up brings all seven processes up and healthy within 10 s", async () => {
   await node.init();
   const t0 = Date.now();
   const up = cli("up");
   expect(up.exitCode).toBe(0);
   const v = view();
   expect(v.running).toBe(true);
-  expect(v.services.map((s) => s.name)).toEqual(["busd", "trapd", "scand", "enforcerd", "meshd", "apid"]);
+  expect(v.services.map((s) => s.name)).toEqual(["busd", "trapd", "scand", "enforcerd", "meshd", "apid", "logd"]);
   expect(v.services.every((s) => s.healthy)).toBe(true);
   expect(Date.now() - t0).toBeLessThan(10_000 + 3_000); // + bundling and CLI start
   pids = v.services.map((s) => s.pid!);
-  expect(new Set(pids).size).toBe(6);
+  expect(new Set(pids).size).toBe(7);
   const table = cli("status").stdout.toString();
   expect(table).toContain("healthy");
   expect(cli("up").exitCode).toBe(1); // already running
@@ -56,6 +56,11 @@ test("status shows every service's typed metrics, as the supervisor heard them o
   // The supervisor's own watcher plus five services are connected.
   expect(busd?.service === "busd" && busd.clients).toBeGreaterThanOrEqual(6);
   expect(cli("status").stdout.toString()).toMatch(/busd .*clients=\d+ refused=\d+/);
+  // logd runs with no jail enabled: `jails` says so and reports it up
+  const jails = cli("jails", "--json");
+  expect(jails.exitCode).toBe(0);
+  expect(JSON.parse(jails.stdout.toString())).toEqual({ running: true, logd_up: true, configured: [], jails: [] });
+  expect(cli("jails").stdout.toString()).toContain("no jail is enabled");
 });
 
 test("kill -9 of a service: restarted, and status shows the restart", async () => {

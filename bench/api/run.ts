@@ -21,7 +21,7 @@ const n = await new ApiNode().start({ HONEYMESH_NODE_LOG_LEVEL: "error" });
 try {
   const store = openStore({ path: join(n.node.stateDir, "enforcerd.sqlite"), schema, migrationsFolder: join(ROOT, "services/enforcerd/drizzle") });
   const now = Date.now();
-  const rows: BanRow[] = Array.from({ length: 100_000 }, (_, i) => ({ address: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, kind: "ip", reasons: 1, expiresAt: now + 86_400_000, createdAt: now, updatedAt: now, origin: "bench", source: "bench", offence: 1, evidence: [{ kind: "other", summary: "bench" }] }));
+  const rows: BanRow[] = Array.from({ length: 100_000 }, (_, i) => ({ address: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, kind: "ip", reasons: 1, expiresAt: now + 86_400_000, createdAt: now, updatedAt: now, origin: "bench", source: "bench", offence: 1, evidence: [{ kind: "other", summary: "bench" }], confidence: "verified" }));
   new BanStore(store).putMany(rows);
   store.close();
   const headers = { authorization: `Bearer ${n.admin}` };

@@ -35,7 +35,7 @@ try {
     if (i % 10 === 8) return scand.publish("decision", { id: newWriteId("bench"), action: "ban", address: { kind: "ip", text: src }, reasons: 1, ttl_s: 3600, origin: n.node.nodeId, source: "scand", evidence: [{ kind: "other", summary: "bench" }], offence: 1, at: now });
     // Ban changes on rows at the top of the table (value order), so loaded rows are patched.
     const row = `100.64.0.${(i >> 4) % 256}`;
-    return enforcerd.publish("ban", { change: "extended", address: { kind: "ip", text: row }, reasons: 3, expires_at: now + 7_200_000, origin: n.node.nodeId, offence: 2, evidence: [{ kind: "other", summary: "bench extension" }], at: now });
+    return enforcerd.publish("ban", { change: "extended", address: { kind: "ip", text: row }, reasons: 3, expires_at: now + 7_200_000, origin: n.node.nodeId, offence: 2, evidence: [{ kind: "other", summary: "bench extension" }], confidence: "verified", at: now });
   };
 
   /** Publishes at RATE events/s for `seconds`, in 10 ms ticks. */

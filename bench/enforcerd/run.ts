@@ -21,7 +21,7 @@ try {
   const now = Date.now();
   let t = performance.now();
   const rows: BanRow[] = Array.from({ length: N }, (_, i) => ({
-    address: `${100 + (i >> 24)}.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, kind: "ip", reasons: 2, expiresAt: now + 86_400_000, createdAt: now, updatedAt: now, origin: "bench", source: "scand", offence: 1, evidence: [],
+    address: `${100 + (i >> 24)}.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, kind: "ip", reasons: 2, expiresAt: now + 86_400_000, createdAt: now, updatedAt: now, origin: "bench", source: "scand", offence: 1, evidence: [], confidence: "verified",
   }));
   store.putMany(rows);
   const writeMs = performance.now() - t;

@@ -76,7 +76,7 @@ async function run(n: number): Promise<void> {
     const ban = (v: string) => {
       const at = Date.now();
       if (full) origin.publish("apid", "decision", { id: `bench:${at.toString(36)}:${v.replace(/[^0-9a-f]/g, "")}`, action: "ban", address: { kind: "ip", text: v }, reasons: 2, ttl_s: 3600, origin: origin.nodeId, source: "apid", evidence: [], offence: 1, at });
-      else origin.publish("enforcerd", "ban", { change: "added", address: { kind: "ip", text: v }, reasons: 2, expires_at: at + 3_600_000, origin: origin.nodeId, offence: 1, evidence: [], at });
+      else origin.publish("enforcerd", "ban", { change: "added", address: { kind: "ip", text: v }, reasons: 2, expires_at: at + 3_600_000, origin: origin.nodeId, offence: 1, evidence: [], confidence: "verified", at });
     };
     const measure = async (values: string[], from: number[], timeoutMs: number) => {
       const lat: number[] = [];

@@ -31,7 +31,7 @@ describe("apid over curl: auth", () => {
   });
 
   test("a token with too small a scope gets 403", async () => {
-    for (const [m, p, tok] of [["POST", "/v1/bans", read], ["DELETE", "/v1/bans/198.51.100.1", read], ["POST", "/v1/allowlist", read], ["GET", "/v1/tokens", write], ["POST", "/v1/tokens", write], ["PUT", "/v1/mode", write]] as const) {
+    for (const [m, p, tok] of [["POST", "/v1/bans", read], ["DELETE", "/v1/bans/198.51.100.1", read], ["POST", "/v1/allowlist", read], ["POST", "/v1/allowlist", write], ["DELETE", "/v1/allowlist/192.0.2.1", write], ["GET", "/v1/tokens", write], ["POST", "/v1/tokens", write], ["PUT", "/v1/mode", write]] as const) {
       const r = await n.req(m, p, { token: tok, body: {} });
       expect(r.status, `${m} ${p}`).toBe(403);
       isProblem(r, 403);
@@ -142,20 +142,20 @@ describe("apid over curl: bans", () => {
 });
 
 describe("apid over curl: allowlist, mode, events, peers, stats, docs", () => {
-  test("allowlist add, list, remove; protected entries stay", async () => {
-    const bad = await n.req("POST", "/v1/allowlist", { token: write, body: { address: "nope" } });
+  test("allowlist add, list, remove (admin); protected entries stay", async () => {
+    const bad = await n.req("POST", "/v1/allowlist", { body: { address: "nope" } });
     expect(bad.status).toBe(400);
     expect(bad.json.field).toBe("address");
-    const add = await n.req("POST", "/v1/allowlist", { token: write, body: { address: "192.0.2.0/24", note: "office" } });
+    const add = await n.req("POST", "/v1/allowlist", { body: { address: "192.0.2.0/24", note: "office" } });
     expect(add.status).toBe(201);
     const ls = await n.req("GET", "/v1/allowlist", { token: read });
     expect(ls.json.items).toEqual(expect.arrayContaining([expect.objectContaining({ address: "192.0.2.0/24", source: "operator", note: "office" }), expect.objectContaining({ address: "127.0.0.0/8", source: "system" })]));
     const refused = await n.req("POST", "/v1/bans", { token: write, body: { address: "192.0.2.5" } });
     expect(refused.status).toBe(409);
-    expect((await n.req("DELETE", `/v1/allowlist/${encodeURIComponent("127.0.0.0/8")}`, { token: write })).status).toBe(409);
-    expect((await n.req("DELETE", `/v1/allowlist/${encodeURIComponent("192.0.2.0/24")}`, { token: write })).status).toBe(200);
+    expect((await n.req("DELETE", `/v1/allowlist/${encodeURIComponent("127.0.0.0/8")}`)).status).toBe(409);
+    expect((await n.req("DELETE", `/v1/allowlist/${encodeURIComponent("192.0.2.0/24")}`)).status).toBe(200);
     expect((await n.req("GET", "/v1/allowlist")).json.items.filter((e: { source: string }) => e.source === "operator")).toEqual([]);
-    expect((await n.req("DELETE", `/v1/allowlist/${encodeURIComponent("192.0.2.0/24")}`, { token: write })).status).toBe(404);
+    expect((await n.req("DELETE", `/v1/allowlist/${encodeURIComponent("192.0.2.0/24")}`)).status).toBe(404);
   });
 
   test("mode: read, then switch (admin)", async () => {

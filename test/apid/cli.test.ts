@@ -10,7 +10,7 @@ beforeAll(async () => {
 });
 afterAll(() => n?.stop());
 
-describe("operator CLI against a running apid (admin token found in the state dir)", () => {
+describe("operator CLI against a running apid (over its local socket, no token)", () => {
   test("ban, bans, unban: human and --json output, exit codes", async () => {
     const ban = await n.cli(["ban", "198.51.100.61", "--ttl", "2h"]);
     expect(ban.code).toBe(0);
@@ -47,7 +47,7 @@ describe("operator CLI against a running apid (admin token found in the state di
     const allowlisted = await n.cli(["ban", "127.0.0.1"]);
     expect(allowlisted.code).toBe(1);
     expect(allowlisted.err).toContain("allowlist");
-    const down = await n.cli(["bans"], { HONEYMESH_API_LISTEN: "127.0.0.1:1" });
+    const down = await n.cli(["bans"], { HONEYMESH_API_LISTEN: "127.0.0.1:1", HONEYMESH_API_SOCKET: "/nonexistent/api.sock" });
     expect(down.code).toBe(1);
     expect(down.err).toContain("cannot reach apid");
   });
@@ -64,7 +64,7 @@ describe("operator CLI against a running apid (admin token found in the state di
     expect((await n.cli(["peers"])).code).toBe(0);
     const file = join(n.node.stateDir, "cli-export.csv");
     expect((await n.cli(["export", "--format", "csv", "--output", file])).code).toBe(0);
-    expect(readFileSync(file, "utf8").split("\r\n")[0]).toBe("address,kind,reasons,expires_at,created_at,updated_at,origin,source,offence,evidence");
+    expect(readFileSync(file, "utf8").split("\r\n")[0]).toBe("address,kind,reasons,expires_at,created_at,updated_at,origin,source,offence,evidence,confidence");
     const nd = await n.cli(["export", "--format", "ndjson"]);
     expect(nd.out.trim().split("\n").map((l) => JSON.parse(l).address.text)).toEqual(["2001:db8:61::/48"]);
     expect((await n.cli(["export", "--format", "xml"])).code).toBe(2);

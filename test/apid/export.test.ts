@@ -25,7 +25,7 @@ function rows(from: number, count: number, evidence: (i: number) => string[] = (
   const now = Date.now();
   return Array.from({ length: count }, (_, k) => {
     const i = from + k;
-    return { address: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, kind: "ip", reasons: 1 | ((i & 1) << 1), expiresAt: now + 86_400_000, createdAt: now, updatedAt: now, origin: "bulk", source: "test", offence: 1, evidence: evidence(i).map((summary) => ({ kind: "other" as const, summary })) };
+    return { address: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, kind: "ip", reasons: 1 | ((i & 1) << 1), expiresAt: now + 86_400_000, createdAt: now, updatedAt: now, origin: "bulk", source: "test", offence: 1, evidence: evidence(i).map((summary) => ({ kind: "other" as const, summary })), confidence: "verified" };
   });
 }
 

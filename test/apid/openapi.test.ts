@@ -4,7 +4,7 @@ import type { TSchema } from "@sinclair/typebox";
 import { AllowList, ModeState } from "@honeymesh/api/allowlist";
 import { Ban, BanPage } from "@honeymesh/api/bans";
 import { Explanation } from "@honeymesh/api/explain";
-import { PeerList, SessionPage } from "@honeymesh/api/events";
+import { IndicatorList, PeerList, SessionPage, StixBundle } from "@honeymesh/api/events";
 import { Problem } from "@honeymesh/api/problem";
 import { Stats } from "@honeymesh/api/stats";
 import { TokenList } from "@honeymesh/api/tokens";
@@ -24,7 +24,7 @@ const PENDING_ELSEWHERE = new Set<string>();
 const ROUTES = [
   "GET /v1/bans", "POST /v1/bans", "GET /v1/bans/{address}", "DELETE /v1/bans/{address}", "PATCH /v1/bans/{address}", "POST /v1/bans/{address}/permanent",
   "GET /v1/allowlist", "POST /v1/allowlist", "DELETE /v1/allowlist/{address}", "GET /v1/mode", "PUT /v1/mode", "GET /v1/explain/{ip}",
-  "GET /v1/events", "GET /v1/peers", "GET /v1/export", "GET /v1/stats", "GET /v1/stream", "GET /v1/tokens", "POST /v1/tokens", "DELETE /v1/tokens/{id}",
+  "GET /v1/events", "GET /v1/events/{id}", "GET /v1/indicators", "GET /v1/peers", "GET /v1/export", "GET /v1/stats", "GET /v1/stream", "GET /v1/tokens", "POST /v1/tokens", "DELETE /v1/tokens/{id}",
   "GET /v1/decisions/stream", "GET /v1/decisions", "POST /v1/usage-metrics", "GET /v1/whoami", "GET /v1/status", "GET /v1/health", "GET /metrics",
 ];
 
@@ -71,6 +71,11 @@ describe("OpenAPI at /docs/json", () => {
     check(Stats, (await n.req("GET", "/v1/stats")).json, "GET /v1/stats");
     check(SessionPage, (await n.req("GET", "/v1/events")).json, "GET /v1/events");
     check(PeerList, (await n.req("GET", "/v1/peers")).json, "GET /v1/peers");
+    check(IndicatorList, (await n.req("GET", "/v1/indicators")).json, "GET /v1/indicators");
+    check(StixBundle, (await n.req("GET", "/v1/indicators?format=stix")).json, "GET /v1/indicators?format=stix");
+    const none = await n.req("GET", "/v1/events/no-such-session");
+    expect(none.status).toBe(404);
+    check(Problem, none.json, "GET /v1/events/{id} 404");
     check(TokenList, (await n.req("GET", "/v1/tokens")).json, "GET /v1/tokens");
     check(WhoAmI, (await n.req("GET", "/v1/whoami")).json, "GET /v1/whoami");
     const gone = await n.req("DELETE", "/v1/bans/198.51.100.77");

@@ -25,7 +25,8 @@ test("with tls_cert/tls_key apid speaks HTTPS only, and the CLI trusts the node'
   expect(ok.status).toBe(200);
   expect((await curl(["-H", `Authorization: Bearer ${n.admin}`, `${base}/v1/bans`])).status).toBe(0); // untrusted: curl refuses
   expect((await curl([`http://127.0.0.1:${n.port}/v1/health`])).status).not.toBe(200);
-  const cli = await n.cli(["bans", "--json"], { HONEYMESH_API_TLS_CERT: cert, HONEYMESH_API_TLS_KEY: key });
+  // No socket: the CLI goes over TCP, with the admin token from the state dir.
+  const cli = await n.cli(["bans", "--json"], { HONEYMESH_API_TLS_CERT: cert, HONEYMESH_API_TLS_KEY: key, HONEYMESH_API_SOCKET: "/nonexistent/api.sock" });
   expect(cli.err).toBe("");
   expect(cli.code).toBe(0);
   expect(JSON.parse(cli.out)).toEqual([]);

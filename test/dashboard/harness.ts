@@ -69,6 +69,7 @@ export function sampleBans(n: number, localNode: string, now = Date.now()): BanR
       source: sources[r] ?? "scand",
       offence: 1 + (i % 4),
       evidence: [{ kind: "other", summary: evidence[i % evidence.length]! }],
+      confidence: i % 3 === 2 ? "unverified" : "verified",
     };
   });
 }

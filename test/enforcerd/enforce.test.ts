@@ -154,7 +154,7 @@ describe.skipIf(Boolean(skip))("enforcerd end to end: bus decision â†’ SQLite â†
     const store = openBans();
     const now = Date.now();
     const rows: BanRow[] = Array.from({ length: 100_000 }, (_, i) => ({
-      address: `100.${64 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}`, kind: "ip", reasons: 2, expiresAt: now + 3_600_000, createdAt: now, updatedAt: now, origin: "test", source: "scand", offence: 1, evidence: [],
+      address: `100.${64 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}`, kind: "ip", reasons: 2, expiresAt: now + 3_600_000, createdAt: now, updatedAt: now, origin: "test", source: "scand", offence: 1, evidence: [], confidence: "verified",
     }));
     store.putMany(rows);
     const out = await new Response(pinger.stdout).text();

@@ -8,6 +8,7 @@ import { kernelSkipReason, makePinRoot, removePinRoot } from "../kernel/harness.
 import { ROOT, waitFor } from "../support/bus-node.ts";
 import { createBridge, type Bridge, type BridgeHost } from "../support/bridge.ts";
 import { MeshTestNode, type BusLine } from "./support/mesh-node.ts";
+import { newWriteId } from "@honeymesh/schema/decision";
 
 // Issue 11: a real scan on node A becomes a ban on node B whose evidence (kind, ports, count)
 // crossed the mesh intact, and one trace covers the whole path on both nodes.
@@ -58,11 +59,13 @@ describe.skipIf(Boolean(skip))("meshd: a scan on A, its evidence and its trace o
       n.spawn("meshd");
     }
     A.spawn("scand");
+    // A connect scan over A's traps is verified evidence (a SYN scan alone is never shared).
+    A.spawn("trapd");
     for (const n of [A, B]) {
       await waitFor(() => n.health("enforcerd")?.enforcement?.kernel === "active", 20_000, `enforcerd active on ${n.host.name}`);
       await waitFor(() => n.meshd()?.peers_connected === 1 && n.cluster()?.mesh_subscribers === 1, 20_000, `mesh formed on ${n.host.name}`);
     }
-    await waitFor(() => A.health("scand") !== undefined, 20_000, "scand up on a");
+    await waitFor(() => A.health("scand") !== undefined && A.health("trapd") !== undefined, 20_000, "scand and trapd up on a");
   }, 90_000);
 
   afterAll(async () => {
@@ -72,12 +75,14 @@ describe.skipIf(Boolean(skip))("meshd: a scan on A, its evidence and its trace o
     if (dir) rmSync(dir, { recursive: true, force: true });
   }, 30_000);
 
-  test("nmap at A bans the scanner on B with the scan's ports and count, and one trace spans both nodes", async () => {
+  test("nmap -sT at A's traps bans the scanner on B with the scan's ports and count, and one trace spans both nodes", async () => {
     const fromA = A.lines.length;
     const fromB = B.lines.length;
-    const ports = [21, 22, 23, 25, 80];
-    await X.run(["nmap", "-sS", "-Pn", "-n", "-T5", "--max-retries", "0", "-p", ports.join(","), A.host.v4], 60_000);
-    const onA = await A.waitLine(isBanOf(X.v4, "added"), 10_000, "scan ban", fromA);
+    const ports = [2222, 2323, 2121, 8081, 2525];
+    await X.run(["nmap", "-sT", "-Pn", "-n", "-T5", "--max-retries", "0", "-p", ports.join(","), A.host.v4], 60_000);
+    // The kernel's SYN count may ban first (unverified, not shared); the trap handshakes make it verified.
+    const verifiedOnA = (l: BusLine) => l.topic === "hm/v1/enforcerd/ban" && l.d.address?.text === X.v4 && (l.d.change === "added" || l.d.change === "extended") && l.d.confidence === "verified";
+    const onA = await A.waitLine(verifiedOnA, 10_000, "verified scan ban", fromA);
     expect(Number(onA.d.reasons) & 2).toBe(2);
     const onB = await B.waitLine(isBanOf(X.v4, "added"), 10_000, "mesh ban", fromB);
     expect(onB.d.origin).toBe(A.nodeId);
@@ -113,11 +118,27 @@ describe.skipIf(Boolean(skip))("meshd: a scan on A, its evidence and its trace o
     for (let s: Span | undefined = writeOnB(); s; s = s.parentSpanId ? byId.get(s.parentSpanId) : undefined) chain.unshift(s);
     console.log(`trace: ${chain.map((s) => `${s.node}:${s.name}`).join(" → ")}`);
     const names = chain.map((s) => `${s.node}:${s.name}`);
-    for (const want of ["a:scand.correlate_syn", "a:meshd.share", "b:meshd.receive", "b:enforcerd.apply_decision", "b:enforcerd.kernel_map_write"]) expect(names).toContain(want);
+    expect(names.some((n) => n === "a:scand.correlate_syn" || n === "a:scand.correlate_hit")).toBe(true);
+    for (const want of ["a:meshd.share", "b:meshd.receive", "b:enforcerd.apply_decision", "b:enforcerd.kernel_map_write"]) expect(names).toContain(want);
     expect(new Set(chain.map((s) => s.traceId)).size).toBe(1);
     expect(chain.find((s) => s.name === "meshd.receive")!.service).toBe("honeymesh-meshd");
     // A's own apply and map write belong to the same trace.
     const traceId = chain[0]!.traceId;
     expect(all.some((s) => s.node === "a" && s.name === "enforcerd.kernel_map_write" && s.traceId === traceId)).toBe(true);
   }, 90_000);
+  test("a spoofed SYN scan bans only on A (unverified, short) and never reaches B, which trusts A = enforce", async () => {
+    const spoofed = "198.51.100.77";
+    const fromA = A.lines.length;
+    const fromB = B.lines.length;
+    await X.run(["hping3", "-S", "-a", spoofed, "-p", "++4000", "-c", "5", "-i", "u100000", A.host.v4], 30_000);
+    const onA = await A.waitLine(isBanOf(spoofed, "added"), 10_000, "unverified ban", fromA);
+    expect(onA.d.confidence).toBe("unverified");
+    // A barrier: an operator ban made on A after it, which A does share, reaches B...
+    const marker = "198.51.100.78";
+    A.publish("apid", "decision", { id: newWriteId("test"), action: "ban", address: { kind: "ip", text: marker }, reasons: 8, ttl_s: 600, origin: A.nodeId, source: "apid", evidence: [], offence: 0, at: Date.now() });
+    await B.waitLine(isBanOf(marker, "added"), 10_000, "the operator's ban", fromB);
+    // ... while the unverified one, shared first if at all, never did.
+    expect(B.find(isBanOf(spoofed, "added"), fromB)).toBeUndefined();
+    expect(B.find((l) => l.topic === "hm/v1/meshd/decision" && (l.d.address as { text?: string } | undefined)?.text === spoofed, fromB)).toBeUndefined();
+  }, 60_000);
 });

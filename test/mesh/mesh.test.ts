@@ -297,6 +297,17 @@ describe.skipIf(Boolean(skip))("meshd: three full nodes on one bridge", () => {
     });
     E.spawn("meshd");
     await waitFor(() => (E.meshd()?.peers_connected ?? 0) >= 2, 20_000, "E joined");
+    // A never had E in its config: its enforcerd learns the new peer from meshd (hm/v1/meshd/peers)
+    // and keeps it in the protected set, where automatic decisions cannot ban it.
+    const peerRows = () => {
+      const db = new Database(join(A.node.stateDir, "enforcerd.sqlite"), { readonly: true });
+      try {
+        return db.query("SELECT address, source FROM protected_set WHERE source = 'peer'").all() as { address: string; source: string }[];
+      } finally {
+        db.close();
+      }
+    };
+    await waitFor(() => peerRows().some((r) => r.address === E.host.v4), 10_000, "E in A's protected set");
     const decidedOnE = (v: string) => E.find((l) => l.topic === "hm/v1/meshd/decision" && (l.d.address as { text: string }).text === v);
     // Two rogue runs, two fresh peer ids, the same ban (203.0.113.0): neither id is named.
     for (let i = 0; i < 2; i++) expect((await rogue("valid", join(dir, "cluster.key"), 1, E)).connected).toBe(true);
@@ -305,7 +316,7 @@ describe.skipIf(Boolean(skip))("meshd: three full nodes on one bridge", () => {
     // The same ban from two named peers (as their enforcerd announces it, so each shares its own) applies.
     const v = "198.51.100.81";
     const at = Date.now();
-    for (const n of [A, B]) n.publish("enforcerd", "ban", { change: "added", address: { kind: "ip", text: v }, reasons: 2, expires_at: at + 600_000, origin: n.nodeId, offence: 1, evidence: [], at });
+    for (const n of [A, B]) n.publish("enforcerd", "ban", { change: "added", address: { kind: "ip", text: v }, reasons: 2, expires_at: at + 600_000, origin: n.nodeId, offence: 1, evidence: [], confidence: "verified", at });
     await waitFor(() => decidedOnE(v) !== undefined, 10_000, "two named peers' ban decided on E");
   }, 60_000);
 });

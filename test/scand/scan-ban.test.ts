@@ -23,6 +23,9 @@ describe.skipIf(Boolean(skip))("scand end to end: scan → decision → kernel d
         HONEYMESH_ENFORCER_REAP_INTERVAL_S: "0.2",
         HONEYMESH_SCAN_WINDOW_S: "2",
         HONEYMESH_BANS_DEFAULT_TTL_S: "3",
+        // nmap -sS is SYN-only (unverified): this file tests escalation and the kernel path as
+        // they were before graded evidence (test/scand/graded.test.ts covers the default, local).
+        HONEYMESH_SCAN_SYN_ONLY: "ban",
         // This file follows scand's decision path; the kernel fast path (test/enforcerd/fast-path) would ban first.
         HONEYMESH_ENFORCER_FAST_PATH: "false",
         // The attacker's IPv6 address is an allowlisted scanner.

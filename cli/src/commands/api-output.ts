@@ -9,8 +9,14 @@ export function fail(p: ApiProblem): number {
   return p.exitCode;
 }
 
+let format: "json" | "raw" | "table" = "json";
+/** `-o raw` makes every JSON answer one compact line. */
+export function setOutputFormat(f: "json" | "raw" | "table"): void {
+  format = f;
+}
+
 export function printJson(v: unknown): void {
-  process.stdout.write(`${JSON.stringify(v, null, 2)}\n`);
+  printOut(v, format);
 }
 
 /** "in 3h12m", "permanent", "expired". */
@@ -26,4 +32,9 @@ export function expiry(ms: number, now = Date.now()): string {
 
 export function isProblem<T>(r: T | ApiProblem): r is ApiProblem {
   return r instanceof ApiProblem;
+}
+
+/** `-o json` pretty JSON, `-o raw` one compact JSON line (for scripts and jq -c). */
+export function printOut(v: unknown, format: "json" | "raw" | "table"): void {
+  process.stdout.write(format === "raw" ? `${JSON.stringify(v)}\n` : `${JSON.stringify(v, null, 2)}\n`);
 }

@@ -1,19 +1,20 @@
 import type { FrozenConfig } from "@honeymesh/config/schema";
-import type { Parsed } from "../args.ts";
-import { ApiClient, findToken } from "../api/client.ts";
+import type { OutputFormat, Parsed } from "../args.ts";
+import { setOutputFormat } from "./api-output.ts";
+import { ApiClient, findToken, localSocket } from "../api/client.ts";
 import { CliError } from "../errors.ts";
 import { allowCommand } from "./allow.ts";
 import { banCommand, unbanCommand } from "./ban.ts";
 import { bansCommand } from "./bans.ts";
 import { explainCommand } from "./explain.ts";
-import { eventsCommand } from "./events.ts";
+import { eventShowCommand, eventsCommand } from "./events.ts";
 import { exportCommand } from "./export.ts";
 import { peersCommand } from "./peers.ts";
 import { tokenCommand } from "./token.ts";
 import { parseTtl } from "./ttl.ts";
 
 /** Options of the API verbs, for main's argument parser. */
-export const API_BOOLEANS = ["local", "follow", "bouncer"] as const;
+export const API_BOOLEANS = ["local", "follow", "bouncer", "force"] as const;
 export const API_VALUED = ["ttl", "reason", "format", "kind", "output", "scope", "name", "note", "limit", "origin", "contains", "state", "service", "src", "token"] as const;
 export const API_VERBS = new Set(["bans", "ban", "unban", "allow", "explain", "events", "export", "peers", "token"]);
 
@@ -24,15 +25,19 @@ export const API_USAGE = `  bans [--json] [--reason R] [--origin N] [--contains 
   unban IP|CIDR [--local] [--reason R]
                       says what happened: removed, kept (still banned for other reasons),
                       still covered by a prefix ban; exit 1 when a prefix ban still drops it
-  allow add IP|CIDR [--note T] | allow rm IP|CIDR | allow ls
-                      adding an entry ends every ban it covers
+  allow add IP|CIDR [--note T] [--force] | allow rm IP|CIDR | allow ls
+                      adding an entry ends every ban it covers; --force: broader than
+                      [api] allow_min_prefix_v4/_v6 (admin)
   events [--follow] [--service S] [--src IP]
                       trap sessions, or the live stream of hits, decisions and bans
+  events show ID [--json]
+                      one session: commands with times, URLs, hosts, persistence, files
   export --format json|csv|ndjson [--kind bans|events] [--output FILE]
   peers               mesh peers
   token create [--scope read|write|admin] [--name N] [--bouncer] [--ttl 30d]
   token list | token revoke ID
-                      (API verbs use --token, HONEYMESH_API_TOKEN, or the node's admin token)
+                      (API verbs use apid's local socket when no --token is given and
+                      this user may open it; else HONEYMESH_API_TOKEN or the admin token)
 `;
 
 function str(args: Parsed, name: string): string | undefined {
@@ -49,9 +54,12 @@ function limit(args: Parsed, dflt: number): number {
 }
 
 /** The operator verbs of DESIGN §7 that go through apid. */
-export async function runApiVerb(verb: string, args: Parsed, config: FrozenConfig): Promise<number> {
-  const api = new ApiClient(config, findToken(config, str(args, "token")));
-  const json = args.flags.has("json");
+export async function runApiVerb(verb: string, args: Parsed, config: FrozenConfig, out: OutputFormat = "table"): Promise<number> {
+  const flag = str(args, "token");
+  const socket = localSocket(config, flag);
+  const api = new ApiClient(config, socket ? undefined : findToken(config, flag), socket);
+  const json = out !== "table";
+  setOutputFormat(out);
   const [, a1, a2] = args.positionals;
   const ttl = str(args, "ttl");
   switch (verb) {
@@ -64,8 +72,9 @@ export async function runApiVerb(verb: string, args: Parsed, config: FrozenConfi
     case "explain":
       return explainCommand(api, a1, json);
     case "allow":
-      return allowCommand(api, a1, a2, { json, note: str(args, "note") });
+      return allowCommand(api, a1, a2, { json, note: str(args, "note"), force: args.flags.has("force") });
     case "events":
+      if (a1 === "show") return eventShowCommand(api, a2, json);
       return eventsCommand(api, { json, follow: args.flags.has("follow"), limit: limit(args, 100), service: str(args, "service"), src: str(args, "src") });
     case "export":
       return exportCommand(api, { format: str(args, "format") ?? "ndjson", kind: str(args, "kind") ?? "bans", output: str(args, "output"), progress: Boolean(process.stderr.isTTY) });

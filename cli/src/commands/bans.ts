@@ -25,7 +25,7 @@ export async function bansCommand(api: ApiClient, opts: { json: boolean; limit: 
     return 0;
   }
   const now = Date.now();
-  process.stdout.write(renderTable(["ADDRESS", "REASONS", "EXPIRES", "ORIGIN", "SOURCE", "OFFENCE"], items.map((b) => [b.address.text, color(33, b.reasons.join(",")), expiry(b.expires_at, now), b.origin, b.source, String(b.offence)])));
+  process.stdout.write(renderTable(["ADDRESS", "REASONS", "EXPIRES", "ORIGIN", "SOURCE", "OFFENCE", "EVIDENCE"], items.map((b) => [b.address.text, color(33, b.reasons.join(",")), expiry(b.expires_at, now), b.origin, b.source, String(b.offence), b.confidence])));
   if (cursor) process.stdout.write(`(more: raise --limit, or use honeymesh export)\n`);
   return 0;
 }

@@ -1,4 +1,4 @@
-import type { SessionPage } from "@honeymesh/api/events";
+import type { SessionPage, StoredSession } from "@honeymesh/api/events";
 import { reasonNames } from "@honeymesh/ban/reasons";
 import type { ApiClient } from "../api/client.ts";
 import { renderTable } from "../table.ts";
@@ -14,6 +14,35 @@ function line(event: string, d: Row): string {
   return `${t} ${color(31, "ban")}      ${d.change} ${address} reasons=${reasonNames(Number(d.reasons)).join(",")}`;
 }
 
+/** `honeymesh events show <id>`: one session with what its shell captured. */
+export async function eventShowCommand(api: ApiClient, id: string | undefined, json: boolean): Promise<number> {
+  if (!id) {
+    process.stderr.write("usage: honeymesh events show <session id>\n");
+    return 2;
+  }
+  const r = await api.call<StoredSession>("GET", `/v1/events/${encodeURIComponent(id)}`);
+  if (isProblem(r)) return fail(r);
+  const s = r.data;
+  if (json) return printJson(s), 0;
+  const out: string[] = [
+    `${s.session_id}  ${s.service}  ${s.src}:${s.src_port} -> :${s.dst_port}  ${new Date(s.started_at).toISOString()} .. ${new Date(s.ended_at).toISOString()}  (${s.end_reason})`,
+    `bytes in ${s.bytes_in}, out ${s.bytes_out}, entropy ${s.entropy.toFixed(2)}`,
+  ];
+  if (s.credentials.length) out.push("credentials:", ...s.credentials.map((c) => `  ${c.method} ${c.username}${c.password !== undefined ? ` / ${c.password}` : ""}${c.key_fingerprint ? ` ${c.key_fingerprint}` : ""}`));
+  // Attacker text goes to a terminal: control characters shown escaped, never interpreted.
+  const safe = (t: string) => t.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+  if (s.commands.length) out.push("commands:", ...s.commands.map((c, i) => `  ${s.command_at?.[i] !== undefined ? `+${(s.command_at[i]! / 1000).toFixed(1)}s `.padEnd(9) : ""}${safe(c)}`));
+  if (s.indicators?.urls.length) out.push("urls:", ...s.indicators.urls.map((u) => `  ${safe(u)}`));
+  if (s.indicators?.hosts.length) out.push(`hosts: ${s.indicators.hosts.join(", ")}`);
+  if (s.persistence?.length) out.push("persistence:", ...s.persistence.map((p) => `  ${p.kind} ${safe(p.path)}: ${safe(p.detail)}${p.key_fingerprint ? ` (${p.key_fingerprint})` : ""}`));
+  if (s.files?.length) out.push("files:", ...s.files.map((f) => `  ${f.sha256} ${f.size} B ${f.via} ${safe(f.name)}${f.stored ? " (quarantined)" : ""}`));
+  if (s.transcript) out.push(`transcript: <state_dir>/trapd/transcripts/${s.transcript} (asciinema play)`);
+  const meta = Object.entries(s.meta);
+  if (meta.length) out.push(`meta: ${meta.map(([k, v]) => `${k}=${safe(v)}`).join(" ")}`);
+  process.stdout.write(`${out.join("\n")}\n`);
+  return 0;
+}
+
 /** `honeymesh events [--follow]`: stored trap sessions, or the live stream (SSE) of hits, decisions and bans. */
 export async function eventsCommand(api: ApiClient, opts: { json: boolean; follow: boolean; limit: number; service?: string; src?: string }): Promise<number> {
   if (!opts.follow) {
@@ -27,8 +56,11 @@ export async function eventsCommand(api: ApiClient, opts: { json: boolean; follo
     else
       process.stdout.write(
         renderTable(
-          ["STARTED", "TRAP", "SOURCE", "PORT", "BYTES IN", "END"],
-          r.data.items.map((s) => [new Date(Number(s.started_at ?? 0)).toISOString(), String(s.service ?? ""), String(s.src ?? ""), String(s.dst_port ?? ""), String(s.bytes_in ?? ""), String(s.end_reason ?? "")]),
+          ["STARTED", "ID", "TRAP", "SOURCE", "PORT", "BYTES IN", "CMDS", "IOCS", "END"],
+          r.data.items.map((s) => [
+            new Date(Number(s.started_at ?? 0)).toISOString(), s.session_id, String(s.service ?? ""), String(s.src ?? ""), String(s.dst_port ?? ""), String(s.bytes_in ?? ""),
+            String(s.commands.length), String((s.indicators?.urls.length ?? 0) + (s.persistence?.length ?? 0) + (s.files?.length ?? 0)), String(s.end_reason ?? ""),
+          ]),
         ),
       );
     return 0;

@@ -82,7 +82,7 @@ export class BanList {
       }
       const prev = this.rows[i]!;
       const gone = c.change === "removed" || c.change === "expired";
-      this.rows[i] = { ...prev, reasons: reasonNames(c.reasons), expires_at: gone ? -1 : c.expires_at, origin: c.origin, offence: c.offence, evidence: c.evidence.length ? c.evidence : prev.evidence, updated_at: c.at };
+      this.rows[i] = { ...prev, reasons: reasonNames(c.reasons), expires_at: gone ? -1 : c.expires_at, origin: c.origin, offence: c.offence, confidence: c.confidence, evidence: c.evidence.length ? c.evidence : prev.evidence, updated_at: c.at };
       touched = true;
     }
     if (touched) this.bump();

@@ -1,9 +1,12 @@
 import { Type, type Static } from "@sinclair/typebox";
+import { ALLOW_SOURCES } from "@honeymesh/ban/allowlist";
 
 /** An allowlist entry with where it comes from; system and config entries cannot be removed at run time. */
 export const AllowEntry = Type.Object({
   address: Type.String({ description: "address or CIDR, canonical" }),
-  source: Type.Union([Type.Literal("system"), Type.Literal("config"), Type.Literal("operator"), Type.Literal("peer")]),
+  source: Type.Union(ALLOW_SOURCES.map((s) => Type.Literal(s)), {
+    description: "system, config, operator: never dropped, by anyone; resolver, ntp, peer, session: the node's protected set, never touched by automatic decisions (session: never on unverified evidence), operators may still ban them",
+  }),
   note: Type.String(),
   created_at: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], { description: "unix ms; null for system and config entries" }),
 });

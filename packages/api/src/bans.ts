@@ -2,6 +2,7 @@ import { Type, type Static } from "@sinclair/typebox";
 import { BanAddress } from "@honeymesh/ban/address";
 import { Evidence } from "@honeymesh/ban/evidence";
 import { REASON_NAMES } from "@honeymesh/ban/reasons";
+import { Confidence } from "@honeymesh/ban/confidence";
 import { Page } from "./problem.ts";
 
 export { BanAddress, Evidence };
@@ -22,6 +23,7 @@ export const Ban = Type.Object(
     source: Type.String({ description: "the detector or tool: scand, trapd, apid, meshd, fail2ban, …" }),
     offence: Type.Integer({ minimum: 0, description: "how many times this address has been banned" }),
     evidence: Type.Array(Evidence),
+    confidence: Confidence,
   },
   { additionalProperties: false },
 );

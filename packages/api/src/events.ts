@@ -34,3 +34,38 @@ export type Peer = Static<typeof Peer>;
 
 export const PeerList = Type.Object({ items: Type.Array(Peer) });
 export type PeerList = Static<typeof PeerList>;
+
+/** An indicator seen in the trap sessions (`GET /v1/indicators`). */
+export const Indicator = Type.Object({
+  type: Type.Union([Type.Literal("url"), Type.Literal("host"), Type.Literal("ssh-key"), Type.Literal("file")]),
+  value: Type.String({ description: "the URL, host, SSH key fingerprint (SHA256:…) or file SHA-256" }),
+  first_seen: Type.Integer({ description: "unix ms" }),
+  last_seen: Type.Integer({ description: "unix ms" }),
+  sessions: Type.Integer({ minimum: 1 }),
+  sources: Type.Array(Type.String(), { maxItems: 16, description: "addresses that used it (up to 16)" }),
+});
+export type Indicator = Static<typeof Indicator>;
+
+export const IndicatorList = Type.Object({ items: Type.Array(Indicator) });
+export type IndicatorList = Static<typeof IndicatorList>;
+
+/** A STIX 2.1 bundle of indicator objects (OASIS STIX 2.1 §8.1 bundle, §4.7 indicator). */
+export const StixBundle = Type.Object({
+  type: Type.Literal("bundle"),
+  id: Type.String({ pattern: "^bundle--[0-9a-f-]{36}$" }),
+  objects: Type.Array(
+    Type.Object({
+      type: Type.Literal("indicator"),
+      spec_version: Type.Literal("2.1"),
+      id: Type.String({ pattern: "^indicator--[0-9a-f-]{36}$" }),
+      created: Type.String(),
+      modified: Type.String(),
+      name: Type.String(),
+      indicator_types: Type.Array(Type.String()),
+      pattern: Type.String(),
+      pattern_type: Type.Literal("stix"),
+      valid_from: Type.String(),
+    }),
+  ),
+});
+export type StixBundle = Static<typeof StixBundle>;

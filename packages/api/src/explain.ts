@@ -11,6 +11,9 @@ export const Explanation = Type.Object({
   blocked: Type.Boolean({ description: "some live ban drops it and no allowlist entry spares it" }),
   bans: Type.Array(Ban, { description: "every live ban covering the address: its own and prefix bans containing it" }),
   allowlisted_by: Type.Array(Type.Pick(AllowEntry, ["address", "source"]), { description: "entries covering it (they win over every ban)" }),
+  protected_by: Type.Array(Type.Pick(AllowEntry, ["address", "source"]), {
+    description: "protected-set entries covering it (resolver, ntp, peer, session): automatic decisions do not touch it (session: not on unverified evidence); an operator still can",
+  }),
   tombstone: Type.Union([Type.Object({ at: Type.Integer(), origin: Type.String() }), Type.Null()]),
   mesh_origins: Type.Array(Type.String(), { description: "other nodes its bans came from" }),
   evidence: Type.Array(Evidence),

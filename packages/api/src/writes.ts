@@ -1,4 +1,5 @@
 import { Type, type Static } from "@sinclair/typebox";
+import { Confidence } from "@honeymesh/ban/confidence";
 import { BanAddress } from "@honeymesh/ban/address";
 import { Mode } from "@honeymesh/schema/control";
 import { OUTCOMES } from "@honeymesh/schema/result";
@@ -15,6 +16,7 @@ export const NamedBan = Type.Object({
   origin: Type.String(),
   source: Type.String(),
   offence: Type.Integer({ minimum: 0 }),
+  confidence: Confidence,
 });
 export type NamedBan = Static<typeof NamedBan>;
 
@@ -67,5 +69,5 @@ export const BanRequest = Type.Object(
 export type BanRequest = Static<typeof BanRequest>;
 
 /** `POST /v1/allowlist`. */
-export const AllowRequest = Type.Object({ address: Type.String({ minLength: 2, maxLength: 64, description: "address or CIDR" }), note: Type.Optional(Type.String({ maxLength: 256 })) }, { additionalProperties: false });
+export const AllowRequest = Type.Object({ address: Type.String({ minLength: 2, maxLength: 64, description: "address or CIDR" }), note: Type.Optional(Type.String({ maxLength: 256 })), force: Type.Optional(Type.Boolean({ description: "allow an entry broader than [api] allow_min_prefix_v4 / _v6" })) }, { additionalProperties: false });
 export type AllowRequest = Static<typeof AllowRequest>;

@@ -1,7 +1,14 @@
 import { mask, parseAddress, formatAddress, type ParsedAddress } from "@honeymesh/net/address";
 
-/** Where an allowlist entry comes from; system and config entries cannot be removed at run time. */
-export type AllowSource = "system" | "config" | "operator" | "peer";
+/**
+ * Where an allowlist entry comes from; system and config entries cannot be removed at run time.
+ * The protected set (DESIGN §3) adds what the node keeps for itself: its resolvers, NTP servers,
+ * mesh peers and live sessions. Those block automatic decisions only (live sessions only
+ * unverified ones); system, config and operator entries block every ban, in the kernel too.
+ */
+export const ALLOW_SOURCES = ["system", "config", "operator", "peer", "resolver", "ntp", "session"] as const;
+export type AllowSource = (typeof ALLOW_SOURCES)[number];
+export type ProtectedSource = Extract<AllowSource, "resolver" | "ntp" | "peer" | "session">;
 
 export interface AllowEntry {
   text: string;

@@ -23,6 +23,13 @@ function errorOf(fn: () => unknown): ConfigError {
 }
 
 describe("loadConfig", () => {
+  test("[jails.<name>] sections get their defaults; unknown jail keys are refused", () => {
+    const c = loadConfig({ path: file('[jails.sshd]\nenabled = true\nlogpath = ["/var/log/auth.log"]\nbantime = "1h"\nfindtime = 600\n') });
+    expect(c.jails.sshd).toMatchObject({ enabled: true, maxretry: 5, bantime: "1h", findtime: 600, filter: "", ignoreip: [] });
+    expect(errorOf(() => loadConfig({ path: file("[jails.sshd]\nbogus = 1\n") })).message).toContain("jails.sshd.bogus");
+    expect(errorOf(() => loadConfig({ path: file('[jails.sshd]\nbantime = "soon"\n') })).message).toContain("jails.sshd.bantime");
+  });
+
   test("a missing default file gives the safe defaults of DESIGN §6", () => {
     const c = loadConfig({ path: "/nonexistent/honeymesh.toml", explicit: false });
     expect(c.enforcer.mode).toBe("test");

@@ -1,10 +1,11 @@
 import { existsSync, readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import type { TObject, TSchema } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
 import { parse as parseToml } from "smol-toml";
 import { coerceEnv, describeAllowed } from "./coerce.ts";
 import { ConfigError } from "./errors.ts";
+import { defaultStateDir } from "./install-defaults.ts";
 import { ConfigSchema, type FrozenConfig } from "./schema.ts";
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -15,18 +16,28 @@ export interface LoadOptions {
   path: string;
   explicit?: boolean;
   env?: Env;
+  /** Default for [node] state_dir when neither the file nor the environment sets it. */
+  defaultStateDir?: string;
 }
 
 /** Reads, overrides, validates and freezes the configuration. Throws ConfigError naming the key. */
-export function loadConfig({ path, explicit = true, env = {} }: LoadOptions): FrozenConfig {
+export function loadConfig({ path, explicit = true, env = {}, defaultStateDir: stateDefault = defaultStateDir() }: LoadOptions): FrozenConfig {
   const tree = readTree(path, explicit);
   rejectUnknown(ConfigSchema, tree, "");
   applyEnv(ConfigSchema, tree, "HONEYMESH", env);
+  tree.node ??= {};
+  if (tree.node && typeof tree.node === "object" && !Array.isArray(tree.node)) (tree.node as Tree).state_dir ??= stateDefault;
   const telemetry = (tree.telemetry ??= {}) as Tree;
   const otlp = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (env.OTEL_EXPORTER_OTLP_ENDPOINT ? `${env.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/$/, "")}/v1/traces` : undefined);
   if (otlp) telemetry.otlp_traces_endpoint = otlp;
   if (env.OTEL_EXPORTER_OTLP_HEADERS) telemetry.otlp_headers = env.OTEL_EXPORTER_OTLP_HEADERS;
   const value = Value.Default(ConfigSchema, tree) as Tree;
+  // TypeBox does not descend into Record values: fill each [section.<name>] from its schema
+  for (const [k, sub] of Object.entries(ConfigSchema.properties)) {
+    const each = Object.values((sub as { patternProperties?: Record<string, TSchema> }).patternProperties ?? {})[0];
+    const rec = value[k];
+    if (each && rec && typeof rec === "object") for (const [n, v] of Object.entries(rec as Tree)) (rec as Tree)[n] = Value.Default(each, v ?? {});
+  }
   const error = Value.Errors(ConfigSchema, value).First();
   if (error) {
     const key = error.path.replace(/^\//, "").replaceAll("/", ".");
@@ -39,6 +50,9 @@ export function loadConfig({ path, explicit = true, env = {} }: LoadOptions): Fr
   }
   const node = value.node as Tree;
   node.state_dir = resolve(String(node.state_dir));
+  // The API socket lives in the state dir's runtime dir unless placed elsewhere (LAYOUT: <runtime>/api.sock).
+  const api = value.api as Tree;
+  api.socket = api.socket ? resolve(String(api.socket)) : join(String(node.state_dir), "run", "api.sock");
   return deepFreeze({ ...value, path: resolve(path) }) as unknown as FrozenConfig;
 }
 
@@ -61,6 +75,13 @@ function readTree(path: string, explicit: boolean): Tree {
 }
 
 function rejectUnknown(schema: TObject, tree: Tree, prefix: string): void {
+  // a Record section ([jails.<name>]): any name the pattern allows, each checked against its schema
+  const values = (schema as { patternProperties?: Record<string, TObject> }).patternProperties;
+  if (values) {
+    const each = Object.values(values)[0];
+    for (const [k, v] of Object.entries(tree)) if (each && v && typeof v === "object" && !Array.isArray(v)) rejectUnknown(each, v as Tree, `${prefix}${k}.`);
+    return;
+  }
   for (const [k, v] of Object.entries(tree)) {
     const sub = schema.properties[k];
     const key = prefix + k;
@@ -74,7 +95,7 @@ function rejectUnknown(schema: TObject, tree: Tree, prefix: string): void {
 
 /** HONEYMESH_<SECTION>_<KEY> (nested: HONEYMESH_TRAPS_SSH_PORT) overrides the file. */
 function applyEnv(schema: TObject, tree: Tree, prefix: string, env: Env): void {
-  for (const [k, sub] of Object.entries(schema.properties)) {
+  for (const [k, sub] of Object.entries(schema.properties ?? {})) {
     if (prefix === "HONEYMESH" && k === "telemetry") continue;
     const name = `${prefix}_${k.toUpperCase()}`;
     if (sub.type === "object") {

@@ -2,6 +2,9 @@ import { Type, type Static } from "@sinclair/typebox";
 
 const HostPort = Type.String({ pattern: "^(\\[[0-9a-fA-F:.]+\\]|[^:\\s]+):[0-9]{1,5}$", description: "host:port" });
 
+const Duration = (def: string, description = "seconds, or a number with s/m/h/d") =>
+  Type.Union([Type.Number({ minimum: 0, maximum: 31_536_000 }), Type.String({ pattern: "^[0-9]+(\\.[0-9]+)?[smhd]?$" })], { default: def, description });
+
 const Trap = (port: number, banner: string) =>
   Type.Object(
     {
@@ -12,6 +15,20 @@ const Trap = (port: number, banner: string) =>
     { default: {} },
   );
 
+/**
+ * Logins that open the traps' fake shell by default: the weak root passwords and the IoT factory
+ * credentials botnets try first (Mirai's list), as Cowrie's userdb lets root in with most passwords.
+ */
+const DEFAULT_TRAP_CREDENTIALS = [
+  "root:root", "root:toor", "root:admin", "root:password", "root:123456", "root:12345", "root:1234", "root:12345678", "root:123456789",
+  "root:111111", "root:1", "root:qwerty", "root:default", "root:pass", "root:changeme", "root:raspberry", "root:ubuntu", "root:debian",
+  "root:xc3511", "root:vizxv", "root:888888", "root:xmhdipc", "root:juantech", "root:54321", "root:666666", "root:klv123", "root:anko",
+  "root:Zte521", "root:hi3518", "root:jvbzd", "root:7ujMko0admin", "root:system", "root:ikwb", "root:dreambox", "root:user", "root:realtek",
+  "root:00000000", "root:1111", "admin:admin", "admin:password", "admin:1234", "admin:12345", "admin:admin1234", "admin:smcadmin",
+  "admin:1111", "admin:123456", "support:support", "user:user", "guest:guest", "guest:12345", "ubnt:ubnt", "pi:raspberry",
+  "service:service", "supervisor:supervisor", "default:default", "Administrator:admin",
+];
+
 /** Every config section and key (DESIGN §6). Defaults make an empty file a safe node. */
 export const ConfigSchema = Type.Object({
   node: Type.Object(
@@ -20,6 +37,12 @@ export const ConfigSchema = Type.Object({
       state_dir: Type.String({ default: "./data", minLength: 1 }),
       log_level: Type.Union([Type.Literal("debug"), Type.Literal("info"), Type.Literal("warn"), Type.Literal("error")], { default: "info" }),
       health_interval_s: Type.Number({ minimum: 0.2, maximum: 300, default: 5 }),
+      resolv_conf: Type.String({ default: "/etc/resolv.conf", maxLength: 4096, description: "where the node's resolvers are listed (their nameserver lines join the protected set)" }),
+      ntp_confs: Type.Array(Type.String({ maxLength: 4096 }), {
+        default: ["/etc/systemd/timesyncd.conf", "/etc/chrony/chrony.conf", "/etc/chrony.conf", "/etc/ntp.conf"],
+        maxItems: 16,
+        description: "NTP configuration files whose literal server addresses join the protected set (no DNS lookups)",
+      }),
       memory_hint_mb: Type.Integer({ minimum: 0, maximum: 65536, default: 256, description: "RAM size each service's JS engine plans its heap for (BUN_JSC_forceRAMSize); 0 = the machine's" }),
     },
     { default: {} },
@@ -42,6 +65,11 @@ export const ConfigSchema = Type.Object({
       decision_timeout_ms: Type.Integer({ minimum: 100, maximum: 30_000, default: 2000, description: "how long a write waits for enforcerd's result" }),
       max_body_bytes: Type.Integer({ minimum: 1024, maximum: 16_777_216, default: 65_536 }),
       auth_failures_per_min: Type.Integer({ minimum: 1, maximum: 100_000, default: 30, description: "failed authentications per source and minute before 429" }),
+      auth_failures_per_min_loopback: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 600, description: "the same budget for loopback sources (local tools share one address)" }),
+      socket: Type.String({ default: "", maxLength: 100, description: "Unix socket for the local CLI and Fail2Ban (0660, group honeymesh; a peer that can open it is admin); empty = <state_dir>/run/api.sock" }),
+      insecure: Type.Boolean({ default: false, description: "allow listen on a non-loopback address without TLS (tokens then cross the network in clear)" }),
+      allow_min_prefix_v4: Type.Integer({ minimum: 0, maximum: 32, default: 8, description: "IPv4 allowlist entries broader than this prefix need force" }),
+      allow_min_prefix_v6: Type.Integer({ minimum: 0, maximum: 128, default: 16, description: "IPv6 allowlist entries broader than this prefix need force" }),
       stream_clients: Type.Integer({ minimum: 1, maximum: 10_000, default: 64 }),
       stream_queue: Type.Integer({ minimum: 16, maximum: 1_000_000, default: 1024, description: "events buffered per stream client before drops" }),
     },
@@ -91,6 +119,27 @@ export const ConfigSchema = Type.Object({
       smtp: Trap(2525, "220 mail.example.com ESMTP Postfix (Debian/GNU)"),
       redis: Trap(6380, "7.0.15"),
       mysql: Trap(3307, "8.0.36-0+deb12u1"),
+      credentials: Type.Object(
+        {
+          accept: Type.Array(Type.String({ minLength: 2, maxLength: 128, pattern: "^[^:]+:" }), {
+            default: DEFAULT_TRAP_CREDENTIALS,
+            maxItems: 4096,
+            description: "user:password pairs that open the fake shell on the SSH and Telnet traps (password * = any; every attempt is recorded either way)",
+          }),
+          remember_sources: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 10_000, description: "sources whose login outcomes are remembered (LRU): a credential that worked keeps working, one that failed keeps failing" }),
+        },
+        { default: {} },
+      ),
+      shell: Type.Object(
+        {
+          enabled: Type.Boolean({ default: true, description: "accepted SSH/Telnet logins get the fake shell (nothing is ever run); false = every login is refused" }),
+          max_lines: Type.Integer({ minimum: 1, maximum: 100_000, default: 512, description: "command lines per session" }),
+          transcript_bytes: Type.Integer({ minimum: 0, maximum: 16_777_216, default: 262_144, description: "asciinema v2 transcript per session (0 = none)" }),
+          quarantine_file_bytes: Type.Integer({ minimum: 0, maximum: 67_108_864, default: 1_048_576, description: "largest upload or dropped file kept in quarantine (bigger: hash only)" }),
+          quarantine_max_bytes: Type.Integer({ minimum: 0, maximum: 68_719_476_736, default: 268_435_456, description: "quarantine directory total" }),
+        },
+        { default: {} },
+      ),
       generic: Type.Object(
         {
           enabled: Type.Boolean({ default: false }),
@@ -176,6 +225,29 @@ export const ConfigSchema = Type.Object({
       cidr_rate_burst: Type.Integer({ minimum: 1, maximum: 100_000, default: 20 }),
       observe_max_facts: Type.Integer({ minimum: 10, maximum: 1_000_000, default: 10_000, description: "facts of observe-level and unnamed peers, kept apart from the trusted set" }),
     },
+    { default: {} },
+  ),
+  /**
+   * logd's jails (`[jails.<name>]`), with Fail2Ban's option names. Durations are seconds or
+   * `10m` / `1h` / `1d`; logpath is a path, a glob, or `journal`.
+   */
+  jails: Type.Record(
+    Type.String({ pattern: "^[A-Za-z0-9_.-]{1,32}$" }),
+    Type.Object(
+      {
+        enabled: Type.Boolean({ default: false }),
+        filter: Type.String({ maxLength: 512, default: "", description: "built-in filter name (sshd, sshd[mode=aggressive], nginx-http-auth …) or a path to a Fail2Ban .conf; empty = the jail's name" }),
+        logpath: Type.Array(Type.String({ minLength: 1, maxLength: 4096 }), { default: [], maxItems: 64, description: "files or globs, or [\"journal\"]" }),
+        journalmatch: Type.String({ maxLength: 1024, default: "", description: "journalctl matches; empty = the filter's own" }),
+        maxretry: Type.Integer({ minimum: 1, maximum: 100_000, default: 5 }),
+        findtime: Duration("10m"),
+        bantime: Duration("10m"),
+        ignoreip: Type.Array(Type.String({ maxLength: 64 }), { default: [], maxItems: 1024 }),
+        port: Type.String({ maxLength: 256, default: "", description: "informational, as in Fail2Ban (XDP drops the whole address)" }),
+        silent_after: Duration("0", "a running jail whose source produced no line for this long is reported degraded (0 = never)"),
+      },
+      { additionalProperties: false },
+    ),
     { default: {} },
   ),
   /** Filled from the standard OTEL_EXPORTER_OTLP_* variables, not from the file. */

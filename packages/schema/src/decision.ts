@@ -1,6 +1,7 @@
 import { Type, type Static } from "@sinclair/typebox";
 import { BanAddress } from "@honeymesh/ban/address";
 import { EvidenceList } from "@honeymesh/ban/evidence";
+import { Confidence } from "@honeymesh/ban/confidence";
 
 /** Longest TTL a decision may carry: ten years. 0 means permanent. */
 export const MAX_TTL_S = 315_360_000;
@@ -23,6 +24,12 @@ export const Decision = Type.Object({
   source: Type.String({ minLength: 1, maxLength: 32 }),
   evidence: EvidenceList,
   offence: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
+  /**
+   * The class of evidence the decision rests on (DESIGN §3). scand and meshd always set it; absent
+   * means verified (an operator's or an older producer's write), since only detectors see spoofable
+   * packets and they say so.
+   */
+  confidence: Type.Optional(Confidence),
   /** Unix ms when the decision was made; tombstones compare against it. */
   at: Type.Integer({ minimum: 0 }),
   /** Unban scope: global (default) propagates through the mesh; local stays on this node. */

@@ -2,7 +2,7 @@ import { Type, type Static } from "@sinclair/typebox";
 import { ModeChange } from "./control.ts";
 
 /** Why a service says it is degraded; the counters behind it travel on `hm/v1/<svc>/metrics`. */
-export const DEGRADED_CODES = ["enforcement_unavailable", "mesh_off", "trap_failed"] as const;
+export const DEGRADED_CODES = ["enforcement_unavailable", "mesh_off", "trap_failed", "jail_source"] as const;
 export const Degraded = Type.Object(
   {
     code: Type.Union(DEGRADED_CODES.map((c) => Type.Literal(c))),

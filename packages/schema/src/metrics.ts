@@ -31,7 +31,7 @@ export const BROKER_ADMISSION_DROPS = ["connect_timeout", "tcp_source_cap", "tcp
 /** Ban reason names as the kernel counts them per reason (DESIGN §3): the ban vocabulary's list. */
 export const KERNEL_REASONS = REASON_NAMES;
 /** Why enforcerd refused a decision. */
-export const DECISION_REJECTS = ["bad_address", "kind_mismatch", "no_reasons", "unknown_reason_bits", "ttl_too_long", "allowlisted", "tombstoned", "kernel_write"] as const;
+export const DECISION_REJECTS = ["bad_address", "kind_mismatch", "no_reasons", "unknown_reason_bits", "ttl_too_long", "allowlisted", "tombstoned", "protected", "observe_only", "kernel_write"] as const;
 /** What applying an accepted decision did to the ban store. */
 export const DECISION_APPLIED = ["added", "extended", "unchanged", "kept", "removed"] as const;
 /** Why enforcerd refused an allowlist change. */
@@ -39,7 +39,8 @@ export const CONTROL_REJECTS = ["bad_address", "kind_mismatch", "allow_protected
 /** Every trapd limit that closes or refuses a connection, or drops a finished session. */
 export const TRAP_LIMITS = ["max_concurrent", "max_concurrent_per_source", "max_concurrent_per_prefix", "no_peer_address", "idle_timeout", "total_timeout", "byte_cap", "line_cap", "write_backlog", "evicted", "publish_backlog", "store_backlog"] as const;
 /** scand: what happened to a source's observations, and to its decisions. */
-export const SCAN_SOURCE_OUTCOMES = ["allowlisted", "already_banned", "decided", "bad_source"] as const;
+/** `decided_unverified`: decisions resting on unverified evidence alone (also in `decided`); `observed`: unverified evidence counted, not decided on (`syn_only = observe`). */
+export const SCAN_SOURCE_OUTCOMES = ["allowlisted", "already_banned", "decided", "decided_unverified", "observed", "bad_source"] as const;
 export const SCAN_DECISION_OUTCOMES = ["published", "dropped_queue_full", "publish_failed"] as const;
 /** meshd: why a peer's message was rejected (penalised) or ignored, and what local policy made of a fact. */
 export const MESH_REJECTS = ["oversized", "malformed", "bad_signature", "wrong_cluster", "forged", "identity_mismatch", "future", "rate_limited", "prefix_too_short"] as const;
@@ -200,8 +201,38 @@ export const ApidMetrics = Type.Object(
   { additionalProperties: false },
 );
 
+/** One jail of logd: its counters and the health of its log source. */
+export const LogdJailMetrics = Type.Object(
+  {
+    jail: Type.String({ maxLength: 32 }),
+    /** file paths / globs, or "journal". */
+    source: Type.String({ maxLength: 512 }),
+    lines: Count,
+    failures: Count,
+    ignored: Count,
+    bans: Count,
+    tracked: Count,
+    /** Tracked addresses dropped because the jail's table was full (a flood of distinct sources). */
+    evicted: Count,
+    /** Unix ms of the last failure matched (0 = none yet). */
+    last_match: Count,
+    /** Unix ms of the last line read from the source (0 = none yet). */
+    last_line: Count,
+    source_ok: Type.Boolean(),
+    /** Why the source is not ok (missing file, journalctl failed, silent for longer than silent_after). */
+    source_detail: Type.String({ maxLength: 256 }),
+  },
+  { additionalProperties: false },
+);
+export type LogdJailMetrics = Static<typeof LogdJailMetrics>;
+
+export const LogdMetrics = Type.Object(
+  { ...head("logd"), jails: Type.Array(LogdJailMetrics, { maxItems: 64 }), published: Count, publish_failed: Count },
+  { additionalProperties: false },
+);
+
 /** The body of `hm/v1/<svc>/metrics`, discriminated by `service`. */
-export const Metrics = Type.Union([BusdMetrics, TrapdMetrics, ScandMetrics, EnforcerdMetrics, MeshdMetrics, ApidMetrics]);
+export const Metrics = Type.Union([BusdMetrics, TrapdMetrics, ScandMetrics, EnforcerdMetrics, MeshdMetrics, ApidMetrics, LogdMetrics]);
 export type Metrics = Static<typeof Metrics>;
 
 export type MetricsOf<S extends Metrics["service"]> = Extract<Metrics, { service: S }>;

@@ -1,5 +1,6 @@
 import { Type, type Static } from "@sinclair/typebox";
 import { BanAddress } from "@honeymesh/ban/address";
+import { Confidence } from "@honeymesh/ban/confidence";
 import { Mode, WriteId } from "./control.ts";
 
 /**
@@ -17,6 +18,10 @@ export const REFUSALS = [
   "allow_protected",
   "allow_absent",
   "kernel_write",
+  /** An automatic decision on the node's protected set (resolver, NTP server, mesh peer, live session); the detail names the entry and its source. */
+  "protected",
+  /** `[scan] syn_only = "observe"`: unverified evidence is counted, never banned on. */
+  "observe_only",
 ] as const;
 export type Refusal = (typeof REFUSALS)[number];
 
@@ -31,6 +36,7 @@ export const BanState = Type.Object({
   origin: Type.String({ maxLength: 64 }),
   source: Type.String({ maxLength: 32 }),
   offence: Type.Integer({ minimum: 0 }),
+  confidence: Confidence,
 });
 export type BanState = Static<typeof BanState>;
 

@@ -1,5 +1,5 @@
 /** The processes of one node. Each one is also a bus identity (username, key, topic prefix). */
-export const SERVICES = ["busd", "trapd", "scand", "enforcerd", "meshd", "apid"] as const;
+export const SERVICES = ["busd", "trapd", "scand", "enforcerd", "meshd", "apid", "logd"] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
 /** Bus identities that are not supervised services: the operator CLI / supervisor. */

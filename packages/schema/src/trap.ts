@@ -28,6 +28,38 @@ export const Credential = Type.Object({
 });
 export type Credential = Static<typeof Credential>;
 
+/** Where an interactive trap session pointed: URLs and hosts from wget, curl, tftp, ftpget, scp, /dev/tcp. */
+export const TrapIndicators = Type.Object({
+  urls: Type.Array(Type.String({ maxLength: 256 }), { maxItems: 16 }),
+  hosts: Type.Array(Type.String({ maxLength: 253 }), { maxItems: 16 }),
+});
+export type TrapIndicators = Static<typeof TrapIndicators>;
+
+export const PERSISTENCE_KINDS = ["authorized_key", "crontab", "startup", "account"] as const;
+/** Something the attacker did to come back (in the trap's fake file tree; nothing real changed). */
+export const PersistenceItem = Type.Object({
+  kind: Type.Union(PERSISTENCE_KINDS.map((k) => Type.Literal(k))),
+  /** The file written (or the command, for crontab -/useradd). */
+  path: Type.String({ maxLength: 256 }),
+  /** The line written (a key's comment and type, a cron line), shortened. */
+  detail: Type.String({ maxLength: 256 }),
+  /** OpenSSH form, SHA256:<base64>, for authorized_keys lines. */
+  key_fingerprint: Type.Optional(Type.String({ maxLength: 128 })),
+});
+export type PersistenceItem = Static<typeof PersistenceItem>;
+
+/** A file the attacker uploaded or dropped: hashed, and kept in trapd's quarantine when within its caps. */
+export const CapturedFile = Type.Object({
+  sha256: Type.String({ pattern: "^[0-9a-f]{64}$" }),
+  size: Type.Integer({ minimum: 0 }),
+  /** Where the attacker put it (path in the fake tree). */
+  name: Type.String({ maxLength: 256 }),
+  via: Type.Union([Type.Literal("sftp"), Type.Literal("scp"), Type.Literal("dropper"), Type.Literal("redirect")]),
+  /** Whether the bytes are in quarantine (false: over a cap, only the hash is known). */
+  stored: Type.Boolean(),
+});
+export type CapturedFile = Static<typeof CapturedFile>;
+
 /** A closed trap session (`hm/v1/trapd/session`). Bounded so it always fits one bus message. */
 export const TrapSession = Type.Object({
   session_id: Type.String({ minLength: 8, maxLength: 64 }),
@@ -50,6 +82,13 @@ export const TrapSession = Type.Object({
   meta: Type.Record(Type.String({ maxLength: 32 }), Type.String({ maxLength: 512 }), { maxProperties: 16 }),
   /** Why it ended: closed, idle_timeout, total_timeout, byte_cap, line_cap, error. */
   end_reason: Type.String({ maxLength: 32 }),
+  /** When each command was entered, ms after started_at (same order as commands). */
+  command_at: Type.Optional(Type.Array(Type.Integer({ minimum: 0 }), { maxItems: 64 })),
+  indicators: Type.Optional(TrapIndicators),
+  persistence: Type.Optional(Type.Array(PersistenceItem, { maxItems: 8 })),
+  files: Type.Optional(Type.Array(CapturedFile, { maxItems: 8 })),
+  /** The session's asciinema v2 transcript, a file name under <state_dir>/trapd/transcripts/. */
+  transcript: Type.Optional(Type.String({ maxLength: 128, pattern: "^[A-Za-z0-9_.-]+$" })),
 });
 export type TrapSession = Static<typeof TrapSession>;
 

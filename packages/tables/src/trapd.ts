@@ -1,5 +1,14 @@
 import { index, integer, real, sqliteTable, text, blob } from "drizzle-orm/sqlite-core";
-import type { Credential } from "@honeymesh/schema/trap";
+import type { CapturedFile, Credential, PersistenceItem, TrapIndicators } from "@honeymesh/schema/trap";
+
+/** What an interactive session captured (the optional TrapSession fields), one JSON column. */
+export interface SessionCapture {
+  command_at?: number[];
+  indicators?: TrapIndicators;
+  persistence?: PersistenceItem[];
+  files?: CapturedFile[];
+  transcript?: string;
+}
 
 /** Closed trap sessions (TrapSession), trapd's only table; pruned by age and by count. */
 export const sessions = sqliteTable(
@@ -22,6 +31,8 @@ export const sessions = sqliteTable(
     entropy: real("entropy").notNull(),
     meta: text("meta", { mode: "json" }).$type<Record<string, string>>().notNull(),
     endReason: text("end_reason").notNull(),
+    /** Interactive sessions only (shell/): command times, indicators, persistence, files, transcript. */
+    capture: text("capture", { mode: "json" }).$type<SessionCapture>(),
   },
   (t) => [index("sessions_ended_at").on(t.endedAt), index("sessions_src").on(t.src)],
 );

@@ -13,7 +13,9 @@ import { TokenStore } from "./auth/token-store.ts";
 import { Tokens } from "./auth/tokens.ts";
 import { ApidError } from "./errors.ts";
 import { createApp } from "./http/app.ts";
-import { parseListen } from "./listen.ts";
+import { checkExposure, parseListen } from "./listen.ts";
+import { SOCKET_PRINCIPAL } from "./auth/guard.ts";
+import { listenLocal } from "./auth/local-socket.ts";
 import { ResultWaiter } from "./live/result-waiter.ts";
 import { HealthBoard } from "./live/health-board.ts";
 import { MetricsBoard } from "./live/metrics-board.ts";
@@ -42,13 +44,17 @@ export async function startApid(ctx: ServiceContext, version: string): Promise<S
   const { config, bus, logger, nodeId } = ctx;
   const state = config.node.state_dir;
   const api = config.api;
+  // Refused before anything is opened: a clear error naming the key, not a half-started node.
+  const { hostname, port } = parseListen(api.listen);
+  const tls = api.tls_cert && api.tls_key ? { cert: Bun.file(api.tls_cert), key: Bun.file(api.tls_key) } : undefined;
+  checkExposure(hostname, Boolean(tls), api.insecure, api.listen);
 
   const tokenDb = openStore({ path: join(state, "apid.sqlite"), schema: apidTables, migrationsFolder: join(SOURCE_ROOT, "services/apid/drizzle") });
   const tokenStore = new TokenStore(tokenDb);
   const tokens = new Tokens(await loadOrCreateApiKey(state), tokenStore, `honeymesh-apid@${nodeId}`);
   const admin = await ensureAdminToken(state, tokens);
-  // Never in a log (logs outlive the token file and travel further); the CLI on this node reads the file.
-  if (admin) logger.warn("admin API token created; read it from its file (0600, the CLI on this node does)", { path: admin.path });
+  // The token itself is never logged (logs are shipped and kept); the file is 0600 for apid's user.
+  if (admin) logger.warn("admin API token created; read it from the file (0600); the local CLI needs none (it uses the API socket)", { path: admin.path, socket: api.socket });
 
   const dbError = (e: Error) => logger.warn("cannot read an owner's database", { err: e });
   const enforcerDb = new OwnerDb(join(state, "enforcerd.sqlite"), dbError);
@@ -86,30 +92,38 @@ export async function startApid(ctx: ServiceContext, version: string): Promise<S
   const requests = new Counters<string>();
   const exports = new Counters<string>();
 
-  const { app, principalOf } = createApp({ tokens, limiter: new FailLimiter(api.auth_failures_per_min), onFailure: (k) => authFailures.inc(k), logger, requests });
+  const limiter = new FailLimiter(api.auth_failures_per_min, 10_000, api.auth_failures_per_min_loopback);
+  const { app, principalOf, seal, handleLocal } = createApp({ tokens, limiter, onFailure: (k) => authFailures.inc(k), logger, requests });
+  const tokenDead = (id: string) => id !== SOCKET_PRINCIPAL.id && !tokenStore.live(id);
   app
     .use(statusRoutes(board, metrics, reader, nodeId, version))
     .use(banRoutes(reader, writes, config.bans.default_ttl_s))
-    .use(allowRoutes(controls))
+    .use(allowRoutes(controls, { v4: api.allow_min_prefix_v4, v6: api.allow_min_prefix_v6 }))
     .use(explainRoutes({ reader, sessions, allow: () => controls.listAllow(), nodeId }))
     .use(eventRoutes(sessions, peers))
     .use(exportRoutes(reader, sessions, (kind, n) => exports.inc(kind, n)))
     .use(statsRoutes(reader, sessions, peers))
-    .use(streamRoutes(feed))
+    .use(streamRoutes(feed, principalOf))
     .use(metricsRoutes(board, metrics, reader, sessions, feed, { requests, authFailures, busRejected: () => bus.rejected.total() }))
-    .use(tokenRoutes(tokens, tokenStore))
+    .use(tokenRoutes(tokens, tokenStore, (id) => feed.closeWhere((owner) => owner === id)))
     .use(crowdsecRoutes(reader, deletions, principalOf))
     .use(dashboardRoutes(principalOf, nodeId));
 
-  const { hostname, port } = parseListen(api.listen);
-  const tls = api.tls_cert && api.tls_key ? { cert: Bun.file(api.tls_cert), key: Bun.file(api.tls_key) } : undefined;
+  seal();
+  // A token that expires while its stream is open: the stream ends within a second.
+  const expirySweep = setInterval(() => feed.closeWhere(tokenDead), 1000);
+  expirySweep.unref?.();
+
+  const local = await listenLocal(api.socket, api.max_body_bytes, handleLocal);
   try {
     // idleTimeout (s) above the stream's 15 s keep-alive comments, so live streams stay open.
     app.listen({ hostname, port, tls, maxRequestBodySize: api.max_body_bytes, idleTimeout: 60 });
   } catch (e) {
+    clearInterval(expirySweep);
+    local.stop(true);
     throw new ApidError("UNAVAILABLE", `[api] listen = "${api.listen}": cannot listen: ${(e as Error).message}`);
   }
-  logger.info("API listening", { listen: api.listen, tls: Boolean(tls) });
+  logger.info("API listening", { listen: api.listen, tls: Boolean(tls), socket: api.socket });
 
   return {
     metrics: () => ({
@@ -121,7 +135,9 @@ export async function startApid(ctx: ServiceContext, version: string): Promise<S
       tokens: tokenStore.list().length,
     }),
     async stop() {
+      clearInterval(expirySweep);
       feed.close();
+      local.stop(true);
       await app.stop(true);
       enforcerDb.close();
       trapdDb.close();

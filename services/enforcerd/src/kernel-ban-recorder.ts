@@ -36,8 +36,8 @@ export const FAST_PATH_EVIDENCE = "kernel fast path, SYN-only";
 
 /**
  * Userspace stays the single writer of the ban store: a ban the kernel made is recorded as a
- * decision like any other (reason SCAN, source "kernel", origin this node, the remaining TTL),
- * which also clears the entry's kernel-made flag when enforcerd rewrites it. A refused one (the
+ * decision like any other (reason SCAN, confidence unverified, source "kernel", origin this node,
+ * the remaining TTL), which also clears the entry's kernel-made flag when enforcerd rewrites it. A refused one (the
  * address is allowlisted, protected or tombstoned in the store's view) is taken out of the kernel
  * again, unless the store holds a live ban for it: the kernel is never stricter than the store.
  */
@@ -93,6 +93,8 @@ export class KernelBanRecorder {
       source: "kernel",
       evidence: [evidence("scan", summary, { ports, ...(b.portCount ? { count: b.portCount } : {}), ...(b.windowS ? { window_s: b.windowS } : {}) })],
       offence: 0,
+      // SYNs only: the source address may be spoofed (graded evidence: a short local ban, never shared).
+      confidence: "unverified",
       at: b.atMs,
     };
   }

@@ -1,6 +1,23 @@
 import { expect, test } from "bun:test";
 import { loadConfig } from "@honeymesh/config/load";
-import { fastPathEnabled } from "./kernel-setup.ts";
+import { enforcementFailure, fastPathEnabled } from "./kernel-setup.ts";
+
+const none = { kernel: undefined, interfaces: [], enforcement: "unavailable: bpf(BPF_PROG_LOAD): EPERM" };
+
+test("enforce and lockdown without a loaded program are fatal, naming the reason", () => {
+  expect(enforcementFailure("enforce", none)).toContain("EPERM");
+  expect(enforcementFailure("lockdown", none)).toContain("lockdown");
+});
+
+test("test mode runs on without the kernel", () => {
+  expect(enforcementFailure("test", none)).toBeUndefined();
+});
+
+test("a loaded program attached nowhere cannot enforce either", () => {
+  const loaded = { kernel: {} as never, interfaces: [], enforcement: "unavailable: no interface configured and no default route found" };
+  expect(enforcementFailure("enforce", loaded)).toContain("no interface");
+  expect(enforcementFailure("enforce", { ...loaded, interfaces: [{ name: "eth0", mode: "generic" }], enforcement: "active" })).toBeUndefined();
+});
 
 const config = (env: Record<string, string>) => loadConfig({ path: "/nonexistent/honeymesh.toml", explicit: false, env });
 

@@ -15,6 +15,17 @@ export interface KernelState {
 }
 
 /**
+ * In enforce or lockdown mode a node that cannot drop packets must not look healthy: the
+ * service exits non-zero so that systemd / compose / `honeymesh up` report and retry it. In
+ * test mode nothing is dropped anyway, so it runs on and says why loudly.
+ */
+export function enforcementFailure(mode: FrozenConfig["enforcer"]["mode"], state: Pick<KernelState, "kernel" | "interfaces" | "enforcement">): string | undefined {
+  if (mode === "test") return undefined;
+  if (state.kernel && state.interfaces.length > 0) return undefined;
+  return `enforcer mode is ${mode} but kernel enforcement is ${state.enforcement}`;
+}
+
+/**
  * Loads the XDP program (reusing pinned maps), applies mode, scan settings and the allowlist,
  * attaches to the configured interfaces. Without BPF it reports why and the service runs on.
  */

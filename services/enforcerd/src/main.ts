@@ -8,15 +8,19 @@ import { systemAllowEntries } from "@honeymesh/net/system-allow";
 import { DecisionApplier } from "./decisions/apply-decision.ts";
 import { DecisionBatcher } from "./decisions/decision-batcher.ts";
 import { enforcerHealth, enforcerMetrics } from "./health.ts";
-import { setUpKernel } from "./kernel-setup.ts";
+import { enforcementFailure, setUpKernel } from "./kernel-setup.ts";
 import { reapOnce } from "./reaper.ts";
 import type { Context } from "@opentelemetry/api";
 import { KernelBanRecorder } from "./kernel-ban-recorder.ts";
+import { syncProtected } from "./kernel/protect-sync.ts";
 import type { ScanEvent } from "./kernel/scan-event.ts";
 import { reconcile } from "./reconcile.ts";
 import { resultSender } from "./result-sender.ts";
 import { relayScanEvents } from "./scan-relay.ts";
 import { BanStore } from "./store/ban-store.ts";
+import { nodeSources } from "./protected/node-sources.ts";
+import { parseAddress } from "@honeymesh/net/address";
+import { ProtectedSet } from "./protected/protected-set.ts";
 import * as schema from "@honeymesh/tables/enforcerd";
 
 await runService("enforcerd", {
@@ -27,9 +31,29 @@ await runService("enforcerd", {
     for (const bad of [...allow.add(systemAllowEntries(), "system"), ...allow.add(config.allow.cidrs, "config")]) logger.warn("allowlist entry ignored", bad);
     allow.add(bans.allowEntries(), "operator");
     const k = setUpKernel(config, allow, logger);
+    const fatal = enforcementFailure(config.enforcer.mode, k);
+    if (fatal) {
+      logger.error("cannot enforce, exiting", { reason: fatal });
+      k.detach();
+      k.kernel?.close();
+      store.close();
+      process.exit(1);
+    }
     const reconciled = k.kernel ? reconcile(bans, k.kernel) : undefined;
     if (reconciled) logger.info("reconciled kernel maps with the ban store", { ...reconciled, adopt: undefined });
 
+    // Sessions re-read every second, and before an unverified ban when older than 250 ms; files every 30 s.
+    const sources = nodeSources(config, (text) => {
+      const p = parseAddress(text);
+      return p.ok && allow.covers(p.value);
+    });
+    const protect = new ProtectedSet(sources, { sessionMaxAgeMs: 1_000, onDemandMaxAgeMs: 250, fixedMaxAgeMs: 30_000, onChange: (entries) => {
+      bans.protectedPut(entries, Date.now());
+      // The kernel fast path checks the same set before it bans (hm_protect_v4/v6).
+      if (k.kernel) syncProtected(k.kernel, entries);
+    } });
+    protect.refresh(performance.now(), true);
+    const protectTimer = setInterval(() => protect.refresh(), 1_000);
     const results = resultSender(bus);
     const applier = new DecisionApplier({
       store: bans,
@@ -38,12 +62,18 @@ await runService("enforcerd", {
       publish: (change, ctx) => bus.publish("ban", change, ctx),
       results,
       maxTtlS: config.bans.max_ttl_s,
+      protect,
+      unverified: { synOnly: config.scan.syn_only, ttlS: config.scan.unverified_ttl_s },
       tracer,
       logger,
     });
     const recorder = new KernelBanRecorder({ store: bans, kernel: () => k.kernel, apply: (items) => applier.applyBatch(items), nodeId, logger });
     if (reconciled?.adopt.length) await recorder.record(reconciled.adopt);
     const control = new ControlApplier(bans, allow, () => k.kernel, { mode: config.enforcer.mode, modeSource: "config" }, logger, (c) => void bus.publish("ban", c).catch(() => {}));
+    await bus.subscribe("meshd", "peers", (p) => {
+      sources.setPeers(p.addresses);
+      protect.refresh(performance.now(), true);
+    });
     await bus.subscribe("apid", "allow", (c) => results([control.allowChange(c)]));
     await bus.subscribe("apid", "mode", (m) => results([control.modeChange(m)]));
     const batcher = new DecisionBatcher(async (items) => void (await applier.applyBatch(items)), logger);
@@ -62,6 +92,7 @@ await runService("enforcerd", {
       metrics: () => enforcerMetrics(k, bans, applier, control, batcher, reconciled),
       async stop() {
         clearInterval(reaper);
+        clearInterval(protectTimer);
         await relay?.stop();
         if (!config.enforcer.keep_on_stop) k.detach();
         k.kernel?.close();

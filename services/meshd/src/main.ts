@@ -25,6 +25,11 @@ await runService("meshd", {
     }
     const identity = await loadIdentity(mesh.identityDir);
     const allow = new MeshAllowlist(config.allow.cidrs);
+    // enforcerd keeps the peers in the node's protected set (no automatic decision bans them).
+    const publishPeers = (addresses: string[]) => void bus.publish("peers", { addresses: addresses.slice(0, 1024), at: Date.now() }).catch((err) => logger.warn("peers publish failed", { err }));
+    allow.onPeers = publishPeers;
+    // Also every 30 s, so an enforcerd that restarted learns them without waiting for a change.
+    const peersTimer = setInterval(() => publishPeers(allow.peers()), 30_000);
     for (const bad of allow.ignored) logger.warn("allowlist entry ignored by meshd", { entry: bad });
     const trust = new TrustMap(mesh.defaultTrust, mesh.peerTrust);
     const clusters: MeshCluster[] = [];
@@ -50,6 +55,7 @@ await runService("meshd", {
       health: () => meshHealth(clusters),
       metrics: () => meshMetrics(clusters, book),
       async stop() {
+        clearInterval(peersTimer);
         clearInterval(flush);
         await Promise.all(clusters.map((c) => c.stop()));
         book.flush();

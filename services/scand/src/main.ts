@@ -36,6 +36,8 @@ await runService("scand", {
         entropyMinBytes: scan.entropy_min_bytes,
         maxSources: scan.max_sources,
         ttl: { baseS: bans.default_ttl_s, factor: bans.escalation, maxS: bans.max_ttl_s, jitter: bans.jitter },
+        synOnly: scan.syn_only,
+        unverifiedTtlS: scan.unverified_ttl_s,
       },
       {
         allow,
@@ -49,6 +51,7 @@ await runService("scand", {
     await bus.subscribe("trapd", "hit", (h, m) => correlator.onHit(h, m.ctx));
     await bus.subscribe("trapd", "session", (b, m) => b.sessions.forEach((s) => correlator.onSession(s, m.ctx)));
     await bus.subscribe("enforcerd", "syn", (o, m) => correlator.onSyn(o, m.ctx));
+    await bus.subscribe("logd", "failure", (f, m) => correlator.onJail(f, m.ctx));
     await bus.subscribe("enforcerd", "ban", (c) => correlator.onBan(c, context.active()));
     return {
       metrics: () => ({

@@ -11,13 +11,15 @@ export interface SourceState {
   firstAt: number;
   /** The first trap this source touched, as evidence, until it is banned. */
   touched: Evidence | undefined;
+  /** Last time (ms) this source completed a handshake with us (a trap hit or session); -Infinity = never. */
+  verifiedAt: number;
 }
 
 export const MAX_PORTS = 1024;
 export const MAX_ATTEMPTS = 1024;
 
 export function newSourceState(): SourceState {
-  return { ports: new Map(), slowPorts: new Map(), attempts: [], firstAt: 0, touched: undefined };
+  return { ports: new Map(), slowPorts: new Map(), attempts: [], firstAt: 0, touched: undefined, verifiedAt: -Infinity };
 }
 
 /** Records ports seen at `at`; forgets those older than the window. */

@@ -9,6 +9,11 @@ import { Publisher } from "./publisher.ts";
 import * as schema from "@honeymesh/tables/trapd";
 import { SessionStore } from "./store/session-store.ts";
 import { startTraps } from "./traps.ts";
+import { CredentialPolicy } from "./shell/credential-policy.ts";
+import { loadPersona } from "./shell/persona.ts";
+import { DEFAULT_SHELL_LIMITS } from "./shell/session-limits.ts";
+import { shellDeps } from "./shell/shell-session.ts";
+import { pruneTranscripts } from "./shell/transcript-prune.ts";
 
 await runService("trapd", {
   async start({ config, bus, logger, tracer }) {
@@ -23,7 +28,10 @@ await runService("trapd", {
       },
     });
     hub.start();
-    const traps = await startTraps(config, hub);
+    const t = config.traps;
+    const limits = { ...DEFAULT_SHELL_LIMITS, maxLines: t.shell.max_lines, maxTranscript: t.shell.transcript_bytes, maxFileBytes: t.shell.quarantine_file_bytes, maxLine: t.max_line_bytes };
+    const shell = shellDeps(config.node.state_dir, loadPersona(config.node.state_dir, t.ssh.banner), limits, t.shell.quarantine_max_bytes);
+    const traps = await startTraps(config, hub, { policy: CredentialPolicy.from(t), shell });
     for (const [name, s] of Object.entries(traps.state)) if (s !== "listening") logger.error("trap not listening", { trap: name, reason: s });
     logger.info("traps open", traps.state);
 
@@ -31,6 +39,9 @@ await runService("trapd", {
       try {
         const n = store.prune(config.traps.retention_days * 86_400_000, config.traps.retention_max_sessions);
         if (n) logger.info("pruned stored sessions", { n });
+        // Transcripts: the sessions' age, and at most 10 000 files (a flood of shells cannot fill the disk).
+        const t = pruneTranscripts(shell.transcriptDir, config.traps.retention_days * 86_400_000, 10_000);
+        if (t) logger.info("pruned transcripts", { n: t });
       } catch (e) {
         logger.warn("prune failed", { err: e as Error });
       }

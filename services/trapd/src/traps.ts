@@ -13,6 +13,8 @@ import { smtpTrap } from "./protocols/smtp.ts";
 import { telnetTrap } from "./protocols/telnet.ts";
 import { loadHostKey } from "./ssh/host-key.ts";
 import { listenSshTrap } from "./ssh/ssh-trap.ts";
+import type { CredentialPolicy } from "./shell/credential-policy.ts";
+import type { ShellDeps } from "./shell/shell-session.ts";
 
 export interface RunningTraps {
   /** "service:port" → "listening" or why it is not. */
@@ -22,14 +24,14 @@ export interface RunningTraps {
 }
 
 /** Opens every enabled trap. A trap that cannot bind is reported, not fatal: the others still catch. */
-export async function startTraps(config: FrozenConfig, hub: TrapHub): Promise<RunningTraps> {
+export async function startTraps(config: FrozenConfig, hub: TrapHub, login?: { policy: CredentialPolicy; shell: ShellDeps }): Promise<RunningTraps> {
   const t = config.traps;
   const state: Record<string, string> = {};
   const bun: TCPSocketListener<unknown>[] = [];
   const node: Server[] = [];
   let failed = 0;
   const tcp: [TrapService, { enabled: boolean; port: number; banner: string }, (b: string) => ProtocolFactory][] = [
-    ["telnet", t.telnet, telnetTrap],
+    ["telnet", t.telnet, (b) => telnetTrap(b, login?.shell.persona.hostname, login)],
     ["ftp", t.ftp, ftpTrap],
     ["http", t.http, httpTrap],
     ["smtp", t.smtp, smtpTrap],
@@ -47,7 +49,7 @@ export async function startTraps(config: FrozenConfig, hub: TrapHub): Promise<Ru
   };
   if (t.ssh.enabled) {
     await open(`ssh:${t.ssh.port}`, async () => {
-      node.push(await listenSshTrap({ hub, bind: t.bind, port: t.ssh.port, banner: t.ssh.banner, hostKey: loadHostKey(config.node.state_dir) }));
+      node.push(await listenSshTrap({ hub, bind: t.bind, port: t.ssh.port, banner: t.ssh.banner, hostKey: loadHostKey(config.node.state_dir), ...login }));
     });
   }
   for (const [service, c, make] of tcp) {

@@ -8,9 +8,9 @@ export const adminTokenPath = (stateDir: string) => join(apidDir(stateDir), "adm
 /**
  * The first admin token: made when there is no working one in the state dir (first start, or
  * after the operator deleted the file to get a new one), written 0600 for the CLI on this node.
- * Returns the new token so the caller can show it once; undefined when the file's token still works.
+ * Returns where it went (never the token: nothing may log it); undefined when the file's token still works.
  */
-export async function ensureAdminToken(stateDir: string, tokens: Tokens): Promise<{ token: string; path: string } | undefined> {
+export async function ensureAdminToken(stateDir: string, tokens: Tokens): Promise<{ path: string } | undefined> {
   const path = adminTokenPath(stateDir);
   if (existsSync(path)) {
     const current = readFileSync(path, "utf8").trim();
@@ -23,5 +23,5 @@ export async function ensureAdminToken(stateDir: string, tokens: Tokens): Promis
   writeFileSync(tmp, `${made.token}\n`, { mode: 0o600 });
   chmodSync(tmp, 0o600);
   renameSync(tmp, path);
-  return { token: made.token, path };
+  return { path };
 }

@@ -1,52 +1,77 @@
 import { problem } from "../http/problem.ts";
 import type { FailLimiter } from "./fail-limiter.ts";
-import { needOf } from "./policy.ts";
+import type { RouteMatch } from "./route-table.ts";
 import { allows, type Principal, type Tokens } from "./tokens.ts";
 
 export interface GuardDeps {
   tokens: Tokens;
   limiter: FailLimiter;
-  onFailure?: (kind: "missing" | "invalid" | "scope" | "limited") => void;
+  onFailure?: (kind: "missing" | "invalid" | "scope" | "limited" | "malformed") => void;
 }
 
 const BEARER = /^Bearer +([A-Za-z0-9._~+/-]+=*) *$/i;
 
+/** Whoever opened the local socket: file permissions (0660, group honeymesh) already decided. */
+export const SOCKET_PRINCIPAL: Principal = Object.freeze({ id: "local-socket", name: "local socket", scope: "admin" });
+
+const unauthorized = (detail: string, error?: string) =>
+  problem(401, { detail, headers: { "www-authenticate": `Bearer realm="honeymesh"${error ? `, error="${error}"` : ""}` } });
+
 /**
- * Authenticates one request before routing: a Response to send instead (401/403/429), or the
- * principal (undefined for the open health route).
+ * Authenticates one request before routing, for the route the strict matcher found: a Response
+ * to send instead (400/401/403/404/429), or the principal (undefined for open routes).
+ * The credential is checked first and the failure limiter only afterwards, so that junk from one
+ * address never locks out a valid token from the same address (127.0.0.1 is shared by every
+ * local tool); only failures count, and only failures are refused with 429.
  */
-export async function guard(request: Request, path: string, source: string, deps: GuardDeps): Promise<Response | Principal | undefined> {
-  const need = needOf(request.method, path);
-  if (need.kind === "none") return undefined;
+export async function guard(request: Request, match: RouteMatch, source: string, viaSocket: boolean, deps: GuardDeps): Promise<Response | Principal | undefined> {
+  if (match.kind === "malformed") {
+    deps.onFailure?.("malformed");
+    return problem(400, { detail: match.detail });
+  }
+  const need = match.kind === "route" ? match.route.scope : undefined;
+  if (need === "none") return undefined;
+  if (viaSocket) return match.kind === "route" ? SOCKET_PRINCIPAL : notFound(request);
+
+  const key = request.headers.get("x-api-key");
+  const header = request.headers.get("authorization");
+  // Unknown routes: any valid credential learns 404, none learns nothing (401).
+  const wantsBouncer = need === "bouncer" || (need === undefined && key !== null && header === null);
+  let p: Principal | undefined;
+  if (wantsBouncer) {
+    if (key) p = deps.tokens.verifyBouncer(key.trim());
+  } else if (header) {
+    const m = BEARER.exec(header);
+    p = m ? await deps.tokens.verifyBearer(m[1]!) : undefined;
+  }
+  if (p) {
+    if (need === undefined) return notFound(request);
+    if (need !== "bouncer" && !allows(p.scope, need)) {
+      deps.onFailure?.("scope");
+      return problem(403, { detail: `this route needs scope ${need}; the token has ${p.scope}`, headers: { "www-authenticate": `Bearer realm="honeymesh", error="insufficient_scope", scope="${need}"` } });
+    }
+    return p;
+  }
+  const given = wantsBouncer ? key : header;
+  if (!given) {
+    deps.onFailure?.("missing");
+    // CrowdSec's LAPI answers a missing or wrong bouncer key with 403; bouncers expect that.
+    if (wantsBouncer) return problem(403, { detail: "X-Api-Key header required (a key from `honeymesh token create --bouncer`)" });
+    return unauthorized("Authorization: Bearer <token> required");
+  }
   const wait = deps.limiter.blockedFor(source);
   if (wait > 0) {
     deps.onFailure?.("limited");
     return problem(429, { detail: `too many failed authentications from ${source}; retry in ${wait} s`, headers: { "retry-after": String(wait) } });
   }
-  if (need.kind === "bouncer") {
-    const key = request.headers.get("x-api-key");
-    const p = key ? deps.tokens.verifyBouncer(key.trim()) : undefined;
-    if (p) return p;
-    deps.limiter.fail(source);
-    deps.onFailure?.(key ? "invalid" : "missing");
-    // CrowdSec's LAPI answers a missing or wrong bouncer key with 403; bouncers expect that.
-    return problem(403, { detail: key ? "X-Api-Key is not a live bouncer key" : "X-Api-Key header required (a key from `honeymesh token create --bouncer`)" });
-  }
-  const header = request.headers.get("authorization");
-  if (!header) {
-    deps.onFailure?.("missing");
-    return problem(401, { detail: "Authorization: Bearer <token> required", headers: { "www-authenticate": 'Bearer realm="honeymesh"' } });
-  }
-  const m = BEARER.exec(header);
-  const p = m ? await deps.tokens.verifyBearer(m[1]!) : undefined;
-  if (!p) {
-    deps.limiter.fail(source);
-    deps.onFailure?.("invalid");
-    return problem(401, { detail: "the bearer token is invalid, expired or revoked", headers: { "www-authenticate": 'Bearer realm="honeymesh", error="invalid_token"' } });
-  }
-  if (!allows(p.scope, need.scope)) {
-    deps.onFailure?.("scope");
-    return problem(403, { detail: `this route needs scope ${need.scope}; the token has ${p.scope}`, headers: { "www-authenticate": `Bearer realm="honeymesh", error="insufficient_scope", scope="${need.scope}"` } });
-  }
-  return p;
+  deps.limiter.fail(source);
+  deps.onFailure?.("invalid");
+  if (wantsBouncer) return problem(403, { detail: "X-Api-Key is not a live bouncer key" });
+  return unauthorized("the bearer token is invalid, expired or revoked", "invalid_token");
+}
+
+function notFound(request: Request): Response {
+  const url = request.url;
+  const start = url.indexOf("/", url.indexOf("//") + 2);
+  return problem(404, { detail: `no route ${request.method} ${url.slice(start < 0 ? url.length : start).split("?")[0]!.slice(0, 200)}` });
 }

@@ -2,7 +2,8 @@ import { describe, expect, test } from "bun:test";
 import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { needOf } from "../auth/policy.ts";
+import { RouteTable } from "../auth/route-table.ts";
+import { dashboardRoutes } from "./routes.ts";
 import { notModified, pickCoding } from "./encoding.ts";
 import { isDashboardPath } from "./paths.ts";
 import { DashboardAssets } from "./static-assets.ts";
@@ -31,11 +32,17 @@ describe("content coding (RFC 9110 §12.5.3)", () => {
 
 describe("auth policy for the dashboard", () => {
   test("the page and assets are open to GET/HEAD; every API route still needs a token", () => {
-    expect(needOf("GET", "/")).toEqual({ kind: "none" });
-    expect(needOf("HEAD", "/assets/main-abc.js")).toEqual({ kind: "none" });
-    expect(needOf("POST", "/")).toEqual({ kind: "bearer", scope: "write" });
-    expect(needOf("GET", "/v1/whoami")).toEqual({ kind: "bearer", scope: "read" });
-    expect(needOf("GET", "/v1/bans")).toEqual({ kind: "bearer", scope: "read" });
+    const table = new RouteTable(dashboardRoutes(() => undefined, "n1", "/nonexistent").routes);
+    const scope = (m: string, p: string) => {
+      const r = table.match(m, p);
+      return r.kind === "route" ? r.route.scope : r.kind;
+    };
+    expect(scope("GET", "/")).toBe("none");
+    expect(scope("HEAD", "/assets/main-abc.js")).toBe("none");
+    expect(scope("POST", "/")).toBe("unknown");
+    expect(scope("GET", "/v1/whoami")).toBe("read");
+    expect(scope("GET", "/v1/whoami/")).toBe("malformed");
+    expect(scope("GET", "/assets/a%2Fb.js")).toBe("malformed");
     expect(isDashboardPath("/assets/../v1/bans")).toBe(false);
     expect(isDashboardPath("/assetsx")).toBe(false);
   });

@@ -4,6 +4,7 @@ import { COMMON_PROBLEMS } from "@honeymesh/api/problem";
 import { WhoAmI } from "@honeymesh/api/whoami";
 import { SOURCE_ROOT } from "@honeymesh/runtime/source-root";
 import type { Principal } from "../auth/tokens.ts";
+import { needs } from "../auth/scope.ts";
 import { json } from "../http/respond.ts";
 import { pathOf } from "../http/app.ts";
 import { DashboardAssets, notBuilt } from "./static-assets.ts";
@@ -17,7 +18,7 @@ export const DASHBOARD_DIR = join(SOURCE_ROOT, "dashboard", "dist");
 export function dashboardRoutes(principalOf: (r: Request) => Principal | undefined, nodeId: string, dir = DASHBOARD_DIR) {
   const assets = DashboardAssets.load(dir);
   const serve = ({ request }: { request: Request }) => (assets ? assets.serve(request, pathOf(request.url)) : notBuilt(dir));
-  const detail = { hide: true };
+  const detail = { hide: true, ...needs("none") };
   return new Elysia({ name: "dashboard", normalize: false })
     .get("/", serve, { detail })
     .head("/", serve, { detail })
@@ -30,6 +31,6 @@ export function dashboardRoutes(principalOf: (r: Request) => Principal | undefin
         const p = principalOf(request);
         return json({ name: p?.name ?? "", scope: p?.scope ?? "read", node: nodeId });
       },
-      { response: { 200: WhoAmI, ...COMMON_PROBLEMS }, detail: { summary: "The calling token's name and scope (used by the dashboard)", tags: ["status"] } },
+      { response: { 200: WhoAmI, ...COMMON_PROBLEMS }, detail: { ...needs("read"), summary: "The calling token's name and scope (used by the dashboard)", tags: ["status"] } },
     );
 }

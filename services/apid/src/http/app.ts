@@ -4,6 +4,7 @@ import { Counters } from "@honeymesh/bus/counters";
 import type { Logger } from "@honeymesh/telemetry/logger";
 import { RateLimitedGate } from "@honeymesh/telemetry/rate-limited";
 import { guard, type GuardDeps } from "../auth/guard.ts";
+import { RouteTable, type RouteEntry } from "../auth/route-table.ts";
 import type { Principal } from "../auth/tokens.ts";
 import { ApidError } from "../errors.ts";
 import { problem } from "./problem.ts";
@@ -38,23 +39,39 @@ function fieldOf(type: string, path: string | undefined): string {
  */
 export function createApp(deps: AppDeps) {
   const principals = new WeakMap<Request, Principal>();
+  const routed = new WeakMap<Request, RouteEntry>();
+  const viaSocket = new WeakSet<Request>();
   const gate = new RateLimitedGate();
+  let table: RouteTable | undefined;
   const app = new Elysia({ name: "apid", normalize: false })
     .use(
       openapi({
         path: "/docs",
         documentation: {
-          info: { title: "HoneyMesh API", version: "1", description: "Operator API of a HoneyMesh node (DESIGN §7). Bearer tokens with scopes read, write, admin." },
+          info: { title: "HoneyMesh API", version: "1", description: "Operator API of a HoneyMesh node (DESIGN §7). Bearer tokens with scopes read, write, admin; each operation's `x-honeymesh-scope` says which it needs." },
           components: { securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" }, bouncer: { type: "apiKey", in: "header", name: "X-Api-Key" } } },
           security: [{ bearer: [] }],
         },
       }),
     )
     .onRequest(async ({ request, server }) => {
-      const source = server?.requestIP(request)?.address ?? "unknown";
-      const out = await guard(request, pathOf(request.url), source, deps);
+      if (!table) return problem(503, { detail: "apid is starting" });
+      const socket = viaSocket.has(request);
+      const source = socket ? "unix" : (server?.requestIP(request)?.address ?? "unknown");
+      const match = table.match(request.method, pathOf(request.url));
+      const out = await guard(request, match, source, socket, deps);
       if (out instanceof Response) return out;
+      if (match.kind === "route") routed.set(request, match.route);
       if (out) principals.set(request, out);
+    })
+    // The router must have picked the route the guard authorised; anything else is a bug here,
+    // and refusing it keeps a permissive router (trailing slashes, case) from widening access.
+    .onBeforeHandle({ as: "global" }, ({ request, route }) => {
+      const r = routed.get(request);
+      if (!r || r.path !== route) {
+        deps.logger.error("router and guard disagree; refused", { method: request.method, path: pathOf(request.url).slice(0, 200), route: String(route), guarded: r?.path ?? "" });
+        return problem(404, { detail: `no route ${request.method} ${pathOf(request.url).slice(0, 200)}` });
+      }
     })
     .onAfterResponse(({ set, response }) => {
       const status = response instanceof Response ? response.status : typeof set.status === "number" ? set.status : 200;
@@ -88,5 +105,18 @@ export function createApp(deps: AppDeps) {
       if (suppressed !== undefined) deps.logger.error("request failed", { code: String(code), err: error as Error, path: pathOf(request.url).slice(0, 200), suppressed });
       return problem(500, { detail: "internal error; it has been logged" });
     });
-  return { app, principalOf: (r: Request) => principals.get(r) };
+  return {
+    app,
+    principalOf: (r: Request) => principals.get(r),
+    /** Call once every route is added: builds the guard's table (throws on a route without a scope). */
+    seal: () => {
+      table = new RouteTable(app.routes);
+      return table;
+    },
+    /** Serves a request that arrived on the local socket (treated as admin, see auth/local-socket.ts). */
+    handleLocal: (r: Request) => {
+      viaSocket.add(r);
+      return app.handle(r);
+    },
+  };
 }

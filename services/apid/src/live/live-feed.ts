@@ -3,6 +3,8 @@ import { Counters } from "@honeymesh/bus/counters";
 interface Client {
   controller: ReadableStreamDefaultController<Uint8Array>;
   kinds: Set<string>;
+  /** The token the stream was opened with: revoking or expiring it ends the stream. */
+  owner: string;
 }
 
 const enc = new TextEncoder();
@@ -32,7 +34,7 @@ export class LiveFeed {
   }
 
   /** A stream for one client, or undefined when the client limit is reached. */
-  open(kinds: Set<string>): ReadableStream<Uint8Array> | undefined {
+  open(kinds: Set<string>, owner = ""): ReadableStream<Uint8Array> | undefined {
     if (this.clients.size >= this.maxClients) {
       this.counters.inc("refused");
       return undefined;
@@ -41,7 +43,7 @@ export class LiveFeed {
     return new ReadableStream<Uint8Array>(
       {
         start: (controller) => {
-          client = { controller, kinds };
+          client = { controller, kinds, owner };
           this.clients.add(client);
           controller.enqueue(enc.encode(`retry: 2000\n: connected\n\n`));
         },
@@ -73,6 +75,22 @@ export class LiveFeed {
         this.clients.delete(c);
       }
     }
+  }
+
+  /** Ends the streams whose token is no longer live (revoked now, or expired since); returns how many. */
+  closeWhere(dead: (owner: string) => boolean): number {
+    let n = 0;
+    for (const c of this.clients) {
+      if (!dead(c.owner)) continue;
+      this.clients.delete(c);
+      n++;
+      try {
+        c.controller.close();
+      } catch {
+        // already closed by the client
+      }
+    }
+    return n;
   }
 
   close(): void {

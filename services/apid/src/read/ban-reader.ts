@@ -1,9 +1,11 @@
 import type { Database } from "bun:sqlite";
 import { getTableName } from "drizzle-orm";
-import { allowlist, bans, tombstones } from "@honeymesh/tables/enforcerd";
+import { allowlist, bans, protectedSet, tombstones } from "@honeymesh/tables/enforcerd";
 import type { BanAddress } from "@honeymesh/ban/address";
 import { inside } from "@honeymesh/ban/allowlist";
 import type { Evidence } from "@honeymesh/ban/evidence";
+import type { Confidence } from "@honeymesh/ban/confidence";
+import type { ProtectedSource } from "@honeymesh/ban/allowlist";
 import { reasonNames, type ReasonName } from "@honeymesh/ban/reasons";
 import { formatIp, parseAddress, type ParsedAddress } from "@honeymesh/net/address";
 import { csvLine } from "./export-stream.ts";
@@ -21,8 +23,9 @@ const c = {
   source: bans.source.name,
   offence: bans.offence.name,
   evidence: bans.evidence.name,
+  confidence: bans.confidence.name,
 };
-const COLUMNS = `rowid AS id, ${c.address} AS address, ${c.kind} AS kind, ${c.reasons} AS reasons, ${c.expiresAt} AS expires_at, ${c.createdAt} AS created_at, ${c.updatedAt} AS updated_at, ${c.origin} AS origin, ${c.source} AS source, ${c.offence} AS offence, ${c.evidence} AS evidence`;
+const COLUMNS = `rowid AS id, ${c.address} AS address, ${c.kind} AS kind, ${c.reasons} AS reasons, ${c.expiresAt} AS expires_at, ${c.createdAt} AS created_at, ${c.updatedAt} AS updated_at, ${c.origin} AS origin, ${c.source} AS source, ${c.offence} AS offence, ${c.evidence} AS evidence, ${c.confidence} AS confidence`;
 
 interface RawBan {
   id: number;
@@ -36,6 +39,7 @@ interface RawBan {
   source: string;
   offence: number;
   evidence: string;
+  confidence: Confidence;
 }
 
 export interface BanView {
@@ -49,6 +53,8 @@ export interface BanView {
   source: string;
   offence: number;
   evidence: Evidence[];
+  /** verified: rests on a completed handshake or application data; unverified: spoofable evidence only. */
+  confidence: Confidence;
 }
 
 export interface BanFilter {
@@ -88,17 +94,22 @@ function evidenceJson(text: string): string {
 }
 
 /** A row as `SELECT COLUMNS` gives it with `.values()`. */
-export type BanValues = [id: number, address: string, kind: string, reasons: number, expiresAt: number, createdAt: number, updatedAt: number, origin: string, source: string, offence: number, evidence: string];
+export type BanValues = [id: number, address: string, kind: string, reasons: number, expiresAt: number, createdAt: number, updatedAt: number, origin: string, source: string, offence: number, evidence: string, confidence: string];
 
-export const BAN_CSV_HEADER = "address,kind,reasons,expires_at,created_at,updated_at,origin,source,offence,evidence";
+export const BAN_CSV_HEADER = "address,kind,reasons,expires_at,created_at,updated_at,origin,source,offence,evidence,confidence";
 
 export function rowJson(r: BanValues): string {
-  return `{"address":{"kind":"${r[2] === "cidr" ? "cidr" : "ip"}","text":${JSON.stringify(r[1])}},"reasons":${reasonJson(r[3])},"expires_at":${r[4]},"created_at":${r[5]},"updated_at":${r[6]},"origin":${JSON.stringify(r[7])},"source":${JSON.stringify(r[8])},"offence":${r[9]},"evidence":${evidenceJson(r[10])}}`;
+  return `{"address":{"kind":"${r[2] === "cidr" ? "cidr" : "ip"}","text":${JSON.stringify(r[1])}},"reasons":${reasonJson(r[3])},"expires_at":${r[4]},"created_at":${r[5]},"updated_at":${r[6]},"origin":${JSON.stringify(r[7])},"source":${JSON.stringify(r[8])},"offence":${r[9]},"evidence":${evidenceJson(r[10])},"confidence":"${conf(r[11])}"}`;
 }
 
 /** CSV has no arrays: reason names joined with "|", evidence as its JSON text. */
 export function rowCsv(r: BanValues): string {
-  return csvLine([r[1], r[2], reasonNames(r[3]).join("|"), r[4], r[5], r[6], r[7], r[8], r[9], evidenceJson(r[10])]);
+  return csvLine([r[1], r[2], reasonNames(r[3]).join("|"), r[4], r[5], r[6], r[7], r[8], r[9], evidenceJson(r[10]), conf(r[11])]);
+}
+
+/** The stored confidence, or "verified" for a damaged value (the migration's default). */
+function conf(v: string): Confidence {
+  return v === "unverified" ? "unverified" : "verified";
 }
 
 export function view(r: RawBan): BanView {
@@ -112,6 +123,7 @@ export function view(r: RawBan): BanView {
     source: r.source,
     offence: r.offence,
     evidence: parseEvidence(r.evidence),
+    confidence: conf(r.confidence),
   };
 }
 
@@ -223,6 +235,12 @@ export class BanReader {
   tombstone(address: string): { at: number; origin: string } | undefined {
     const T = getTableName(tombstones);
     return this.db.read((db) => (this.prepared(db, `SELECT ${tombstones.at.name} AS at, ${tombstones.origin.name} AS origin FROM ${T} WHERE ${tombstones.address.name} = ?`).get(address) as { at: number; origin: string } | null) ?? undefined, undefined);
+  }
+
+  /** The node's protected set as enforcerd last mirrored it (resolvers, NTP servers, mesh peers, live sessions). */
+  protectedEntries(): { address: string; source: ProtectedSource; created_at: number }[] {
+    const P = getTableName(protectedSet);
+    return this.db.read((db) => this.prepared(db, `SELECT ${protectedSet.address.name} AS address, ${protectedSet.source.name} AS source, ${protectedSet.updatedAt.name} AS created_at FROM ${P} ORDER BY ${protectedSet.address.name}`).all() as { address: string; source: ProtectedSource; created_at: number }[], []);
   }
 
   allowEntries(): { address: string; note: string; created_at: number }[] {

@@ -1,5 +1,5 @@
 import { peerCount, peerList, type PeerRow } from "@honeymesh/tables/meshd-queries";
-import { sessionCounts, sessionsPage, type SessionFilter, type StoredSession } from "@honeymesh/tables/trapd-queries";
+import { indicatorList, sessionById, sessionCounts, sessionsPage, type IndicatorRow, type SessionFilter, type StoredSession } from "@honeymesh/tables/trapd-queries";
 import type { OwnerDb } from "./owner-db.ts";
 
 /**
@@ -11,6 +11,15 @@ export class SessionReader {
 
   page(f: SessionFilter, limit: number): StoredSession[] {
     return this.db.read((db) => sessionsPage(db, f, limit), []);
+  }
+
+  byId(id: string): StoredSession | undefined {
+    return this.db.read((db) => sessionById(db, id), undefined);
+  }
+
+  /** URLs, hosts, SSH keys and file hashes of the newest interactive sessions. */
+  indicators(scan: number, since?: number): IndicatorRow[] {
+    return this.db.read((db) => indicatorList(db, scan, since), []);
   }
 
   /** Stored sessions, in all and per trap. */

@@ -10,6 +10,7 @@ import { decodeParam, json, outcome } from "../http/respond.ts";
 import { decodeCursor, encodeCursor } from "../read/cursor.ts";
 import type { BanReader } from "../read/ban-reader.ts";
 import type { ManualBans } from "../write/manual-bans.ts";
+import { needs } from "../auth/scope.ts";
 
 const ReasonName = t.Union(
   REASON_NAMES.map((r) => t.Literal(r)),
@@ -67,7 +68,7 @@ export function banRoutes(reader: BanReader, writes: ManualBans, defaultTtlS: nu
         const lastValue = more ? page.addresses[limit - 1] : undefined;
         return new Response(`{"items":[${items.join(",")}],"next_cursor":${lastValue === undefined ? "null" : JSON.stringify(encodeCursor(lastValue))}}`, { headers: { "content-type": "application/json" } });
       },
-      { query: ListQuery, response: { 200: BanPage, ...COMMON_PROBLEMS }, detail: { summary: "List bans (filters, cursor pagination)", tags: ["bans"] } },
+      { query: ListQuery, response: { 200: BanPage, ...COMMON_PROBLEMS }, detail: { ...needs("read"), summary: "List bans (filters, cursor pagination)", tags: ["bans"] } },
     )
     .get(
       "/v1/bans/:address",
@@ -77,13 +78,13 @@ export function banRoutes(reader: BanReader, writes: ManualBans, defaultTtlS: nu
         const ban = reader.get(c.address.text);
         return ban ? json(ban) : json({ type: "about:blank", title: "Not Found", status: 404, detail: `${c.address.text} is not banned` }, 404, { "content-type": "application/problem+json" });
       },
-      { params: AddressParam, response: { 200: Ban, ...COMMON_PROBLEMS, 404: Problem }, detail: { summary: "One ban", tags: ["bans"] } },
+      { params: AddressParam, response: { 200: Ban, ...COMMON_PROBLEMS, 404: Problem }, detail: { ...needs("read"), summary: "One ban", tags: ["bans"] } },
     )
     .post(
       "/v1/bans",
       async ({ body }) =>
         outcome(await writes.ban({ address: body.address, ttlS: body.ttl_s ?? defaultTtlS, reasons: mask(body.reason), evidence: notes(mask(body.reason), body.evidence ?? ["manual ban via API"]) })),
-      { body: BanRequest, response: WRITE_RESPONSES, detail: { summary: "Ban an address or prefix (manual decision)", tags: ["bans"] } },
+      { body: BanRequest, response: WRITE_RESPONSES, detail: { ...needs("write"), summary: "Ban an address or prefix (manual decision)", tags: ["bans"] } },
     )
     .delete(
       "/v1/bans/:address",
@@ -92,7 +93,7 @@ export function banRoutes(reader: BanReader, writes: ManualBans, defaultTtlS: nu
         params: AddressParam,
         response: WRITE_RESPONSES,
         query: t.Object({ scope: t.Optional(t.Union([t.Literal("global"), t.Literal("local")], { default: "global", error: "scope: expected global or local" })), reason: t.Optional(ReasonName) }),
-        detail: { summary: "Unban (global by default: the mesh learns it; ?scope=local stays here). With ?reason=X only that reason is lifted: the answer is `kept` when others remain", tags: ["bans"] },
+        detail: { ...needs("write"), summary: "Unban (global by default: the mesh learns it; ?scope=local stays here). With ?reason=X only that reason is lifted: the answer is `kept` when others remain", tags: ["bans"] },
       },
     )
     .patch(
@@ -102,12 +103,12 @@ export function banRoutes(reader: BanReader, writes: ManualBans, defaultTtlS: nu
         params: AddressParam,
         response: WRITE_RESPONSES,
         body: t.Object({ ttl_s: TtlS }, { additionalProperties: false }),
-        detail: { summary: "Extend a ban to now + ttl_s (0 = permanent)", tags: ["bans"] },
+        detail: { ...needs("write"), summary: "Extend a ban to now + ttl_s (0 = permanent)", tags: ["bans"] },
       },
     )
     .post(
       "/v1/bans/:address/permanent",
       async ({ params }) => outcome(await writes.ban({ address: decodeParam(params.address), ttlS: 0, reasons: mask(undefined), evidence: [evidence("manual", "made permanent via API")] }, "extend")),
-      { params: AddressParam, response: WRITE_RESPONSES, detail: { summary: "Make a ban permanent", tags: ["bans"] } },
+      { params: AddressParam, response: WRITE_RESPONSES, detail: { ...needs("write"), summary: "Make a ban permanent", tags: ["bans"] } },
     );
 }

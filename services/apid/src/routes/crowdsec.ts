@@ -7,6 +7,7 @@ import type { Principal } from "../auth/tokens.ts";
 import type { RecentDeletions } from "../live/recent-deletions.ts";
 import type { BanReader, BanView } from "../read/ban-reader.ts";
 import { isLive } from "@honeymesh/ban/liveness";
+import { needs } from "../auth/scope.ts";
 
 /** Go's time.Duration text ("3h59m12.5s"), which bouncers parse with time.ParseDuration. */
 export function goDuration(ms: number): string {
@@ -109,7 +110,7 @@ export function crowdsecRoutes(reader: BanReader, deletions: RecentDeletions, pr
           scenarios_not_containing: t.Optional(t.String({ maxLength: 256 })),
         }),
         response: { 200: CsStream, ...COMMON_PROBLEMS },
-        detail: { summary: "CrowdSec LAPI bouncer stream (X-Api-Key)", tags: ["crowdsec"] },
+        detail: { ...needs("bouncer"), summary: "CrowdSec LAPI bouncer stream (X-Api-Key)", tags: ["crowdsec"] },
       },
     )
     .get(
@@ -121,7 +122,7 @@ export function crowdsecRoutes(reader: BanReader, deletions: RecentDeletions, pr
         const live = b && isLive(b.expires_at, now) ? [item(0, b, now)] : null;
         return new Response(JSON.stringify(live), { headers: { "content-type": "application/json" } });
       },
-      { query: t.Object({ ip: t.Optional(t.String({ maxLength: 64 })), scope: t.Optional(t.String({ maxLength: 16 })), value: t.Optional(t.String({ maxLength: 64 })) }), response: { 200: CsLive, ...COMMON_PROBLEMS }, detail: { summary: "CrowdSec LAPI live query (exact address)", tags: ["crowdsec"] } },
+      { query: t.Object({ ip: t.Optional(t.String({ maxLength: 64 })), scope: t.Optional(t.String({ maxLength: 16 })), value: t.Optional(t.String({ maxLength: 64 })) }), response: { 200: CsLive, ...COMMON_PROBLEMS }, detail: { ...needs("bouncer"), summary: "CrowdSec LAPI live query (exact address)", tags: ["crowdsec"] } },
     )
-    .post("/v1/usage-metrics", () => new Response("{}", { status: 201, headers: { "content-type": "application/json" } }), { response: { 201: t.Object({}, { description: "accepted and ignored" }), ...COMMON_PROBLEMS }, detail: { summary: "CrowdSec bouncer usage metrics (accepted, ignored)", tags: ["crowdsec"] } });
+    .post("/v1/usage-metrics", () => new Response("{}", { status: 201, headers: { "content-type": "application/json" } }), { response: { 201: t.Object({}, { description: "accepted and ignored" }), ...COMMON_PROBLEMS }, detail: { ...needs("bouncer"), summary: "CrowdSec bouncer usage metrics (accepted, ignored)", tags: ["crowdsec"] } });
 }

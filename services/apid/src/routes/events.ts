@@ -4,8 +4,11 @@ import { badField } from "../http/problem.ts";
 import { json } from "../http/respond.ts";
 import { decodeCursor, encodeCursor } from "../read/cursor.ts";
 import type { PeerReader, SessionReader } from "../read/owner-queries.ts";
-import { PeerList, SessionPage } from "@honeymesh/api/events";
-import { COMMON_PROBLEMS } from "@honeymesh/api/problem";
+import { IndicatorList, PeerList, SessionPage, StixBundle, StoredSession } from "@honeymesh/api/events";
+import { COMMON_PROBLEMS, Problem } from "@honeymesh/api/problem";
+import { needs } from "../auth/scope.ts";
+import { problem } from "../http/problem.ts";
+import { stixBundle } from "../read/stix.ts";
 
 export const EventsQuery = t.Object({
   service: t.Optional(t.Union(TRAP_SERVICES.map((s) => t.Literal(s)), { error: `service: expected one of ${TRAP_SERVICES.join(", ")}` })),
@@ -34,7 +37,31 @@ export function eventRoutes(sessions: SessionReader, peers: PeerReader) {
         const page = rows.slice(0, limit);
         return json({ items: page, next_cursor: more ? encodeCursor(page[page.length - 1]!.seq) : null });
       },
-      { query: EventsQuery, response: { 200: SessionPage, ...COMMON_PROBLEMS }, detail: { summary: "Trap sessions (filters, cursor pagination)", tags: ["events"] } },
+      { query: EventsQuery, response: { 200: SessionPage, ...COMMON_PROBLEMS }, detail: { ...needs("read"), summary: "Trap sessions (filters, cursor pagination)", tags: ["events"] } },
     )
-    .get("/v1/peers", () => json({ items: peers.list(1000) }), { response: { 200: PeerList, ...COMMON_PROBLEMS }, detail: { summary: "Mesh peers", tags: ["mesh"] } });
+    .get(
+      "/v1/events/:id",
+      ({ params }) => {
+        const s = sessions.byId(params.id);
+        return s ? json(s) : problem(404, { detail: `no trap session with id ${params.id}` });
+      },
+      { params: t.Object({ id: t.String({ minLength: 8, maxLength: 64 }) }), response: { 200: StoredSession, ...COMMON_PROBLEMS, 404: Problem }, detail: { ...needs("read"), summary: "One trap session (commands, indicators, persistence, files, transcript name)", tags: ["events"] } },
+    )
+    .get(
+      "/v1/indicators",
+      ({ query }) => {
+        const items = sessions.indicators(query.scan ?? 10_000, query.since);
+        return query.format === "stix" ? json(stixBundle(items)) : json({ items });
+      },
+      {
+        query: t.Object({
+          format: t.Optional(t.Union([t.Literal("list"), t.Literal("stix")], { default: "list", error: "format: expected list or stix" })),
+          since: t.Optional(t.Integer({ minimum: 0, description: "unix ms", error: "since: expected unix milliseconds" })),
+          scan: t.Optional(t.Integer({ minimum: 1, maximum: 100_000, default: 10_000, description: "newest interactive sessions to read", error: "scan: expected an integer 1..100000" })),
+        }),
+        response: { 200: t.Union([IndicatorList, StixBundle]), ...COMMON_PROBLEMS },
+        detail: { ...needs("read"), summary: "URLs, hosts, SSH keys and file hashes captured by the traps' shell (a list, or a STIX 2.1 bundle)", tags: ["events"] },
+      },
+    )
+    .get("/v1/peers", () => json({ items: peers.list(1000) }), { response: { 200: PeerList, ...COMMON_PROBLEMS }, detail: { ...needs("read"), summary: "Mesh peers", tags: ["mesh"] } });
 }

@@ -4,6 +4,7 @@ import { COMMON_PROBLEMS } from "@honeymesh/api/problem";
 import { badField } from "../http/problem.ts";
 import { decodeParam, json } from "../http/respond.ts";
 import { explain } from "../read/explain.ts";
+import { needs } from "../auth/scope.ts";
 
 type Deps = Parameters<typeof explain>[1];
 
@@ -15,6 +16,6 @@ export function explainRoutes(deps: Deps) {
       const e = explain(decodeParam(params.ip), deps);
       return e.ok ? json(e.value) : badField("ip", e.reason);
     },
-    { params: t.Object({ ip: t.String({ maxLength: 200, description: "one address" }) }), response: { 200: Explanation, ...COMMON_PROBLEMS }, detail: { summary: "What blocks this address, and why", tags: ["bans"] } },
+    { params: t.Object({ ip: t.String({ maxLength: 200, description: "one address" }) }), response: { 200: Explanation, ...COMMON_PROBLEMS }, detail: { ...needs("read"), summary: "What blocks this address, and why", tags: ["bans"] } },
   );
 }

@@ -3,8 +3,10 @@ import { Ban } from "@honeymesh/api/bans";
 import { StoredSession } from "@honeymesh/api/events";
 import { COMMON_PROBLEMS } from "@honeymesh/api/problem";
 import { BAN_CSV_HEADER, rowCsv, rowJson, type BanReader } from "../read/ban-reader.ts";
+import { CAPTURE_FIELDS } from "@honeymesh/tables/trapd-queries";
 import { CONTENT_TYPE, csvLine, exportStream, type ExportFormat, type ExportPage } from "../read/export-stream.ts";
 import type { SessionReader } from "../read/owner-queries.ts";
+import { needs } from "../auth/scope.ts";
 
 const PAGE = 1000;
 
@@ -23,7 +25,8 @@ export function exportRoutes(reader: BanReader, sessions: SessionReader, onDone:
       };
       const eventsPage = (before: number | undefined): ExportPage<number> => {
         const rows = sessions.page({ before }, PAGE);
-        if (!columns && rows[0]) columns = Object.keys(rows[0]);
+        // Every page's rows under one header: the shell's optional fields are columns even when the first row lacks them.
+        if (!columns && rows[0]) columns = [...Object.keys(rows[0]).filter((k) => !(CAPTURE_FIELDS as readonly string[]).includes(k)), ...CAPTURE_FIELDS];
         const cols = (columns ?? []) as (keyof (typeof rows)[number])[];
         return {
           lines: rows.map((r) => (format === "csv" ? csvLine(cols.map((c) => r[c])) : JSON.stringify(r))),
@@ -48,7 +51,7 @@ export function exportRoutes(reader: BanReader, sessions: SessionReader, onDone:
         200: t.Union([t.Array(Ban), t.Array(StoredSession)], { description: "format=json: an array of bans (kind=bans) or trap sessions (kind=events); ndjson: one such object per line; csv: a header line, then one row per item (arrays and objects as JSON text)" }),
         ...COMMON_PROBLEMS,
       },
-      detail: { summary: "Stream every ban or trap session as JSON, CSV or NDJSON", tags: ["export"] },
+      detail: { ...needs("read"), summary: "Stream every ban or trap session as JSON, CSV or NDJSON", tags: ["export"] },
     },
   );
 }

@@ -9,6 +9,7 @@ import type { MetricsBoard } from "../live/metrics-board.ts";
 import { Exposition } from "../live/prometheus.ts";
 import type { BanReader } from "../read/ban-reader.ts";
 import type { SessionReader } from "../read/owner-queries.ts";
+import { needs } from "../auth/scope.ts";
 
 export interface ApiCounters {
   requests: Counters<string>;
@@ -45,6 +46,6 @@ export function metricsRoutes(board: HealthBoard, metrics: MetricsBoard, reader:
       for (const [k, n] of Object.entries(feed.counters.snapshot())) e.add("hm_api_stream_events_total", "counter", "stream events sent, dropped for slow clients, or clients refused", n, { outcome: k });
       return new Response(e.text(), { headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" } });
     },
-    { response: { 200: t.String({ description: "Prometheus text exposition format 0.0.4" }), ...COMMON_PROBLEMS }, detail: { summary: "Prometheus metrics", tags: ["status"] } },
+    { response: { 200: t.String({ description: "Prometheus text exposition format 0.0.4" }), ...COMMON_PROBLEMS }, detail: { ...needs("read"), summary: "Prometheus metrics", tags: ["status"] } },
   );
 }

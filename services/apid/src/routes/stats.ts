@@ -4,6 +4,7 @@ import type { BanReader } from "../read/ban-reader.ts";
 import type { PeerReader, SessionReader } from "../read/owner-queries.ts";
 import { COMMON_PROBLEMS } from "@honeymesh/api/problem";
 import { Stats } from "@honeymesh/api/stats";
+import { needs } from "../auth/scope.ts";
 
 /** `/v1/stats`: what the node has done, in counts. */
 export function statsRoutes(reader: BanReader, sessions: SessionReader, peers: PeerReader) {
@@ -20,6 +21,6 @@ export function statsRoutes(reader: BanReader, sessions: SessionReader, peers: P
         peers: peers.count(),
       });
     },
-    { response: { 200: Stats, ...COMMON_PROBLEMS }, detail: { summary: "Counts: bans by reason/origin/source, sessions by trap, peers", tags: ["status"] } },
+    { response: { 200: Stats, ...COMMON_PROBLEMS }, detail: { ...needs("read"), summary: "Counts: bans by reason/origin/source, sessions by trap, peers", tags: ["status"] } },
   );
 }

@@ -5,9 +5,10 @@ import { problem } from "../http/problem.ts";
 import { json } from "../http/respond.ts";
 import type { TokenStore } from "../auth/token-store.ts";
 import type { Tokens } from "../auth/tokens.ts";
+import { needs } from "../auth/scope.ts";
 
 /** Token management (admin): create shows the secret once; list never does; revoke is immediate. */
-export function tokenRoutes(tokens: Tokens, store: TokenStore) {
+export function tokenRoutes(tokens: Tokens, store: TokenStore, onRevoke: (id: string) => void = () => {}) {
   return new Elysia({ name: "tokens", normalize: false })
     .get(
       "/v1/tokens",
@@ -15,7 +16,7 @@ export function tokenRoutes(tokens: Tokens, store: TokenStore) {
         json({
           items: store.list().map((r) => ({ id: r.id, name: r.name, kind: r.kind, scope: r.scope, created_at: r.createdAt, expires_at: r.expiresAt, revoked_at: r.revokedAt })),
         }),
-      { response: { 200: TokenList, ...COMMON_PROBLEMS }, detail: { summary: "List tokens and bouncer keys", tags: ["tokens"] } },
+      { response: { 200: TokenList, ...COMMON_PROBLEMS }, detail: { ...needs("admin"), summary: "List tokens and bouncer keys", tags: ["tokens"] } },
     )
     .post(
       "/v1/tokens",
@@ -37,15 +38,16 @@ export function tokenRoutes(tokens: Tokens, store: TokenStore) {
           { additionalProperties: false },
         ),
         response: { 201: TokenCreated, ...COMMON_PROBLEMS, 409: Problem },
-        detail: { summary: "Create a bearer token or a CrowdSec bouncer key", tags: ["tokens"] },
+        detail: { ...needs("admin"), summary: "Create a bearer token or a CrowdSec bouncer key", tags: ["tokens"] },
       },
     )
     .delete(
       "/v1/tokens/:id",
       ({ params }) => {
         const r = store.revoke(params.id);
+        if (r) onRevoke(r.id);
         return r ? json({ id: r.id, revoked_at: r.revokedAt }) : problem(404, { detail: `no token with id ${params.id}` });
       },
-      { params: t.Object({ id: t.String({ maxLength: 64 }) }), response: { 200: TokenRevoked, ...COMMON_PROBLEMS, 404: Problem }, detail: { summary: "Revoke a token", tags: ["tokens"] } },
+      { params: t.Object({ id: t.String({ maxLength: 64 }) }), response: { 200: TokenRevoked, ...COMMON_PROBLEMS, 404: Problem }, detail: { ...needs("admin"), summary: "Revoke a token", tags: ["tokens"] } },
     );
 }

@@ -31,7 +31,10 @@ export class Controls {
   listAllow(): { address: string; source: AllowSource; note: string; created_at: number | null }[] {
     const fixed = this.d.fixedAllow.map((e) => ({ ...e, note: "", created_at: null }));
     const seen = new Set(fixed.map((e) => e.address));
-    return [...fixed, ...this.d.reader.allowEntries().filter((e) => !seen.has(e.address)).map((e) => ({ ...e, source: "operator" as const }))];
+    const operator = this.d.reader.allowEntries().filter((e) => !seen.has(e.address) && (seen.add(e.address), true)).map((e) => ({ ...e, source: "operator" as const }));
+    // The protected set: kept by enforcerd, blocks automatic decisions only (DESIGN §3).
+    const kept = this.d.reader.protectedEntries().filter((e) => !seen.has(e.address) && (seen.add(e.address), true)).map((e) => ({ ...e, note: e.source === "session" ? "live session: never banned on unverified evidence" : "protected: never touched by automatic decisions" }));
+    return [...fixed, ...operator, ...kept];
   }
 
   async addAllow(address: string, note: string): Promise<WriteOutcome> {

@@ -14,6 +14,8 @@ const STATUS: Record<Refusal, 400 | 404 | 409 | 503> = {
   unknown_reason_bits: 400,
   ttl_too_long: 400,
   allowlisted: 409,
+  protected: 409,
+  observe_only: 409,
   tombstoned: 409,
   allow_protected: 409,
   allow_absent: 404,
@@ -32,7 +34,7 @@ export function outcomeOf(r: WriteResult | undefined, pending: () => unknown, cr
 
 /** A BanState with reason names instead of a mask: what the API shows. */
 export function namedBan(b: BanState) {
-  return { address: b.address, reasons: reasonNames(b.reasons), expires_at: b.expires_at, origin: b.origin, source: b.source, offence: b.offence };
+  return { address: b.address, reasons: reasonNames(b.reasons), expires_at: b.expires_at, origin: b.origin, source: b.source, offence: b.offence, confidence: b.confidence };
 }
 
 /** The API's form of a result: names, not masks, and no bus bookkeeping. */

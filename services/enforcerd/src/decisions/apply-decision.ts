@@ -13,6 +13,9 @@ import type { BanRow, BanStore } from "../store/ban-store.ts";
 import { banChange, banState, coveringPrefixes, describeCover } from "./ban-views.ts";
 import { validateDecision, type DecisionReject } from "./validate.ts";
 import { isLive } from "@honeymesh/ban/liveness";
+import type { Confidence } from "@honeymesh/ban/confidence";
+import type { ProtectedSet } from "../protected/protected-set.ts";
+import { unverifiedPolicy, type SynOnly } from "./unverified-policy.ts";
 
 export interface ApplierDeps {
   store: BanStore;
@@ -22,6 +25,10 @@ export interface ApplierDeps {
   /** Results of a batch, in order; the caller sends them as batches on `hm/v1/enforcerd/result`. */
   results: (results: WriteResult[]) => Promise<void>;
   maxTtlS: number;
+  /** The node's protected set; automatic decisions (scand, meshd) never touch it. */
+  protect?: ProtectedSet;
+  /** `[scan] syn_only` and `unverified_ttl_s`: what unverified evidence may do here. */
+  unverified?: { synOnly: SynOnly; ttlS: number };
   tracer: Tracer;
   logger: Logger;
 }
@@ -81,14 +88,29 @@ export class DecisionApplier {
     if (!v.ok) return this.refuse(d, v.reason, v.detail);
     const allowed = this.deps.allow.coverer(v.parsed);
     if (allowed) return this.refuse(d, "allowlisted", `${v.address.text} is on the allowlist (${allowed.text}, ${allowed.source})`);
+    const confidence: Confidence = d.confidence ?? "verified";
+    // The operator (apid: CLI, API, fail2ban action) is bound by the allowlist only.
+    const automatic = d.source !== "apid";
+    if (automatic && this.deps.protect) {
+      const p = this.deps.protect.protects(v.parsed, confidence);
+      if (p) return this.refuse(d, "protected", `${v.address.text} is protected (${p.text}, ${p.source})${p.source === "session" ? ": it holds an established connection to this node, and this decision rests on unverified evidence only" : ": automatic decisions never touch it"}`);
+    }
+    const policy = automatic && confidence === "unverified" ? unverifiedPolicy(this.deps.unverified, v.ttlS) : { ttlS: v.ttlS, counts: true, refuse: false };
+    if (policy.refuse) return this.refuse(d, "observe_only", `${v.address.text}: unverified evidence is only observed here ([scan] syn_only = "observe")`);
     const tomb = this.deps.store.tombstoneAt(v.address.text);
     if (tomb !== undefined && d.at <= tomb) return this.refuse(d, "tombstoned", `${v.address.text} was unbanned at ${new Date(tomb).toISOString()}, after this decision was made (${new Date(d.at).toISOString()})`);
-    const expiresAt = v.ttlS === 0 ? 0 : now + v.ttlS * 1000;
-    const { change, row } = this.deps.store.apply({ address: v.address.text, kind: v.address.kind, reasons: d.reasons, expiresAt, origin: d.origin, source: d.source, evidence: d.evidence, at: d.at }, now);
+    const expiresAt = policy.ttlS === 0 ? 0 : now + policy.ttlS * 1000;
+    const { change, row } = this.deps.store.apply({ address: v.address.text, kind: v.address.kind, reasons: d.reasons, expiresAt, origin: d.origin, source: d.source, evidence: d.evidence, at: d.at, confidence, counts: policy.counts }, now);
     this.applied.inc(change);
     const ban = banState(row);
     const until = row.expiresAt === 0 ? "permanently" : `until ${new Date(row.expiresAt).toISOString()}`;
-    const detail = change === "added" ? `banned ${ban.address.text} for ${reasonNames(row.reasons).join(",")} ${until}` : change === "extended" ? `${ban.address.text} stays banned, now for ${reasonNames(row.reasons).join(",")} ${until}` : `${ban.address.text} was already banned for ${reasonNames(row.reasons).join(",")} ${until}; nothing changed`;
+    const on = `on ${row.confidence} evidence`;
+    const detail =
+      change === "added"
+        ? `banned ${ban.address.text} for ${reasonNames(row.reasons).join(",")} ${until} ${on}`
+        : change === "extended"
+          ? `${ban.address.text} stays banned, now for ${reasonNames(row.reasons).join(",")} ${until} ${on}`
+          : `${ban.address.text} was already banned for ${reasonNames(row.reasons).join(",")} ${until} ${on}; nothing changed${row.confidence === "verified" && confidence === "unverified" ? " (unverified evidence never extends a verified ban)" : ""}`;
     const result: WriteResult = { id: d.id, write: "decision", outcome: change, detail, address: ban.address, ban, at: now };
     if (change === "unchanged") return { result };
     return { result, change: banChange(change, row, now), op: { upsert: { address: row.address, reasons: row.reasons, expiresAtMs: row.expiresAt } } };
@@ -126,7 +148,7 @@ export class DecisionApplier {
     const detail = was ? `unbanned ${text}${cover}` : `${text} was not banned${cover}`;
     const result: WriteResult = { id: d.id, write: "decision", outcome: was ? "removed" : "unchanged", detail, address: v.address, covered_by, at: now };
     // The change goes out even when nothing was banned here: a global unban still travels the mesh.
-    const row = removed ?? { address: text, kind: v.address.kind, reasons: 0, expiresAt: 0, createdAt: d.at, updatedAt: d.at, origin: d.origin, source: d.source, offence: 0, evidence: [] };
+    const row = removed ?? { address: text, kind: v.address.kind, reasons: 0, expiresAt: 0, createdAt: d.at, updatedAt: d.at, origin: d.origin, source: d.source, offence: 0, evidence: [], confidence: "verified" as const };
     const change: BanChange = { ...banChange("removed", { ...row, origin: d.origin, evidence: d.evidence }, d.at), scope: d.scope ?? "global" };
     return { result, change, op: { remove: text } };
   }

@@ -6,11 +6,11 @@ import type { BanState } from "@honeymesh/schema/result";
 import type { BanRow, BanStore } from "../store/ban-store.ts";
 
 export function banChange(change: BanChange["change"], row: BanRow, at = Date.now()): BanChange {
-  return { change, address: { kind: row.kind, text: row.address }, reasons: row.reasons, expires_at: row.expiresAt, origin: row.origin, offence: row.offence, evidence: row.evidence, at };
+  return { change, address: { kind: row.kind, text: row.address }, reasons: row.reasons, expires_at: row.expiresAt, origin: row.origin, offence: row.offence, evidence: row.evidence, confidence: row.confidence, at };
 }
 
 export function banState(row: BanRow): BanState {
-  return { address: { kind: row.kind, text: row.address }, reasons: row.reasons, expires_at: row.expiresAt, origin: row.origin, source: row.source, offence: row.offence };
+  return { address: { kind: row.kind, text: row.address }, reasons: row.reasons, expires_at: row.expiresAt, origin: row.origin, source: row.source, offence: row.offence, confidence: row.confidence };
 }
 
 /** Live prefix bans that contain the address (other than the address itself): what still drops it. */

@@ -4,7 +4,7 @@ import type { ParsedAddress } from "@honeymesh/net/address";
 import { MAX_TTL_S, type Decision } from "@honeymesh/schema/decision";
 import type { Refusal } from "@honeymesh/schema/result";
 
-export type DecisionReject = Extract<Refusal, "bad_address" | "kind_mismatch" | "no_reasons" | "unknown_reason_bits" | "ttl_too_long" | "allowlisted" | "tombstoned">;
+export type DecisionReject = Extract<Refusal, "bad_address" | "kind_mismatch" | "no_reasons" | "unknown_reason_bits" | "ttl_too_long" | "allowlisted" | "tombstoned" | "protected" | "observe_only">;
 
 export type Validated = { ok: true; address: BanAddress; parsed: ParsedAddress; ttlS: number } | { ok: false; reason: DecisionReject; detail: string };
 

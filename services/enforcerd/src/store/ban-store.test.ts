@@ -15,7 +15,7 @@ function fresh(): { store: BanStore; path: string } {
 }
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-const w = (over: Partial<BanWrite>): BanWrite => ({ address: "198.51.100.7", kind: "ip", reasons: 2, expiresAt: 10_000, origin: "n", source: "scand", evidence: [{ kind: "scan", summary: "a" }], at: 0, ...over });
+const w = (over: Partial<BanWrite>): BanWrite => ({ address: "198.51.100.7", kind: "ip", reasons: 2, expiresAt: 10_000, origin: "n", source: "scand", evidence: [{ kind: "scan", summary: "a" }], at: 0, confidence: "verified", counts: true, ...over });
 
 test("reasons stack, the later expiry wins, permanent beats any time", () => {
   const { store } = fresh();
@@ -63,4 +63,19 @@ test("a store written before the address words migrates: columns renamed, string
   const store = new BanStore(openStore({ path, schema, migrationsFolder: join(import.meta.dir, "..", "..", "drizzle") }));
   expect(store.get("198.51.100.9")).toMatchObject({ address: "198.51.100.9", kind: "ip", reasons: 2, evidence: [{ kind: "other", summary: "SCAN: ports 22,80,443 within 1.2 s" }] });
   expect(store.tombstoneAt("198.51.100.10")).toBe(5);
+});
+
+test("graded: verified upgrades an unverified ban and counts then; unverified never extends a verified ban nor counts", () => {
+  const { store } = fresh();
+  const u = { confidence: "unverified" as const, counts: false };
+  expect(store.apply(w({ ...u, expiresAt: 600 }), 0)).toMatchObject({ change: "added", row: { confidence: "unverified", offence: 0 } });
+  expect(store.offenceCount("198.51.100.7")).toBe(0);
+  // Unverified on unverified: the usual merge (the later expiry wins), still no offence.
+  expect(store.apply(w({ ...u, expiresAt: 700, reasons: 1 }), 1)).toMatchObject({ change: "extended", row: { confidence: "unverified", expiresAt: 700, reasons: 3, offence: 0 } });
+  // Verified upgrades: full expiry, now an offence.
+  expect(store.apply(w({ expiresAt: 86_400 }), 2)).toMatchObject({ change: "extended", row: { confidence: "verified", expiresAt: 86_400, offence: 1 } });
+  expect(store.offenceCount("198.51.100.7")).toBe(1);
+  // Unverified on verified: nothing changes, not even reasons.
+  expect(store.apply(w({ ...u, expiresAt: 999_999, reasons: 16 }), 3)).toMatchObject({ change: "unchanged", row: { confidence: "verified", expiresAt: 86_400, reasons: 3 } });
+  expect(store.get("198.51.100.7")!.confidence).toBe("verified");
 });

@@ -2,10 +2,11 @@ import { and, eq, gt, inArray, lte, ne, sql } from "drizzle-orm";
 import type { AddressKind } from "@honeymesh/ban/address";
 import { mergeEvidence, type Evidence } from "@honeymesh/ban/evidence";
 import { isLive, mergeBan } from "@honeymesh/ban/liveness";
+import { gradedMerge, type Confidence } from "@honeymesh/ban/confidence";
 import type { Store } from "@honeymesh/db/open";
-import { allowlist, bans, offences, tombstones } from "@honeymesh/tables/enforcerd";
+import { allowlist, bans, offences, protectedSet, tombstones } from "@honeymesh/tables/enforcerd";
 
-export type StoreSchema = { bans: typeof bans; tombstones: typeof tombstones; offences: typeof offences; allowlist: typeof allowlist };
+export type StoreSchema = { bans: typeof bans; tombstones: typeof tombstones; offences: typeof offences; allowlist: typeof allowlist; protectedSet: typeof protectedSet };
 export type BanRow = typeof bans.$inferSelect;
 export type BanChangeKind = "added" | "extended" | "unchanged";
 
@@ -19,6 +20,13 @@ export interface BanWrite {
   source: string;
   evidence: Evidence[];
   at: number;
+  confidence: Confidence;
+  /**
+   * Whether this ban counts as an offence (raises the address's count, which escalates later
+   * TTLs). Unverified evidence does not (`[scan] syn_only = "ban"` aside): a spoofer must not be
+   * able to make a victim a "repeat offender".
+   */
+  counts: boolean;
 }
 
 const live = (now: number) => sql`(${bans.expiresAt} = 0 OR ${bans.expiresAt} > ${now})`;
@@ -43,26 +51,51 @@ export class BanStore {
     this.store.sqlite.transaction(fn)();
   }
 
-  /** Adds or merges a ban: reasons stack with OR, the later expiry wins, offences count new bans. */
+  /**
+   * Adds or merges a ban: reasons stack with OR, the later expiry wins, offences count new bans;
+   * graded (gradedMerge): verified evidence upgrades an unverified ban (and then counts as the
+   * offence it now is), unverified evidence leaves a verified ban as it is.
+   */
   apply(w: BanWrite, now = Date.now()): { change: BanChangeKind; row: BanRow } {
     // bun:sqlite transactions nest (SAVEPOINT) inside batch(); drizzle's would not.
     return this.store.sqlite.transaction(() => {
       const tx = this.db;
       const existing = tx.select().from(bans).where(eq(bans.address, w.address)).get();
       if (existing && isLive(existing.expiresAt, now)) {
+        const g = gradedMerge(existing.confidence, w.confidence);
+        if (!g.merge) return { change: "unchanged" as const, row: existing };
         const m = mergeBan(existing, w);
-        if (!m.changed) return { change: "unchanged" as const, row: existing };
+        const upgraded = g.confidence !== existing.confidence;
+        if (!m.changed && !upgraded) return { change: "unchanged" as const, row: existing };
         const evidence = mergeEvidence(w.evidence, existing.evidence);
-        const row = { ...existing, reasons: m.reasons, expiresAt: m.expiresAt, evidence, updatedAt: now };
-        tx.update(bans).set({ reasons: m.reasons, expiresAt: m.expiresAt, evidence, updatedAt: now }).where(eq(bans.address, w.address)).run();
-        return { change: "extended" as const, row };
+        // An unverified ban did not count as an offence; once verified evidence backs it, it does.
+        const offence = upgraded && w.counts ? this.countOffence(w.address, now) : existing.offence;
+        const set = { reasons: m.reasons, expiresAt: m.expiresAt, evidence, updatedAt: now, confidence: g.confidence, offence };
+        tx.update(bans).set(set).where(eq(bans.address, w.address)).run();
+        return { change: "extended" as const, row: { ...existing, ...set } };
       }
-      const prior = tx.select().from(offences).where(eq(offences.address, w.address)).get();
-      const offence = (prior?.count ?? 0) + 1;
-      tx.insert(offences).values({ address: w.address, count: offence, lastAt: now }).onConflictDoUpdate({ target: offences.address, set: { count: offence, lastAt: now } }).run();
-      const row: BanRow = { address: w.address, kind: w.kind, reasons: w.reasons, expiresAt: w.expiresAt, createdAt: now, updatedAt: now, origin: w.origin, source: w.source, offence, evidence: w.evidence.slice(0, 16) };
+      const offence = w.counts ? this.countOffence(w.address, now) : this.offenceCount(w.address);
+      const row: BanRow = { address: w.address, kind: w.kind, reasons: w.reasons, expiresAt: w.expiresAt, createdAt: now, updatedAt: now, origin: w.origin, source: w.source, offence, evidence: w.evidence.slice(0, 16), confidence: w.confidence };
       tx.insert(bans).values(row).onConflictDoUpdate({ target: bans.address, set: row }).run();
       return { change: "added" as const, row };
+    })();
+  }
+
+  /** Raises the address's offence count by one; returns the new count. */
+  private countOffence(address: string, now: number): number {
+    const offence = this.offenceCount(address) + 1;
+    this.db.insert(offences).values({ address, count: offence, lastAt: now }).onConflictDoUpdate({ target: offences.address, set: { count: offence, lastAt: now } }).run();
+    return offence;
+  }
+
+  /** Replaces the mirrored protected set (apid lists it with the allowlist). */
+  protectedPut(entries: readonly { text: string; source: string }[], now: number): void {
+    this.store.sqlite.transaction(() => {
+      this.db.delete(protectedSet).run();
+      for (let i = 0; i < entries.length; i += 500) {
+        const rows = entries.slice(i, i + 500).map((e) => ({ address: e.text, source: e.source as "resolver", note: "", updatedAt: now }));
+        if (rows.length) this.db.insert(protectedSet).values(rows).onConflictDoNothing().run();
+      }
     })();
   }
 
@@ -122,7 +155,7 @@ export class BanStore {
   }
 
   /** Bulk insert in one transaction (restores, imports, tests). */
-  putMany(rows: BanRow[]): void {
+  putMany(rows: (typeof bans.$inferInsert)[]): void {
     this.db.transaction((tx) => {
       for (let i = 0; i < rows.length; i += 1000) {
         tx.insert(bans).values(rows.slice(i, i + 1000)).onConflictDoNothing().run();

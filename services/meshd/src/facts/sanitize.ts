@@ -39,6 +39,10 @@ export function factFromBan(change: BanChange, shareMask: number, origin: Origin
     return { ...base, k: "unban", r: 0, ttl: 0, off: 0, ev: [] };
   }
   if (change.change !== "added" && change.change !== "extended") return undefined;
+  // Unverified evidence (SYN-only, spoofable) is never shared (DESIGN §3): a spoofer could
+  // otherwise get any address dropped across the whole mesh. Not shared at all rather than
+  // flagged, so a peer running older code cannot mistake it for an enforceable ban.
+  if (change.confidence !== "verified") return undefined;
   const r = change.reasons & shareMask;
   if (r === 0) return undefined;
   // Remaining TTL from `at`, rounded up; a ban already over is not worth sharing.

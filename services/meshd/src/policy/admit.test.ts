@@ -63,7 +63,7 @@ describe("admission and policy", () => {
       { kind: "bruteforce" as const, summary: "BRUTEFORCE: root/hunter2", trap: "ssh", count: 5 },
       { kind: "mesh" as const, summary: "MESH: from another peer" },
     ];
-    const change = { change: "added" as const, address: { kind: "ip" as const, text: "198.51.100.9" }, reasons: 2 | 32 | 64, expires_at: now + 60_000, origin: "me", offence: 2, evidence, at: now };
+    const change = { change: "added" as const, address: { kind: "ip" as const, text: "198.51.100.9" }, reasons: 2 | 32 | 64, expires_at: now + 60_000, origin: "me", offence: 2, evidence, confidence: "verified" as const, at: now };
     const f = factFromBan(change, 2 | 32, origin, undefined, now)!;
     // The reason survives (kind, ports, trap, counts); the free text, passwords and hostnames do not.
     expect(f).toMatchObject({ k: "ban", r: 2 | 32, ttl: 60, o: "me", p: P2, ev: [{ kind: "scan", ports: [22, 80], count: 2, window_s: 1.2 }, { kind: "bruteforce", trap: "ssh", count: 5 }] });
@@ -73,5 +73,8 @@ describe("admission and policy", () => {
     expect(factFromBan({ ...change, change: "removed", scope: "local" }, 127, origin, undefined, now)).toBeUndefined();
     expect(factFromBan({ ...change, change: "removed" }, 127, origin, undefined, now)).toMatchObject({ k: "unban", r: 0 });
     expect(factFromBan({ ...change, change: "expired" }, 127, origin, undefined, now)).toBeUndefined();
+    // A ban on unverified (spoofable) evidence never leaves the node, added or extended.
+    expect(factFromBan({ ...change, confidence: "unverified" }, 127, origin, undefined, now)).toBeUndefined();
+    expect(factFromBan({ ...change, change: "extended", confidence: "unverified" }, 127, origin, undefined, now)).toBeUndefined();
   });
 });

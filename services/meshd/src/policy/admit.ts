@@ -99,7 +99,7 @@ export function decide(ctx: PolicyContext, f: Fact, now = Date.now()): Outcome {
     const verdict = judge(trust, ctx.set.agreeing(f.address.text, named, now, "unban"));
     if (verdict === "observe") return { skipped: "observed" };
     if (verdict === "wait") return { skipped: "waiting" };
-    return { decision: { id: newWriteId("meshd"), action: "unban", address: f.address, reasons: 0, ttl_s: 0, origin: f.o, source: "meshd", evidence, offence: 0, at: Math.min(f.at, now), scope: "global" } };
+    return { decision: { id: newWriteId("meshd"), action: "unban", address: f.address, reasons: 0, ttl_s: 0, origin: f.o, source: "meshd", evidence, offence: 0, confidence: "verified", at: Math.min(f.at, now), scope: "global" } };
   }
   if (ctx.allow.covers(f.address.text)) return { skipped: "allowlisted" };
   const verdict = judge(trust, ctx.set.agreeing(f.address.text, named, now));
@@ -109,6 +109,6 @@ export function decide(ctx: PolicyContext, f: Fact, now = Date.now()): Outcome {
   const ttl = Math.ceil((end - now) / 1000);
   if (ttl <= 0) return { skipped: "expired" };
   return {
-    decision: { id: newWriteId("meshd"), action: "ban", address: f.address, reasons: f.r | REASONS.MESH, ttl_s: Math.min(ttl, ctx.ttlCapS), origin: f.o, source: "meshd", evidence, offence: f.off, at: Math.min(f.at, now) },
+    decision: { id: newWriteId("meshd"), action: "ban", address: f.address, reasons: f.r | REASONS.MESH, ttl_s: Math.min(ttl, ctx.ttlCapS), origin: f.o, source: "meshd", evidence, offence: f.off, confidence: "verified", at: Math.min(f.at, now) },
   };
 }

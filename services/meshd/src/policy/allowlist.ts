@@ -14,6 +14,10 @@ export class MeshAllowlist {
   private readonly peersByCluster = new Map<string, Set<string>>();
   readonly ignored: string[];
 
+  /** Called with every peer address of every cluster whenever they change (meshd publishes them). */
+  onPeers: ((addresses: string[]) => void) | undefined;
+  private lastPeers = "";
+
   constructor(cidrs: readonly string[], system: readonly string[] = systemAllowEntries()) {
     this.set.add(system, "system");
     this.ignored = this.set.add(cidrs, "config").map((b) => b.text);
@@ -22,7 +26,18 @@ export class MeshAllowlist {
   /** The addresses of a cluster's connected peers (replacing that cluster's previous list). */
   setPeerAddresses(cluster: string, addrs: Iterable<string>): void {
     this.peersByCluster.set(cluster, new Set(addrs));
-    this.set.replaceSource("peer", [...this.peersByCluster.values()].flatMap((s) => [...s]));
+    const all = [...new Set([...this.peersByCluster.values()].flatMap((s) => [...s]))].sort();
+    this.set.replaceSource("peer", all);
+    const key = all.join(",");
+    if (key !== this.lastPeers) {
+      this.lastPeers = key;
+      this.onPeers?.(all);
+    }
+  }
+
+  /** Every connected peer's address, over all clusters. */
+  peers(): string[] {
+    return this.lastPeers ? this.lastPeers.split(",") : [];
   }
 
   /** True when `address` (an address or a prefix) touches anything allowed. */

@@ -33,7 +33,13 @@ function upperBound(s: TrapSession): number {
   for (const c of s.commands) units += c.length + 1;
   for (const [k, v] of Object.entries(s.meta)) units += k.length + v.length + 2;
   for (const c of s.credentials) units += c.username.length + (c.password?.length ?? 0) + (c.key_fingerprint?.length ?? 0) + 12;
-  return 1024 + s.payload_b64.length + 6 * units;
+  // The shell's capture: printable ASCII (capture.ts), numbers and hashes; counted the same way.
+  let capture = (s.command_at?.length ?? 0) * 16 + (s.transcript?.length ?? 0) + 32;
+  for (const u of s.indicators?.urls ?? []) capture += u.length + 3;
+  for (const h of s.indicators?.hosts ?? []) capture += h.length + 3;
+  for (const p of s.persistence ?? []) capture += p.path.length + p.detail.length + (p.key_fingerprint?.length ?? 0) + 64;
+  for (const f of s.files ?? []) capture += f.name.length + 160;
+  return 1024 + s.payload_b64.length + 6 * units + 6 * capture;
 }
 
 /**
@@ -56,10 +62,15 @@ export function fitSession(s: TrapSession, max = MAX_SESSION_BYTES): TrapSession
   }
   meta[TRUNCATED] = "bytes";
   const out: TrapSession = { ...s, meta, commands: [...s.commands], credentials: s.credentials };
+  if (s.command_at) out.command_at = [...s.command_at];
   size = jsonBytes(out);
 
   // Per-item sizes are exact (an item and its comma), so each loop needs one final measurement.
-  while (size > max && out.commands.length > 0) size -= jsonBytes(out.commands.pop()) + 1;
+  while (size > max && out.commands.length > 0) {
+    size -= jsonBytes(out.commands.pop()) + 1;
+    // command_at is parallel to commands: it shrinks with them.
+    if (out.command_at?.length) size -= jsonBytes(out.command_at.pop()) + 1;
+  }
   if (size > max) {
     const keys = Object.keys(meta).filter((k) => k !== TRUNCATED).sort((a, b) => jsonBytes(meta[b]) - jsonBytes(meta[a]));
     for (const k of keys) {

@@ -1,4 +1,4 @@
-import type { Credential, TrapHit, TrapService, TrapSession } from "@honeymesh/schema/trap";
+import type { CapturedFile, Credential, PersistenceItem, TrapHit, TrapIndicators, TrapService, TrapSession } from "@honeymesh/schema/trap";
 import { ByteHistogram } from "./entropy.ts";
 import type { EndReason } from "./limits.ts";
 import { fitSession } from "./session-fit.ts";
@@ -37,6 +37,10 @@ export class SessionRecord {
   endReason: EndReason | undefined;
   private readonly creds: Credential[] = [];
   private readonly cmds: string[] = [];
+  private readonly cmdAt: number[] = [];
+  /** What an interactive session captured (shell/): set when the shell ends. */
+  shell: { indicators?: TrapIndicators; persistence?: PersistenceItem[]; files?: CapturedFile[]; transcript?: string } | undefined;
+  private readonly endHooks: (() => void)[] = [];
   private readonly meta: Record<string, string> = {};
   // Allocated at the first byte received: most scanner connections send nothing, and at
   // thousands of connections a second eager 4 KiB + 2 KiB buffers each were most of trapd's RSS.
@@ -78,7 +82,24 @@ export class SessionRecord {
   }
 
   command(line: string): void {
-    if (this.cmds.length < MAX_COMMANDS) this.cmds.push(cut(line, MAX_COMMAND));
+    if (this.cmds.length >= MAX_COMMANDS) return;
+    this.cmds.push(cut(line, MAX_COMMAND));
+    this.cmdAt.push(Math.max(0, Date.now() - this.startedAt));
+  }
+
+  /** Runs before the session is published (the shell saves its transcript and quarantine here). */
+  onEnd(fn: () => void): void {
+    this.endHooks.push(fn);
+  }
+
+  runEndHooks(): void {
+    for (const fn of this.endHooks.splice(0)) {
+      try {
+        fn();
+      } catch {
+        // a hook's failure must not lose the session
+      }
+    }
   }
 
   setMeta(key: string, value: string): void {
@@ -127,6 +148,11 @@ export class SessionRecord {
       entropy: this.hist?.entropy() ?? 0,
       meta: { ...this.meta },
       end_reason: this.endReason ?? "closed",
+      ...(this.cmdAt.length ? { command_at: [...this.cmdAt] } : {}),
+      ...(this.shell?.indicators ? { indicators: this.shell.indicators } : {}),
+      ...(this.shell?.persistence?.length ? { persistence: this.shell.persistence } : {}),
+      ...(this.shell?.files?.length ? { files: this.shell.files } : {}),
+      ...(this.shell?.transcript ? { transcript: this.shell.transcript } : {}),
     });
   }
 }

@@ -94,6 +94,7 @@ export class TrapHub {
     rec.clearTimers();
     this.admission.leave(rec.at.src);
     this.finished++;
+    rec.runEndHooks();
     this.sinks.session(rec.session());
   }
 

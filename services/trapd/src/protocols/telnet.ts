@@ -1,5 +1,7 @@
 import { LineReader } from "../core/line-reader.ts";
 import type { ProtocolFactory } from "../core/tcp-trap.ts";
+import type { CredentialPolicy } from "../shell/credential-policy.ts";
+import { ShellSession, type ShellDeps } from "../shell/shell-session.ts";
 
 // RFC 854 command bytes.
 const IAC = 255, SB = 250, SE = 240, WILL = 251, WONT = 252, DO = 253, DONT = 254;
@@ -44,13 +46,18 @@ export class IacFilter {
   }
 }
 
-/** Debian-like telnet login: "<host> login:" / "Password:", every attempt refused after a delay. */
-export function telnetTrap(banner: string, host = "debian"): ProtocolFactory {
+/**
+ * Debian-like telnet login: "<host> login:" / "Password:". A login the credential policy accepts
+ * gets the fake shell (what Mirai-style bots then type: enable, system, shell, sh,
+ * /bin/busybox <X>); every other attempt is refused after a delay.
+ */
+export function telnetTrap(banner: string, host = "debian", login?: { policy: CredentialPolicy; shell: ShellDeps }): ProtocolFactory {
   return (io) => {
     const iac = new IacFilter();
     const lines = new LineReader(io.limits.maxLine);
     let prompted = false;
-    let state: "login" | "password" | "wait" = "login";
+    let state: "login" | "password" | "wait" | "shell" = "login";
+    let sh: ShellSession | undefined;
     let user = "";
     let tries = 0;
     const prompt = () => {
@@ -62,6 +69,12 @@ export function telnetTrap(banner: string, host = "debian"): ProtocolFactory {
     io.rec.later(PROMPT_AFTER_MS, prompt);
 
     const onLine = (text: string) => {
+      if (state === "shell" && sh) {
+        const out = sh.line(text, true);
+        if (out) io.write(Buffer.from(out, "latin1"));
+        if (sh.exited) io.close();
+        return;
+      }
       io.rec.command(text);
       if (state === "login") {
         if (!text) return io.write(`${host} login: `);
@@ -71,7 +84,15 @@ export function telnetTrap(banner: string, host = "debian"): ProtocolFactory {
       } else if (state === "password") {
         io.rec.credential({ method: "password", username: user, password: text });
         state = "wait";
+        const password = text;
         io.rec.later(io.limits.authDelayMs, () => {
+          if (login?.policy.check(io.rec.at.src, user, password)) {
+            io.rec.setMeta("login", user);
+            state = "shell";
+            sh = new ShellSession(login.shell, io.rec, user, { echo: false, crlf: true, width: 80, height: 24 });
+            io.write(Buffer.from(`\r\n${sh.greeting()}`, "latin1"));
+            return;
+          }
           io.write("\r\nLogin incorrect\r\n");
           if (++tries >= MAX_TRIES) return io.close();
           state = "login";

@@ -6,7 +6,10 @@ import type { SessionRecord } from "../core/session-record.ts";
 import type { TrapHub } from "../core/trap-hub.ts";
 import { TrapdError } from "../errors.ts";
 import { parseClientKexinit } from "./hassh.ts";
+import type { CredentialPolicy } from "../shell/credential-policy.ts";
+import type { ShellDeps } from "../shell/shell-session.ts";
 import { trapAuthentication } from "./ssh-auth.ts";
+import { serveSessions } from "./ssh-session.ts";
 
 export interface SshTrapOptions {
   hub: TrapHub;
@@ -15,6 +18,9 @@ export interface SshTrapOptions {
   /** Full identification, e.g. "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3". */
   banner: string;
   hostKey: string;
+  /** Logins the policy accepts get the fake shell; without these every login is refused. */
+  policy?: CredentialPolicy;
+  shell?: ShellDeps;
 }
 
 // What the KEXINIT tap may hold: the identification line plus one 35000-byte packet.
@@ -34,7 +40,9 @@ export async function listenSshTrap(o: SshTrapOptions): Promise<net.Server> {
     const rec = records.get(`${info.ip}|${info.port}`);
     if (!rec) return void client.end();
     rec.setMeta("client_version", info.header.identRaw);
-    trapAuthentication(client, rec, hub.limits.authDelayMs);
+    let user = "root";
+    trapAuthentication(client, rec, hub.limits.authDelayMs, o.shell ? o.policy : undefined, (u) => (user = u));
+    if (o.shell) serveSessions(client, rec, o.shell, () => user);
   });
   ssh.on("error", () => {});
 

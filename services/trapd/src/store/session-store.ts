@@ -1,12 +1,23 @@
 import { count } from "drizzle-orm";
 import type { Store } from "@honeymesh/db/open";
 import type { TrapSession } from "@honeymesh/schema/trap";
-import { sessions } from "@honeymesh/tables/trapd";
+import { sessions, type SessionCapture } from "@honeymesh/tables/trapd";
 
 export type StoreSchema = { sessions: typeof sessions };
 export type SessionRow = typeof sessions.$inferSelect;
 
 const BATCH = 500;
+
+/** The interactive session's optional fields, as one JSON column (null for the rest). */
+function captureOf(s: TrapSession): SessionCapture | null {
+  const c: SessionCapture = {};
+  if (s.command_at) c.command_at = s.command_at;
+  if (s.indicators) c.indicators = s.indicators;
+  if (s.persistence) c.persistence = s.persistence;
+  if (s.files) c.files = s.files;
+  if (s.transcript) c.transcript = s.transcript;
+  return Object.keys(c).length ? c : null;
+}
 
 /**
  * Sessions written in batches (one transaction per flush, so thousands of closes per second cost
@@ -63,6 +74,7 @@ export class SessionStore {
           entropy: s.entropy,
           meta: s.meta,
           endReason: s.end_reason,
+          capture: captureOf(s),
         }));
         tx.insert(sessions).values(rows).onConflictDoNothing().run();
       }

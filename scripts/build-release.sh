@@ -1,0 +1,40 @@
+#!/bin/bash
+# Release artefacts: self-contained executables (bun build --compile) for the CLI and the six
+# services, plus the files they read at run time laid out under an install prefix:
+#
+#   <out>/bin/honeymesh, <out>/bin/honeymesh-<svc>      -> /usr/bin
+#   <out>/lib/services/<svc>/drizzle/                   -> <prefix>/services/<svc>/drizzle
+#   <out>/lib/bpf/build/honeymesh.bpf.o                 -> <prefix>/bpf/build/
+#   <out>/lib/dashboard/dist/                           -> <prefix>/dashboard/dist
+#   <out>/lib/services/enforcerd/src/scan-worker.ts     (the ring-buffer worker, bundled)
+#
+# The executables find those files through SOURCE_ROOT (packages/runtime/src/source-root.ts),
+# which a build defines as the install prefix (__HONEYMESH_ROOT__), the same hook `honeymesh up`
+# uses for its bundles. Usage: scripts/build-release.sh OUT_DIR [PREFIX=/usr/lib/honeymesh]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out="${1:?usage: build-release.sh OUT_DIR [PREFIX]}"
+prefix="${2:-/usr/lib/honeymesh}"
+services=(busd trapd scand enforcerd meshd apid)
+
+[ -f bpf/build/honeymesh.bpf.o ] || make -s -C bpf
+[ -f dashboard/dist/index.html ] || bun run --cwd dashboard build >/dev/null
+rm -rf "$out" && mkdir -p "$out/bin" "$out/lib"
+define=(--define "__HONEYMESH_ROOT__=\"$prefix\"")
+build() { # entry outfile
+  bun build --compile --minify-whitespace --sourcemap=none "${define[@]}" "$1" --outfile "$2" >/dev/null
+}
+t0=$(date +%s.%N)
+build cli/src/main.ts "$out/bin/honeymesh"
+for s in "${services[@]}"; do
+  build "services/$s/src/main.ts" "$out/bin/honeymesh-$s"
+  [ -d "services/$s/drizzle" ] && mkdir -p "$out/lib/services/$s" && cp -r "services/$s/drizzle" "$out/lib/services/$s/"
+done
+# A Worker is started from a file path; a compiled executable cannot embed it under the same
+# path, so the worker ships as one bundled file where SOURCE_ROOT says it is.
+mkdir -p "$out/lib/services/enforcerd/src"
+bun build --target=bun "${define[@]}" services/enforcerd/src/scan-worker.ts --outfile "$out/lib/services/enforcerd/src/scan-worker.ts" >/dev/null
+mkdir -p "$out/lib/bpf/build" "$out/lib/dashboard"
+cp bpf/build/honeymesh.bpf.o "$out/lib/bpf/build/"
+cp -r dashboard/dist "$out/lib/dashboard/"
+printf 'build-release: %s executables in %.1fs (prefix %s)\n' "$(ls "$out/bin" | wc -l)" "$(echo "$(date +%s.%N) - $t0" | bc)" "$prefix"

@@ -1,0 +1,126 @@
+import type { Subprocess } from "bun";
+import type { Jail, JailFired } from "./jail.ts";
+import type { LogdStore, WindowOp } from "./logd-store.ts";
+
+/**
+ * The systemd journal through `journalctl --follow -o json --after-cursor <c> <matches>`.
+ * Chosen over linking libsystemd (sd_journal via FFI): journalctl is on every systemd host, speaks
+ * the same matches as Fail2Ban's journalmatch (`A=x + B=y` is OR), gives a cursor with every
+ * entry, and a crash of the reader cannot take logd down. The cursor of the last entry handled is
+ * committed with the failures it produced (positions row `journal:<jail>`), so a restart resumes
+ * exactly after it. A line is rebuilt as Fail2Ban's journal backend does:
+ * `<hostname> <SYSLOG_IDENTIFIER>[<pid>]: <MESSAGE>`, with the entry's own time.
+ */
+export interface JournalEntry {
+  cursor: string;
+  time: number;
+  line: string;
+}
+
+const MAX_LINE = 16 * 1024;
+
+export function journalLine(json: string): JournalEntry | null {
+  let e: Record<string, unknown>;
+  try {
+    e = JSON.parse(json) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+  const cursor = e.__CURSOR;
+  if (typeof cursor !== "string" || cursor.length > 512) return null;
+  const msg = Array.isArray(e.MESSAGE) ? Buffer.from(e.MESSAGE as number[]).toString("utf8") : typeof e.MESSAGE === "string" ? e.MESSAGE : "";
+  const ident = typeof e.SYSLOG_IDENTIFIER === "string" ? e.SYSLOG_IDENTIFIER : typeof e._COMM === "string" ? e._COMM : "";
+  const pid = typeof e.SYSLOG_PID === "string" ? e.SYSLOG_PID : typeof e._PID === "string" ? e._PID : "";
+  const host = typeof e._HOSTNAME === "string" ? e._HOSTNAME : "";
+  const us = typeof e.__REALTIME_TIMESTAMP === "string" ? Number(e.__REALTIME_TIMESTAMP) : Number.NaN;
+  const line = `${host} ${ident}${pid ? `[${pid}]` : ""}: ${msg}`.slice(0, MAX_LINE);
+  return { cursor, time: Number.isFinite(us) ? Math.floor(us / 1000) : Date.now(), line };
+}
+
+/** Fail2Ban's journalmatch → journalctl arguments (`+` stays: journalctl's OR). */
+export function journalArgs(journalmatch: readonly string[], cursor: string | undefined, command = "journalctl"): string[] {
+  const args = [command, "--follow", "--output=json", "--no-pager", "--quiet"];
+  args.push(cursor ? `--after-cursor=${cursor}` : "--lines=0");
+  for (const m of journalmatch) for (const w of m.split(/\s+/).filter(Boolean)) args.push(w);
+  return args;
+}
+
+export class JournalSource {
+  lines = 0;
+  lastActivity = 0;
+  error = "";
+  private proc: Subprocess<"ignore", "pipe", "pipe"> | null = null;
+  private stopped = false;
+  private readonly key: string;
+
+  constructor(
+    private readonly jail: Jail,
+    private readonly journalmatch: readonly string[],
+    private readonly store: LogdStore,
+    private readonly onFired: (f: JailFired) => void,
+    private readonly command = "journalctl",
+  ) {
+    this.key = `journal:${jail.spec.name}`;
+  }
+
+  start(): void {
+    void this.run();
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      const cursor = this.store.position(this.key)?.lastLineHash || undefined;
+      try {
+        this.proc = Bun.spawn(journalArgs(this.journalmatch, cursor, this.command), { stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+      } catch (e) {
+        this.error = `cannot start ${this.command}: ${(e as Error).message}`.slice(0, 256);
+        await Bun.sleep(5000);
+        continue;
+      }
+      this.error = "";
+      await this.read(this.proc.stdout);
+      const code = await this.proc.exited;
+      if (this.stopped) return;
+      const err = (await new Response(this.proc.stderr).text()).trim();
+      this.error = `${this.command} exited ${code}${err ? `: ${err}` : ""}`.slice(0, 256);
+      await Bun.sleep(2000);
+    }
+  }
+
+  private async read(stream: ReadableStream<Uint8Array>): Promise<void> {
+    const decoder = new TextDecoder();
+    let rest = "";
+    for await (const chunk of stream) {
+      rest += decoder.decode(chunk, { stream: true });
+      const parts = rest.split("\n");
+      rest = parts.pop() ?? "";
+      if (rest.length > 1 << 20) rest = ""; // a runaway entry: drop it
+      const entries = parts.map(journalLine).filter((e): e is JournalEntry => e !== null);
+      if (entries.length) this.batch(entries);
+    }
+  }
+
+  /** One batch of entries: failures and the last cursor committed together. */
+  batch(entries: readonly JournalEntry[], now = Date.now()): void {
+    const ops: WindowOp[] = [];
+    const fired: JailFired[] = [];
+    for (const e of entries) {
+      const r = this.jail.line(e.line, now, e.time);
+      if (r.failure) ops.push({ op: "add", row: r.failure });
+      if (r.fired) {
+        fired.push(r.fired);
+        ops.push({ op: "spent", jail: r.fired.jail, address: r.fired.address });
+      }
+    }
+    const last = entries[entries.length - 1]!;
+    this.store.commit(this.key, { inode: 0, offset: 0, lastLineHash: last.cursor }, ops, now);
+    this.lines += entries.length;
+    this.lastActivity = now;
+    for (const f of fired) this.onFired(f);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.proc?.kill();
+  }
+}
