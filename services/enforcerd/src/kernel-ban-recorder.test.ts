@@ -41,7 +41,7 @@ test("a fast-path ban becomes a SCAN ban of this node from source kernel, for th
   const [r] = await recorder.record([{ address: "192.0.2.10", atMs: now - 1000, expiresAtMs: now + 599_000, ports: [22, 80, 443], portCount: 3, windowS: 60 }]);
   expect(r).toMatchObject({ outcome: "added" });
   const row = store.get("192.0.2.10")!;
-  expect(row).toMatchObject({ reasons: REASONS.SCAN, source: "kernel", origin: "node-a" });
+  expect(row).toMatchObject({ reasons: REASONS.SCAN, source: "kernel", origin: "node-a", confidence: "unverified" });
   expect(row.evidence[0]).toMatchObject({ kind: "scan", ports: [22, 80, 443], count: 3, window_s: 60 });
   expect(row.evidence[0]!.summary).toStartWith(FAST_PATH_EVIDENCE);
   expect(Math.abs(row.expiresAt - (now + 599_000))).toBeLessThan(1_500);
