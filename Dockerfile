@@ -18,7 +18,12 @@ COPY dist/release/bin/ /usr/bin/
 COPY dist/release/lib/ /usr/lib/honeymesh/
 COPY deploy/container/init.sh /usr/lib/honeymesh/container-init.sh
 COPY deploy/honeymesh.example.toml /etc/honeymesh/honeymesh.toml
-RUN mkdir -p /var/lib/honeymesh && chmod 0755 /usr/lib/honeymesh/container-init.sh
+# /run/honeymesh: the mount point of the shared runtime volume (bus and API sockets), 01770
+# root:10000 (gid honeymesh) as tmpfiles.d makes it for the .deb. Set here, not only by the init
+# container: Docker copies the image's directory owner and mode onto a named volume each time a
+# container mounts it while it is still empty, and this one holds no file until busd starts.
+RUN mkdir -p /var/lib/honeymesh && install -d -m 01770 -o 0 -g 10000 /run/honeymesh \
+    && chmod 0755 /usr/lib/honeymesh/container-init.sh
 
 # Containers run with a read-only root file system: nothing may write a transpiler cache (the
 # enforcer's ring-buffer worker is a file run at start).

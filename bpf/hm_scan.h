@@ -12,6 +12,48 @@
 #ifndef HM_SCAN_H
 #define HM_SCAN_H
 
+/* One source's maps and keys for one family. key is the exact ban/scan map
+ * key (the address), lpm_key the same address as a full-length LPM key. */
+struct hm_track {
+	void *scan_map;
+	void *ban_map;
+	void *protect_map;
+	const void *key;
+	const __u8 *src16;
+	const void *lpm_key;
+};
+
+/*
+ * The fast path (issue 17): in enforce mode with HM_CFG_FAST_PATH set, the
+ * crossing installs a SCAN ban of fast_ban_ttl_s itself, flagged
+ * HM_BAN_F_KERNEL, so the source's next packet is dropped without waiting
+ * for userspace. The caller has already excluded allowlisted sources; the
+ * protected set is checked here (it is only looked up at a crossing). A
+ * live entry is never overwritten (a concurrent enforcerd write wins).
+ * Userspace stays the single writer of the ban store: the event says the
+ * ban exists, enforcerd records it, and adopts it at start if it missed it.
+ */
+static __always_inline __u32 hm_fast_ban(const struct hm_track *t, const struct hm_config *cfg,
+					 __u64 now)
+{
+	if (!(cfg->flags & HM_CFG_FAST_PATH) || cfg->mode != HM_MODE_ENFORCE)
+		return 0;
+	if (bpf_map_lookup_elem(t->protect_map, t->lpm_key))
+		return 0;
+	struct hm_ban *old = bpf_map_lookup_elem(t->ban_map, t->key);
+
+	if (old && (!old->expires_ns || old->expires_ns > now))
+		return 0;
+	__u32 ttl = cfg->fast_ban_ttl_s ? cfg->fast_ban_ttl_s : HM_DEFAULT_FAST_BAN_TTL_S;
+	struct hm_ban b = {
+		.reasons = HM_REASON_SCAN,
+		.flags = HM_BAN_F_KERNEL,
+		.expires_ns = now + (__u64)ttl * 1000000000ULL,
+	};
+
+	return bpf_map_update_elem(t->ban_map, t->key, &b, BPF_ANY) == 0 ? HM_EV_F_BANNED : 0;
+}
+
 /*
  * Not inlined on purpose: a BPF subprogram's argument types go into the
  * object's BTF, which is where the userspace layout of struct hm_scan_event
@@ -26,10 +68,11 @@ static __noinline void hm_event_fill(struct hm_scan_event *ev, const struct hm_s
 		ev->ports[i] = st->ports[i];
 }
 
-static __always_inline void hm_scan_track(void *map, const void *key, const __u8 *src16,
-					  __u32 family, __u16 port, int hidden,
-					  const struct hm_config *cfg, __u64 *c)
+static __always_inline void hm_scan_track(const struct hm_track *t, __u32 family, __u16 port,
+					  int hidden, const struct hm_config *cfg, __u64 *c)
 {
+	void *map = t->scan_map;
+	const void *key = t->key;
 	__u64 now = bpf_ktime_get_boot_ns();
 	__u64 window = cfg->scan_window_ns ? cfg->scan_window_ns : HM_DEFAULT_SCAN_WINDOW_NS;
 	__u32 thr = cfg->scan_threshold ? cfg->scan_threshold : HM_DEFAULT_SCAN_THRESHOLD;
@@ -69,16 +112,19 @@ static __always_inline void hm_scan_track(void *map, const void *key, const __u8
 	if (n != thr)
 		return;
 
+	/* Reserved before the fast ban: a ban userspace cannot hear of is not installed. */
 	struct hm_scan_event *ev = bpf_ringbuf_reserve(&hm_events, sizeof(*ev), 0);
 
 	if (!ev) {
 		c[HM_CNT_RINGBUF_FULL]++;
 		return;
 	}
-	hm_event_fill(ev, st, src16);
+	hm_event_fill(ev, st, t->src16);
 	ev->family = family;
 	ev->port_count = n;
 	ev->ts_ns = now;
+	ev->flags = hm_fast_ban(t, cfg, now);
+	ev->_pad = 0;
 	bpf_ringbuf_submit(ev, 0);
 	c[HM_CNT_SCAN_EVENTS]++;
 }

@@ -7,7 +7,9 @@
  *   2. lockdown mode     -> DROP everything else
  *   3. exact ban (HASH), then CIDR ban (LPM); expired entries are ignored
  *   4. test mode counts a would-drop and passes; enforce mode drops
- *   5. passed TCP SYNs of non-allowlisted sources feed the vertical-scan tracker
+ *   5. passed TCP SYNs of non-allowlisted sources feed the vertical-scan tracker;
+ *      with the fast path on (enforce mode only) the crossing itself installs
+ *      a short SCAN ban, so the source's next packet is dropped (hm_scan.h)
  *   6. packets shaped to hide their TCP header (tiny/overlapping IPv4
  *      fragments, IPv6 chains past the walk or cut first fragments, see
  *      hm_parse.h) from non-allowlisted sources are treated as a ban without
@@ -76,6 +78,11 @@ HM_LPM(hm_cidr_v4, struct hm_lpm_v4, struct hm_ban, HM_CIDR_MAX_ENTRIES);
 HM_LPM(hm_cidr_v6, struct hm_lpm_v6, struct hm_ban, HM_CIDR_MAX_ENTRIES);
 HM_LPM(hm_allow_v4, struct hm_lpm_v4, __u32, HM_ALLOW_MAX_ENTRIES);
 HM_LPM(hm_allow_v6, struct hm_lpm_v6, __u32, HM_ALLOW_MAX_ENTRIES);
+/* The protected set (resolvers, NTP, mesh peers, live sessions): never
+ * banned by the fast path, but unlike the allowlist not exempt from bans
+ * enforcerd writes. Filled by enforcerd. */
+HM_LPM(hm_protect_v4, struct hm_lpm_v4, __u32, HM_PROTECT_MAX_ENTRIES);
+HM_LPM(hm_protect_v6, struct hm_lpm_v6, __u32, HM_PROTECT_MAX_ENTRIES);
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -127,8 +134,7 @@ struct {
 
 /* Passed TCP SYNs (no ACK) from non-allowlisted sources feed the tracker. */
 static __always_inline void hm_maybe_syn(void *data, void *end, const struct hm_l3 *l3,
-					 void *scan_map, const void *key, const __u8 *src16,
-					 void *allow_map, const void *lpm_key, int allowed,
+					 const struct hm_track *t, void *allow_map, int allowed,
 					 const struct hm_config *cfg, __u64 *c)
 {
 	if (l3->l4proto != IPPROTO_TCP_)
@@ -144,24 +150,22 @@ static __always_inline void hm_maybe_syn(void *data, void *end, const struct hm_
 		return;
 	c[HM_CNT_SYN_SEEN]++;
 	if (allowed == HM_ALLOW_YES ||
-	    (allowed == HM_ALLOW_UNKNOWN && bpf_map_lookup_elem(allow_map, lpm_key)))
+	    (allowed == HM_ALLOW_UNKNOWN && bpf_map_lookup_elem(allow_map, t->lpm_key)))
 		return;
-	hm_scan_track(scan_map, key, src16, l3->family, bpf_ntohs(th->dest), 0, cfg, c);
+	hm_scan_track(t, l3->family, bpf_ntohs(th->dest), 0, cfg, c);
 }
 
 /* An evasive probe: charged by port when the ports made it into this
  * packet, else as a hidden one (hm_scan.h). */
 static __always_inline void hm_suspect(void *data, void *end, const struct hm_l3 *l3,
-				       void *scan_map, const void *key, const __u8 *src16,
-				       const struct hm_config *cfg, __u64 *c)
+				       const struct hm_track *t, const struct hm_config *cfg, __u64 *c)
 {
 	__u8 *th = data + (l3->l4off & 0x3fff);
 
 	if (l3->l4proto == IPPROTO_TCP_ && (void *)(th + 4) <= end)
-		hm_scan_track(scan_map, key, src16, l3->family, ((__u16)th[2] << 8) | th[3], 0,
-			      cfg, c);
+		hm_scan_track(t, l3->family, ((__u16)th[2] << 8) | th[3], 0, cfg, c);
 	else
-		hm_scan_track(scan_map, key, src16, l3->family, 0, 1, cfg, c);
+		hm_scan_track(t, l3->family, 0, 1, cfg, c);
 }
 
 SEC("xdp")
@@ -200,12 +204,13 @@ int hm_xdp(struct xdp_md *ctx)
 		if (suspect || (act == XDP_PASS && allowed != HM_ALLOW_YES)) {
 			__u8 src16[16] = { [10] = 0xff, [11] = 0xff };
 
+			struct hm_track t = { &hm_scan_v4, &hm_ban_v4, &hm_protect_v4, &saddr, src16, &k };
+
 			__builtin_memcpy(&src16[12], &saddr, 4);
 			if (suspect)
-				hm_suspect(data, end, &l3, &hm_scan_v4, &saddr, src16, cfg, c);
+				hm_suspect(data, end, &l3, &t, cfg, c);
 			else
-				hm_maybe_syn(data, end, &l3, &hm_scan_v4, &saddr, src16,
-					     &hm_allow_v4, &k, allowed, cfg, c);
+				hm_maybe_syn(data, end, &l3, &t, &hm_allow_v4, allowed, cfg, c);
 		}
 		return act;
 	}
@@ -217,10 +222,11 @@ int hm_xdp(struct xdp_md *ctx)
 
 	__builtin_memcpy(k6.addr, &ip6->saddr, 16);
 	act = hm_verdict_v6(c, cfg->mode, &k6, l3.evasion, &allowed, &suspect);
+	struct hm_track t6 = { &hm_scan_v6, &hm_ban_v6, &hm_protect_v6, k6.addr, k6.addr, &k6 };
+
 	if (suspect)
-		hm_suspect(data, end, &l3, &hm_scan_v6, k6.addr, k6.addr, cfg, c);
+		hm_suspect(data, end, &l3, &t6, cfg, c);
 	else if (act == XDP_PASS && allowed != HM_ALLOW_YES)
-		hm_maybe_syn(data, end, &l3, &hm_scan_v6, k6.addr, k6.addr, &hm_allow_v6, &k6,
-			     allowed, cfg, c);
+		hm_maybe_syn(data, end, &l3, &t6, &hm_allow_v6, allowed, cfg, c);
 	return act;
 }

@@ -17,6 +17,16 @@
 
 /* Reason bits (DESIGN §3). Bit i maps to counter slot base + i. */
 #define HM_REASON_BITS 7
+#define HM_REASON_SCAN 2 /* SCAN's mask (bit 1): what a fast-path ban carries */
+
+/* hm_config.flags */
+#define HM_CFG_FAST_PATH 1 /* the program bans a source itself when it crosses the scan threshold */
+
+/* hm_ban.flags */
+#define HM_BAN_F_KERNEL 1 /* installed by the fast path, not yet recorded by enforcerd */
+
+/* hm_scan_event.flags */
+#define HM_EV_F_BANNED 1 /* the fast path installed a ban for src along with this event */
 
 /* hm_counters indices (PERCPU_ARRAY, __u64 per CPU) */
 #define HM_CNT_PASSED 0          /* every packet that left with XDP_PASS */
@@ -43,6 +53,8 @@
 /* Defaults when hm_config fields are zero (DESIGN §3: >= 3 ports). */
 #define HM_DEFAULT_SCAN_THRESHOLD 3
 #define HM_DEFAULT_SCAN_WINDOW_NS (60ULL * 1000000000ULL)
+/* [scan] unverified_ttl_s: a fast-path ban rests on spoofable SYNs alone. */
+#define HM_DEFAULT_FAST_BAN_TTL_S 600
 
 /* Scan tracking: distinct ports are a 1024-bit bitmap (a 1-hash bloom
  * filter, so a count can only undercount); the first ports are kept
@@ -54,6 +66,7 @@
 #define HM_BAN_MAX_ENTRIES 1048576
 #define HM_CIDR_MAX_ENTRIES 262144
 #define HM_ALLOW_MAX_ENTRIES 16384
+#define HM_PROTECT_MAX_ENTRIES 16384
 #define HM_SCAN_MAX_SOURCES 65536
 #define HM_EVENTS_BYTES (256 * 1024)
 
@@ -67,8 +80,8 @@ struct hm_config {
 	__u32 mode;
 	__u32 scan_threshold; /* 0 = HM_DEFAULT_SCAN_THRESHOLD */
 	__u64 scan_window_ns; /* 0 = HM_DEFAULT_SCAN_WINDOW_NS */
-	__u32 flags;          /* reserved, 0 */
-	__u32 _pad;
+	__u32 flags;          /* HM_CFG_* */
+	__u32 fast_ban_ttl_s; /* 0 = HM_DEFAULT_FAST_BAN_TTL_S */
 };
 
 struct hm_lpm_v4 {
@@ -89,7 +102,7 @@ struct hm_scan_state {
 	__u16 ports[HM_SCAN_FIRST_PORTS];
 };
 
-/* Ring buffer record; 48 bytes. src is an IPv4-mapped IPv6 for family 4.
+/* Ring buffer record; 56 bytes. src is an IPv4-mapped IPv6 for family 4.
  * A port of 0 in ports[] stands for a probe whose port the sender hid
  * (evasive fragments / header chains, see hm_parse.h). */
 struct hm_scan_event {
@@ -98,6 +111,8 @@ struct hm_scan_event {
 	__u32 port_count;
 	__u16 ports[HM_SCAN_FIRST_PORTS]; /* network order converted to host */
 	__u64 ts_ns; /* CLOCK_BOOTTIME ns */
+	__u32 flags; /* HM_EV_F_* */
+	__u32 _pad;
 };
 
 #endif

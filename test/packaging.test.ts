@@ -126,12 +126,14 @@ describe("compose.yaml", () => {
     for (const name of SERVICES) if (name !== "enforcerd") expect(services[name]!.cap_add, name).toBeUndefined();
   });
 
-  test("the state volume is mounted by all six, bpffs only by enforcerd, config read-only", () => {
+  test("the state and runtime volumes are mounted by all six, bpffs only by enforcerd, config read-only", () => {
     const services = resolved();
     const volumes = (s: Svc) => (s.volumes as string[]).map((v) => v.split(":"));
     for (const name of SERVICES) {
       const v = volumes(services[name]!);
       expect(v.find(([src, dst]) => src === "state" && dst === STATE), `${name}: state volume`).toBeDefined();
+      // The bus and API sockets (an installed node's default runtime dir): busd, apid and their clients share it.
+      expect(v.find(([src, dst]) => src === "runtime" && dst === "/run/honeymesh"), `${name}: runtime volume`).toBeDefined();
       const cfg = v.find(([, dst]) => dst === CONFIG_PATH);
       expect(cfg?.[2], `${name}: config bind mount read-only`).toBe("ro");
       const bpf = v.find(([, dst]) => dst === "/sys/fs/bpf");
@@ -140,6 +142,7 @@ describe("compose.yaml", () => {
     }
     const text = readFileSync(join(ROOT, "compose.yaml"), "utf8");
     expect((Bun.YAML.parse(text) as { volumes?: object }).volumes).toHaveProperty("state");
+    expect((Bun.YAML.parse(text) as { volumes?: object }).volumes).toHaveProperty("runtime");
   });
 
   test("the image is built by the Dockerfile as described", () => {

@@ -6,8 +6,13 @@ set -eu
 STATE=/var/lib/honeymesh
 GID=10000
 honeymesh init --config /etc/honeymesh/honeymesh.toml >/dev/null
-chown 0:$GID "$STATE" "$STATE/keys" "$STATE/keys/jwks.json"
-chmod 0770 "$STATE"
+RUNTIME=/run/honeymesh
+mkdir -p "$RUNTIME"
+chown 0:$GID "$STATE" "$STATE/keys" "$STATE/keys/jwks.json" "$RUNTIME"
+# Each service creates its own files in the state dir (SQLite with -wal/-shm) and busd/apid their
+# sockets in the runtime dir: group write, and the sticky bit so that none can remove or replace
+# another's files (as tmpfiles.d does for the .deb).
+chmod 01770 "$STATE" "$RUNTIME"
 chmod 0750 "$STATE/keys"
 chmod 0640 "$STATE/keys/jwks.json"
 chmod 0644 "$STATE/node-id"

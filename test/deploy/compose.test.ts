@@ -96,6 +96,8 @@ describe.skipIf(!!skip)("compose.yaml with Debian's docker.io (Engine 20.10: the
 
   afterAll(async () => {
     if (d) {
+      // HM_DEPLOY_DEBUG=1: each container's last log lines, to see why one never became healthy.
+      if (process.env.HM_DEPLOY_DEBUG) for (const s of ["init", ...SERVICES]) console.log(`==== ${s}\n${d.docker(["logs", "--tail", "30", container(s)], true).out}${d.docker(["logs", "--tail", "30", container(s)], true).err}`);
       if (env) compose(["down", "-v", "--timeout", "10"], true);
       await d.stop();
     }

@@ -43,6 +43,8 @@ describe.skipIf(!!skip)("pinned maps and program replacement", () => {
     a.allowAdd(["127.0.0.0/8", "::1"]);
     a.setMode("lockdown");
     a.setScan(7, 42);
+    a.setFastPath(true, 321);
+    a.protectAdd(["192.0.2.53"]);
     const before = a.listBans().sort((x, y) => x.address.localeCompare(y.address));
     a.close();
     for (const m of ["hm_ban_v4", "hm_ban_v6", "hm_cidr_v4", "hm_allow_v6", "hm_config", "hm_counters", "hm_events"])
@@ -60,7 +62,8 @@ describe.skipIf(!!skip)("pinned maps and program replacement", () => {
       expect(v4.reasons).toBe(33);
       expect(Math.abs(v4.expiresAtMs - expires)).toBeLessThan(20);
       expect(b.allowList().sort()).toEqual(["127.0.0.0/8", "::1"]);
-      expect(b.config()).toEqual({ mode: "lockdown", scanThreshold: 7, scanWindowNs: 42_000_000_000n });
+      expect(b.config()).toEqual({ mode: "lockdown", scanThreshold: 7, scanWindowNs: 42_000_000_000n, fastPath: true, fastBanTtlS: 321 });
+      expect(b.protectList()).toEqual(["192.0.2.53"]);
     } finally {
       b.close();
     }

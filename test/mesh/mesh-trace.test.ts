@@ -46,6 +46,8 @@ describe.skipIf(Boolean(skip))("meshd: a scan on A, its evidence and its trace o
         HONEYMESH_ENFORCER_XDP_MODE: "native",
         HONEYMESH_ENFORCER_PIN_ROOT: pin,
         HONEYMESH_SCAN_PORTS_THRESHOLD: "3",
+        // The trace under test runs through scand; the kernel fast path would ban before it.
+        HONEYMESH_ENFORCER_FAST_PATH: "false",
         HONEYMESH_MESH_CLUSTER_KEY_FILE: join(dir, "cluster.key"),
         HONEYMESH_MESH_BOOTSTRAP: other.addr,
         HONEYMESH_MESH_PEER_TRUST: `${other.peerId}=enforce`,

@@ -26,6 +26,8 @@ describe.skipIf(Boolean(skip))("scand end to end: scan → decision → kernel d
         // nmap -sS is SYN-only (unverified): this file tests escalation and the kernel path as
         // they were before graded evidence (test/scand/graded.test.ts covers the default, local).
         HONEYMESH_SCAN_SYN_ONLY: "ban",
+        // This file follows scand's decision path; the kernel fast path (test/enforcerd/fast-path) would ban first.
+        HONEYMESH_ENFORCER_FAST_PATH: "false",
         // The attacker's IPv6 address is an allowlisted scanner.
         HONEYMESH_ALLOW_CIDRS: p.attacker.v6,
         OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${otlpPort}`,

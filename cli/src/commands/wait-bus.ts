@@ -1,5 +1,6 @@
 import { connect } from "node:net";
 import type { FrozenConfig } from "@honeymesh/config/schema";
+import { busSocketPath } from "@honeymesh/runtime/bus-url";
 
 /** One connection attempt to [bus] listen ("host:port" or a Unix socket path). */
 function tryConnect(listen: string, timeoutMs: number): Promise<boolean> {
@@ -27,7 +28,8 @@ function tryConnect(listen: string, timeoutMs: number): Promise<boolean> {
  */
 export async function waitBusCommand(config: FrozenConfig, timeoutS: number, address = "bus"): Promise<number> {
   // `--address api` probes [api] listen instead (compose's healthcheck for apid), or any host:port.
-  const target = address === "bus" ? config.bus.listen : address === "api" ? config.api.listen : address;
+  // `bus` is where the services connect: the broker's Unix socket when there is one, else TCP.
+  const target = address === "bus" ? (busSocketPath(config) ?? config.bus.listen) : address === "api" ? config.api.listen : address;
   const deadline = Date.now() + timeoutS * 1000;
   for (;;) {
     if (await tryConnect(target, 1000)) return 0;

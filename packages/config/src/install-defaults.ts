@@ -28,3 +28,13 @@ export function defaultConfigPath(installed: boolean = isInstalled()): string {
 export function defaultStateDir(installed: boolean = isInstalled()): string {
   return installed ? INSTALLED.state_dir : CHECKOUT.state_dir;
 }
+
+/**
+ * The directory of the bus and API sockets when the config does not place them: /run/honeymesh
+ * for an installed node (tmpfiles.d makes it 01770 root:honeymesh at boot, a tmpfs, so no stale
+ * socket survives a reboot; compose shares it between containers as a volume), undefined from a
+ * checkout, where the sockets live in `<state_dir>/run` (`[bus] socket` = "run/bus.sock").
+ */
+export function defaultRuntimeDir(installed: boolean = isInstalled()): string | undefined {
+  return installed ? INSTALLED.runtime_dir : undefined;
+}

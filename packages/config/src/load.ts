@@ -5,7 +5,7 @@ import { Value } from "@sinclair/typebox/value";
 import { parse as parseToml } from "smol-toml";
 import { coerceEnv, describeAllowed } from "./coerce.ts";
 import { ConfigError } from "./errors.ts";
-import { defaultStateDir } from "./install-defaults.ts";
+import { defaultRuntimeDir, defaultStateDir } from "./install-defaults.ts";
 import { ConfigSchema, type FrozenConfig } from "./schema.ts";
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -18,15 +18,22 @@ export interface LoadOptions {
   env?: Env;
   /** Default for [node] state_dir when neither the file nor the environment sets it. */
   defaultStateDir?: string;
+  /** Directory of the bus and API sockets when neither the file nor the environment places them (installed: /run/honeymesh). */
+  defaultRuntimeDir?: string | undefined;
 }
 
 /** Reads, overrides, validates and freezes the configuration. Throws ConfigError naming the key. */
-export function loadConfig({ path, explicit = true, env = {}, defaultStateDir: stateDefault = defaultStateDir() }: LoadOptions): FrozenConfig {
+export function loadConfig({ path, explicit = true, env = {}, defaultStateDir: stateDefault = defaultStateDir(), defaultRuntimeDir: runtimeDefault = defaultRuntimeDir() }: LoadOptions): FrozenConfig {
   const tree = readTree(path, explicit);
   rejectUnknown(ConfigSchema, tree, "");
   applyEnv(ConfigSchema, tree, "HONEYMESH", env);
   tree.node ??= {};
   if (tree.node && typeof tree.node === "object" && !Array.isArray(tree.node)) (tree.node as Tree).state_dir ??= stateDefault;
+  if (runtimeDefault !== undefined) {
+    // An installed node's sockets live in its runtime dir, not in the state dir (LAYOUT: <runtime>/bus.sock).
+    tree.bus ??= {};
+    if (tree.bus && typeof tree.bus === "object" && !Array.isArray(tree.bus)) (tree.bus as Tree).socket ??= join(runtimeDefault, "bus.sock");
+  }
   const telemetry = (tree.telemetry ??= {}) as Tree;
   const otlp = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (env.OTEL_EXPORTER_OTLP_ENDPOINT ? `${env.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/$/, "")}/v1/traces` : undefined);
   if (otlp) telemetry.otlp_traces_endpoint = otlp;
@@ -52,7 +59,7 @@ export function loadConfig({ path, explicit = true, env = {}, defaultStateDir: s
   node.state_dir = resolve(String(node.state_dir));
   // The API socket lives in the state dir's runtime dir unless placed elsewhere (LAYOUT: <runtime>/api.sock).
   const api = value.api as Tree;
-  api.socket = api.socket ? resolve(String(api.socket)) : join(String(node.state_dir), "run", "api.sock");
+  api.socket = api.socket ? resolve(String(api.socket)) : join(runtimeDefault ?? join(String(node.state_dir), "run"), "api.sock");
   return deepFreeze({ ...value, path: resolve(path) }) as unknown as FrozenConfig;
 }
 

@@ -84,6 +84,10 @@ export const ConfigSchema = Type.Object({
       bpf_object: Type.String({ default: "", description: "empty = bpf/build/honeymesh.bpf.o of this checkout" }),
       keep_on_stop: Type.Boolean({ default: false }),
       reap_interval_s: Type.Number({ minimum: 0.1, maximum: 3600, default: 1 }),
+      fast_path: Type.Boolean({
+        default: true,
+        description: "in enforce mode the XDP program bans a source itself (SCAN, [scan] unverified_ttl_s) when it crosses the scan threshold, so its next packet is dropped; enforcerd records the ban. [scan] syn_only = observe turns it off",
+      }),
     },
     { default: {} },
   ),

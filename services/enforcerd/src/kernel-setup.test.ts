@@ -1,5 +1,6 @@
 import { expect, test } from "bun:test";
-import { enforcementFailure } from "./kernel-setup.ts";
+import { loadConfig } from "@honeymesh/config/load";
+import { enforcementFailure, fastPathEnabled } from "./kernel-setup.ts";
 
 const none = { kernel: undefined, interfaces: [], enforcement: "unavailable: bpf(BPF_PROG_LOAD): EPERM" };
 
@@ -16,4 +17,14 @@ test("a loaded program attached nowhere cannot enforce either", () => {
   const loaded = { kernel: {} as never, interfaces: [], enforcement: "unavailable: no interface configured and no default route found" };
   expect(enforcementFailure("enforce", loaded)).toContain("no interface");
   expect(enforcementFailure("enforce", { ...loaded, interfaces: [{ name: "eth0", mode: "generic" }], enforcement: "active" })).toBeUndefined();
+});
+
+const config = (env: Record<string, string>) => loadConfig({ path: "/nonexistent/honeymesh.toml", explicit: false, env });
+
+test("the kernel fast path is on by default, off with [enforcer] fast_path = false, and off whenever [scan] syn_only = observe", () => {
+  expect(fastPathEnabled(config({}))).toBe(true);
+  expect(fastPathEnabled(config({ HONEYMESH_ENFORCER_FAST_PATH: "false" }))).toBe(false);
+  expect(fastPathEnabled(config({ HONEYMESH_SCAN_SYN_ONLY: "observe" }))).toBe(false);
+  expect(fastPathEnabled(config({ HONEYMESH_SCAN_SYN_ONLY: "local" }))).toBe(true);
+  expect(fastPathEnabled(config({ HONEYMESH_SCAN_SYN_ONLY: "ban" }))).toBe(true);
 });

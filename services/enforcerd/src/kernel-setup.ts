@@ -39,6 +39,7 @@ export function setUpKernel(config: FrozenConfig, allow: AllowSet, logger: Logge
   const kernel = opened.value;
   kernel.setMode(config.enforcer.mode);
   kernel.setScan(config.scan.ports_threshold, config.scan.window_s);
+  kernel.setFastPath(fastPathEnabled(config), config.scan.unverified_ttl_s);
   syncAllowlist(kernel, allow);
   const names = config.enforcer.interfaces.length > 0 ? [...config.enforcer.interfaces] : [defaultRouteInterface()].filter((n): n is string => Boolean(n));
   const interfaces: KernelState["interfaces"] = [];
@@ -50,7 +51,7 @@ export function setUpKernel(config: FrozenConfig, allow: AllowSet, logger: Logge
   }
   if (names.length === 0) problems.push("no interface configured and no default route found");
   for (const p of problems) logger.error("XDP attach failed", { reason: p });
-  logger.info("kernel enforcement ready", { mode: config.enforcer.mode, interfaces, pin_root: config.enforcer.pin_root });
+  logger.info("kernel enforcement ready", { mode: config.enforcer.mode, interfaces, pin_root: config.enforcer.pin_root, fast_path: fastPathEnabled(config) });
   return {
     kernel,
     enforcement: interfaces.length > 0 ? "active" : `unavailable: ${problems.join("; ")}`,
@@ -59,6 +60,15 @@ export function setUpKernel(config: FrozenConfig, allow: AllowSet, logger: Logge
       for (const i of interfaces) kernel.detach(i.name);
     },
   };
+}
+
+/**
+ * The kernel fast path bans on SYN-only evidence, so it is on only when unverified evidence may
+ * ban at all: `[scan] syn_only = "observe"` turns it off whatever `[enforcer] fast_path` says.
+ * (The kernel itself also requires enforce mode.)
+ */
+export function fastPathEnabled(config: FrozenConfig): boolean {
+  return config.enforcer.fast_path && config.scan.syn_only !== "observe";
 }
 
 /** Kernel allowlist := the service's allow set (adds missing, removes stale). */

@@ -12,6 +12,10 @@ import { FeedRows } from "./feeds/feed-rows.ts";
 import { enforcerHealth, enforcerMetrics } from "./health.ts";
 import { enforcementFailure, setUpKernel } from "./kernel-setup.ts";
 import { reapOnce } from "./reaper.ts";
+import type { Context } from "@opentelemetry/api";
+import { KernelBanRecorder } from "./kernel-ban-recorder.ts";
+import { syncProtected } from "./kernel/protect-sync.ts";
+import type { ScanEvent } from "./kernel/scan-event.ts";
 import { reconcile } from "./reconcile.ts";
 import { resultSender } from "./result-sender.ts";
 import { relayScanEvents } from "./scan-relay.ts";
@@ -22,7 +26,7 @@ import { ProtectedSet } from "./protected/protected-set.ts";
 import * as schema from "@honeymesh/tables/enforcerd";
 
 await runService("enforcerd", {
-  async start({ config, bus, logger, tracer }) {
+  async start({ config, bus, logger, tracer, nodeId }) {
     const store = openStore({ path: join(config.node.state_dir, "enforcerd.sqlite"), schema, migrationsFolder: join(SOURCE_ROOT, "services/enforcerd/drizzle") });
     const bans = new BanStore(store);
     const allow = new AllowSet();
@@ -38,14 +42,18 @@ await runService("enforcerd", {
       process.exit(1);
     }
     const reconciled = k.kernel ? reconcile(bans, k.kernel) : undefined;
-    if (reconciled) logger.info("reconciled kernel maps with the ban store", { ...reconciled });
+    if (reconciled) logger.info("reconciled kernel maps with the ban store", { ...reconciled, adopt: undefined });
 
     // Sessions re-read every second, and before an unverified ban when older than 250 ms; files every 30 s.
     const sources = nodeSources(config, (text) => {
       const p = parseAddress(text);
       return p.ok && allow.covers(p.value);
     });
-    const protect = new ProtectedSet(sources, { sessionMaxAgeMs: 1_000, onDemandMaxAgeMs: 250, fixedMaxAgeMs: 30_000, onChange: (entries) => bans.protectedPut(entries, Date.now()) });
+    const protect = new ProtectedSet(sources, { sessionMaxAgeMs: 1_000, onDemandMaxAgeMs: 250, fixedMaxAgeMs: 30_000, onChange: (entries) => {
+      bans.protectedPut(entries, Date.now());
+      // The kernel fast path checks the same set before it bans (hm_protect_v4/v6).
+      if (k.kernel) syncProtected(k.kernel, entries);
+    } });
     protect.refresh(performance.now(), true);
     const protectTimer = setInterval(() => protect.refresh(), 1_000);
     const results = resultSender(bus);
@@ -61,6 +69,8 @@ await runService("enforcerd", {
       tracer,
       logger,
     });
+    const recorder = new KernelBanRecorder({ store: bans, kernel: () => k.kernel, apply: (items) => applier.applyBatch(items), nodeId, logger });
+    if (reconciled?.adopt.length) await recorder.record(reconciled.adopt);
     const control = new ControlApplier(bans, allow, () => k.kernel, { mode: config.enforcer.mode, modeSource: "config" }, logger, (c) => void bus.publish("ban", c).catch(() => {}));
     await bus.subscribe("meshd", "peers", (p) => {
       sources.setPeers(p.addresses);
@@ -79,7 +89,10 @@ await runService("enforcerd", {
     const reaper = setInterval(() => {
       reapOnce(bans, k.kernel, (c) => void bus.publish("ban", c).catch(() => {}), logger);
     }, config.enforcer.reap_interval_s * 1000);
-    const relay = k.kernel ? relayScanEvents(k.kernel.eventsFd, config.scan.window_s, (o, ctx) => bus.publish("syn", o, ctx), logger, tracer) : undefined;
+    const fastTtlMs = config.scan.unverified_ttl_s * 1000;
+    const onKernelBan = (ev: ScanEvent, ctx: Context) =>
+      recorder.record([{ address: ev.src, atMs: ev.atMs, expiresAtMs: ev.atMs + fastTtlMs, ports: ev.ports, portCount: ev.portCount, windowS: config.scan.window_s }], ctx);
+    const relay = k.kernel ? relayScanEvents(k.kernel.eventsFd, config.scan.window_s, (o, ctx) => bus.publish("syn", o, ctx), logger, tracer, onKernelBan) : undefined;
 
     return {
       health: () => enforcerHealth(k, control),

@@ -10,15 +10,21 @@ export const HM = {
   MODE_ENFORCE: 1,
   MODE_LOCKDOWN: 2,
   REASON_BITS: 7,
+  REASON_SCAN: 2,
+  CFG_FAST_PATH: 1,
+  BAN_F_KERNEL: 1,
+  EV_F_BANNED: 1,
   MAX_VLAN: 2,
   MAX_EXTHDR: 6,
   DEFAULT_SCAN_THRESHOLD: 3,
   DEFAULT_SCAN_WINDOW_NS: 60000000000,
+  DEFAULT_FAST_BAN_TTL_S: 600,
   SCAN_BITMAP_WORDS: 16,
   SCAN_FIRST_PORTS: 8,
   BAN_MAX_ENTRIES: 1048576,
   CIDR_MAX_ENTRIES: 262144,
   ALLOW_MAX_ENTRIES: 16384,
+  PROTECT_MAX_ENTRIES: 16384,
   SCAN_MAX_SOURCES: 65536,
   EVENTS_BYTES: 262144,
 } as const;
@@ -62,7 +68,7 @@ export const HM_CONFIG = {
     scan_threshold: 4,
     scan_window_ns: 8,
     flags: 16,
-    _pad: 20,
+    fast_ban_ttl_s: 20,
   },
   LEN: {},
 } as const;
@@ -107,15 +113,17 @@ export const HM_SCAN_STATE = {
   },
 } as const;
 
-/** struct hm_scan_event: 48 bytes. OFF = byte offset of each field, LEN = element count of array fields. */
+/** struct hm_scan_event: 56 bytes. OFF = byte offset of each field, LEN = element count of array fields. */
 export const HM_SCAN_EVENT = {
-  SIZE: 48,
+  SIZE: 56,
   OFF: {
     src: 0,
     family: 16,
     port_count: 20,
     ports: 24,
     ts_ns: 40,
+    flags: 48,
+    _pad: 52,
   },
   LEN: {
     src: 16,

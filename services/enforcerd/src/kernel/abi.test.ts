@@ -91,7 +91,9 @@ describe("kernel ABI: bpf/honeymesh.h -> BTF of honeymesh.bpf.o -> abi.generated
       expect([k.length, new DataView(k.buffer).getUint32(off(s, "prefixlen"), true), [...k.subarray(off(s, "addr"), off(s, "addr") + len)]]).toEqual([layouts.get(s)!.size, 24, [...addr]]);
     }
     expect(decodeBan(encodeBan({ reasons: 3, flags: 0, expiresNs: 9n }))).toEqual({ reasons: 3, flags: 0, expiresNs: 9n });
-    expect(decodeConfig(encodeConfig({ mode: "enforce", scanThreshold: 4, scanWindowNs: 6n }))).toEqual({ mode: "enforce", scanThreshold: 4, scanWindowNs: 6n });
+    expect(decodeConfig(encodeConfig({ mode: "enforce", scanThreshold: 4, scanWindowNs: 6n, fastPath: true, fastBanTtlS: 77 }))).toEqual({ mode: "enforce", scanThreshold: 4, scanWindowNs: 6n, fastPath: true, fastBanTtlS: 77 });
+    const fast = new DataView(encodeConfig({ mode: "enforce", scanThreshold: 4, scanWindowNs: 6n, fastPath: true, fastBanTtlS: 77 }).buffer);
+    expect([fast.getUint32(off("hm_config", "flags"), true) & gen.HM.CFG_FAST_PATH, fast.getUint32(off("hm_config", "fast_ban_ttl_s"), true)]).toEqual([gen.HM.CFG_FAST_PATH, 77]);
   });
 
   test("the scan-event decoder reads the fields where the BTF puts them", () => {
@@ -104,7 +106,9 @@ describe("kernel ABI: bpf/honeymesh.h -> BTF of honeymesh.bpf.o -> abi.generated
     d.setUint16(ev.fields.ports!.offset, 22, true);
     d.setUint16(ev.fields.ports!.offset + 2, 0, true);
     d.setBigUint64(ev.fields.ts_ns!.offset, 7n, true);
-    expect(decodeScanEvent(rec, { unixMs: 0, bootNs: 0n })).toMatchObject({ src: "2001:db8::9", family: 6, portCount: 2, ports: [22, 0], tsBootNs: 7n });
+    expect(decodeScanEvent(rec, { unixMs: 0, bootNs: 0n })).toMatchObject({ src: "2001:db8::9", family: 6, portCount: 2, ports: [22, 0], tsBootNs: 7n, kernelBanned: false });
+    d.setUint32(ev.fields.flags!.offset, gen.HM.EV_F_BANNED, true);
+    expect(decodeScanEvent(rec, { unixMs: 0, bootNs: 0n })?.kernelBanned).toBe(true);
   });
 
   test("a drift in the C layout changes the generated module (the check can fail)", () => {

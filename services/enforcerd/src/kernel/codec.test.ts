@@ -22,7 +22,7 @@ describe("codec", () => {
     const k = encodeLpmKey(new Uint8Array([10, 0, 0, 0]), 8);
     expect(Buffer.from(k).toString("hex")).toBe("080000000a000000");
     expect(decodeLpmKey(k)).toEqual({ family: 4, bytes: new Uint8Array([10, 0, 0, 0]), prefix: 8 });
-    const c = { mode: "lockdown" as const, scanThreshold: 5, scanWindowNs: 30_000_000_000n };
+    const c = { mode: "lockdown" as const, scanThreshold: 5, scanWindowNs: 30_000_000_000n, fastPath: false, fastBanTtlS: 0 };
     expect(decodeConfig(encodeConfig(c))).toEqual(c);
   });
   test("counters sum over CPUs", () => {
@@ -46,7 +46,7 @@ describe("codec", () => {
     d.setUint32(O.port_count, 3, true);
     [22, 80, 443].forEach((p, i) => d.setUint16(O.ports + 2 * i, p, true));
     d.setBigUint64(O.ts_ns, 6_000_000_000n, true);
-    expect(decodeScanEvent(rec, clocks)).toEqual({ src: "192.0.2.7", family: 4, portCount: 3, ports: [22, 80, 443], tsBootNs: 6_000_000_000n, atMs: clocks.unixMs + 1000 });
+    expect(decodeScanEvent(rec, clocks)).toEqual({ src: "192.0.2.7", family: 4, portCount: 3, ports: [22, 80, 443], tsBootNs: 6_000_000_000n, atMs: clocks.unixMs + 1000, kernelBanned: false });
     expect(decodeScanEvent(rec.subarray(0, HM_SCAN_EVENT.SIZE - 8), clocks)).toBeUndefined();
   });
 });

@@ -4,7 +4,7 @@
  * nanoseconds (what bpf_ktime_get_boot_ns() compares against).
  */
 import { bootTimeNs } from "@honeymesh/bpf/libc";
-import { HM_BAN, HM_CONFIG, HM_LPM_V4, HM_LPM_V6, MODE, type Mode } from "./layout.ts";
+import { HM, HM_BAN, HM_CONFIG, HM_LPM_V4, HM_LPM_V6, MODE, type Mode } from "./layout.ts";
 import type { Family } from "@honeymesh/net/address";
 
 export interface BanValue {
@@ -72,6 +72,10 @@ export interface KernelConfig {
   mode: Mode;
   scanThreshold: number;
   scanWindowNs: bigint;
+  /** The XDP program bans a source itself when it crosses the threshold (enforce mode only). Absent = off. */
+  fastPath?: boolean;
+  /** TTL of a fast-path ban in seconds; 0 or absent = the kernel's default (HM_DEFAULT_FAST_BAN_TTL_S). */
+  fastBanTtlS?: number;
 }
 
 const CONF = HM_CONFIG.OFF;
@@ -82,6 +86,8 @@ export function encodeConfig(c: KernelConfig): Uint8Array {
   d.setUint32(CONF.mode, MODE[c.mode], true);
   d.setUint32(CONF.scan_threshold, c.scanThreshold, true);
   d.setBigUint64(CONF.scan_window_ns, c.scanWindowNs, true);
+  d.setUint32(CONF.flags, c.fastPath ? HM.CFG_FAST_PATH : 0, true);
+  d.setUint32(CONF.fast_ban_ttl_s, c.fastBanTtlS ?? 0, true);
   return b;
 }
 
@@ -89,5 +95,11 @@ export function decodeConfig(b: Uint8Array): KernelConfig {
   const d = new DataView(b.buffer, b.byteOffset, HM_CONFIG.SIZE);
   const m = d.getUint32(CONF.mode, true);
   const mode = (Object.keys(MODE) as Mode[]).find((k) => MODE[k] === m) ?? "test";
-  return { mode, scanThreshold: d.getUint32(CONF.scan_threshold, true), scanWindowNs: d.getBigUint64(CONF.scan_window_ns, true) };
+  return {
+    mode,
+    scanThreshold: d.getUint32(CONF.scan_threshold, true),
+    scanWindowNs: d.getBigUint64(CONF.scan_window_ns, true),
+    fastPath: (d.getUint32(CONF.flags, true) & HM.CFG_FAST_PATH) !== 0,
+    fastBanTtlS: d.getUint32(CONF.fast_ban_ttl_s, true),
+  };
 }

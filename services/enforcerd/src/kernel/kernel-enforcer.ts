@@ -16,7 +16,7 @@ import { allowAdd, allowList, allowRemove, type AllowMaps } from "./allowlist.ts
 import { listBans, removeBans, upsertBans, type BanInput, type BanMaps, type BatchOutcome, type KernelBan } from "./bans.ts";
 import { decodeConfig, encodeConfig, sampleClocks, type KernelConfig } from "./codec.ts";
 import { decodeCounters, type KernelCounters } from "./counters.ts";
-import { MAPS, PROGRAM, type Mode } from "./layout.ts";
+import { DEFAULT_FAST_BAN_TTL_S, MAPS, PROGRAM, type Mode } from "./layout.ts";
 import type { Result } from "./result.ts";
 import { decodeScanEvent, type ScanEvent } from "./scan-event.ts";
 
@@ -33,6 +33,8 @@ const ZERO_KEY = new Uint8Array(4);
 
 export class KernelEnforcer {
   readonly #maps: BanMaps & AllowMaps;
+  /** The protected set's tries, same shape as the allowlist's: the fast path never bans inside them. */
+  readonly #protect: AllowMaps;
   readonly #progFd: number;
   readonly #progId: number;
   #ring: RingBuffer | undefined;
@@ -46,6 +48,7 @@ export class KernelEnforcer {
       cidrV4: obj.map(MAPS.cidrV4), cidrV6: obj.map(MAPS.cidrV6),
       allowV4: obj.map(MAPS.allowV4), allowV6: obj.map(MAPS.allowV6),
     };
+    this.#protect = { allowV4: obj.map(MAPS.protectV4), allowV6: obj.map(MAPS.protectV6) };
   }
 
   /** Loads the program, reusing pinned maps. Never throws: the reason says exactly what is missing. */
@@ -110,6 +113,30 @@ export class KernelEnforcer {
     if (!Number.isInteger(threshold) || threshold < 1 || threshold > 65535) throw new BpfError("BAD_ARGUMENT", 22, `Scan threshold ${threshold} must be an integer in 1..65535.`);
     if (!(windowS > 0)) throw new BpfError("BAD_ARGUMENT", 22, `Scan window ${windowS}s must be positive.`);
     this.#writeConfig({ scanThreshold: threshold, scanWindowNs: BigInt(Math.round(windowS * 1e9)) });
+  }
+
+  /**
+   * The kernel fast path: in enforce mode the XDP program bans a source itself (SCAN, ttlS
+   * seconds, flagged kernel-made) when it crosses the scan threshold, so its next packet is
+   * dropped without a round trip through userspace. Off until set; test and lockdown mode never
+   * fast-ban whatever this says.
+   */
+  setFastPath(enabled: boolean, ttlS: number = DEFAULT_FAST_BAN_TTL_S): void {
+    if (!Number.isInteger(ttlS) || ttlS < 1 || ttlS > 0xffff_ffff) throw new BpfError("BAD_ARGUMENT", 22, `Fast-path ban TTL ${ttlS}s must be a positive integer.`);
+    this.#writeConfig({ fastPath: enabled, fastBanTtlS: ttlS });
+  }
+
+  /** Adds addresses/prefixes to the protected set: the fast path never bans a source inside one. */
+  protectAdd(cidrs: string[]): BatchOutcome {
+    return allowAdd(this.#protect, cidrs);
+  }
+
+  protectRemove(cidrs: string[]): BatchOutcome {
+    return allowRemove(this.#protect, cidrs);
+  }
+
+  protectList(): string[] {
+    return allowList(this.#protect);
   }
 
   upsertBans(bans: BanInput[]): BatchOutcome {

@@ -6,7 +6,7 @@
 import { CNT, HM, HM_BAN, HM_CONFIG, HM_COUNTERS_VAL, HM_LPM_V4, HM_LPM_V6, HM_SCAN_EVENT } from "./abi.generated.ts";
 import { REASON_NAMES, type ReasonName } from "@honeymesh/ban/reasons";
 
-export { CNT, HM_BAN, HM_CONFIG, HM_COUNTERS_VAL, HM_LPM_V4, HM_LPM_V6, HM_SCAN_EVENT };
+export { CNT, HM, HM_BAN, HM_CONFIG, HM_COUNTERS_VAL, HM_LPM_V4, HM_LPM_V6, HM_SCAN_EVENT };
 
 export const OBJECT_FILE = "honeymesh.bpf.o";
 export const PROGRAM = "hm_xdp";
@@ -18,6 +18,8 @@ export const MAPS = {
   cidrV6: "hm_cidr_v6",
   allowV4: "hm_allow_v4",
   allowV6: "hm_allow_v6",
+  protectV4: "hm_protect_v4",
+  protectV6: "hm_protect_v6",
   config: "hm_config",
   counters: "hm_counters",
   scanV4: "hm_scan_v4",
@@ -42,6 +44,13 @@ export const MAX_EXTHDR = HM.MAX_EXTHDR;
 export const BAN_MAX_ENTRIES = HM.BAN_MAX_ENTRIES;
 export const CIDR_MAX_ENTRIES = HM.CIDR_MAX_ENTRIES;
 export const ALLOW_MAX_ENTRIES = HM.ALLOW_MAX_ENTRIES;
+
+/** hm_ban.flags: the fast path installed this entry and enforcerd has not recorded it yet. */
+export const BAN_F_KERNEL = HM.BAN_F_KERNEL;
+/** hm_scan_event.flags: the fast path banned the source along with this event. */
+export const EV_F_BANNED = HM.EV_F_BANNED;
+export const DEFAULT_FAST_BAN_TTL_S = HM.DEFAULT_FAST_BAN_TTL_S;
+export const PROTECT_MAX_ENTRIES = HM.PROTECT_MAX_ENTRIES;
 
 export const BAN_SIZE = HM_BAN.SIZE;
 export const CONFIG_SIZE = HM_CONFIG.SIZE;

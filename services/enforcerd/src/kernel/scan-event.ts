@@ -1,7 +1,7 @@
 /** Decoding of struct hm_scan_event records from the hm_events ring buffer. */
 import { formatIp, type Family } from "@honeymesh/net/address";
 import { bootNsToUnixMs, type ClockPair } from "./codec.ts";
-import { HM_SCAN_EVENT } from "./layout.ts";
+import { EV_F_BANNED, HM_SCAN_EVENT } from "./layout.ts";
 
 const OFF = HM_SCAN_EVENT.OFF;
 /** Byte offset of the IPv4 address inside an IPv4-mapped IPv6 src. */
@@ -18,6 +18,8 @@ export interface ScanEvent {
   /** CLOCK_BOOTTIME ns at the crossing, and the same instant in unix ms. */
   tsBootNs: bigint;
   atMs: number;
+  /** The XDP fast path banned src along with this event (a SCAN ban flagged kernel-made, see hm_scan.h). */
+  kernelBanned: boolean;
 }
 
 export function decodeScanEvent(rec: Uint8Array, clocks: ClockPair): ScanEvent | undefined {
@@ -30,5 +32,6 @@ export function decodeScanEvent(rec: Uint8Array, clocks: ClockPair): ScanEvent |
   const ports: number[] = [];
   for (let i = 0; i < Math.min(HM_SCAN_EVENT.LEN.ports, portCount); i++) ports.push(d.getUint16(OFF.ports + 2 * i, true));
   const tsBootNs = d.getBigUint64(OFF.ts_ns, true);
-  return { src: formatIp(family, src), family, portCount, ports, tsBootNs, atMs: bootNsToUnixMs(tsBootNs, clocks) };
+  const kernelBanned = (d.getUint32(OFF.flags, true) & EV_F_BANNED) !== 0;
+  return { src: formatIp(family, src), family, portCount, ports, tsBootNs, atMs: bootNsToUnixMs(tsBootNs, clocks), kernelBanned };
 }
