@@ -348,7 +348,13 @@ describe("deploy/honeymesh.example.toml", () => {
       for (const [k, sub] of Object.entries<any>(schema.properties)) {
         if (!prefix && k === "telemetry") continue;
         const key = prefix + k;
-        if (sub.type === "object") walk(sub, node?.[k], `${key}.`);
+        // A table of named entries (`[jails.<name>]`): none exists by default, so its keys are
+        // documented in a commented example table (`#  key = default`), not uncommented above.
+        if (sub.patternProperties) {
+          const item = Object.values<any>(sub.patternProperties)[0];
+          if (!new RegExp(`^#\\[${key}\\.`, "m").test(text)) missing.push(`[${key}.<name>]`);
+          for (const p of Object.keys(item.properties)) if (!new RegExp(`^#  ${p} = `, "m").test(text)) missing.push(`${key}.<name>.${p}`);
+        } else if (sub.type === "object") walk(sub, node?.[k], `${key}.`);
         else if (node?.[k] === undefined) missing.push(key);
       }
     };
