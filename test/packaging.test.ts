@@ -348,9 +348,12 @@ describe("deploy/honeymesh.example.toml", () => {
       for (const [k, sub] of Object.entries<any>(schema.properties)) {
         if (!prefix && k === "telemetry") continue;
         const key = prefix + k;
-        // Tables keyed by the operator's names ([feeds.<name>]) have no defaults: documented by example.
-        if (sub.type === "object" && !sub.properties) {
-          if (!text.includes(`# [${key}.`)) missing.push(key);
+        // A table of named entries (`[jails.<name>]`): none exists by default, so its keys are
+        // documented in a commented example table (`#  key = default`), not uncommented above.
+        if (sub.patternProperties) {
+          const item = Object.values<any>(sub.patternProperties)[0];
+          if (!new RegExp(`^#\\[${key}\\.`, "m").test(text)) missing.push(`[${key}.<name>]`);
+          for (const p of Object.keys(item.properties)) if (!new RegExp(`^#  ${p} = `, "m").test(text)) missing.push(`${key}.<name>.${p}`);
         } else if (sub.type === "object") walk(sub, node?.[k], `${key}.`);
         else if (node?.[k] === undefined) missing.push(key);
       }

