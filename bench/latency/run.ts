@@ -29,7 +29,7 @@ const load0 = loadavg();
 // trapd too, for the verified path; a trap touch bans at once (no grace) so it is one hop.
 const en = await startEnforcingNode({
   services: ["enforcerd", "scand", "trapd"],
-  env: () => ({ HONEYMESH_NODE_LOG_LEVEL: "warn", HONEYMESH_SCAN_PORTS_THRESHOLD: String(THRESHOLD), HONEYMESH_SCAN_TRAP_TOUCH_DELAY_S: "0" }),
+  env: () => ({ HONEYMESH_NODE_LOG_LEVEL: "warn", HONEYMESH_SCAN_PORTS_THRESHOLD: String(THRESHOLD), HONEYMESH_SCAN_TRAP_TOUCH_DELAY_S: "0", HONEYMESH_ENFORCER_FAST_PATH: "true" }),
 });
 const { pair, pinRoot, node } = en;
 let fast: ProbeResult;
@@ -41,7 +41,7 @@ let confidences = "";
 try {
   const k = KernelEnforcer.open({ objectPath: OBJECT, pinRoot });
   if (!k.ok) throw new Error(k.reason);
-  // enforcerd turned the fast path on at start ([enforcer] fast_path = true, the default).
+  // enforcerd turned the fast path on at start ([enforcer] fast_path = true, set above; off by default).
   if (!k.value.config().fastPath) throw new Error("enforcerd did not enable the fast path");
   fast = await probe(pair, "10.201", N_FAST, THRESHOLD, 50, FAST_GAP_US, 5);
   k.value.setFastPath(false);

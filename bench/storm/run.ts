@@ -11,7 +11,7 @@ const N = Number(process.argv[2] ?? 50_000);
 const SECONDS = Number(process.argv[3] ?? 30);
 const en = await startEnforcingNode({
   services: ["enforcerd", "scand"],
-  env: () => ({ HONEYMESH_NODE_LOG_LEVEL: "warn", HONEYMESH_NODE_HEALTH_INTERVAL_S: "1" }),
+  env: () => ({ HONEYMESH_NODE_LOG_LEVEL: "warn", HONEYMESH_NODE_HEALTH_INTERVAL_S: "1", ...(process.env.STORM_ENV ? JSON.parse(process.env.STORM_ENV) : {}) }),
   agentKinds: ["ban", "health", "metrics"],
 });
 const { pair, node } = en;

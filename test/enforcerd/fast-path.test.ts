@@ -54,7 +54,7 @@ describe.skipIf(Boolean(skip))("enforcerd: kernel fast-path bans are recorded, k
   beforeAll(async () => {
     en = await startEnforcingNode({
       services: ["enforcerd"],
-      env: () => ({ HONEYMESH_SCAN_PORTS_THRESHOLD: "10", HONEYMESH_SCAN_WINDOW_S: "60", HONEYMESH_SCAN_UNVERIFIED_TTL_S: String(TTL_S), HONEYMESH_NODE_RESOLV_CONF: RESOLV }),
+      env: () => ({ HONEYMESH_ENFORCER_FAST_PATH: "true", HONEYMESH_SCAN_PORTS_THRESHOLD: "10", HONEYMESH_SCAN_WINDOW_S: "60", HONEYMESH_SCAN_UNVERIFIED_TTL_S: String(TTL_S), HONEYMESH_NODE_RESOLV_CONF: RESOLV }),
     });
   });
 
@@ -126,7 +126,7 @@ describe.skipIf(Boolean(skip))("enforcerd + scand (syn_only = ban): the kernel b
   beforeAll(async () => {
     en = await startEnforcingNode({
       services: ["enforcerd", "scand"],
-      env: () => ({ HONEYMESH_SCAN_PORTS_THRESHOLD: "10", HONEYMESH_SCAN_SYN_ONLY: "ban", HONEYMESH_SCAN_UNVERIFIED_TTL_S: String(TTL_S), HONEYMESH_BANS_DEFAULT_TTL_S: "3600" }),
+      env: () => ({ HONEYMESH_ENFORCER_FAST_PATH: "true", HONEYMESH_SCAN_PORTS_THRESHOLD: "10", HONEYMESH_SCAN_SYN_ONLY: "ban", HONEYMESH_SCAN_UNVERIFIED_TTL_S: String(TTL_S), HONEYMESH_BANS_DEFAULT_TTL_S: "3600" }),
     });
   });
   afterAll(async () => {

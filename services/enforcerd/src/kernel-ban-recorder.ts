@@ -31,6 +31,9 @@ export interface RecorderDeps {
   logger: Logger;
 }
 
+const BATCH = 2_000;
+const MAX_PENDING = 100_000;
+
 /** The evidence a fast-path ban rests on: SYNs only, whose source address can be spoofed (RFC 4987 §2). */
 export const FAST_PATH_EVIDENCE = "kernel fast path, SYN-only";
 
@@ -44,7 +47,38 @@ export const FAST_PATH_EVIDENCE = "kernel fast path, SYN-only";
 export class KernelBanRecorder {
   readonly counts = new Counters<"recorded" | "refused" | "lifted" | "expired_skipped" | "failed">();
 
+  private pending: { ban: KernelMadeBan; ctx: Context; done: () => void }[] = [];
+  private scheduled = false;
+
   constructor(private readonly deps: RecorderDeps) {}
+
+  /**
+   * Records one fast-path ban together with every other that arrives before the event loop turns:
+   * a storm of threshold crossings is one store transaction and one result message per batch, not
+   * one per source (bench/storm). Bounded: past MAX_PENDING a ban is left to the start-up adoption.
+   */
+  recordSoon(ban: KernelMadeBan, ctx: Context = ROOT_CONTEXT): Promise<void> {
+    if (this.pending.length >= MAX_PENDING) {
+      this.counts.inc("failed");
+      return Promise.resolve();
+    }
+    return new Promise((done) => {
+      this.pending.push({ ban, ctx, done });
+      if (this.scheduled) return;
+      this.scheduled = true;
+      setImmediate(() => void this.flush());
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.scheduled = false;
+    while (this.pending.length) {
+      const batch = this.pending.splice(0, BATCH);
+      // One trace context per batch: the first crossing's (each event keeps its own relay span).
+      await this.record(batch.map((p) => p.ban), batch[0]!.ctx);
+      for (const p of batch) p.done();
+    }
+  }
 
   async record(bans: readonly KernelMadeBan[], ctx: Context = ROOT_CONTEXT): Promise<WriteResult[]> {
     const now = Date.now();

@@ -91,7 +91,7 @@ await runService("enforcerd", {
     }, config.enforcer.reap_interval_s * 1000);
     const fastTtlMs = config.scan.unverified_ttl_s * 1000;
     const onKernelBan = (ev: ScanEvent, ctx: Context) =>
-      recorder.record([{ address: ev.src, atMs: ev.atMs, expiresAtMs: ev.atMs + fastTtlMs, ports: ev.ports, portCount: ev.portCount, windowS: config.scan.window_s }], ctx);
+      recorder.recordSoon({ address: ev.src, atMs: ev.atMs, expiresAtMs: ev.atMs + fastTtlMs, ports: ev.ports, portCount: ev.portCount, windowS: config.scan.window_s }, ctx);
     const relay = k.kernel ? relayScanEvents(k.kernel.eventsFd, config.scan.window_s, (o, ctx) => bus.publish("syn", o, ctx), logger, tracer, onKernelBan) : undefined;
 
     return {
