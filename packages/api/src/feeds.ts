@@ -1,4 +1,5 @@
 import { Type, type Static } from "@sinclair/typebox";
+import { FeedResult } from "@honeymesh/schema/feed";
 
 const Count = Type.Integer({ minimum: 0 });
 
@@ -24,18 +25,8 @@ export const FeedStatus = Type.Object({
   skipped_private: Count,
   /** What enforcerd did with the last applied update (refusals: allowlist, protected, tombstoned). */
   last_update: Type.Union([
-    Type.Object({
-      added: Count,
-      merged: Count,
-      unchanged: Count,
-      removed: Count,
-      reduced: Count,
-      refused_allowlisted: Count,
-      refused_protected: Count,
-      refused_bad_address: Count,
-      refused_tombstoned: Count,
-      kernel_rejected: Count,
-    }),
+    // The counts of enforcerd's own answer (`hm/v1/enforcerd/feedresult`), not a copy of them.
+    Type.Pick(FeedResult, ["added", "merged", "unchanged", "removed", "reduced", "refused_allowlisted", "refused_protected", "refused_bad_address", "refused_tombstoned", "kernel_rejected"]),
     Type.Null(),
   ]),
 });
