@@ -62,8 +62,9 @@ describe.skipIf(!!skip)("the .deb under systemd (nspawn)", () => {
     const conf = join(m.root, "etc/honeymesh/honeymesh.toml");
     writeFileSync(conf, `${await Bun.file(conf).text()}\n# deployment test\n`);
     sh(["sed", "-i", 's/^\\[enforcer\\]$/[enforcer]\\nmode = "enforce"\\ninterfaces = ["host0"]/', conf]);
-    // One jail on a file logd can read only through its supplementary group adm.
-    writeFileSync(conf, `${await Bun.file(conf).text()}\n[jails.sshd]\nenabled = true\nfilter = "sshd"\nlogpath = ["${JAIL_LOG}"]\nmaxretry = 3\nfindtime = "10m"\nbantime = "1h"\n`);
+    // One jail on a file logd can read only through its supplementary group adm, one on the
+    // journal (journalctl as a child, through systemd-journal, inside the unit's sandbox).
+    writeFileSync(conf, `${await Bun.file(conf).text()}\n[jails.sshd]\nenabled = true\nfilter = "sshd"\nlogpath = ["${JAIL_LOG}"]\nmaxretry = 3\nfindtime = "10m"\nbantime = "1h"\n[jails.sshd-journal]\nenabled = true\nfilter = "sshd"\nlogpath = ["journal"]\n`);
     m.chroot(["install", "-m", "0640", "-o", "root", "-g", "adm", "/dev/null", JAIL_LOG]);
     lap("dpkg -i in the root");
     await m.boot();
@@ -107,7 +108,7 @@ describe.skipIf(!!skip)("the .deb under systemd (nspawn)", () => {
     for (const f of ["/usr/lib/honeymesh/packages/f2b-filter/filter.d/sshd.conf", "/usr/lib/honeymesh/services/logd/drizzle"]) expect(m.exec(["test", "-e", f], { allowFail: true }).code, f).toBe(0);
   });
 
-  test("logd follows a group-adm log: its jail's source is healthy in honeymesh jails, failures end in a kernel ban", async () => {
+  test("logd follows a group-adm log and the journal: both jail sources healthy in honeymesh jails; file failures end in a kernel ban", async () => {
     // The account itself is not in adm: the unit's SupplementaryGroups= is what lets it read.
     expect(m.exec(["id", "-Gn", "honeymesh-logd"]).out.trim().split(/\s+/)).not.toContain("adm");
     type Jails = { running: boolean; logd_up: boolean; configured: string[]; jails: { jail: string; source_ok: boolean; source_detail: string; lines: number; failures: number; bans: number }[] };
@@ -124,21 +125,22 @@ describe.skipIf(!!skip)("the .deb under systemd (nspawn)", () => {
     try {
       await eventually("logd's jail reported healthy", () => {
         const { code, view } = jails();
-        return code === 0 && view?.logd_up === true && view.jails.length === 1 && view.jails[0]!.source_ok;
+        return code === 0 && view?.logd_up === true && view.jails.length === 2 && view.jails.every((j) => j.source_ok);
       }, 45_000);
     } catch (e) {
       throw new Error(`${(e as Error).message}; last: ${JSON.stringify(last)}`);
     }
-    expect(last!.configured).toEqual(["sshd"]);
-    expect(last!.jails[0]).toMatchObject({ jail: "sshd", source_ok: true });
+    expect(last!.configured.sort()).toEqual(["sshd", "sshd-journal"]);
+    expect(last!.jails.map((j) => [j.jail, j.source_ok]).sort()).toEqual([["sshd", true], ["sshd-journal", true]]);
     expect(m.exec(["honeymesh", "jails"]).out).toContain("sshd");
     // maxretry = 3 failures from one address, stamped with the machine's clock (findtime counts).
     const script = `for i in 1 2 3 4; do printf '%s victim sshd[%d]: Failed password for root from ${JAIL_ATTACKER} port %d ssh2\\n' "$(date '+%b %e %H:%M:%S')" $((4000 + i)) $((40000 + i)) >> ${JAIL_LOG}; done`;
     m.exec(["sh", "-c", script]);
     const key = JAIL_ATTACKER.split(".");
     await eventually("the jail's attacker in hm_ban_v4", () => sh(["bpftool", "map", "lookup", "pinned", join(m.bpffs, "honeymesh/hm_ban_v4"), "key", ...key], { allowFail: true }).code === 0, 30_000);
-    await eventually("logd counts the ban", () => (jails().view?.jails[0]?.bans ?? 0) >= 1, 30_000);
-    expect(last!.jails[0]!.failures).toBeGreaterThanOrEqual(3);
+    const fileJail = () => jails().view?.jails.find((j) => j.jail === "sshd");
+    await eventually("logd counts the ban", () => (fileJail()?.bans ?? 0) >= 1, 30_000);
+    expect(last!.jails.find((j) => j.jail === "sshd")!.failures).toBeGreaterThanOrEqual(3);
     lap("jail: healthy, failures to kernel ban");
   }, 120_000);
 
