@@ -1,5 +1,5 @@
 # One image for every HoneyMesh process: the release executables (bun build --compile, the same
-# ones the .deb ships) on a small Debian base. compose.yaml builds it once and runs six
+# ones the .deb ships) on a small Debian base. compose.yaml builds it once and runs seven
 # containers from it, picking the process with the command.
 #
 #   bash scripts/build-release.sh dist/release     # executables + BPF object + dashboard + migrations
@@ -10,9 +10,14 @@
 ARG BASE_IMAGE=debian:bookworm-slim
 FROM ${BASE_IMAGE}
 
-# libbpf1: enforcerd dlopens libbpf.so.1 through bun:ffi (packages/bpf).
-RUN if ! ls /usr/lib/*/libbpf.so.1 >/dev/null 2>&1; then \
-      apt-get update && apt-get install -y --no-install-recommends libbpf1 && rm -rf /var/lib/apt/lists/*; \
+# libbpf1: enforcerd dlopens libbpf.so.1 through bun:ffi (packages/bpf). systemd: journalctl,
+# which logd runs for a journal jail (logpath = ["journal"]); slim images lack it. Only what is
+# missing is installed.
+RUN pkgs=""; \
+    ls /usr/lib/*/libbpf.so.1 >/dev/null 2>&1 || pkgs="$pkgs libbpf1"; \
+    command -v journalctl >/dev/null 2>&1 || pkgs="$pkgs systemd"; \
+    if [ -n "$pkgs" ]; then \
+      apt-get update && apt-get install -y --no-install-recommends $pkgs && rm -rf /var/lib/apt/lists/*; \
     fi
 COPY dist/release/bin/ /usr/bin/
 COPY dist/release/lib/ /usr/lib/honeymesh/

@@ -42,7 +42,8 @@ Homepage: https://github.com/honeymesh/honeymesh
 Description: open active-defense node for Linux
  Traps lure scanners and brute-forcers, correlation turns their traces into
  explained ban decisions, XDP drops banned sources in the kernel, and a signed
- gossip mesh shares decisions with trusted peers. Six services under
+ gossip mesh shares decisions with trusted peers; log jails read Fail2Ban
+ filters. Seven services under
  honeymesh.target; the CLI is honeymesh.
 CONTROL
 

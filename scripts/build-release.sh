@@ -1,11 +1,12 @@
 #!/bin/bash
-# Release artefacts: self-contained executables (bun build --compile) for the CLI and the six
+# Release artefacts: self-contained executables (bun build --compile) for the CLI and the seven
 # services, plus the files they read at run time laid out under an install prefix:
 #
 #   <out>/bin/honeymesh, <out>/bin/honeymesh-<svc>      -> /usr/bin
 #   <out>/lib/services/<svc>/drizzle/                   -> <prefix>/services/<svc>/drizzle
 #   <out>/lib/bpf/build/honeymesh.bpf.o                 -> <prefix>/bpf/build/
 #   <out>/lib/dashboard/dist/                           -> <prefix>/dashboard/dist
+#   <out>/lib/packages/f2b-filter/filter.d/             -> <prefix>/packages/f2b-filter/filter.d (logd's built-in filters)
 #   <out>/lib/services/enforcerd/src/scan-worker.ts     (the ring-buffer worker, bundled)
 #
 # The executables find those files through SOURCE_ROOT (packages/runtime/src/source-root.ts),
@@ -15,7 +16,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:?usage: build-release.sh OUT_DIR [PREFIX]}"
 prefix="${2:-/usr/lib/honeymesh}"
-services=(busd trapd scand enforcerd meshd apid)
+services=(busd trapd scand enforcerd meshd apid logd)
 
 [ -f bpf/build/honeymesh.bpf.o ] || make -s -C bpf
 [ -f dashboard/dist/index.html ] || bun run --cwd dashboard build >/dev/null
@@ -37,4 +38,8 @@ bun build --target=bun "${define[@]}" services/enforcerd/src/scan-worker.ts --ou
 mkdir -p "$out/lib/bpf/build" "$out/lib/dashboard"
 cp bpf/build/honeymesh.bpf.o "$out/lib/bpf/build/"
 cp -r dashboard/dist "$out/lib/dashboard/"
+# logd's built-in jail filters (Fail2Ban's filter.d copies, GPL-2.0, README included): read as
+# files at run time (services/logd/src/main.ts passes SOURCE_ROOT/packages/f2b-filter/filter.d).
+mkdir -p "$out/lib/packages/f2b-filter"
+cp -r packages/f2b-filter/filter.d "$out/lib/packages/f2b-filter/"
 printf 'build-release: %s executables in %.1fs (prefix %s)\n' "$(ls "$out/bin" | wc -l)" "$(echo "$(date +%s.%N) - $t0" | bc)" "$prefix"

@@ -93,6 +93,18 @@ describe.skipIf(!isRoot)("honeymesh up as root", () => {
     }
   });
 
+  test("logd alone has the log-reading groups (adm, systemd-journal) besides honeymesh", () => {
+    const gidOf = (name: string) => readFileSync("/etc/group", "utf8").split("\n").map((l) => l.split(":")).find((f) => f[0] === name)?.[2];
+    const logGroups = ["adm", "systemd-journal"].map(gidOf).filter((g): g is string => g !== undefined).map(Number);
+    expect(logGroups.length).toBeGreaterThan(0);
+    const node = Number(gidOf("honeymesh"));
+    for (const s of services) {
+      const groups = status(s.pid!).Groups!.trim().split(/\s+/).filter(Boolean).map(Number).sort((a, b) => a - b);
+      if (s.name === "logd") expect(groups).toEqual([node, ...logGroups].sort((a, b) => a - b));
+      else for (const g of logGroups) expect([s.name, groups]).not.toEqual([s.name, expect.arrayContaining([g])]);
+    }
+  });
+
   test("capabilities: enforcerd BPF, NET_ADMIN, PERFMON; trapd NET_BIND_SERVICE for its port < 1024; the others none", () => {
     const want: Record<string, bigint> = { enforcerd: mask(CAP.bpf, CAP.net_admin, CAP.perfmon), trapd: mask(CAP.net_bind_service) };
     for (const s of services) {

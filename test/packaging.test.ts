@@ -9,7 +9,7 @@ import { loadConfig } from "../packages/config/src/load.ts";
 import { ConfigSchema } from "../packages/config/src/schema.ts";
 
 const ROOT = resolve(import.meta.dir, "..");
-const SERVICES = ["busd", "trapd", "scand", "enforcerd", "meshd", "apid"] as const;
+const SERVICES = ["busd", "trapd", "scand", "enforcerd", "meshd", "apid", "logd"] as const;
 const UNIT_DIR = join(ROOT, "deploy/systemd");
 const EXAMPLE = join(ROOT, "deploy/honeymesh.example.toml");
 const CONFIG_PATH = "/etc/honeymesh/honeymesh.toml";
@@ -126,7 +126,7 @@ describe("compose.yaml", () => {
     for (const name of SERVICES) if (name !== "enforcerd") expect(services[name]!.cap_add, name).toBeUndefined();
   });
 
-  test("the state and runtime volumes are mounted by all six, bpffs only by enforcerd, config read-only", () => {
+  test("the state and runtime volumes are mounted by all seven, bpffs only by enforcerd, host logs only by logd (read-only), config read-only", () => {
     const services = resolved();
     const volumes = (s: Svc) => (s.volumes as string[]).map((v) => v.split(":"));
     for (const name of SERVICES) {
@@ -139,7 +139,12 @@ describe("compose.yaml", () => {
       const bpf = v.find(([, dst]) => dst === "/sys/fs/bpf");
       if (name === "enforcerd") expect(bpf?.[0]).toBe("/sys/fs/bpf");
       else expect(bpf, `${name} must not see bpffs`).toBeUndefined();
+      const logs = v.find(([src]) => src === "/var/log");
+      if (name === "logd") expect(logs, "logd: host /var/log read-only").toEqual(["/var/log", "/var/log", "ro"]);
+      else expect(logs, `${name} must not see the host's logs`).toBeUndefined();
     }
+    // logd reads the logs as the host's group adm (gid 4), nothing else gets extra groups.
+    for (const name of SERVICES) expect([name, services[name]!.group_add ?? []]).toEqual([name, name === "logd" ? ["4"] : []]);
     const text = readFileSync(join(ROOT, "compose.yaml"), "utf8");
     expect((Bun.YAML.parse(text) as { volumes?: object }).volumes).toHaveProperty("state");
     expect((Bun.YAML.parse(text) as { volumes?: object }).volumes).toHaveProperty("runtime");
@@ -149,7 +154,7 @@ describe("compose.yaml", () => {
     const services = resolved();
     for (const name of SERVICES) expect(services[name]!.build?.dockerfile ?? services[name]!.image, name).toBeTruthy();
     const images = new Set(SERVICES.map((n) => services[n]!.image));
-    expect(images.size, "one image for all six").toBe(1);
+    expect(images.size, "one image for all seven").toBe(1);
     expect(services.busd!.build?.args?.BASE_IMAGE).toBe("debian:bookworm-slim");
     const df = readFileSync(join(ROOT, "Dockerfile"), "utf8");
     // Classic builders (Docker 20.10 without BuildKit) must read it: no `# syntax=` line.
@@ -209,7 +214,7 @@ describe("deploy/systemd", () => {
     return run([bin, "verify", "--man=no", ...names.map((n) => `./${n}`)], { cwd: dir, env: { SYSTEMD_LOG_LEVEL: "info", SYSTEMD_COLORS: "0" } });
   }
 
-  test("six services and the target, nothing else", () => {
+  test("seven services and the target, nothing else", () => {
     expect(files).toEqual([...SERVICES.map((s) => `honeymesh-${s}.service`), "honeymesh.target"].sort());
   });
 
@@ -296,6 +301,15 @@ describe("deploy/systemd", () => {
       // getifaddrs(3) needs netlink: enforcerd (attach), meshd, scand and apid (own addresses).
       expect(extra, s).toEqual(["enforcerd", "meshd", "scand", "apid"].includes(s) ? ["AF_NETLINK"] : []);
     }
+  });
+
+  test("logd reads logs through groups, not capabilities, and cannot write them", () => {
+    const u = svcUnit("logd");
+    expect(words(u, "Service.SupplementaryGroups").sort()).toEqual(["adm", "systemd-journal"]);
+    expect(words(u, "Service.ReadOnlyPaths")).toContain("/var/log");
+    expect(words(u, "Service.ReadWritePaths").filter((p) => p.replace(/^-/, "").startsWith("/var/log"))).toEqual([]);
+    // No other service gets extra groups.
+    for (const s of SERVICES) if (s !== "logd") expect(svcUnit(s).get("Service.SupplementaryGroups"), s).toBeUndefined();
   });
 
   test("only enforcerd has capabilities, and exactly BPF, NET_ADMIN, PERFMON", () => {

@@ -69,7 +69,7 @@ async function main(argv: string[]): Promise<number> {
       return modeCommand(new ApiClient(config, socket ? undefined : findToken(config, tokenFlag(args)), socket), args.positionals[1], out);
     }
     case "jails":
-      return jailsCommand(config, out !== "table");
+      return jailsCommand(config, out !== "table", tokenFlag(args));
     case "demo":
       return demoCommand();
     case "__watch":

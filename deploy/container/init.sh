@@ -16,7 +16,7 @@ chmod 01770 "$STATE" "$RUNTIME"
 chmod 0750 "$STATE/keys"
 chmod 0640 "$STATE/keys/jwks.json"
 chmod 0644 "$STATE/node-id"
-for pair in busd:10001 trapd:10002 scand:10003 enforcerd:0 meshd:10005 apid:10006; do
+for pair in busd:10001 trapd:10002 scand:10003 enforcerd:0 meshd:10005 apid:10006 logd:10007; do
   svc=${pair%%:*}
   uid=${pair#*:}
   chown "$uid:$GID" "$STATE/keys/$svc.jwk"

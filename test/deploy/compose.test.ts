@@ -2,7 +2,7 @@
 // i.e. Docker Engine 20.10, which needs the override (compose.docker20.yaml + .env: SYS_ADMIN for
 // the enforcer instead of the BPF/PERFMON names it does not know). dockerd runs inside a network
 // namespace this test made, with its own roots under a temp dir; the base image is imported from
-// the cached debootstrap root (no registry). One image is built once and runs all six services;
+// the cached debootstrap root (no registry). One image is built once and runs all seven services;
 // then a trap touch from an attacker namespace must end in a kernel ban that drops the attacker.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { randomBytes } from "node:crypto";
@@ -14,7 +14,7 @@ import { PrivateDockerd } from "./dockerd.ts";
 import { sh } from "./nspawn-machine.ts";
 
 const ROOT = resolve(import.meta.dir, "../..");
-const SERVICES = ["busd", "trapd", "scand", "enforcerd", "meshd", "apid"];
+const SERVICES = ["busd", "trapd", "scand", "enforcerd", "meshd", "apid", "logd"];
 
 function skipReason(): string | undefined {
   if (process.getuid?.() !== 0) return "needs root";
@@ -115,7 +115,7 @@ describe.skipIf(!!skip)("compose.yaml with Debian's docker.io (Engine 20.10: the
     expect(d.version()).toMatch(/^20\./);
   });
 
-  test("one image runs all six; init made the keys; every container becomes healthy", async () => {
+  test("one image runs all seven; init made the keys; every container becomes healthy", async () => {
     const images = new Set(SERVICES.map((s) => inspect(s, "{{.Config.Image}}")));
     expect([...images]).toEqual(["honeymesh:latest"]);
     expect(inspect("init", "{{.State.ExitCode}}")).toBe("0");
@@ -130,6 +130,17 @@ describe.skipIf(!!skip)("compose.yaml with Debian's docker.io (Engine 20.10: the
       if (s === "enforcerd") expect(user).toBe("0:10000");
       else expect(user, s).toMatch(/^100\d\d:10000$/);
     }
+  });
+
+  test("logd reads the host's logs read-only as group adm", () => {
+    expect(inspect("logd", "{{json .HostConfig.GroupAdd}}")).toBe('["4"]');
+    const mounts = JSON.parse(inspect("logd", "{{json .Mounts}}")) as { Source: string; Destination: string; RW: boolean }[];
+    expect(mounts.find((x) => x.Destination === "/var/log")).toMatchObject({ Source: "/var/log", RW: false });
+    // Inside: uid 10007, groups 10000 and 4; writing the logs fails.
+    const id = d.docker(["exec", container("logd"), "id"], true);
+    expect(id.out).toMatch(/uid=10007\b/);
+    expect(id.out).toMatch(/groups=.*\b4\b/);
+    expect(d.docker(["exec", container("logd"), "sh", "-c", "touch /var/log/hm-write-probe"], true).code).not.toBe(0);
   });
 
   test("a trap touch from the attacker namespace ends in a kernel ban that drops the attacker", async () => {

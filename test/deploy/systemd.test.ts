@@ -3,7 +3,9 @@
 // service active with 0 restarts after 60 s, enforcerd's uid and exactly its three capabilities,
 // XDP on the machine's interface, a CLI ban in the pinned map dropping a ping from the host side
 // of the veth, and `systemctl stop` detaching XDP. A unit change that makes any service crash,
-// restart or lose a capability fails here. Prints how long each step took.
+// restart or lose a capability fails here. logd follows a log file only group adm may read (its
+// unit's SupplementaryGroups=): its jail's source must be healthy in `honeymesh jails`, and failure
+// lines appended to it must end in a kernel ban. Prints how long each step took.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -12,7 +14,10 @@ import { debianRoot } from "./debian-root.ts";
 import { NspawnMachine, sh } from "./nspawn-machine.ts";
 
 const ROOT = resolve(import.meta.dir, "../..");
-const SERVICES = ["busd", "trapd", "scand", "enforcerd", "meshd", "apid"];
+const SERVICES = ["busd", "trapd", "scand", "enforcerd", "meshd", "apid", "logd"];
+/** A log inside the machine that only root and group adm may read (as Debian's auth.log). */
+const JAIL_LOG = "/var/log/hm-deploy-auth.log";
+const JAIL_ATTACKER = "203.0.113.77";
 // CAP_NET_ADMIN = 12, CAP_PERFMON = 38, CAP_BPF = 39 (linux/capability.h).
 const ENFORCER_CAPS = (1n << 12n) | (1n << 38n) | (1n << 39n);
 const DIST = `/tmp/hm-deploy-dist-${process.pid}`;
@@ -57,6 +62,10 @@ describe.skipIf(!!skip)("the .deb under systemd (nspawn)", () => {
     const conf = join(m.root, "etc/honeymesh/honeymesh.toml");
     writeFileSync(conf, `${await Bun.file(conf).text()}\n# deployment test\n`);
     sh(["sed", "-i", 's/^\\[enforcer\\]$/[enforcer]\\nmode = "enforce"\\ninterfaces = ["host0"]/', conf]);
+    // One jail on a file logd can read only through its supplementary group adm, one on the
+    // journal (journalctl as a child, through systemd-journal, inside the unit's sandbox).
+    writeFileSync(conf, `${await Bun.file(conf).text()}\n[jails.sshd]\nenabled = true\nfilter = "sshd"\nlogpath = ["${JAIL_LOG}"]\nmaxretry = 3\nfindtime = "10m"\nbantime = "1h"\n[jails.sshd-journal]\nenabled = true\nfilter = "sshd"\nlogpath = ["journal"]\n`);
+    m.chroot(["install", "-m", "0640", "-o", "root", "-g", "adm", "/dev/null", JAIL_LOG]);
     lap("dpkg -i in the root");
     await m.boot();
     lap("boot");
@@ -94,7 +103,46 @@ describe.skipIf(!!skip)("the .deb under systemd (nspawn)", () => {
     for (const s of SERVICES) expect(m.exec(["id", "-gn", `honeymesh-${s}`], { allowFail: true }).code, s).toBe(0);
     expect(m.exec(["stat", "-c", "%a %U:%G", "/var/lib/honeymesh/keys/enforcerd.jwk"]).out.trim()).toBe("600 honeymesh-enforcerd:honeymesh");
     expect(m.exec(["stat", "-c", "%a %U:%G", "/etc/honeymesh/honeymesh.toml"]).out.trim()).toBe("640 root:honeymesh");
+    expect(m.exec(["stat", "-c", "%a %U:%G", "/var/lib/honeymesh/keys/logd.jwk"]).out.trim()).toBe("600 honeymesh-logd:honeymesh");
+    // logd's built-in filters and migrations are installed where the compiled executable looks.
+    for (const f of ["/usr/lib/honeymesh/packages/f2b-filter/filter.d/sshd.conf", "/usr/lib/honeymesh/services/logd/drizzle"]) expect(m.exec(["test", "-e", f], { allowFail: true }).code, f).toBe(0);
   });
+
+  test("logd follows a group-adm log and the journal: both jail sources healthy in honeymesh jails; file failures end in a kernel ban", async () => {
+    // The account itself is not in adm: the unit's SupplementaryGroups= is what lets it read.
+    expect(m.exec(["id", "-Gn", "honeymesh-logd"]).out.trim().split(/\s+/)).not.toContain("adm");
+    type Jails = { running: boolean; logd_up: boolean; configured: string[]; jails: { jail: string; source_ok: boolean; source_detail: string; lines: number; failures: number; bans: number }[] };
+    let last: Jails | undefined;
+    const jails = () => {
+      const r = m.exec(["honeymesh", "jails", "-o", "json"], { allowFail: true });
+      try {
+        last = JSON.parse(r.out) as Jails;
+      } catch {
+        last = undefined;
+      }
+      return { code: r.code, view: last };
+    };
+    try {
+      await eventually("logd's jail reported healthy", () => {
+        const { code, view } = jails();
+        return code === 0 && view?.logd_up === true && view.jails.length === 2 && view.jails.every((j) => j.source_ok);
+      }, 45_000);
+    } catch (e) {
+      throw new Error(`${(e as Error).message}; last: ${JSON.stringify(last)}`);
+    }
+    expect(last!.configured.sort()).toEqual(["sshd", "sshd-journal"]);
+    expect(last!.jails.map((j) => [j.jail, j.source_ok]).sort()).toEqual([["sshd", true], ["sshd-journal", true]]);
+    expect(m.exec(["honeymesh", "jails"]).out).toContain("sshd");
+    // maxretry = 3 failures from one address, stamped with the machine's clock (findtime counts).
+    const script = `for i in 1 2 3 4; do printf '%s victim sshd[%d]: Failed password for root from ${JAIL_ATTACKER} port %d ssh2\\n' "$(date '+%b %e %H:%M:%S')" $((4000 + i)) $((40000 + i)) >> ${JAIL_LOG}; done`;
+    m.exec(["sh", "-c", script]);
+    const key = JAIL_ATTACKER.split(".");
+    await eventually("the jail's attacker in hm_ban_v4", () => sh(["bpftool", "map", "lookup", "pinned", join(m.bpffs, "honeymesh/hm_ban_v4"), "key", ...key], { allowFail: true }).code === 0, 30_000);
+    const fileJail = () => jails().view?.jails.find((j) => j.jail === "sshd");
+    await eventually("logd counts the ban", () => (fileJail()?.bans ?? 0) >= 1, 30_000);
+    expect(last!.jails.find((j) => j.jail === "sshd")!.failures).toBeGreaterThanOrEqual(3);
+    lap("jail: healthy, failures to kernel ban");
+  }, 120_000);
 
   test("enforcerd runs as honeymesh-enforcerd with exactly CAP_BPF, CAP_NET_ADMIN, CAP_PERFMON", () => {
     const pid = show("honeymesh-enforcerd.service", "MainPID");
@@ -125,11 +173,11 @@ describe.skipIf(!!skip)("the .deb under systemd (nspawn)", () => {
   });
 
   test("honeymesh status asks the node and says it runs under systemd; mode goes through the API", async () => {
-    await eventually("status from apid with six services", () => {
+    await eventually("status from apid with seven services", () => {
       const r = m.exec(["honeymesh", "status", "-o", "raw"], { allowFail: true });
       try {
         const v = JSON.parse(r.out) as { running: boolean; runner: string; services: unknown[] };
-        return v.running && v.runner === "systemd" && v.services.length === 6;
+        return v.running && v.runner === "systemd" && v.services.length === 7;
       } catch {
         return false;
       }

@@ -33,11 +33,14 @@ export function capabilitiesOf(name: ServiceName, config: FrozenConfig): string[
  */
 export function setprivPrefix(as: RunAs, caps: readonly string[]): string[] {
   const set = ["-all", ...caps.map((c) => `+${c}`)].join(",");
+  // setpriv takes either --init-groups (the account's groups) or an explicit --groups list; a
+  // service with extra groups (logd) gets the node group plus exactly those.
+  const groups = as.extraGroups?.length ? `--groups=${[as.gid, ...as.extraGroups].join(",")}` : as.initGroups ? "--init-groups" : "--clear-groups";
   return [
     "setpriv",
     `--reuid=${as.uid}`,
     `--regid=${as.gid}`,
-    as.initGroups ? "--init-groups" : "--clear-groups",
+    groups,
     "--no-new-privs",
     `--inh-caps=${set}`,
     ...(caps.length > 0 ? [`--ambient-caps=${set}`] : []),

@@ -8,7 +8,19 @@ export interface RunAs {
   gid: number;
   /** setpriv's --init-groups needs a passwd entry with the node group; the fallback has none. */
   initGroups: boolean;
+  /** Supplementary groups beyond the node group (logd: the groups that may read logs). */
+  extraGroups?: number[];
 }
+
+/**
+ * logd reads the logs its jails name: on Debian /var/log/auth.log, syslog, nginx/ etc. are group
+ * `adm`, and journalctl reads the journal as a member of `systemd-journal` (or `adm`, through the
+ * ACL on /var/log/journal). The same groups the systemd unit gives it (SupplementaryGroups=);
+ * a group the system lacks is left out.
+ */
+export const LOG_GROUPS = ["adm", "systemd-journal"];
+const extraGroupsOf = (svc: ServiceName): number[] | undefined =>
+  svc === "logd" ? LOG_GROUPS.map(groupId).filter((g): g is number => g !== undefined) : undefined;
 
 export interface ServiceUsers {
   /** The node group's gid: shared files, the bus socket. */
@@ -42,7 +54,7 @@ export function ensureServiceUsers(logger: Logger): ServiceUsers {
         if (r.exitCode !== 0) problems.push(`useradd ${user}: ${r.stderr.toString().trim() || `exit ${r.exitCode}`}`);
       }
       const ids = userIds(user);
-      if (ids) byService.set(svc, { user, uid: ids.uid, gid, initGroups: true });
+      if (ids) byService.set(svc, { user, uid: ids.uid, gid, initGroups: true, extraGroups: extraGroupsOf(svc) });
     }
   }
   if (gid !== undefined && byService.size === SERVICES.length) return { gid, byService, fallback: false };

@@ -33,6 +33,8 @@ export class FileFollower {
   lastActivity = 0;
   /** false while the path does not exist (reported in the jail's source health). */
   exists = false;
+  /** The last open(2) error other than ENOENT (EACCES: logd lacks the log's group), else null. */
+  openError: string | null = null;
 
   constructor(
     readonly path: string,
@@ -53,12 +55,15 @@ export class FileFollower {
     let fd: number;
     try {
       fd = openSync(this.path, "r");
-    } catch {
-      return; // not there yet
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code ?? "error";
+      this.openError = code === "ENOENT" ? null : code;
+      return; // not there yet, or not readable: retried on every step
     }
     const st = fstatSync(fd);
     this.fd = fd;
     this.exists = true;
+    this.openError = null;
     if (saved && st.ino === saved.inode && st.size >= saved.offset && this.verify(saved)) return;
     this.inode = st.ino;
     this.offset = 0;

@@ -51,3 +51,11 @@ test("a jail whose filter cannot be read is reported, the others run", () => {
   set.stop();
   store.close();
 });
+
+test("a log that exists but cannot be opened is reported with the error, not as missing", () => {
+  // As root every file opens (CAP_DAC_OVERRIDE), so ENOTDIR stands in for EACCES: a path through a regular file.
+  const { d, set, store } = setup((d) => `[jails.ssh]\nenabled = true\nfilter = "sshd"\nlogpath = ["${d}/hm.toml/auth.log"]\n`);
+  expect(set.metrics()[0]).toMatchObject({ source_ok: false, source_detail: `${d}/hm.toml/auth.log not readable (ENOTDIR)` });
+  set.stop();
+  store.close();
+});

@@ -178,7 +178,10 @@ export class JailSet {
     if (r.error) return { ok: false, detail: r.error };
     if (r.journal?.error) return { ok: false, detail: r.journal.error };
     if (!r.journal && files.length === 0) return { ok: false, detail: `no file matches ${r.conf.logpath.join(", ")}` };
-    if (!r.journal && files.every((f) => !f.follower.exists)) return { ok: false, detail: `${files.map((f) => f.follower.path).join(", ")} missing` };
+    if (!r.journal && files.every((f) => !f.follower.exists)) {
+      // A file that exists but cannot be opened (EACCES) is not "missing": say why.
+      return { ok: false, detail: files.map((f) => `${f.follower.path} ${f.follower.openError ? `not readable (${f.follower.openError})` : "missing"}`).join(", ") };
+    }
     if (r.silentAfterMs > 0 && t - Math.max(lastLine, r.startedAt) > r.silentAfterMs) {
       return { ok: false, detail: `no line for ${Math.round((t - Math.max(lastLine, r.startedAt)) / 1000)} s (silent_after ${r.silentAfterMs / 1000} s)` };
     }
