@@ -3,7 +3,7 @@
 # services, plus the files they read at run time laid out under an install prefix:
 #
 #   <out>/bin/honeymesh, <out>/bin/honeymesh-<svc>      -> /usr/bin
-#   <out>/lib/services/<svc>/drizzle/                   -> <prefix>/services/<svc>/drizzle
+#   <out>/lib/services/<svc>/drizzle*/                  -> <prefix>/services/<svc>/drizzle*
 #   <out>/lib/bpf/build/honeymesh.bpf.o                 -> <prefix>/bpf/build/
 #   <out>/lib/dashboard/dist/                           -> <prefix>/dashboard/dist
 #   <out>/lib/packages/f2b-filter/filter.d/             -> <prefix>/packages/f2b-filter/filter.d (logd's built-in filters)
@@ -29,7 +29,10 @@ t0=$(date +%s.%N)
 build cli/src/main.ts "$out/bin/honeymesh"
 for s in "${services[@]}"; do
   build "services/$s/src/main.ts" "$out/bin/honeymesh-$s"
-  [ -d "services/$s/drizzle" ] && mkdir -p "$out/lib/services/$s" && cp -r "services/$s/drizzle" "$out/lib/services/$s/"
+  # Every migrations folder a service opens a store from (apid has two: tokens and history).
+  for d in "services/$s"/drizzle "services/$s"/drizzle-*; do
+    [ -d "$d" ] && mkdir -p "$out/lib/services/$s" && cp -r "$d" "$out/lib/services/$s/"
+  done
 done
 # A Worker is started from a file path; a compiled executable cannot embed it under the same
 # path, so the worker ships as one bundled file where SOURCE_ROOT says it is.
