@@ -175,6 +175,9 @@ describe.skipIf(Boolean(skip))("meshd: three full nodes on one bridge", () => {
   }, 40_000);
 
   test("a node with the wrong cluster key cannot connect or inject", async () => {
+    // The previous test's keyed peer has exited; let every node see it gone first, so a count of 2
+    // below says the wrong-key node never joined.
+    await waitFor(() => nodes.every((n) => n.meshd()?.peers_connected === 2), 20_000, "the previous test's peer gone");
     const r = await rogue("valid", join(dir, "wrong.key"), 50);
     expect(r.connected).toBe(false);
     for (const n of nodes) expect(n.meshd()?.peers_connected).toBe(2);
