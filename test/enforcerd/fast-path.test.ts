@@ -109,14 +109,14 @@ describe.skipIf(Boolean(skip))("enforcerd: kernel fast-path bans are recorded, k
     expect(openBans().get(pair.attacker.v6)).toBeUndefined();
     const from = node.lines.length;
     node.spawn("enforcerd");
-    await node.waitLine((l) => l.topic === "hm/v1/enforcerd/ban" && l.d.address?.text === pair.attacker.v6 && l.d.change === "added", 20_000, "adopted", from);
+    await node.waitLine((l) => l.topic === "hm/v1/enforcerd/ban" && l.d.address?.text === pair.attacker.v6 && l.d.change === "added", 40_000, "adopted", from);
     expect(openBans().get(pair.attacker.v6)).toMatchObject({ reasons: REASONS.SCAN, source: "kernel" });
     const entry = kernel((k) => k.listBans().find((b) => b.address === pair.attacker.v6));
     expect(entry).toMatchObject({ reasons: REASONS.SCAN, flags: 0 });
     // The adopted ban keeps the kernel's expiry, not a fresh TTL.
     expect(Math.abs(entry!.expiresAtMs - lost.entry!.expiresAtMs)).toBeLessThan(2_000);
     await waitFor(() => node.health("enforcerd")?.enforcement?.kernel === "active", 5_000, "enforcerd healthy");
-  });
+  }, 90_000);
 });
 
 // [scan] syn_only = ban: scand's decisions on SYN-only evidence are full, escalating bans, so its

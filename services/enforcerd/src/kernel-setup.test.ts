@@ -21,10 +21,11 @@ test("a loaded program attached nowhere cannot enforce either", () => {
 
 const config = (env: Record<string, string>) => loadConfig({ path: "/nonexistent/honeymesh.toml", explicit: false, env });
 
-test("the kernel fast path is on by default, off with [enforcer] fast_path = false, and off whenever [scan] syn_only = observe", () => {
-  expect(fastPathEnabled(config({}))).toBe(true);
-  expect(fastPathEnabled(config({ HONEYMESH_ENFORCER_FAST_PATH: "false" }))).toBe(false);
-  expect(fastPathEnabled(config({ HONEYMESH_SCAN_SYN_ONLY: "observe" }))).toBe(false);
-  expect(fastPathEnabled(config({ HONEYMESH_SCAN_SYN_ONLY: "local" }))).toBe(true);
-  expect(fastPathEnabled(config({ HONEYMESH_SCAN_SYN_ONLY: "ban" }))).toBe(true);
+test("the kernel fast path is off by default, on with [enforcer] fast_path = true, and off whenever [scan] syn_only = observe", () => {
+  const on = { HONEYMESH_ENFORCER_FAST_PATH: "true" };
+  expect(fastPathEnabled(config({}))).toBe(false);
+  expect(fastPathEnabled(config(on))).toBe(true);
+  expect(fastPathEnabled(config({ ...on, HONEYMESH_SCAN_SYN_ONLY: "observe" }))).toBe(false);
+  expect(fastPathEnabled(config({ ...on, HONEYMESH_SCAN_SYN_ONLY: "local" }))).toBe(true);
+  expect(fastPathEnabled(config({ ...on, HONEYMESH_SCAN_SYN_ONLY: "ban" }))).toBe(true);
 });
