@@ -30,7 +30,8 @@ export async function banCommand(api: ApiClient, target: string | undefined, opt
 }
 
 /**
- * `honeymesh unban IP|CIDR [--local] [--reason R]`: global by default (the mesh learns it). With
+ * `honeymesh unban IP|CIDR [--local] [--reason R]`: global by default (peers lift it too when this
+ * node decided the ban; a peer never lifts a ban another node decided). With
  * --reason only that reason is lifted, and the answer says when the ban stays for others (`kept`).
  * Exit 0 when what was asked happened: the ban is gone, or (with --reason) that reason is lifted
  * and the ban is `kept` for others (Fail2Ban's actionunban must not fail for that). Exit 1 when

@@ -34,7 +34,7 @@ export const banActions = (api: Api) => ({
   unban: (value: string, scope: "global" | "local") =>
     act(
       scope === "global" ? "Unban everywhere" : "Unban here",
-      scope === "global" ? `Unban ${value} on this node and across the mesh (a global unban)?` : `Unban ${value} on this node only? Peers keep their ban.`,
+      scope === "global" ? `Unban ${value} on this node, and on peers where this node decided the ban (a peer never lifts a ban another node decided)?` : `Unban ${value} on this node only? Peers keep their ban.`,
       "Unban",
       () => api.unban(value, scope),
       true,

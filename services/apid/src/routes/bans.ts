@@ -93,7 +93,7 @@ export function banRoutes(reader: BanReader, writes: ManualBans, defaultTtlS: nu
         params: AddressParam,
         response: WRITE_RESPONSES,
         query: t.Object({ scope: t.Optional(t.Union([t.Literal("global"), t.Literal("local")], { default: "global", error: "scope: expected global or local" })), reason: t.Optional(ReasonName) }),
-        detail: { ...needs("write"), summary: "Unban (global by default: the mesh learns it; ?scope=local stays here). With ?reason=X only that reason is lifted: the answer is `kept` when others remain", tags: ["bans"] },
+        detail: { ...needs("write"), summary: "Unban (global by default: peers lift the ban too when this node decided it — a peer never lifts a ban another node decided; ?scope=local stays here). With ?reason=X only that reason is lifted: the answer is `kept` when others remain", tags: ["bans"] },
       },
     )
     .patch(
