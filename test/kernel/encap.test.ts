@@ -5,9 +5,10 @@
  * generic mode): this test shows both halves on a real VXLAN tunnel between two namespaces.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { createNetnsPair, type NetnsPair } from "../support/netns.ts";
-import { KernelEnforcer } from "../../services/enforcerd/src/kernel/kernel-enforcer.ts";
-import { kernelSkipReason, makePinRoot, pingOk, removePinRoot, xdpCtl, OBJECT } from "./harness.ts";
+import type { NetnsPair } from "../support/netns.ts";
+import type { KernelEnforcer } from "../../services/enforcerd/src/kernel/kernel-enforcer.ts";
+import { kernelSkipReason, pingOk, xdpCtl } from "./harness.ts";
+import { closeEnforcerPair, openEnforcerPair } from "./enforcer-pair.ts";
 
 const skip = kernelSkipReason();
 if (skip) console.warn(`SKIP test/kernel/encap: ${skip}`);
@@ -21,7 +22,7 @@ describe.skipIf(!!skip)("XDP and VXLAN: the inner source is enforced on the deca
   let k: KernelEnforcer;
 
   beforeAll(async () => {
-    pair = createNetnsPair();
+    ({ pair, pinRoot, k } = openEnforcerPair());
     for (const [side, local, remote, inner] of [
       ["victim", pair.victim.v4, pair.attacker.v4, INNER_VICTIM],
       ["attacker", pair.attacker.v4, pair.victim.v4, INNER_ATTACKER],
@@ -35,18 +36,12 @@ describe.skipIf(!!skip)("XDP and VXLAN: the inner source is enforced on the deca
         if (r.code !== 0) throw new Error(`${cmd.join(" ")}: ${r.stderr}`);
       }
     }
-    pinRoot = makePinRoot();
-    const opened = KernelEnforcer.open({ objectPath: OBJECT, pinRoot });
-    if (!opened.ok) throw new Error(opened.reason);
-    k = opened.value;
     k.setMode("enforce");
     await xdpCtl(pair, pinRoot, "attach", "native");
   });
 
   afterAll(() => {
-    k?.close();
-    pair?.destroy();
-    if (pinRoot) removePinRoot(pinRoot);
+    closeEnforcerPair({ pair, pinRoot, k });
   });
 
   test("on the outer interface only, a banned inner source passes; attached to the VXLAN device too, it is dropped", async () => {

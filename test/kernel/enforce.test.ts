@@ -5,9 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Subprocess } from "bun";
-import { createNetnsPair, type NetnsPair } from "../support/netns.ts";
-import { KernelEnforcer } from "../../services/enforcerd/src/kernel/kernel-enforcer.ts";
-import { kernelSkipReason, makePinRoot, removePinRoot, xdpCtl, reach, startListener, OBJECT } from "./harness.ts";
+import type { NetnsPair } from "../support/netns.ts";
+import type { KernelEnforcer } from "../../services/enforcerd/src/kernel/kernel-enforcer.ts";
+import { kernelSkipReason, xdpCtl, reach, startListener } from "./harness.ts";
+import { closeEnforcerPair, openEnforcerPair } from "./enforcer-pair.ts";
 
 const skip = kernelSkipReason();
 if (skip) console.warn(`SKIP test/kernel/enforce: ${skip}`);
@@ -26,11 +27,7 @@ describe.skipIf(!!skip)("XDP enforcement on a veth", () => {
   let listener: Subprocess | undefined;
 
   beforeAll(async () => {
-    pair = createNetnsPair();
-    pinRoot = makePinRoot();
-    const opened = KernelEnforcer.open({ objectPath: OBJECT, pinRoot });
-    if (!opened.ok) throw new Error(opened.reason);
-    k = opened.value;
+    ({ pair, pinRoot, k } = openEnforcerPair());
     k.setMode("enforce");
     const a = await xdpCtl(pair, pinRoot, "attach", "native");
     expect(a.value).toMatchObject({ mode: "native" });
@@ -39,9 +36,7 @@ describe.skipIf(!!skip)("XDP enforcement on a veth", () => {
 
   afterAll(() => {
     listener?.kill();
-    k?.close();
-    pair?.destroy();
-    if (pinRoot) removePinRoot(pinRoot);
+    closeEnforcerPair({ pair, pinRoot, k });
   });
 
   const reset = () => {

@@ -6,10 +6,11 @@
  * enforce mode drops them and the source is charged with a scan.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { createNetnsPair, type NetnsPair } from "../support/netns.ts";
-import { KernelEnforcer } from "../../services/enforcerd/src/kernel/kernel-enforcer.ts";
+import type { NetnsPair } from "../support/netns.ts";
+import type { KernelEnforcer } from "../../services/enforcerd/src/kernel/kernel-enforcer.ts";
 import type { ScanEvent } from "../../services/enforcerd/src/kernel/scan-event.ts";
-import { kernelSkipReason, makePinRoot, removePinRoot, startListener, xdpCtl, OBJECT } from "./harness.ts";
+import { kernelSkipReason, startListener, xdpCtl } from "./harness.ts";
+import { closeEnforcerPair, openEnforcerPair } from "./enforcer-pair.ts";
 
 const skip = kernelSkipReason() ?? (Bun.which("hping3") ? undefined : "hping3 is not installed (scripts/setup.sh --test)");
 if (skip) console.warn(`SKIP test/kernel/hping-frag: ${skip}`);
@@ -23,11 +24,7 @@ describe.skipIf(!!skip)("hping3 -S -f against XDP", () => {
   let listener: ReturnType<typeof Bun.spawn> | undefined;
 
   beforeAll(async () => {
-    pair = createNetnsPair();
-    pinRoot = makePinRoot();
-    const opened = KernelEnforcer.open({ objectPath: OBJECT, pinRoot });
-    if (!opened.ok) throw new Error(opened.reason);
-    k = opened.value;
+    ({ pair, pinRoot, k } = openEnforcerPair());
     k.setMode("test");
     k.setScan(3, 60);
     await xdpCtl(pair, pinRoot, "attach", "native");
@@ -36,9 +33,7 @@ describe.skipIf(!!skip)("hping3 -S -f against XDP", () => {
 
   afterAll(() => {
     listener?.kill();
-    k?.close();
-    pair?.destroy();
-    if (pinRoot) removePinRoot(pinRoot);
+    closeEnforcerPair({ pair, pinRoot, k });
   });
 
   /** hping3 exits 0 when it got replies; its stdout names the reply flags (SA = the port answered). */

@@ -3,14 +3,15 @@
  * exactly one ring-buffer event per source per window, never one per packet.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { createNetnsPair, type NetnsPair } from "../support/netns.ts";
-import { KernelEnforcer } from "../../services/enforcerd/src/kernel/kernel-enforcer.ts";
+import type { NetnsPair } from "../support/netns.ts";
+import type { KernelEnforcer } from "../../services/enforcerd/src/kernel/kernel-enforcer.ts";
 import type { ScanEvent } from "../../services/enforcerd/src/kernel/scan-event.ts";
-import { kernelSkipReason, makePinRoot, removePinRoot, xdpCtl, OBJECT } from "./harness.ts";
+import { kernelSkipReason, xdpCtl } from "./harness.ts";
 import { BAN_F_KERNEL } from "../../services/enforcerd/src/kernel/layout.ts";
 import { REASONS as REASONS_MASK } from "@honeymesh/ban/reasons";
 import { openTestProgram, XDP_DROP, XDP_PASS, type TestProgram } from "./test-program.ts";
 import { eth, ipv4, ipv6, tcpSyn, frame, v6bytes, ETH_IP, ETH_IPV6 } from "./frames.ts";
+import { closeEnforcerPair, openEnforcerPair } from "./enforcer-pair.ts";
 
 const skip = kernelSkipReason();
 if (skip) console.warn(`SKIP test/kernel/scan: ${skip}`);
@@ -21,19 +22,13 @@ describe.skipIf(!!skip)("kernel vertical-scan events", () => {
   let k: KernelEnforcer;
 
   beforeAll(async () => {
-    pair = createNetnsPair();
-    pinRoot = makePinRoot();
-    const opened = KernelEnforcer.open({ objectPath: OBJECT, pinRoot });
-    if (!opened.ok) throw new Error(opened.reason);
-    k = opened.value;
+    ({ pair, pinRoot, k } = openEnforcerPair());
     k.setMode("enforce");
     await xdpCtl(pair, pinRoot, "attach", "native");
   });
 
   afterAll(() => {
-    k?.close();
-    pair?.destroy();
-    if (pinRoot) removePinRoot(pinRoot);
+    closeEnforcerPair({ pair, pinRoot, k });
   });
 
   const drain = (): ScanEvent[] => {
@@ -193,11 +188,7 @@ describe.skipIf(!!skip)("kernel fast path under a real nmap -sS", () => {
   let k: KernelEnforcer;
 
   beforeAll(async () => {
-    pair = createNetnsPair();
-    pinRoot = makePinRoot();
-    const opened = KernelEnforcer.open({ objectPath: OBJECT, pinRoot });
-    if (!opened.ok) throw new Error(opened.reason);
-    k = opened.value;
+    ({ pair, pinRoot, k } = openEnforcerPair());
     k.setMode("enforce");
     k.setScan(10, 60);
     k.setFastPath(true, 60);
@@ -205,9 +196,7 @@ describe.skipIf(!!skip)("kernel fast path under a real nmap -sS", () => {
   });
 
   afterAll(() => {
-    k?.close();
-    pair?.destroy();
-    if (pinRoot) removePinRoot(pinRoot);
+    closeEnforcerPair({ pair, pinRoot, k });
   });
 
   test("nmap -sS -p 1-60: 10 SYNs pass, every later one is dropped for SCAN, and the event says banned", async () => {
