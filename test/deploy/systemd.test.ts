@@ -137,7 +137,7 @@ describe.skipIf(!!skip)("the .deb under systemd (nspawn)", () => {
     const script = `for i in 1 2 3 4; do printf '%s victim sshd[%d]: Failed password for root from ${JAIL_ATTACKER} port %d ssh2\\n' "$(date '+%b %e %H:%M:%S')" $((4000 + i)) $((40000 + i)) >> ${JAIL_LOG}; done`;
     m.exec(["sh", "-c", script]);
     const key = JAIL_ATTACKER.split(".");
-    await eventually("the jail's attacker in hm_ban_v4", () => sh(["bpftool", "map", "lookup", "pinned", join(m.bpffs, "honeymesh/hm_ban_v4"), "key", ...key], { allowFail: true }).code === 0, 30_000);
+    await eventually("the jail's attacker in hm_ban_v4", () => sh(["bpftool", "map", "lookup", "pinned", join(m.bpffs, "honeymesh/hm_ban_v4"), "key", ...key], { allowFail: true }).code === 0, 60_000);
     const fileJail = () => jails().view?.jails.find((j) => j.jail === "sshd");
     await eventually("logd counts the ban", () => (fileJail()?.bans ?? 0) >= 1, 30_000);
     expect(last!.jails.find((j) => j.jail === "sshd")!.failures).toBeGreaterThanOrEqual(3);
