@@ -137,7 +137,19 @@ describe.skipIf(!!skip)("the .deb under systemd (nspawn)", () => {
     const script = `for i in 1 2 3 4; do printf '%s victim sshd[%d]: Failed password for root from ${JAIL_ATTACKER} port %d ssh2\\n' "$(date '+%b %e %H:%M:%S')" $((4000 + i)) $((40000 + i)) >> ${JAIL_LOG}; done`;
     m.exec(["sh", "-c", script]);
     const key = JAIL_ATTACKER.split(".");
-    await eventually("the jail's attacker in hm_ban_v4", () => sh(["bpftool", "map", "lookup", "pinned", join(m.bpffs, "honeymesh/hm_ban_v4"), "key", ...key], { allowFail: true }).code === 0, 60_000);
+    try {
+      await eventually("the jail's attacker in hm_ban_v4", () => sh(["bpftool", "map", "lookup", "pinned", join(m.bpffs, "honeymesh/hm_ban_v4"), "key", ...key], { allowFail: true }).code === 0, 60_000);
+    } catch (e) {
+      // Say where the evidence stopped: logd's counts, the node's view of the address, the journals.
+      const out = (argv: string[]) => { const r = m.exec(argv, { allowFail: true }); return `$ ${argv.join(" ")}\n${r.out}${r.err}`; };
+      const diag = [
+        out(["honeymesh", "jails", "-o", "json"]),
+        out(["honeymesh", "explain", JAIL_ATTACKER]),
+        out(["honeymesh", "status"]),
+        out(["journalctl", "--no-pager", "-o", "cat", "-n", "40", "-u", "honeymesh-logd", "-u", "honeymesh-scand", "-u", "honeymesh-enforcerd"]),
+      ];
+      throw new Error(`${(e as Error).message}\n${diag.join("\n")}`);
+    }
     const fileJail = () => jails().view?.jails.find((j) => j.jail === "sshd");
     await eventually("logd counts the ban", () => (fileJail()?.bans ?? 0) >= 1, 30_000);
     expect(last!.jails.find((j) => j.jail === "sshd")!.failures).toBeGreaterThanOrEqual(3);

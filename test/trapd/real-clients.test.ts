@@ -17,7 +17,9 @@ describe.skipIf(Boolean(skip))("trapd against real clients from an attacker name
   beforeAll(async () => {
     pair = createNetnsPair();
     trap = await new TrapNode({ HONEYMESH_TRAPS_MAX_CONCURRENT_PER_SOURCE: "64" }, pair).start();
-    expect(trap.metrics()?.traps_listening).toBe(7);
+    // On failure, say which trap did not listen and why (trapd's health names each one).
+    const health = trap.lines.findLast((l) => l.topic === "health")?.d;
+    expect(trap.metrics()?.traps_listening, JSON.stringify(health)).toBe(7);
   });
   afterAll(async () => {
     await trap?.stop();

@@ -63,7 +63,7 @@ test("a burst of 1000 bans is one digest that accounts for every ban, within a b
   const n = webhook();
   for (let i = 0; i < 1000; i++) n.accept(ban(i));
   n.flush();
-  await until(() => got.length >= 1);
+  await until(() => n.stats.sent >= 1);
   await Bun.sleep(50);
   expect(got.length).toBe(1);
   const d = JSON.parse(got[0]!.body) as { kind: string; digest: { total: number; dropped: number; by_reason: Record<string, number>; sample: string[] } };
@@ -100,7 +100,9 @@ test("a failing receiver is retried with backoff; a full outbox drops and counts
   const n = webhook();
   n.accept(ban(9));
   n.flush();
-  await until(() => got.length >= 1);
+  // The receiver records the body before the sender reads its answer: wait for the sender's count.
+  await until(() => n.stats.sent >= 1);
+  expect(got.length).toBe(1);
   expect(n.stats).toMatchObject({ retried: 2, sent: 1, failed: 0 });
   expect(n.stats.last_error).toContain("HTTP 500");
 
