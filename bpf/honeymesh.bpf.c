@@ -17,10 +17,14 @@
  * (hm_verdict.h evaluates 3 before 1 for speed; the outcome is the same.)
  * Frames we cannot parse (non-IP, truncated, > HM_MAX_VLAN tags) pass and
  * are counted.
+ *
+ * The same object carries the connection guard (hm_guard.h), a tp_btf
+ * program on sock:inet_sock_set_state sharing the allowlist and counters.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
+#include <bpf/bpf_tracing.h>
 #include "honeymesh.h"
 
 char LICENSE[] SEC("license") = "GPL";
@@ -131,6 +135,7 @@ struct {
 #include "hm_scan.h"
 #include "hm_parse.h"
 #include "hm_verdict.h"
+#include "hm_guard.h"
 
 /* Passed TCP SYNs (no ACK) from non-allowlisted sources feed the tracker. */
 static __always_inline void hm_maybe_syn(void *data, void *end, const struct hm_l3 *l3,

@@ -46,6 +46,14 @@
 #define HM_CNT_VLAN_DEEP 26      /* more than HM_MAX_VLAN tags: passed, source unknown */
 #define HM_CNT_MAX 27
 
+/* hm_guard_counters indices: a map of its own, so that the connection guard
+ * left the layout of hm_counters (pinned by nodes already running) as it was. */
+#define HM_GCNT_ESTABLISHED 0   /* completed handshakes to guarded ports (hm_guard.h) */
+#define HM_GCNT_ALLOWED 1       /* ... of them from allowlisted sources, not counted */
+#define HM_GCNT_REPORTS 2       /* sources reported over max_new in a window */
+#define HM_GCNT_RINGBUF_FULL 3  /* reports lost: ring buffer full */
+#define HM_GCNT_MAX 4
+
 /* Parser bounds (hm_parse.h). */
 #define HM_MAX_VLAN 2
 #define HM_MAX_EXTHDR 6
@@ -69,6 +77,10 @@
 #define HM_PROTECT_MAX_ENTRIES 16384
 #define HM_SCAN_MAX_SOURCES 65536
 #define HM_EVENTS_BYTES (256 * 1024)
+#define HM_GUARD_MAX_PORTS 64
+#define HM_GUARD_MAX_SOURCES 65536
+#define HM_GUARD_EVENTS_BYTES (64 * 1024)
+#define HM_DEFAULT_GUARD_WINDOW_S 60
 
 struct hm_ban {
 	__u32 reasons;
@@ -113,6 +125,35 @@ struct hm_scan_event {
 	__u64 ts_ns; /* CLOCK_BOOTTIME ns */
 	__u32 flags; /* HM_EV_F_* */
 	__u32 _pad;
+};
+
+/* The connection guard (hm_guard.h). max_new = 0 turns it off. */
+struct hm_guard_config {
+	__u32 max_new;   /* completed handshakes per source per window before a report */
+	__u32 window_s;  /* 0 = HM_DEFAULT_GUARD_WINDOW_S */
+	__u32 netns_ino; /* only sockets of this network namespace count */
+	__u32 _pad;
+};
+
+struct hm_guard_counters_val {
+	__u64 c[HM_GCNT_MAX];
+};
+
+struct hm_guard_state {
+	__u64 window_start_ns; /* CLOCK_BOOTTIME */
+	__u32 count;
+	__u32 _pad;
+};
+
+/* Ring buffer record of hm_guard_events; 40 bytes. src as in hm_scan_event. */
+struct hm_guard_event {
+	__u8 src[16];
+	__u32 family; /* 4 or 6 */
+	__u16 port;   /* the guarded local port, host order */
+	__u16 _pad;
+	__u32 count;  /* completed handshakes in the window when reported */
+	__u32 window_s;
+	__u64 ts_ns;  /* CLOCK_BOOTTIME ns */
 };
 
 #endif

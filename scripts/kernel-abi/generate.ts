@@ -7,7 +7,7 @@
  */
 
 /** Structs shared with userspace; each must be present in the object's BTF. */
-export const ABI_STRUCTS = ["hm_ban", "hm_config", "hm_lpm_v4", "hm_lpm_v6", "hm_scan_state", "hm_scan_event", "hm_counters_val"] as const;
+export const ABI_STRUCTS = ["hm_ban", "hm_config", "hm_lpm_v4", "hm_lpm_v6", "hm_scan_state", "hm_scan_event", "hm_counters_val", "hm_guard_config", "hm_guard_state", "hm_guard_event", "hm_guard_counters_val"] as const;
 export type AbiStruct = (typeof ABI_STRUCTS)[number];
 
 export interface BtfType {

@@ -6,7 +6,7 @@ import { Type, type Static } from "@sinclair/typebox";
  * reason without the payload: the sanitizer keeps kind, ports, trap, jail and counts, and drops
  * anything that could carry attacker-controlled text.
  */
-export const EVIDENCE_KINDS = ["trap", "scan", "bruteforce", "entropy", "subnet", "manual", "external", "mesh", "repeat", "jail", "other"] as const;
+export const EVIDENCE_KINDS = ["trap", "scan", "bruteforce", "entropy", "subnet", "manual", "external", "mesh", "repeat", "jail", "guard", "other"] as const;
 export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
 
 export const Evidence = Type.Object(
@@ -59,6 +59,7 @@ const LABEL: Record<EvidenceKind, string> = {
   mesh: "MESH",
   repeat: "REPEAT",
   jail: "JAIL",
+  guard: "GUARD",
   other: "OTHER",
 };
 

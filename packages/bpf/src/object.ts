@@ -5,6 +5,7 @@
  */
 import type { Pointer } from "bun:ffi";
 import { BpfError, check, lib } from "./errors.ts";
+import { BpfLink } from "./link.ts";
 import { BpfMap } from "./map.ts";
 import { cString, addrOf, optsStruct } from "./native.ts";
 
@@ -38,6 +39,29 @@ export class BpfObject {
   get #handle(): Pointer {
     if (this.#obj === null) throw new BpfError("CLOSED", 0, `BPF object ${this.path} is closed.`);
     return this.#obj;
+  }
+
+  #program(name: string): Pointer {
+    const p = lib().bpf_object__find_program_by_name(this.#handle, cString(name)) as Pointer | null;
+    if (!p) throw new BpfError("NO_SUCH_PROGRAM", 0, `Program ${name} is not in ${this.path}.`);
+    return p;
+  }
+
+  /** Before load(): whether the program is loaded with the object (libbpf loads all by default). */
+  setAutoload(name: string, on: boolean): this {
+    check(`autoload of program ${name}`, lib().bpf_program__set_autoload(this.#program(name), on));
+    return this;
+  }
+
+  /**
+   * Attaches a loaded program where its section name says (tp_btf/…, tracepoint/…) and returns
+   * the link; the attachment lasts while the link is open (this process, unless pinned).
+   */
+  attach(name: string): BpfLink {
+    const l = lib();
+    const link = l.bpf_program__attach(this.#program(name)) as Pointer | null;
+    if (!link) throw BpfError.fromErrno(`attaching program ${name}`, Number(l.libbpf_get_error(null)));
+    return new BpfLink(link, name);
   }
 
   /** Creates/reuses maps, relocates and verifies every program. */

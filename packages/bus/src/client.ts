@@ -39,7 +39,7 @@ export interface BusClientOptions {
 }
 
 /** Kinds whose loss would lose state go QoS 1; telemetry goes QoS 0. */
-const QOS: Record<Kind, 0 | 1> = { health: 0, metrics: 0, probe: 0, decision: 1, ban: 1, syn: 1, hit: 1, session: 1, allow: 1, mode: 1, result: 1, peers: 1, failure: 1, feed: 1, feedresult: 1 };
+const QOS: Record<Kind, 0 | 1> = { health: 0, metrics: 0, probe: 0, decision: 1, ban: 1, syn: 1, guard: 1, hit: 1, session: 1, allow: 1, mode: 1, result: 1, peers: 1, failure: 1, feed: 1, feedresult: 1 };
 
 /** A signed, verified, typed bus connection for one identity (DESIGN §2). */
 export class BusClient {

@@ -182,6 +182,18 @@ export const ConfigSchema = Type.Object({
     },
     { default: {} },
   ),
+  /**
+   * The connection guard (kernel): completed TCP handshakes per source to the real services'
+   * ports, counted before any log line. Off while `ports` is empty: a deploy script that opens
+   * many SSH connections a minute would otherwise be banned unless allowlisted.
+   */
+  guard: Type.Object(
+    {
+      ports: Type.Array(Type.Integer({ minimum: 1, maximum: 65535 }), { default: [], maxItems: 64, uniqueItems: true, description: "real-service ports to guard, e.g. [22]; empty = off" }),
+      max_new_per_min: Type.Integer({ minimum: 1, maximum: 100_000, default: 20, description: "completed connections per source per minute to a guarded port before it is reported (BRUTEFORCE, verified)" }),
+    },
+    { default: {} },
+  ),
   bans: Type.Object(
     {
       default_ttl_s: Type.Integer({ minimum: 1, maximum: 315_360_000, default: 86400 }),

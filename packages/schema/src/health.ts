@@ -2,7 +2,7 @@ import { Type, type Static } from "@sinclair/typebox";
 import { ModeChange } from "./control.ts";
 
 /** Why a service says it is degraded; the counters behind it travel on `hm/v1/<svc>/metrics`. */
-export const DEGRADED_CODES = ["enforcement_unavailable", "mesh_off", "trap_failed", "jail_source"] as const;
+export const DEGRADED_CODES = ["enforcement_unavailable", "mesh_off", "trap_failed", "jail_source", "guard_unavailable"] as const;
 export const Degraded = Type.Object(
   {
     code: Type.Union(DEGRADED_CODES.map((c) => Type.Literal(c))),
@@ -23,6 +23,9 @@ export const EnforcementState = Type.Object(
     /** Whether XDP is attached somewhere (`active`) or not (`unavailable`, see `degraded`). */
     kernel: Type.Union([Type.Literal("active"), Type.Literal("unavailable")]),
     interfaces: Type.Array(Type.Object({ name: Type.String({ maxLength: 32 }), attach: Type.String({ maxLength: 16 }) }, { additionalProperties: false }), { maxItems: 64 }),
+    /** The connection guard: `off` (no `[guard] ports`), `on`, or `unavailable` (see `degraded`). */
+    guard: Type.Optional(Type.Union([Type.Literal("off"), Type.Literal("on"), Type.Literal("unavailable")])),
+    guard_ports: Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: 65535 }), { maxItems: 64 })),
   },
   { additionalProperties: false },
 );

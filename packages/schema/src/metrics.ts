@@ -132,6 +132,19 @@ export const ReconcileMetrics = Type.Object(
   { additionalProperties: false },
 );
 
+export const GuardMetrics = Type.Object(
+  {
+    /** Completed handshakes to guarded ports, from every source. */
+    established: Count,
+    /** ... of them from allowlisted sources, never counted against them. */
+    allowed: Count,
+    /** Sources reported over the rate (one per source per window). */
+    reports: Count,
+    ringbuf_full: Count,
+  },
+  { additionalProperties: false },
+);
+
 export const EnforcerdMetrics = Type.Object(
   {
     ...head("enforcerd"),
@@ -144,6 +157,8 @@ export const EnforcerdMetrics = Type.Object(
     control_rejected: countsOf(CONTROL_REJECTS),
     /** Absent when no XDP program is attached or its counters could not be read. */
     kernel: Type.Optional(KernelMetrics),
+    /** The connection guard's kernel counters; absent while it is not on. */
+    guard: Type.Optional(GuardMetrics),
     /** The start-up reconciliation of kernel maps with the store; absent without a kernel. */
     reconcile: Type.Optional(ReconcileMetrics),
   },

@@ -3,6 +3,7 @@ import { BanChange } from "./ban.ts";
 import { AllowChange, ModeChange } from "./control.ts";
 import { Decision } from "./decision.ts";
 import { FeedResult, FeedUpdate } from "./feed.ts";
+import { GuardObservation } from "./guard.ts";
 import { Health } from "./health.ts";
 import { JailFailure } from "./logd.ts";
 import { Metrics } from "./metrics.ts";
@@ -19,6 +20,8 @@ export const KINDS = {
   decision: Decision,
   ban: BanChange,
   syn: SynObservation,
+  /** enforcerd → scand: a source over the connection guard's rate (completed handshakes). */
+  guard: GuardObservation,
   hit: TrapHit,
   session: TrapSessionBatch,
   allow: AllowChange,

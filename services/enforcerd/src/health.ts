@@ -4,6 +4,7 @@ import type { ControlApplier, ControlReject } from "./control/apply-control.ts";
 import type { DecisionApplier } from "./decisions/apply-decision.ts";
 import type { DecisionBatcher } from "./decisions/decision-batcher.ts";
 import type { KernelCounters } from "./kernel/counters.ts";
+import type { GuardCounters } from "./kernel/guard.ts";
 import type { ReasonName } from "./kernel/layout.ts";
 import type { KernelState } from "./kernel-setup.ts";
 import type { DecisionReject } from "./decisions/validate.ts";
@@ -17,13 +18,19 @@ void sameNames;
 /** Enforcement state for health: mode, where XDP is attached, and why not when it is not. */
 export function enforcerHealth(k: KernelState, control: ControlApplier): HealthReport {
   const active = k.enforcement === "active";
+  const guard = k.guard === "on" || k.guard === "off" ? k.guard : "unavailable";
   return {
-    degraded: active ? [] : [{ code: "enforcement_unavailable", detail: k.enforcement.slice(0, 512) }],
+    degraded: [
+      ...(active ? [] : [{ code: "enforcement_unavailable" as const, detail: k.enforcement.slice(0, 512) }]),
+      ...(guard === "unavailable" ? [{ code: "guard_unavailable" as const, detail: k.guard.slice(0, 512) }] : []),
+    ],
     enforcement: {
       mode: control.state.mode,
       source: control.state.modeSource,
       kernel: active ? "active" : "unavailable",
       interfaces: k.interfaces.slice(0, 64).map((i) => ({ name: i.name.slice(0, 32), attach: i.mode.slice(0, 16) })),
+      guard,
+      guard_ports: [...k.guardPorts].slice(0, 64),
     },
   };
 }
@@ -42,6 +49,7 @@ export function enforcerMetrics(k: KernelState, bans: BanStore, applier: Decisio
     },
     control_rejected: control.rejected.pick(CONTROL_REJECTS),
     ...(k.kernel ? optionalKernel(() => k.kernel!.counters()) : {}),
+    ...(k.kernel && k.guard === "on" ? optionalGuard(() => k.kernel!.guardCounters()) : {}),
     ...(reconciled
       ? { reconcile: { store: reconciled.store, kernel_before: reconciled.kernelBefore, written: reconciled.written, removed: reconciled.removed, rejected: reconciled.rejected, ms: reconciled.ms, read_store_ms: reconciled.readStoreMs, read_kernel_ms: reconciled.readKernelMs } }
       : {}),
@@ -52,6 +60,15 @@ export function enforcerMetrics(k: KernelState, bans: BanStore, applier: Decisio
 function optionalKernel(read: () => KernelCounters): { kernel?: KernelMetrics } {
   try {
     return { kernel: kernelMetrics(read()) };
+  } catch {
+    return {};
+  }
+}
+
+function optionalGuard(read: () => GuardCounters): { guard?: OwnMetrics<"enforcerd">["guard"] } {
+  try {
+    const c = read();
+    return { guard: { established: Number(c.established), allowed: Number(c.allowed), reports: Number(c.reports), ringbuf_full: Number(c.ringbufFull) } };
   } catch {
     return {};
   }

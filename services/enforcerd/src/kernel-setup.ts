@@ -4,12 +4,16 @@ import { SOURCE_ROOT } from "@honeymesh/runtime/source-root";
 import type { Logger } from "@honeymesh/telemetry/logger";
 import { defaultRouteInterface } from "@honeymesh/net/system-allow";
 import type { AllowSet } from "@honeymesh/ban/allowlist";
+import { ownNetnsIno } from "./kernel/guard.ts";
 import { KernelEnforcer } from "./kernel/kernel-enforcer.ts";
 
 export interface KernelState {
   kernel: KernelEnforcer | undefined;
   /** "active" or "unavailable: <exact reason>" for health and status. */
   enforcement: string;
+  /** The connection guard: "off" (no ports), "on", or "unavailable: <exact reason>". */
+  guard: string;
+  guardPorts: readonly number[];
   interfaces: { name: string; mode: string }[];
   detach(): void;
 }
@@ -31,16 +35,19 @@ export function enforcementFailure(mode: FrozenConfig["enforcer"]["mode"], state
  */
 export function setUpKernel(config: FrozenConfig, allow: AllowSet, logger: Logger): KernelState {
   const objectPath = config.enforcer.bpf_object || join(SOURCE_ROOT, "bpf", "build", "honeymesh.bpf.o");
-  const opened = KernelEnforcer.open({ objectPath, pinRoot: config.enforcer.pin_root });
+  const opened = KernelEnforcer.open({ objectPath, pinRoot: config.enforcer.pin_root, guard: config.guard.ports.length > 0 });
   if (!opened.ok) {
     logger.warn("kernel enforcement unavailable; decisions are still recorded", { reason: opened.reason });
-    return { kernel: undefined, enforcement: `unavailable: ${opened.reason}`, interfaces: [], detach() {} };
+    return { kernel: undefined, enforcement: `unavailable: ${opened.reason}`, guard: config.guard.ports.length ? `unavailable: ${opened.reason}` : "off", guardPorts: config.guard.ports, interfaces: [], detach() {} };
   }
   const kernel = opened.value;
   kernel.setMode(config.enforcer.mode);
   kernel.setScan(config.scan.ports_threshold, config.scan.window_s);
   kernel.setFastPath(fastPathEnabled(config), config.scan.unverified_ttl_s);
   syncAllowlist(kernel, allow);
+  const g = kernel.setGuard({ ports: config.guard.ports, maxNew: config.guard.max_new_per_min, windowS: 60, netnsIno: ownNetnsIno() });
+  const guard = g.ok ? g.value : `unavailable: ${g.reason}`;
+  if (!g.ok) logger.error("connection guard unavailable", { reason: g.reason });
   const names = config.enforcer.interfaces.length > 0 ? [...config.enforcer.interfaces] : [defaultRouteInterface()].filter((n): n is string => Boolean(n));
   const interfaces: KernelState["interfaces"] = [];
   const problems: string[] = [];
@@ -51,10 +58,12 @@ export function setUpKernel(config: FrozenConfig, allow: AllowSet, logger: Logge
   }
   if (names.length === 0) problems.push("no interface configured and no default route found");
   for (const p of problems) logger.error("XDP attach failed", { reason: p });
-  logger.info("kernel enforcement ready", { mode: config.enforcer.mode, interfaces, pin_root: config.enforcer.pin_root, fast_path: fastPathEnabled(config) });
+  logger.info("kernel enforcement ready", { mode: config.enforcer.mode, interfaces, pin_root: config.enforcer.pin_root, fast_path: fastPathEnabled(config), guard, guard_ports: config.guard.ports });
   return {
     kernel,
     enforcement: interfaces.length > 0 ? "active" : `unavailable: ${problems.join("; ")}`,
+    guard,
+    guardPorts: config.guard.ports,
     interfaces,
     detach() {
       for (const i of interfaces) kernel.detach(i.name);

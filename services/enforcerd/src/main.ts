@@ -18,6 +18,7 @@ import { syncProtected } from "./kernel/protect-sync.ts";
 import type { ScanEvent } from "./kernel/scan-event.ts";
 import { reconcile } from "./reconcile.ts";
 import { resultSender } from "./result-sender.ts";
+import { relayGuardEvents } from "./guard-relay.ts";
 import { relayScanEvents } from "./scan-relay.ts";
 import { BanStore } from "./store/ban-store.ts";
 import { nodeSources } from "./protected/node-sources.ts";
@@ -92,6 +93,7 @@ await runService("enforcerd", {
     const fastTtlMs = config.scan.unverified_ttl_s * 1000;
     const onKernelBan = (ev: ScanEvent, ctx: Context) =>
       recorder.recordSoon({ address: ev.src, atMs: ev.atMs, expiresAtMs: ev.atMs + fastTtlMs, ports: ev.ports, portCount: ev.portCount, windowS: config.scan.window_s }, ctx);
+    const guardRelay = k.kernel && k.guard === "on" ? relayGuardEvents(k.kernel.guardEventsFd, (o, ctx) => bus.publish("guard", o, ctx), logger, tracer) : undefined;
     const relay = k.kernel ? relayScanEvents(k.kernel.eventsFd, config.scan.window_s, (o, ctx) => bus.publish("syn", o, ctx), logger, tracer, onKernelBan) : undefined;
 
     return {
@@ -101,6 +103,7 @@ await runService("enforcerd", {
         clearInterval(reaper);
         clearInterval(protectTimer);
         await relay?.stop();
+        await guardRelay?.stop();
         if (!config.enforcer.keep_on_stop) k.detach();
         k.kernel?.close();
         store.close();

@@ -1,10 +1,9 @@
-import { join } from "node:path";
 import { context, type Tracer } from "@opentelemetry/api";
-import { SOURCE_ROOT } from "@honeymesh/runtime/source-root";
 import type { SynObservation } from "@honeymesh/schema/syn";
 import type { Logger } from "@honeymesh/telemetry/logger";
 import { sampleClocks } from "./kernel/codec.ts";
 import { decodeScanEvent, type ScanEvent } from "./kernel/scan-event.ts";
+import { ringRelay } from "./ring-relay.ts";
 
 type Publish = (o: SynObservation, ctx: ReturnType<typeof context.active>) => Promise<void>;
 
@@ -15,14 +14,8 @@ type Publish = (o: SynObservation, ctx: ReturnType<typeof context.active>) => Pr
  * `onKernelBan`, which records that ban in the store (KernelBanRecorder), in the same trace.
  */
 export function relayScanEvents(eventsFd: number, windowS: number, publish: Publish, logger: Logger, tracer: Tracer, onKernelBan?: (ev: ScanEvent, ctx: ReturnType<typeof context.active>) => Promise<unknown>) {
-  // From source even when this service runs bundled: the worker is its own entry point.
-  const worker = new Worker(join(SOURCE_ROOT, "services/enforcerd/src/scan-worker.ts"));
-  worker.onmessage = (e: MessageEvent<Uint8Array | string | { error: string }>) => {
-    if (!(e.data instanceof Uint8Array)) {
-      if (typeof e.data === "object") logger.warn("scan event poll failed", { err: e.data.error });
-      return;
-    }
-    const ev = decodeScanEvent(e.data, sampleClocks());
+  return ringRelay(eventsFd, "scan event", (rec) => {
+    const ev = decodeScanEvent(rec, sampleClocks());
     if (!ev) return;
     // A kernel observation starts a ban's trace: scand and enforcerd continue it.
     tracer.startActiveSpan("enforcerd.scan_event", { attributes: { "hm.src": ev.src, "hm.port_count": ev.portCount, "hm.kernel_banned": ev.kernelBanned } }, (span) => {
@@ -33,14 +26,5 @@ export function relayScanEvents(eventsFd: number, windowS: number, publish: Publ
       const recorded = ev.kernelBanned && onKernelBan ? sent.then(() => onKernelBan(ev, ctx)).catch((err) => logger.warn("recording a fast-path ban failed", { err })) : undefined;
       void Promise.all([sent, recorded]).finally(() => span.end());
     });
-  };
-  worker.postMessage({ fd: eventsFd });
-  return {
-    stop: () =>
-      new Promise<void>((resolve) => {
-        const done = setTimeout(() => (worker.terminate(), resolve()), 1_200);
-        worker.addEventListener("message", (e) => e.data === "stopped" && (clearTimeout(done), worker.terminate(), resolve()));
-        worker.postMessage("stop");
-      }),
-  };
+  }, logger);
 }

@@ -10,6 +10,7 @@ import type { BanChange } from "@honeymesh/schema/ban";
 import { newWriteId, type Decision } from "@honeymesh/schema/decision";
 import type { JailFailure } from "@honeymesh/schema/logd";
 import type { SynObservation } from "@honeymesh/schema/syn";
+import type { GuardObservation } from "@honeymesh/schema/guard";
 import type { TrapHit, TrapSession } from "@honeymesh/schema/trap";
 import type { ActiveBans } from "./active-bans.ts";
 import type { DecisionQueue } from "./decision-queue.ts";
@@ -20,6 +21,7 @@ import { captureFindings } from "./rules/capture.ts";
 import { credentialSpray } from "./rules/credential-spray.ts";
 import { entropyAnomaly } from "./rules/entropy.ts";
 import { lowAndSlow } from "./rules/low-and-slow.ts";
+import { guardFinding } from "./rules/guard.ts";
 import { jailFinding } from "./rules/jail.ts";
 import type { SubnetAggregator } from "./rules/subnet.ts";
 import type { Finding } from "./rules/types.ts";
@@ -141,7 +143,18 @@ export class Correlator {
 
   /** logd: a jail reached maxretry; banned for the jail's bantime (escalated like every ban). */
   onJail(f: JailFailure, ctx: Context): void {
-    const t = parseAddress(f.address);
+    // A log line of a real service rests on a completed handshake: verified evidence.
+    this.verified(f.address, jailFinding(f), ctx, "scand.jail", { "hm.jail": f.jail }, f.bantime_s || undefined);
+  }
+
+  /** The kernel's connection guard reported a source (completed handshakes: verified). */
+  onGuard(o: GuardObservation, ctx: Context): void {
+    this.verified(o.src, guardFinding(o), ctx, "scand.guard", { "hm.port": o.port });
+  }
+
+  /** One finding on verified evidence about one address, decided at once (no per-source state). */
+  private verified(address: string, found: Finding, ctx: Context, span: string, attrs: Record<string, string | number>, ttlS?: number): void {
+    const t = parseAddress(address);
     if (!t.ok || !t.value.exact) {
       this.counters.inc("bad_source");
       return;
@@ -151,14 +164,12 @@ export class Correlator {
       return;
     }
     const src = formatAddress(t.value);
-    const found = jailFinding(f);
-    // A log line of a real service rests on a completed handshake: verified evidence.
     if (this.deps.active.covers(src, found.reasons, Date.now(), true)) {
       this.counters.inc("already_banned");
       return;
     }
-    this.deps.tracer.startActiveSpan("scand.jail", { attributes: { "hm.src": src, "hm.jail": f.jail, "hm.confidence": "verified" } }, ctx, (s) => {
-      this.emit(src, "ip", found.reasons, [found.evidence], context.active(), "verified", f.bantime_s || undefined);
+    this.deps.tracer.startActiveSpan(span, { attributes: { "hm.src": src, ...attrs, "hm.confidence": "verified" } }, ctx, (s) => {
+      this.emit(src, "ip", found.reasons, [found.evidence], context.active(), "verified", ttlS);
       s.end();
     });
   }

@@ -52,6 +52,7 @@ await runService("scand", {
     await bus.subscribe("trapd", "session", (b, m) => b.sessions.forEach((s) => correlator.onSession(s, m.ctx)));
     await bus.subscribe("enforcerd", "syn", (o, m) => correlator.onSyn(o, m.ctx));
     await bus.subscribe("logd", "failure", (f, m) => correlator.onJail(f, m.ctx));
+    await bus.subscribe("enforcerd", "guard", (o, m) => correlator.onGuard(o, m.ctx));
     await bus.subscribe("enforcerd", "ban", (c) => correlator.onBan(c, context.active()));
     return {
       metrics: () => ({

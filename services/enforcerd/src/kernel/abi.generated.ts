@@ -14,6 +14,11 @@ export const HM = {
   CFG_FAST_PATH: 1,
   BAN_F_KERNEL: 1,
   EV_F_BANNED: 1,
+  GCNT_ESTABLISHED: 0,
+  GCNT_ALLOWED: 1,
+  GCNT_REPORTS: 2,
+  GCNT_RINGBUF_FULL: 3,
+  GCNT_MAX: 4,
   MAX_VLAN: 2,
   MAX_EXTHDR: 6,
   DEFAULT_SCAN_THRESHOLD: 3,
@@ -27,6 +32,10 @@ export const HM = {
   PROTECT_MAX_ENTRIES: 16384,
   SCAN_MAX_SOURCES: 65536,
   EVENTS_BYTES: 262144,
+  GUARD_MAX_PORTS: 64,
+  GUARD_MAX_SOURCES: 65536,
+  GUARD_EVENTS_BYTES: 65536,
+  DEFAULT_GUARD_WINDOW_S: 60,
 } as const;
 
 /** hm_counters slots (HM_CNT_*): index of a u64 in struct hm_counters_val, per CPU. */
@@ -139,5 +148,56 @@ export const HM_COUNTERS_VAL = {
   },
   LEN: {
     c: 27,
+  },
+} as const;
+
+/** struct hm_guard_config: 16 bytes. OFF = byte offset of each field, LEN = element count of array fields. */
+export const HM_GUARD_CONFIG = {
+  SIZE: 16,
+  OFF: {
+    max_new: 0,
+    window_s: 4,
+    netns_ino: 8,
+    _pad: 12,
+  },
+  LEN: {},
+} as const;
+
+/** struct hm_guard_state: 16 bytes. OFF = byte offset of each field, LEN = element count of array fields. */
+export const HM_GUARD_STATE = {
+  SIZE: 16,
+  OFF: {
+    window_start_ns: 0,
+    count: 8,
+    _pad: 12,
+  },
+  LEN: {},
+} as const;
+
+/** struct hm_guard_event: 40 bytes. OFF = byte offset of each field, LEN = element count of array fields. */
+export const HM_GUARD_EVENT = {
+  SIZE: 40,
+  OFF: {
+    src: 0,
+    family: 16,
+    port: 20,
+    _pad: 22,
+    count: 24,
+    window_s: 28,
+    ts_ns: 32,
+  },
+  LEN: {
+    src: 16,
+  },
+} as const;
+
+/** struct hm_guard_counters_val: 32 bytes. OFF = byte offset of each field, LEN = element count of array fields. */
+export const HM_GUARD_COUNTERS_VAL = {
+  SIZE: 32,
+  OFF: {
+    c: 0,
+  },
+  LEN: {
+    c: 4,
   },
 } as const;

@@ -40,6 +40,10 @@ const TS_SIDE: Record<(typeof ABI_STRUCTS)[number], { SIZE: number; OFF: Record<
   hm_scan_state: gen.HM_SCAN_STATE,
   hm_scan_event: HM_SCAN_EVENT,
   hm_counters_val: HM_COUNTERS_VAL,
+  hm_guard_config: gen.HM_GUARD_CONFIG,
+  hm_guard_state: gen.HM_GUARD_STATE,
+  hm_guard_event: gen.HM_GUARD_EVENT,
+  hm_guard_counters_val: gen.HM_GUARD_COUNTERS_VAL,
 };
 
 const btfView = (s: StructLayout) => ({

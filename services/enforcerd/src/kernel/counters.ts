@@ -23,11 +23,17 @@ export interface KernelCounters {
   vlanDeep: bigint;
 }
 
+/** Each of `slots` u64 counters summed over a per-CPU value buffer (slots per CPU, CPU after CPU). */
+export function sumPerCpu(raw: Uint8Array, slots: number): bigint[] {
+  const all = new BigUint64Array(raw.buffer, raw.byteOffset, raw.byteLength / 8);
+  const sum = new Array<bigint>(slots).fill(0n);
+  for (let i = 0; i < all.length; i++) sum[i % slots]! += all[i]!;
+  return sum;
+}
+
 /** `raw` is the per-CPU value buffer: CNT.MAX u64 slots per CPU, CPU after CPU. */
 export function decodeCounters(raw: Uint8Array): KernelCounters {
-  const all = new BigUint64Array(raw.buffer, raw.byteOffset, raw.byteLength / 8);
-  const sum = new Array<bigint>(CNT.MAX).fill(0n);
-  for (let i = 0; i < all.length; i++) sum[i % CNT.MAX]! += all[i]!;
+  const sum = sumPerCpu(raw, CNT.MAX);
   const at = (i: number) => sum[i] ?? 0n;
   const byReason = (base: number) =>
     Object.fromEntries(REASONS.map((r, i) => [r, at(base + i)])) as Record<ReasonName, bigint>;

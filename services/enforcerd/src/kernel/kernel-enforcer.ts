@@ -19,6 +19,8 @@ import { decodeCounters, type KernelCounters } from "./counters.ts";
 import { DEFAULT_FAST_BAN_TTL_S, MAPS, PROGRAM, type Mode } from "./layout.ts";
 import type { Result } from "./result.ts";
 import { decodeScanEvent, type ScanEvent } from "./scan-event.ts";
+import { decodeGuardCounters, encodeGuardConfig, GUARD_MAPS, GUARD_MAX_PORTS, GUARD_PROGRAM, syncGuardPorts, type GuardCounters, type GuardSettings } from "./guard.ts";
+import type { BpfLink } from "@honeymesh/bpf/link";
 
 export type { AttachState, Result };
 
@@ -27,6 +29,8 @@ export interface OpenOptions {
   objectPath: string;
   /** bpffs directory for pinned maps, e.g. /sys/fs/bpf/honeymesh (created if missing). */
   pinRoot: string;
+  /** Load the connection guard's tracing program too (only when `[guard] ports` is set). */
+  guard?: boolean;
 }
 
 const ZERO_KEY = new Uint8Array(4);
@@ -39,8 +43,16 @@ export class KernelEnforcer {
   readonly #progId: number;
   #ring: RingBuffer | undefined;
   #onEvent: ((e: ScanEvent) => void) | undefined;
+  #guardLink: BpfLink | undefined;
+  /** Why the guard's program is not loaded although it was asked for (else undefined). */
+  readonly guardLoadError: string | undefined;
 
-  private constructor(private readonly obj: BpfObject) {
+  private constructor(
+    private readonly obj: BpfObject,
+    private readonly guardLoaded: boolean,
+    guardLoadError?: string,
+  ) {
+    this.guardLoadError = guardLoadError;
     this.#progFd = obj.programFd(PROGRAM);
     this.#progId = progInfo(this.#progFd).id;
     this.#maps = {
@@ -58,10 +70,30 @@ export class KernelEnforcer {
     if (!existsSync(o.objectPath))
       return { ok: false, reason: `BPF object ${o.objectPath} is missing: build it with make -C bpf.` };
     let obj: BpfObject | undefined;
+    const load = (guard: boolean) => {
+      const opened = BpfObject.open(o.objectPath, { pinRoot: o.pinRoot });
+      try {
+        return opened.setAutoload(GUARD_PROGRAM, guard).load();
+      } catch (e) {
+        opened.close();
+        throw e;
+      }
+    };
     try {
       mkdirSync(o.pinRoot, { recursive: true, mode: 0o700 });
-      obj = BpfObject.open(o.objectPath, { pinRoot: o.pinRoot }).load();
-      return { ok: true, value: new KernelEnforcer(obj) };
+      if (o.guard) {
+        // The guard's tracing program must never cost the node its XDP enforcement: when it
+        // cannot load (a kernel without tp_btf, no CAP_PERFMON), load without it and say why.
+        try {
+          obj = load(true);
+          return { ok: true, value: new KernelEnforcer(obj, true) };
+        } catch (e) {
+          obj = load(false);
+          return { ok: true, value: new KernelEnforcer(obj, false, e instanceof Error ? e.message : String(e)) };
+        }
+      }
+      obj = load(false);
+      return { ok: true, value: new KernelEnforcer(obj, false) };
     } catch (e) {
       obj?.close();
       const msg = e instanceof Error ? e.message : String(e);
@@ -182,8 +214,49 @@ export class KernelEnforcer {
     return timeoutMs > 0 ? this.#ring.poll(timeoutMs) : this.#ring.consume();
   }
 
+  /**
+   * The connection guard's settings and ports; with ports, attaches its program to
+   * sock:inet_sock_set_state (for this process's lifetime: the guard stops with enforcerd, its
+   * per-source counts stay pinned). A value says why it cannot run.
+   */
+  setGuard(s: GuardSettings): Result<"on" | "off"> {
+    this.obj.map(GUARD_MAPS.config).update(ZERO_KEY, encodeGuardConfig(s));
+    syncGuardPorts(this.obj.map(GUARD_MAPS.ports), s.ports.slice(0, GUARD_MAX_PORTS));
+    if (s.ports.length === 0) {
+      this.#guardLink?.destroy();
+      this.#guardLink = undefined;
+      return { ok: true, value: "off" };
+    }
+    if (!this.guardLoaded) return { ok: false, reason: `the guard's program is not loaded${this.guardLoadError ? `: ${this.guardLoadError}` : " (open with guard: true)"}` };
+    if (!this.#guardLink) {
+      try {
+        this.#guardLink = this.obj.attach(GUARD_PROGRAM);
+      } catch (e) {
+        return { ok: false, reason: `cannot attach the guard to sock:inet_sock_set_state: ${(e as Error).message}` };
+      }
+    }
+    return { ok: true, value: "on" };
+  }
+
+  get guardAttached(): boolean {
+    return this.#guardLink?.attached ?? false;
+  }
+
+  /** The guard's report ring buffer, for a consumer on another thread (scan-worker.ts). */
+  get guardEventsFd(): number {
+    return this.obj.map(GUARD_MAPS.events).fd;
+  }
+
+  guardCounters(): GuardCounters {
+    const raw = this.obj.map(GUARD_MAPS.counters).lookup(ZERO_KEY);
+    if (!raw) throw new BpfError("ENOENT", 2, "hm_guard_counters has no element 0.");
+    return decodeGuardCounters(raw);
+  }
+
   /** Releases fds. Pinned maps and the attached program stay in the kernel, enforcing. */
   close(): void {
+    this.#guardLink?.destroy();
+    this.#guardLink = undefined;
     this.#ring?.close();
     this.#ring = undefined;
     this.obj.close();
