@@ -28,7 +28,7 @@ function value(v: unknown): string {
 function section(j: ImportedJail): string {
   const out = [comment(`[${j.name}] from ${j.from.join(", ")}`)];
   for (const n of j.notes) out.push(comment(n));
-  for (const w of j.warnings) out.push(comment(`not imported: ${w}`));
+  for (const w of j.warnings) out.push(comment(`warning: ${w}`));
   out.push(`[jails.${key(j.name)}]`);
   for (const k of ORDER) if (j.config[k] !== undefined) out.push(`${k} = ${value(j.config[k])}`);
   return out.join("\n");
