@@ -50,6 +50,8 @@ test("a jail.local on a copy: sections on stdout, what is not translated on stde
   expect(r.err).toContain("jails import: [myapp] ignorecommand: not supported");
   expect(r.out).toContain("# warning: bantime.increment: not supported");
   expect(configCheck(r.out, "local").code).toBe(0);
+  // a relative DIR gives the same, absolute, filter paths (logd does not run in this directory)
+  expect(cli("jails", "import", "f2b").out).toBe(r.out);
   const j = cli("jails", "import", d, "-o", "json");
   expect(j.code).toBe(0);
   const parsed = JSON.parse(j.out) as { jails: { name: string; config: { logpath: string[] } }[] };

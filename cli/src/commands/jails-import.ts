@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { F2bFilterError } from "@honeymesh/f2b-filter/errors";
 import { readJailConf } from "@honeymesh/f2b-filter/jail-conf";
 import { SOURCE_ROOT } from "@honeymesh/runtime/source-root";
@@ -24,7 +24,8 @@ const std: Streams = { out: (s) => process.stdout.write(s), err: (s) => process.
  */
 export function jailsImportCommand(positionals: readonly string[], out: OutputFormat, io: Streams = std, builtinDir = join(SOURCE_ROOT, "packages/f2b-filter/filter.d")): number {
   if (positionals.length > 1) throw new CliError("USAGE", JAILS_IMPORT_USAGE);
-  const dir = positionals[0] ?? "/etc/fail2ban";
+  // absolute, so that filter paths in the output do not depend on the directory logd runs in
+  const dir = resolve(positionals[0] ?? "/etc/fail2ban");
   let conf;
   try {
     conf = readJailConf(dir);

@@ -149,6 +149,18 @@ describe("jails import", () => {
     expect(reload(r, "broken").jails.broken?.enabled).toBe(false);
   });
 
+  test("a jail whose enabled cannot be interpolated is reported, not dropped", () => {
+    const d = join(tmp, "undef");
+    cpSync("/etc/fail2ban", d, { recursive: true });
+    writeFileSync(join(d, "jail.local"), "[odd]\nenabled = %(not_defined)s\n");
+    const r = importJails(readJailConf(d), BUILTIN);
+    expect(r.jails.map((j) => j.name)).toEqual(["sshd"]);
+    expect(r.skipped).toHaveLength(1);
+    expect(r.skipped[0]?.name).toBe("odd");
+    expect(r.skipped[0]?.reason).toContain("enabled: ");
+    expect(r.skipped[0]?.reason).toContain("%(not_defined)s");
+  });
+
   test("hostile values cannot break out of the TOML", () => {
     const d = join(tmp, "hostile");
     cpSync("/etc/fail2ban", d, { recursive: true });

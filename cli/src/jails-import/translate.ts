@@ -50,7 +50,12 @@ export function importJails(conf: JailConf, builtinDir: string): ImportResult {
         return undefined;
       }
     };
-    if (!isTrue(get("enabled"))) continue;
+    const enabled = get("enabled");
+    if (warnings.length) {
+      skipped.push({ name, reason: warnings.join("; ") }); // cannot tell whether it is enabled: say so
+      continue;
+    }
+    if (!isTrue(enabled)) continue;
     if (!NAME.test(name)) {
       skipped.push({ name, reason: "HoneyMesh jail names are 1-32 characters of A-Z a-z 0-9 _ . -" });
       continue;
