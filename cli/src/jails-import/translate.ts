@@ -1,12 +1,10 @@
-import { existsSync } from "node:fs";
-import { isAbsolute, join } from "node:path";
-import { Glob } from "bun";
 import type { Config } from "@honeymesh/config/schema";
 import { loadFilter } from "@honeymesh/f2b-filter/builtin";
 import { F2bFilterError } from "@honeymesh/f2b-filter/errors";
 import type { JailConf } from "@honeymesh/f2b-filter/jail-conf";
 import { f2bSeconds, honeymeshDuration, MAX_DURATION_S } from "./duration.ts";
 import { ACTION_OPTIONS, TRANSLATED, translateIgnoreip, UNSUPPORTED } from "./options.ts";
+import { matchesSomething, SkipJail, translateFilter, translateLogpath } from "./sources.ts";
 
 /** One `[jails.<name>]` section as the config schema types it, only the keys set. */
 export type JailSection = Partial<Config["jails"][string]>;
@@ -69,8 +67,6 @@ export function importJails(conf: JailConf, builtinDir: string): ImportResult {
   }
   return { dir: conf.dir, files: conf.files, jails, skipped };
 }
-
-class SkipJail extends Error {}
 
 function translateJail(conf: JailConf, name: string, from: string[], own: string[], get: (k: string) => string | undefined, warnings: string[], builtinDir: string): ImportedJail {
   const config: JailSection = { enabled: true };
@@ -151,58 +147,4 @@ function translateJail(conf: JailConf, name: string, from: string[], own: string
     for (const p of config.logpath) if (!matchesSomething(p)) notes.push(`logpath ${p} matches no file here yet (logd follows it once it appears; a service that logs only to the journal needs logpath = ["journal"])`);
   }
   return { name, from, config, notes, warnings };
-}
-
-/**
- * `name[options]` → HoneyMesh's filter spec. A filter HoneyMesh ships keeps its name, unless
- * the operator has a `filter.d/<name>.local` (then the Fail2Ban file is named, so the override
- * applies); any other filter is named by its absolute path in DIR/filter.d.
- */
-function translateFilter(dir: string, jail: string, raw: string | undefined, builtinDir: string): string {
-  const text = (raw ?? jail).trim() || jail;
-  const m = /^([^[\]]+?)\s*(\[.*\])?$/s.exec(text);
-  if (!m) throw new SkipJail(`filter ${JSON.stringify(text.slice(0, 80))} cannot be parsed`);
-  const base = m[1] ?? jail;
-  const opts = (m[2] ?? "").replace(/\s*\n\s*/g, " ");
-  let spec: string;
-  if (base.includes("/") || base.endsWith(".conf")) {
-    spec = isAbsolute(base) ? base : join(dir, "filter.d", base.endsWith(".conf") ? base : `${base}.conf`);
-    if (!existsSync(spec)) throw new SkipJail(`filter file ${spec} does not exist`);
-  } else {
-    const own = join(dir, "filter.d", `${base}.conf`);
-    if (existsSync(join(builtinDir, `${base}.conf`)) && !existsSync(join(dir, "filter.d", `${base}.local`))) spec = base;
-    else if (existsSync(own)) spec = own;
-    else throw new SkipJail(`filter ${base} is neither built into HoneyMesh nor in ${join(dir, "filter.d")}`);
-  }
-  const full = spec + opts;
-  if (full.length > 512) throw new SkipJail("filter is longer than 512 characters");
-  return full;
-}
-
-/** Fail2Ban's `logpath = path [head|tail]`, one per line; logd wants absolute paths or globs. */
-function translateLogpath(raw: string | undefined, warn: (k: string, m: string) => void): string[] {
-  const out: string[] = [];
-  for (const l of lines(raw)) {
-    const m = /^(.*?)(?:\s+(head|tail))?$/.exec(l);
-    const p = m?.[1] ?? l;
-    if (m?.[2] === "head") warn("logpath", `${p}: "head" (read from the start) not supported; logd reads new lines`);
-    if (!isAbsolute(p)) warn("logpath", `${p.slice(0, 256)} is not an absolute path, not imported`);
-    else if (p.length > 4096) warn("logpath", "a path longer than 4096 characters, not imported");
-    else if (out.length >= 64) warn("logpath", `${p} not imported: at most 64 paths per jail`);
-    else if (!out.includes(p)) out.push(p);
-  }
-  return out;
-}
-
-function matchesSomething(p: string): boolean {
-  if (!/[*?[{]/.test(p)) return existsSync(p);
-  if (p.includes("**")) return true; // a recursive walk of someone else's tree is not worth a hint
-  const base = p.slice(0, p.search(/[*?[{]/)).replace(/\/[^/]*$/, "") || "/";
-  if (!existsSync(base)) return false;
-  try {
-    for (const _ of new Glob(p.slice(base.length).replace(/^\//, "")).scanSync({ cwd: base, onlyFiles: true })) return true;
-  } catch {
-    return false;
-  }
-  return false;
 }
