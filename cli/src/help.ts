@@ -28,7 +28,12 @@ export const HELP: Record<string, VerbHelp> = {
   notify: { usage: "notify [ls] | notify test NAME", summary: "notification targets ([notify.<name>]) and their counters; send a test message now", flags: [OUT, CONF, TOKEN], example: "honeymesh notify test ops-hook" },
   token: { usage: "token create [--scope read|write|admin] [--name N] [--bouncer] [--ttl 30d] | token list | token revoke ID", summary: "API tokens", flags: [["--scope S", "read, write or admin"], ["--name N", "a label"], ["--bouncer", "a CrowdSec bouncer token"], ["--ttl D", "lifetime"], OUT, CONF, TOKEN], example: "honeymesh token create --scope read --name grafana" },
   mesh: { usage: "mesh keygen [--out PATH]", summary: "write a new cluster key for [mesh] cluster_key_file", flags: [["--out PATH", "where (default stdout)"]], example: "honeymesh mesh keygen --out /etc/honeymesh/cluster.key" },
-  jails: { usage: "jails [-o json]", summary: "logd's jails: lines, failures, bans, last match, source health (under systemd or compose: through the API)", flags: [OUT, CONF, TOKEN], example: "honeymesh jails" },
+  jails: {
+    usage: "jails [-o json] | jails import [DIR] [-o json]",
+    summary: "logd's jails: lines, failures, bans, last match, source health (under systemd or compose: through the API); `import` prints Fail2Ban's enabled jails (DIR, default /etc/fail2ban) as [jails.<name>] sections, what it cannot translate on stderr",
+    flags: [OUT, CONF, TOKEN],
+    example: "honeymesh jails import /etc/fail2ban >> /etc/honeymesh/honeymesh.toml",
+  },
   regex: { usage: "regex <logfile|line> <filter> [--print-all-missed] [-o json]", summary: "test a Fail2Ban filter on a log file or one line (fail2ban-regex's job): matched, ignored, missed", flags: [["--print-all-missed", "print every line no failregex matched"], OUT], example: "honeymesh regex /var/log/auth.log sshd" },
   demo: { usage: "demo", summary: "(root) an attacker namespace scans and brute-forces a demo node, live", flags: [], example: "honeymesh demo" },
   init: { usage: "init [--config PATH]", summary: "create the node id and the services' signing keys (the package does this on install)", flags: [CONF], example: "honeymesh init --config /etc/honeymesh/honeymesh.toml" },

@@ -11,6 +11,7 @@ import { demoCommand } from "./commands/demo.ts";
 import { downCommand } from "./commands/down.ts";
 import { meshCommand } from "./commands/mesh-keygen.ts";
 import { jailsCommand } from "./commands/jails.ts";
+import { jailsImportCommand } from "./commands/jails-import.ts";
 import { regexCommand } from "./commands/regex.ts";
 import { watchCommand } from "./demo/watch.ts";
 import { upCommand } from "./commands/up.ts";
@@ -44,6 +45,8 @@ async function main(argv: string[]): Promise<number> {
   if (!HELP[verb] && verb !== "__watch") throw new CliError("USAGE", `unknown command ${verb} (see honeymesh --help)`);
   const out = outputFormat(args);
   if (verb === "regex") return regexCommand(args.positionals.slice(1), out !== "table" || args.flags.has("json"), args.flags.has("print-all-missed"));
+  // Reads Fail2Ban's files only: no config, no keys, works before the node is installed.
+  if (verb === "jails" && args.positionals[1] === "import") return jailsImportCommand(args.positionals.slice(2), out);
   if (verb === "mesh") return meshCommand(args.positionals.slice(1), args.flags.get("out"));
   const configPath = args.flags.get("config");
   const configArgs = typeof configPath === "string" ? ["--config", configPath] : [];

@@ -4,7 +4,9 @@ export type F2bFilterErrorCode =
   | "F2B_INTERPOLATION"
   | "F2B_REGEX_UNSUPPORTED"
   | "F2B_REGEX_INVALID"
-  | "F2B_DATEPATTERN";
+  | "F2B_DATEPATTERN"
+  | "F2B_LIMIT"
+  | "F2B_INCLUDE_LOOP";
 
 /** Every refusal names the file (and where known the line or option) so an operator can fix it. */
 export class F2bFilterError extends Error {

@@ -12,6 +12,8 @@ export interface IniFile {
   sections: Map<string, Map<string, string>>;
   /** option → 1-based line where it was defined, for error messages. */
   lines: Map<string, number>;
+  /** section → 1-based line of its first header in this file. */
+  headers: Map<string, number>;
 }
 
 const SECTION = /^\[([^\]]+)\]/;
@@ -21,6 +23,7 @@ export function parseIni(text: string, file: string): IniFile {
   const defaults = new Map<string, string>();
   const sections = new Map<string, Map<string, string>>();
   const lines = new Map<string, number>();
+  const headers = new Map<string, number>();
   let cur: Map<string, string> | null = null;
   let curName = "";
   let opt: string | null = null;
@@ -54,6 +57,7 @@ export function parseIni(text: string, file: string): IniFile {
     if (sm) {
       flush();
       curName = sm[1] ?? "";
+      if (!headers.has(curName)) headers.set(curName, i + 1);
       if (curName === "DEFAULT") cur = defaults;
       else {
         cur = sections.get(curName) ?? new Map();
@@ -70,5 +74,5 @@ export function parseIni(text: string, file: string): IniFile {
     lines.set(`${curName}/${opt}`, i + 1);
   }
   flush();
-  return { defaults, sections, lines };
+  return { defaults, sections, lines, headers };
 }

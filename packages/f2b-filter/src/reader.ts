@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, isAbsolute, join } from "node:path";
 import { F2bFilterError } from "./errors.ts";
-import { parseIni } from "./ini.ts";
+import { type IniFile, parseIni } from "./ini.ts";
 
 /**
  * Reads a Fail2Ban filter the way fail2ban-client does (client/configparserinc.py,
@@ -33,7 +33,8 @@ export interface RegexSource {
 
 type Section = Map<string, string>;
 
-interface Merged {
+/** Several config files merged as configparser does, with overridden values under `KNOWN/<section>`. */
+export interface Merged {
   defaults: Section;
   sections: Map<string, Section>;
   lines: Map<string, { file: string; line: number }>;
@@ -63,9 +64,13 @@ function includeChain(file: string, seen: string[]): string[] {
 }
 
 function merge(files: string[]): Merged {
-  const m: Merged = { defaults: new Map(), sections: new Map(), lines: new Map(), files };
-  for (const f of files) {
-    const ini = parseIni(readFileSync(f, "utf8"), f);
+  return mergeIni(files.map((file) => ({ file, ini: parseIni(readFileSync(file, "utf8"), file) })));
+}
+
+/** Merges already parsed files in order (later files override earlier ones). */
+export function mergeIni(parsed: readonly { file: string; ini: IniFile }[]): Merged {
+  const m: Merged = { defaults: new Map(), sections: new Map(), lines: new Map(), files: parsed.map((p) => p.file) };
+  for (const { file: f, ini } of parsed) {
     for (const [k, v] of ini.defaults) m.defaults.set(k, v);
     for (const [name, sec] of ini.sections) {
       const prev = m.sections.get(name);
@@ -85,8 +90,13 @@ function merge(files: string[]): Merged {
 }
 
 const PCT = /%\(([^)]+)\)s|%%/g;
+/**
+ * Characters one option may expand to: `a = %(b)s%(b)s`, `b = %(c)s%(c)s`, … doubles at every
+ * level, so depth alone does not bound memory on hostile input.
+ */
+const MAX_EXPANSION = 1 << 20;
 
-function interpolate(m: Merged, section: string, value: string, vars: Map<string, string>, depth: number): string {
+function interpolate(m: Merged, section: string, value: string, vars: Map<string, string>, depth: number, budget = { left: MAX_EXPANSION }): string {
   if (depth > 20) throw new F2bFilterError("F2B_INTERPOLATION", `${m.files.at(-1)}: interpolation too deep in [${section}]`);
   if (!value.includes("%")) return value;
   return value.replace(PCT, (whole, nameRaw: string | undefined) => {
@@ -110,12 +120,15 @@ function interpolate(m: Merged, section: string, value: string, vars: Map<string
         `${m.files.at(-1)}: [${section}] refers to %(${nameRaw})s which is not defined`,
       );
     }
-    return interpolate(m, section, raw, vars, depth + 1);
+    const out = interpolate(m, section, raw, vars, depth + 1, budget);
+    budget.left -= out.length;
+    if (budget.left < 0) throw new F2bFilterError("F2B_INTERPOLATION", `${m.files.at(-1)}: [${section}] expands to more than ${MAX_EXPANSION} characters`);
+    return out;
   });
 }
 
 /** configparser get(section, option, vars): vars first, then the section, then [DEFAULT]. */
-function getOpt(m: Merged, section: string, option: string, vars: Map<string, string>): string | undefined {
+export function getOpt(m: Merged, section: string, option: string, vars: Map<string, string>): string | undefined {
   const opt = option.toLowerCase();
   const raw = vars.get(opt) ?? m.sections.get(section)?.get(opt) ?? m.defaults.get(opt);
   return raw === undefined ? undefined : interpolate(m, section, raw, vars, 0);
