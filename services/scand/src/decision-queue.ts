@@ -17,8 +17,15 @@ export class DecisionQueue {
     private readonly perSecond: number,
     private readonly max: number,
     private readonly publish: (d: Decision, ctx: Context) => Promise<void>,
+    /** While false, decisions wait in the queue (enforcerd not yet listening, see PeerGate). */
+    private readonly canPublish: () => boolean = () => true,
   ) {
     this.tokens = perSecond;
+  }
+
+  /** The gate opened: publish what waited. */
+  release(): void {
+    this.pump();
   }
 
   get depth(): number {
@@ -36,6 +43,7 @@ export class DecisionQueue {
   }
 
   private pump(): void {
+    if (!this.canPublish()) return;
     const now = performance.now();
     this.tokens = Math.min(this.perSecond, this.tokens + ((now - this.last) / 1000) * this.perSecond);
     this.last = now;

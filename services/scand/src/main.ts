@@ -3,6 +3,7 @@ import { context } from "@opentelemetry/api";
 import { openStore } from "@honeymesh/db/open";
 import { AllowSet } from "@honeymesh/ban/allowlist";
 import { systemAllowEntries } from "@honeymesh/net/system-allow";
+import { PeerGate } from "@honeymesh/bus/peer-gate";
 import { runService } from "@honeymesh/runtime/service";
 import { SCAN_DECISION_OUTCOMES, SCAN_SOURCE_OUTCOMES } from "@honeymesh/schema/metrics";
 import { SOURCE_ROOT } from "@honeymesh/runtime/source-root";
@@ -20,7 +21,11 @@ await runService("scand", {
     const allow = new AllowSet();
     for (const bad of [...allow.add(systemAllowEntries(), "system"), ...allow.add(config.allow.cidrs, "config")]) logger.warn("allowlist entry ignored", bad);
     const history = new OffenceHistory(store);
-    const queue = new DecisionQueue(scan.decisions_per_s, scan.decision_queue, (d, ctx) => bus.publish("decision", d, ctx));
+    // Decisions wait (in the bounded queue) until enforcerd is heard: one published before it has
+    // subscribed would be lost at boot.
+    const enforcerd = await PeerGate.watch(bus, "enforcerd", 2 * config.node.health_interval_s * 1000 + 1000);
+    const queue = new DecisionQueue(scan.decisions_per_s, scan.decision_queue, (d, ctx) => bus.publish("decision", d, ctx), () => enforcerd.open);
+    enforcerd.whenOpen(() => queue.release());
     const correlator = new Correlator(
       {
         nodeId,
@@ -62,6 +67,7 @@ await runService("scand", {
         decisions: queue.counters.pick(SCAN_DECISION_OUTCOMES),
       }),
       async stop() {
+        enforcerd.stop();
         queue.stop();
         correlator.stop();
         history.close();
