@@ -9,7 +9,6 @@ import { startEnforcingNode, type EnforcingNode } from "../support/enforcing-nod
 
 const need = ["/usr/sbin/sshd", "hydra", "sshpass", "python3", "unshare", "ssh-keygen"];
 const skip = kernelSkipReason() ?? need.map((b) => (b.startsWith("/") ? (Bun.file(b).size > 0 ? undefined : b) : Bun.which(b) ? undefined : b)).find(Boolean);
-const MAXRETRY = 3;
 
 /** SIGKILL a process and everything it forked (hydra's tasks, sshd's sessions), children first collected. */
 function killTree(root: number): void {
@@ -50,9 +49,11 @@ const MAX_AUTH_TRIES = 2;
  * rsyslog's format (a private /dev/log in its own mount namespace, test/fixtures/syslog-to-file.py);
  * hydra brute-forces it from the attacker namespace. logd's sshd jail reads the file, scand
  * decides, enforcerd drops the attacker in XDP; a bystander address on the same link still
- * reaches sshd.
+ * reaches sshd. With the kernel connection guard on port 22 the attacker is dropped on its
+ * connection rate, before sshd has logged maxretry failures.
  */
-describe.skipIf(Boolean(skip))(`sshd + hydra → logd jail → XDP drop${skip ? ` (skipped: ${skip} missing)` : ""}`, () => {
+function scenario(MAXRETRY: number, guardMaxNew?: number) {
+describe.skipIf(Boolean(skip))(`sshd + hydra → ${guardMaxNew ? `kernel guard (max ${guardMaxNew} new/min) and ` : ""}logd jail (maxretry ${MAXRETRY}) → XDP drop${skip ? ` (skipped: ${skip} missing)` : ""}`, () => {
   let en: EnforcingNode;
   const dir = mkdtempSync(join(tmpdir(), "logd-sshd-"));
   const log = join(dir, "auth.log");
@@ -60,7 +61,7 @@ describe.skipIf(Boolean(skip))(`sshd + hydra → logd jail → XDP drop${skip ? 
   let bystander = "";
 
   beforeAll(async () => {
-    en = await startEnforcingNode({ services: ["enforcerd", "scand"] });
+    en = await startEnforcingNode({ services: ["enforcerd", "scand"], env: (): Record<string, string> => (guardMaxNew ? { HONEYMESH_GUARD_PORTS: "22", HONEYMESH_GUARD_MAX_NEW_PER_MIN: String(guardMaxNew) } : {}) });
     const { pair, node } = en;
     writeFileSync(join(dir, "hm.toml"), `[jails.sshd]\nenabled = true\nfilter = "sshd"\nlogpath = ["${log}"]\nmaxretry = ${MAXRETRY}\nfindtime = "10m"\nbantime = "1h"\n`);
     writeFileSync(log, "");
@@ -109,18 +110,30 @@ describe.skipIf(Boolean(skip))(`sshd + hydra → logd jail → XDP drop${skip ? 
     const t0 = Date.now();
     const hydra = Bun.spawn(pair.argv("attacker", ["hydra", "-l", "root", "-P", join(dir, "passwords"), "-t", String(HYDRA_TASKS), "-W", "1", "-w", "3", "-I", "-q", `ssh://${pair.victim.v4}`]), { stdout: "ignore", stderr: "ignore" });
     procs.push(hydra);
-    const ban = await node.waitLine((l) => l.topic === "hm/v1/enforcerd/ban" && l.d.address?.text === pair.attacker.v4 && (Number(l.d.reasons) & 64) !== 0, 30_000, "EXTERNAL ban of the attacker");
-    expect((ban.d.evidence as { kind: string; jail?: string }[]).some((e) => e.kind === "jail" && e.jail === "sshd")).toBe(true);
+    // The jail bans EXTERNAL; the guard, when on, BRUTEFORCE: whichever comes first.
+    const ban = await node.waitLine((l) => l.topic === "hm/v1/enforcerd/ban" && l.d.address?.text === pair.attacker.v4 && (Number(l.d.reasons) & (guardMaxNew ? 32 : 64)) !== 0, 30_000, "the attacker's ban");
+    const evidence = ban.d.evidence as { kind: string; jail?: string; ports?: number[] }[];
+    if (guardMaxNew) expect(evidence.some((e) => e.kind === "guard" && e.ports?.[0] === 22)).toBe(true);
+    else expect(evidence.some((e) => e.kind === "jail" && e.jail === "sshd")).toBe(true);
     const banMs = Date.now() - t0;
     // attempts already on the wire when the drop began still reach sshd's log: let them land
     await Bun.sleep(2000);
     killTree(hydra.pid);
     const failed = readFileSync(log, "utf8").split("\n").filter((l) => l.includes(`Failed password for root from ${pair.attacker.v4} `)).length;
     console.log(`sshd saw ${failed} failed passwords from the attacker before the drop (maxretry ${MAXRETRY}, hydra tasks ${HYDRA_TASKS}); ban after ${banMs} ms`);
-    expect(failed).toBeGreaterThanOrEqual(MAXRETRY);
-    expect(failed).toBeLessThanOrEqual(MAXRETRY + HYDRA_TASKS * MAX_AUTH_TRIES);
+    if (guardMaxNew) {
+      // Stopped on its connection rate: fewer failures reached sshd than the jail needs.
+      expect(failed).toBeLessThan(MAXRETRY);
+    } else {
+      expect(failed).toBeGreaterThanOrEqual(MAXRETRY);
+      expect(failed).toBeLessThanOrEqual(MAXRETRY + HYDRA_TASKS * MAX_AUTH_TRIES);
+    }
     expect(await pingOk(pair, "attacker", pair.victim.v4)).toBe(false);
     expect(await reach(bystander)).toBe(true);
     expect(await reach()).toBe(false);
   }, 90_000);
 });
+}
+
+scenario(3);
+scenario(5, 2);
