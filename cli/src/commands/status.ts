@@ -72,7 +72,7 @@ export function statusCommand(config: FrozenConfig, json: boolean): number {
 /** A few typed facts per service: why it is degraded, the enforcement mode, busd's clients and refusals. */
 function notes(s: StatusView["services"][number]): string {
   const out: string[] = s.degraded.map((d) => `${d.code}: ${d.detail}`);
-  if (s.enforcement) out.push(`mode=${s.enforcement.mode} kernel=${s.enforcement.kernel}`);
+  if (s.enforcement) out.push(`mode=${s.enforcement.mode} kernel=${s.enforcement.kernel}${s.enforcement.guard && s.enforcement.guard !== "off" ? ` guard=${s.enforcement.guard}${s.enforcement.guard_ports?.length ? `:${s.enforcement.guard_ports.join(",")}` : ""}` : ""}`);
   const m = s.metrics;
   if (m?.service === "busd") out.push(`clients=${m.clients} refused=${Object.values(m.refused).reduce((a, b) => a + b, 0)}`);
   if (m?.service === "enforcerd") out.push(`bans=${m.active_bans}`);
