@@ -26,8 +26,8 @@ export function kernelSkipReason(): string | undefined {
   return undefined;
 }
 
-export function makePinRoot(): string {
-  const dir = `/sys/fs/bpf/hm-test-${randomBytes(3).toString("hex")}`;
+export function makePinRoot(tag?: string): string {
+  const dir = `/sys/fs/bpf/hm-test-${tag ? `${tag}-` : ""}${randomBytes(3).toString("hex")}`;
   mkdirSync(dir, { mode: 0o700 });
   return dir;
 }

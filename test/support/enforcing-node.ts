@@ -21,6 +21,8 @@ export interface EnforcingNodeOptions {
   timeoutMs?: number;
   /** Arguments for every service (e.g. `--config PATH`), read when they are spawned. */
   args?: () => string[];
+  /** Goes into the namespace, veth and pin names (createNetnsPair's tag), e.g. a bench's name. */
+  tag?: string;
 }
 
 /**
@@ -29,8 +31,8 @@ export interface EnforcingNodeOptions {
  * the processes, the namespaces and the pins; a failed start removes them too.
  */
 export async function startEnforcingNode(o: EnforcingNodeOptions): Promise<EnforcingNode> {
-  const pair = createNetnsPair();
-  const pinRoot = makePinRoot();
+  const pair = createNetnsPair(o.tag);
+  const pinRoot = makePinRoot(o.tag);
   const node = new NsNode(
     pair,
     {

@@ -31,13 +31,18 @@ export interface NetnsPair {
   destroy(): void;
 }
 
-/** Creates the pair; throws (after cleaning up) when iproute2 refuses. */
-export function createNetnsPair(): NetnsPair {
+/**
+ * Creates the pair; throws (after cleaning up) when iproute2 refuses. A `tag` (letters and digits,
+ * ≤ 10, e.g. a bench's name) goes into every name, so a leftover says who made it; interface names
+ * stay within IFNAMSIZ (15).
+ */
+export function createNetnsPair(tag?: string): NetnsPair {
+  if (tag !== undefined && !/^[a-z0-9]{1,10}$/.test(tag)) throw new Error(`netns pair tag ${JSON.stringify(tag)}: 1-10 lowercase letters or digits`);
   const id = randomBytes(2).toString("hex");
   const [a, b] = [randomBytes(1)[0]!, randomBytes(1)[0]!];
   const host = (side: "v" | "a", n: number): Host => ({
-    ns: `hmt-${id}-${side}`,
-    ifname: `hm${id}${side}`,
+    ns: tag ? `hmt-${tag}-${id}-${side}` : `hmt-${id}-${side}`,
+    ifname: tag ? `${tag}${id}${side}` : `hm${id}${side}`,
     v4: `10.${a}.${b}.${n}`,
     // Canonical text (RFC 5952: no leading zeros, no lone zero group before "::"), because
     // the node reports addresses canonically and tests compare strings.
