@@ -22,7 +22,13 @@ export interface AttackResult {
   failedPasswords: number;
   /** Failures the sshd filter (Fail2Ban's, as both contenders use) counts for the attacker. */
   filterFailures: number;
-  /** ms from the maxretry-th failure line being written to the first dropped probe; null = never dropped. */
+  /** whether the attacker's probes were dropped within the limit at all. */
+  dropped: boolean;
+  /**
+   * ms from the maxretry-th failure line being written to the first dropped probe; null when there
+   * was no drop or no maxretry-th line (something dropped the attacker before the jail could fire);
+   * negative when the drop came first.
+   */
   dropMs: number | null;
   /** unix ns when the maxretry-th failure line was in the log; null = never reached. */
   maxretryLineNs: number | null;
@@ -115,5 +121,5 @@ export async function runAttack(pair: NetnsPair, sshd: VictimSshd, dir: string, 
   }
   const dropMs = result.drop_ns !== null && tMaxretry !== null ? (result.drop_ns - tMaxretry) / 1e6 : null;
   const resolutionMs = result.drop_ns !== null && result.last_ok_ns !== null ? (result.drop_ns - result.last_ok_ns) / 1e6 : null;
-  return { failedPasswords, filterFailures, maxretryLineNs: tMaxretry, dropMs, resolutionMs, bystanderOk, attackerBlocked };
+  return { failedPasswords, filterFailures, maxretryLineNs: tMaxretry, dropped: result.drop_ns !== null, dropMs, resolutionMs, bystanderOk, attackerBlocked };
 }

@@ -24,13 +24,15 @@ export function table(rows: Row[], f2b: Row | undefined): string[] {
   const out = [head.join("")];
   for (const r of rows) {
     const t = times(r);
-    const never = r.runs.length - t.length;
+    const never = r.runs.filter((x) => !x.dropped).length;
+    const early = r.runs.filter((x) => x.dropped && x.dropMs === null).length;
+    const notes = [never ? `${never} never dropped` : "", early ? `${early} dropped before a maxretry-th line` : ""].filter(Boolean).join(", ");
     const ratio = f2b && r !== f2b ? median(times(f2b)) / median(t) : Number.NaN;
     out.push(
       [
         pad(r.name, 34),
         pad(`${fmt(median(fails(r)), 1)} / ${Math.max(...fails(r))}`, 28),
-        pad(`${fmt(median(t), 1)} / ${fmt(Math.max(...t), 1)}${never ? ` (${never} never dropped)` : ""}`, 40),
+        pad(`${fmt(median(t), 1)} / ${fmt(Math.max(...t), 1)}${notes ? ` (${notes})` : ""}`, 40),
         pad(`${r.runs.filter((x) => x.bystanderOk).length}/${r.runs.length}`, 14),
         r === f2b ? "1×" : `${fmt(ratio, 1)}×`,
       ].join(""),

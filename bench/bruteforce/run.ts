@@ -6,7 +6,7 @@
 // attacker's first dropped packet. Goals: HoneyMesh ≥ 50× faster, never more failures through
 // than Fail2Ban; with the kernel guard (--guard), fewer.
 // usage: bun bench/bruteforce/run.ts [--runs 3] [--guard] [--maxretry 5] [--f2b-backend pyinotify|polling]
-//                                    [--guard-max-new-per-min 2] [--hydra-tasks 4] [--keep-logs DIR]
+//                                    [--guard-max-new-per-min 3] [--hydra-tasks 4] [--keep-logs DIR]
 import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import type { AttackOptions, AttackResult } from "./attack.ts";
@@ -23,7 +23,7 @@ const { values: a } = parseArgs({
     guard: { type: "boolean", default: false },
     maxretry: { type: "string", default: "5" },
     "f2b-backend": { type: "string", default: "pyinotify" },
-    "guard-max-new-per-min": { type: "string", default: "2" },
+    "guard-max-new-per-min": { type: "string", default: "3" },
     "hydra-tasks": { type: "string", default: "4" },
     "keep-logs": { type: "string" },
   },
@@ -53,7 +53,7 @@ const load0 = loadavg();
 const ms = (x: number | null) => (x === null ? "—" : `${x.toFixed(0)} ms`);
 const line = (who: string, i: number, r: AttackResult, extra = "") =>
   console.log(
-    `  run ${i + 1} ${who.padEnd(16)} failed passwords ${String(r.failedPasswords).padStart(3)} (filter failures ${r.filterFailures}), drop ${r.dropMs === null ? "never" : `${r.dropMs.toFixed(1)} ms`} after the line (±${r.resolutionMs?.toFixed(1) ?? "—"} ms), attacker blocked on 22: ${r.attackerBlocked}, bystander ok: ${r.bystanderOk}${extra}`,
+    `  run ${i + 1} ${who.padEnd(16)} failed passwords ${String(r.failedPasswords).padStart(3)} (filter failures ${r.filterFailures}), drop ${!r.dropped ? "never" : r.dropMs === null ? "without a maxretry-th line" : `${r.dropMs.toFixed(1)} ms after the line`} (±${r.resolutionMs?.toFixed(1) ?? "—"} ms), attacker blocked on 22: ${r.attackerBlocked}, bystander ok: ${r.bystanderOk}${extra}`,
   );
 // Rounds interleave the contenders, so a load change on this shared machine hits all of them.
 for (let i = 0; i < runs; i++) {
@@ -82,7 +82,8 @@ console.log(`machine: ${cpus().length} CPUs shared with other work; load average
 console.log(`measured: the syslog receiver stamps each line (unix ns) right after writing it to the log; a probe in the attacker's`);
 console.log(`namespace connects from the attacker's address to a plain listener on the victim (port ${PROBE_PORT}) every 2 ms, and the drop is`);
 console.log(`the send time of the first of 3 consecutive connects not established within 50 ms (XDP drop) or refused (nft reject).`);
-console.log(`Fail2Ban creates its nft table at jail start (actionstart_on_demand = false): its best case; logd polls its files every 250 ms.`);
+console.log(`both follow the log with inotify (Fail2Ban: pyinotify backend unless --f2b-backend polling; logd: inotify on the directory,`);
+console.log(`250 ms poll as fallback). Fail2Ban creates its nft table at jail start (actionstart_on_demand = false): its best case.`);
 console.log(`failures through = "Failed password" lines from the attacker in sshd's log, counted 2 s after the drop (hydra still running).`);
 console.log("");
 for (const l of table(rows, f2b)) console.log(l);
