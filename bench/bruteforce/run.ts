@@ -12,7 +12,7 @@ import { parseArgs } from "node:util";
 import type { AttackOptions, AttackResult } from "./attack.ts";
 import { runFail2ban, type F2bBackend } from "./fail2ban.ts";
 import { guardSupport } from "./guard.ts";
-import { runHoneyMesh } from "./honeymesh.ts";
+import { runHoneyMesh, type HoneyMeshResult } from "./honeymesh.ts";
 import { everyRound, median, table, type Row } from "./report.ts";
 import { PROBE_PORT, type GuardSettings, type JailNumbers } from "./shared.ts";
 import { MAX_AUTH_TRIES } from "./victim-sshd.ts";
@@ -45,6 +45,7 @@ if (a.guard) {
 }
 const runGuard = a.guard && guardNote === undefined;
 
+const hmStages: HoneyMeshResult[] = [];
 const hm: Row = { name: "HoneyMesh (logd jail → XDP)", runs: [] };
 const f2b: Row = { name: `Fail2Ban 1.0.2 (${backend}, nft)`, runs: [] };
 const hg: Row = { name: `HoneyMesh + guard (${guard.maxNewPerMin}/min)`, runs: [] };
@@ -59,6 +60,7 @@ const line = (who: string, i: number, r: AttackResult, extra = "") =>
 for (let i = 0; i < runs; i++) {
   const h = await runHoneyMesh(jail, attack);
   hm.runs.push(h);
+  hmStages.push(h);
   causes.push(h.banCause);
   line("HoneyMesh", i, h, `, ban: ${h.banCause}; line → scand decision ${ms(h.toDecisionMs)}, → enforcerd ban ${ms(h.toBanMs)}`);
   const f = await runFail2ban(jail, attack, backend);
@@ -87,6 +89,9 @@ console.log(`250 ms poll as fallback). Fail2Ban creates its nft table at jail st
 console.log(`failures through = "Failed password" lines from the attacker in sshd's log, counted 2 s after the drop (hydra still running).`);
 console.log("");
 for (const l of table(rows, f2b)) console.log(l);
+console.log("");
+const stage = (f: (h: HoneyMeshResult) => number | null) => ms(median(hmStages.map(f).filter((x): x is number => x !== null)));
+console.log(`HoneyMesh's time, median: maxretry-th line → scand decision ${stage((h) => h.toDecisionMs)} → enforcerd ban ${stage((h) => h.toBanMs)} → first dropped probe ${stage((h) => h.dropMs)}  (bus stamps: whole ms)`);
 console.log("");
 console.log(`goal HoneyMesh ≥ 50× faster than Fail2Ban (median): ${ratio.toFixed(1)}× — ${met(ratio >= 50)}`);
 console.log(`goal HoneyMesh never more failures through than Fail2Ban (paired rounds): ${met(everyRound(hm, f2b, (x, y) => x.failedPasswords <= y.failedPasswords))}   (HoneyMesh ${hm.runs.map((x) => x.failedPasswords).join(", ")} vs Fail2Ban ${f2b.runs.map((x) => x.failedPasswords).join(", ")})`);
