@@ -51,7 +51,7 @@ const f2b: Row = { name: `Fail2Ban 1.0.2 (${backend}, nft)`, runs: [] };
 const hg: Row = { name: `HoneyMesh + guard (${guard.maxNewPerMin}/min)`, runs: [] };
 const causes: string[] = [];
 const load0 = loadavg();
-const ms = (x: number | null) => (x === null ? "—" : `${x.toFixed(0)} ms`);
+const ms = (x: number | null) => (x === null || !Number.isFinite(x) ? "—" : `${x.toFixed(0)} ms`);
 const line = (who: string, i: number, r: AttackResult, extra = "") =>
   console.log(
     `  run ${i + 1} ${who.padEnd(16)} failed passwords ${String(r.failedPasswords).padStart(3)} (filter failures ${r.filterFailures}), drop ${!r.dropped ? "never" : r.dropMs === null ? "without a maxretry-th line" : `${r.dropMs.toFixed(1)} ms after the line`} (±${r.resolutionMs?.toFixed(1) ?? "—"} ms), attacker blocked on 22: ${r.attackerBlocked}, bystander ok: ${r.bystanderOk}${extra}`,
