@@ -13,7 +13,11 @@ import { startVictimSshd } from "./victim-sshd.ts";
 export interface HoneyMeshResult extends AttackResult {
   /** What the ban on the bus gave as its reason: "jail sshd" when logd's jail did it. */
   banCause: string;
-  /** ms from the maxretry-th line to scand's decision and to enforcerd's ban (bus stamps, whole ms). */
+  /**
+   * ms from the maxretry-th line to scand's decision and to enforcerd's ban change (bus stamps,
+   * whole ms; enforcerd stamps a change when it starts the decision batch, before the SQLite commit
+   * and the kernel map write, so the drop comes a few ms later).
+   */
   toDecisionMs: number | null;
   toBanMs: number | null;
 }

@@ -62,14 +62,14 @@ for (let i = 0; i < runs; i++) {
   hm.runs.push(h);
   hmStages.push(h);
   causes.push(h.banCause);
-  line("HoneyMesh", i, h, `, ban: ${h.banCause}; line → scand decision ${ms(h.toDecisionMs)}, → enforcerd ban ${ms(h.toBanMs)}`);
+  line("HoneyMesh", i, h, `, ban: ${h.banCause}; line → scand decision ${ms(h.toDecisionMs)}, → enforcerd applies ${ms(h.toBanMs)}`);
   const f = await runFail2ban(jail, attack, backend);
   f2b.runs.push(f);
   line("Fail2Ban", i, f);
   if (runGuard) {
     const g = await runHoneyMesh(jail, attack, guard);
     hg.runs.push(g);
-    line("HoneyMesh+guard", i, g, `, ban: ${g.banCause}; line → scand decision ${ms(g.toDecisionMs)}, → enforcerd ban ${ms(g.toBanMs)}`);
+    line("HoneyMesh+guard", i, g, `, ban: ${g.banCause}; line → scand decision ${ms(g.toDecisionMs)}, → enforcerd applies ${ms(g.toBanMs)}`);
   }
 }
 const load1 = loadavg();
@@ -91,7 +91,8 @@ console.log("");
 for (const l of table(rows, f2b)) console.log(l);
 console.log("");
 const stage = (f: (h: HoneyMeshResult) => number | null) => ms(median(hmStages.map(f).filter((x): x is number => x !== null)));
-console.log(`HoneyMesh's time, median: maxretry-th line → scand decision ${stage((h) => h.toDecisionMs)} → enforcerd ban ${stage((h) => h.toBanMs)} → first dropped probe ${stage((h) => h.dropMs)}  (bus stamps: whole ms)`);
+console.log(`HoneyMesh's time, median: maxretry-th line → scand decision ${stage((h) => h.toDecisionMs)} → enforcerd applies ${stage((h) => h.toBanMs)} → first dropped probe ${stage((h) => h.dropMs)}`);
+console.log(`  (bus stamps, whole ms; the ban change is stamped when enforcerd starts the batch, before its SQLite commit and map write)`);
 console.log("");
 console.log(`goal HoneyMesh ≥ 50× faster than Fail2Ban (median): ${ratio.toFixed(1)}× — ${met(ratio >= 50)}`);
 console.log(`goal HoneyMesh never more failures through than Fail2Ban (paired rounds): ${met(everyRound(hm, f2b, (x, y) => x.failedPasswords <= y.failedPasswords))}   (HoneyMesh ${hm.runs.map((x) => x.failedPasswords).join(", ")} vs Fail2Ban ${f2b.runs.map((x) => x.failedPasswords).join(", ")})`);
