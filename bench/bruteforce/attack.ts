@@ -32,6 +32,8 @@ export interface AttackResult {
   dropMs: number | null;
   /** unix ns when the maxretry-th failure line was in the log; null = never reached. */
   maxretryLineNs: number | null;
+  /** ms from hydra's start to the first dropped probe; null = no drop. For a drop that needs no log line (the guard). */
+  sinceStartMs: number | null;
   /** ms between the last probe that got through and the first dropped one (the measure's resolution). */
   resolutionMs: number | null;
   /** a second address on the attacker's link still gets sshd's banner after the drop. */
@@ -92,6 +94,7 @@ export async function runAttack(pair: NetnsPair, sshd: VictimSshd, dir: string, 
   };
   if ((await readLine()) !== "ready") throw new Error("drop-probe.py did not start");
   // cwd = dir: hydra leaves its ./hydra.restore there when killed
+  const startMs = performance.timeOrigin + performance.now(); // unix ms, as the probe's time.time_ns()
   const hydra = Bun.spawn(pair.argv("attacker", ["hydra", "-l", "root", "-P", words, "-t", String(o.hydraTasks), "-w", "3", "-I", "-q", `ssh://${pair.victim.v4}`]), { cwd: dir, stdout: "ignore", stderr: "ignore" });
   let result: ProbeLine;
   try {
@@ -120,6 +123,7 @@ export async function runAttack(pair: NetnsPair, sshd: VictimSshd, dir: string, 
     if (v.kind === "failure" && v.address === pair.attacker.v4 && ++filterFailures === o.maxretry) tMaxretry = Number(row.slice(0, tab));
   }
   const dropMs = result.drop_ns !== null && tMaxretry !== null ? (result.drop_ns - tMaxretry) / 1e6 : null;
+  const sinceStartMs = result.drop_ns !== null ? result.drop_ns / 1e6 - startMs : null;
   const resolutionMs = result.drop_ns !== null && result.last_ok_ns !== null ? (result.drop_ns - result.last_ok_ns) / 1e6 : null;
-  return { failedPasswords, filterFailures, maxretryLineNs: tMaxretry, dropped: result.drop_ns !== null, dropMs, resolutionMs, bystanderOk, attackerBlocked };
+  return { failedPasswords, filterFailures, maxretryLineNs: tMaxretry, dropped: result.drop_ns !== null, dropMs, sinceStartMs, resolutionMs, bystanderOk, attackerBlocked };
 }

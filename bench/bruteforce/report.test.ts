@@ -2,7 +2,7 @@ import { expect, test } from "bun:test";
 import type { AttackResult } from "./attack.ts";
 import { everyRound, median, table, type Row } from "./report.ts";
 
-const run = (failedPasswords: number, dropMs: number | null): AttackResult => ({ failedPasswords, filterFailures: failedPasswords, maxretryLineNs: 0, dropped: dropMs !== null, dropMs, resolutionMs: 2, bystanderOk: true, attackerBlocked: dropMs !== null });
+const run = (failedPasswords: number, dropMs: number | null): AttackResult => ({ failedPasswords, filterFailures: failedPasswords, maxretryLineNs: 0, dropped: dropMs !== null, dropMs, sinceStartMs: dropMs === null ? null : dropMs + 1000, resolutionMs: 2, bystanderOk: true, attackerBlocked: dropMs !== null });
 
 test("median of odd and even samples; NaN for none", () => {
   expect(median([5, 1, 3])).toBe(3);

@@ -20,10 +20,11 @@ const fails = (r: Row) => r.runs.map((x) => x.failedPasswords);
 
 /** The side-by-side table, one line per contender; median and max over its runs. */
 export function table(rows: Row[], f2b: Row | undefined): string[] {
-  const head = [pad("contender", 34), pad("failures through (med/max)", 28), pad("maxretry-th line → drop, ms (med/max)", 40), pad("bystander ok", 14), "F2B/this (med)"];
+  const head = [pad("contender", 34), pad("failures through (med/max)", 28), pad("maxretry-th line → drop, ms (med/max)", 40), pad("hydra start → drop, ms (med/max)", 34), pad("bystander ok", 14), "F2B/this (med)"];
   const out = [head.join("")];
   for (const r of rows) {
     const t = times(r);
+    const starts = r.runs.map((x) => x.sinceStartMs).filter((x): x is number => x !== null);
     const never = r.runs.filter((x) => !x.dropped).length;
     const early = r.runs.filter((x) => x.dropped && x.dropMs === null).length;
     const notes = [never ? `${never} never dropped` : "", early ? `${early} dropped before a maxretry-th line` : ""].filter(Boolean).join(", ");
@@ -33,6 +34,7 @@ export function table(rows: Row[], f2b: Row | undefined): string[] {
         pad(r.name, 34),
         pad(`${fmt(median(fails(r)), 1)} / ${Math.max(...fails(r))}`, 28),
         pad(`${fmt(median(t), 1)} / ${fmt(Math.max(...t), 1)}${notes ? ` (${notes})` : ""}`, 40),
+        pad(`${fmt(median(starts), 1)} / ${fmt(Math.max(...starts), 1)}`, 34),
         pad(`${r.runs.filter((x) => x.bystanderOk).length}/${r.runs.length}`, 14),
         r === f2b ? "1×" : `${fmt(ratio, 1)}×`,
       ].join(""),

@@ -6,7 +6,7 @@
 // attacker's first dropped packet. Goals: HoneyMesh ≥ 50× faster, never more failures through
 // than Fail2Ban; with the kernel guard (--guard), fewer.
 // usage: bun bench/bruteforce/run.ts [--runs 3] [--guard] [--maxretry 5] [--f2b-backend pyinotify|polling]
-//                                    [--guard-max-new-per-min 3] [--hydra-tasks 4] [--keep-logs DIR]
+//                                    [--guard-max-new-per-min 2] [--hydra-tasks 4] [--keep-logs DIR]
 import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import type { AttackOptions, AttackResult } from "./attack.ts";
@@ -23,7 +23,7 @@ const { values: a } = parseArgs({
     guard: { type: "boolean", default: false },
     maxretry: { type: "string", default: "5" },
     "f2b-backend": { type: "string", default: "pyinotify" },
-    "guard-max-new-per-min": { type: "string", default: "3" },
+    "guard-max-new-per-min": { type: "string", default: "2" },
     "hydra-tasks": { type: "string", default: "4" },
     "keep-logs": { type: "string" },
   },
@@ -54,7 +54,7 @@ const load0 = loadavg();
 const ms = (x: number | null) => (x === null || !Number.isFinite(x) ? "—" : `${x.toFixed(0)} ms`);
 const line = (who: string, i: number, r: AttackResult, extra = "") =>
   console.log(
-    `  run ${i + 1} ${who.padEnd(16)} failed passwords ${String(r.failedPasswords).padStart(3)} (filter failures ${r.filterFailures}), drop ${!r.dropped ? "never" : r.dropMs === null ? "without a maxretry-th line" : `${r.dropMs.toFixed(1)} ms after the line`} (±${r.resolutionMs?.toFixed(1) ?? "—"} ms), attacker blocked on 22: ${r.attackerBlocked}, bystander ok: ${r.bystanderOk}${extra}`,
+    `  run ${i + 1} ${who.padEnd(16)} failed passwords ${String(r.failedPasswords).padStart(3)} (filter failures ${r.filterFailures}), drop ${!r.dropped ? "never" : r.dropMs === null ? "without a maxretry-th line" : `${r.dropMs.toFixed(1)} ms after the line`}${r.sinceStartMs === null ? "" : ` (${r.sinceStartMs.toFixed(0)} ms after hydra's start)`} (±${r.resolutionMs?.toFixed(1) ?? "—"} ms), attacker blocked on 22: ${r.attackerBlocked}, bystander ok: ${r.bystanderOk}${extra}`,
   );
 // Rounds interleave the contenders, so a load change on this shared machine hits all of them.
 for (let i = 0; i < runs; i++) {

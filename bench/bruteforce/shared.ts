@@ -8,7 +8,7 @@ export interface JailNumbers {
 /** The port of the plain TCP listener the drop probe connects to (not sshd's: probing must not load sshd). */
 export const PROBE_PORT = 2200;
 
-/** The kernel guard's settings for the third run (issue 15): new connections per source per minute to these ports. */
+/** The kernel connection guard for the third run: completed handshakes per source per minute to these ports before a ban. */
 export interface GuardSettings {
   ports: number[];
   maxNewPerMin: number;
