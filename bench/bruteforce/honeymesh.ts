@@ -35,7 +35,13 @@ export async function runHoneyMesh(jail: JailNumbers, attack: AttackOptions, gua
     toml,
     `[jails.sshd]\nenabled = true\nfilter = "sshd"\nlogpath = ["${log}"]\nmaxretry = ${jail.maxretry}\nfindtime = ${jail.findtimeS}\nbantime = ${jail.bantimeS}\n${guard ? `\n${guardToml(guard)}` : ""}`,
   );
-  const en = await startEnforcingNode({ tag: "bruteforce", services: ["enforcerd", "scand"], args: () => ["--config", toml], env: () => ({ HONEYMESH_NODE_LOG_LEVEL: "warn" }) });
+  let en: Awaited<ReturnType<typeof startEnforcingNode>>;
+  try {
+    en = await startEnforcingNode({ tag: "bruteforce", services: ["enforcerd", "scand"], args: () => ["--config", toml], env: () => ({ HONEYMESH_NODE_LOG_LEVEL: "warn" }) });
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
   const stops: (() => void)[] = [];
   try {
     const { pair, node } = en;
