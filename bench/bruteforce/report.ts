@@ -33,11 +33,14 @@ export function table(rows: Row[], f2b: Row | undefined): string[] {
       [
         pad(r.name, 34),
         pad(`${fmt(median(fails(r)), 1)} / ${Math.max(...fails(r))}`, 28),
-        pad(`${fmt(median(t), 1)} / ${fmt(Math.max(...t), 1)}${notes ? ` (${notes})` : ""}`, 40),
+        pad(`${fmt(median(t), 1)} / ${fmt(Math.max(...t), 1)}`, 40),
         pad(`${fmt(median(starts), 1)} / ${fmt(Math.max(...starts), 1)}`, 34),
         pad(`${r.runs.filter((x) => x.bystanderOk).length}/${r.runs.length}`, 14),
-        r === f2b ? "1×" : `${fmt(ratio, 1)}×`,
-      ].join(""),
+        pad(r === f2b ? "1×" : Number.isFinite(ratio) ? `${fmt(ratio, 1)}×` : "—", 16),
+        notes,
+      ]
+        .join("")
+        .trimEnd(),
     );
   }
   return out;

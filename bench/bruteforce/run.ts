@@ -52,24 +52,25 @@ const hg: Row = { name: `HoneyMesh + guard (${guard.maxNewPerMin}/min)`, runs: [
 const causes: string[] = [];
 const load0 = loadavg();
 const ms = (x: number | null) => (x === null || !Number.isFinite(x) ? "—" : `${x.toFixed(0)} ms`);
-const line = (who: string, i: number, r: AttackResult, extra = "") =>
-  console.log(
-    `  run ${i + 1} ${who.padEnd(16)} failed passwords ${String(r.failedPasswords).padStart(3)} (filter failures ${r.filterFailures}), drop ${!r.dropped ? "never" : r.dropMs === null ? "without a maxretry-th line" : `${r.dropMs.toFixed(1)} ms after the line`}${r.sinceStartMs === null ? "" : ` (${r.sinceStartMs.toFixed(0)} ms after hydra's start)`} (±${r.resolutionMs?.toFixed(1) ?? "—"} ms), attacker blocked on 22: ${r.attackerBlocked}, bystander ok: ${r.bystanderOk}${extra}`,
-  );
+const line = (who: string, i: number, r: AttackResult, extra = "") => {
+  const drop = !r.dropped ? "never dropped" : `dropped ${r.dropMs === null ? "without a maxretry-th line" : `${r.dropMs.toFixed(1)} ms (±${r.resolutionMs?.toFixed(1) ?? "—"}) after the maxretry-th line`}, ${r.sinceStartMs?.toFixed(0)} ms after hydra's start`;
+  console.log(`  run ${i + 1} ${who.padEnd(16)} failed passwords ${String(r.failedPasswords).padStart(3)} (filter failures ${r.filterFailures}), ${drop}; attacker blocked on 22: ${r.attackerBlocked}, bystander ok: ${r.bystanderOk}${extra}`);
+};
+const stages = (h: HoneyMeshResult) => `; ban: ${h.banCause}${h.toDecisionMs === null ? "" : `; line → scand decision ${ms(h.toDecisionMs)}, → enforcerd applies ${ms(h.toBanMs)}`}`;
 // Rounds interleave the contenders, so a load change on this shared machine hits all of them.
 for (let i = 0; i < runs; i++) {
   const h = await runHoneyMesh(jail, attack);
   hm.runs.push(h);
   hmStages.push(h);
   causes.push(h.banCause);
-  line("HoneyMesh", i, h, `, ban: ${h.banCause}; line → scand decision ${ms(h.toDecisionMs)}, → enforcerd applies ${ms(h.toBanMs)}`);
+  line("HoneyMesh", i, h, stages(h));
   const f = await runFail2ban(jail, attack, backend);
   f2b.runs.push(f);
   line("Fail2Ban", i, f);
   if (runGuard) {
     const g = await runHoneyMesh(jail, attack, guard);
     hg.runs.push(g);
-    line("HoneyMesh+guard", i, g, `, ban: ${g.banCause}; line → scand decision ${ms(g.toDecisionMs)}, → enforcerd applies ${ms(g.toBanMs)}`);
+    line("HoneyMesh+guard", i, g, stages(g));
   }
 }
 const load1 = loadavg();
