@@ -32,6 +32,9 @@ test("with the machine id: --merge (no implied current-boot filter) and this mac
   expect(journalArgs(["_COMM=a _PID=1", "_COMM=b"], "s=1", "journalctl", id).slice(5)).toEqual(["--merge", "--after-cursor=s=1", "_COMM=a", "_PID=1", m, "+", "_COMM=b", m]);
   expect(journalArgs([], undefined, "journalctl", id).slice(6)).toEqual(["--lines=0", m]);
   expect(journalArgs(["+ _COMM=a +"], undefined, "journalctl").slice(5)).toEqual(["--lines=0", "_COMM=a"]);
+  // the first start (no cursor): from a findtime back, not the tail
+  expect(journalArgs([], undefined, "journalctl", id, 1700000000.7).slice(5)).toEqual(["--merge", "--since=@1700000000", m]);
+  expect(journalArgs([], "s=2", "journalctl", id, 1700000000).slice(5)).toEqual(["--merge", "--after-cursor=s=2", m]);
 });
 
 test("machine-id: 32 hex digits or nothing", () => {

@@ -49,11 +49,17 @@ export function journalLine(json: string): JournalEntry | null {
  * file) the fresh one shows the kernel's id, which no entry carries: journalctl then follows
  * nothing, silently. `--merge` drops both the boot filter and the local-only flag; the
  * `_MACHINE_ID` match restores "this machine only" (no journals of other hosts or containers).
+ *
+ * Without a cursor (the first start) it begins at `sinceS` (Unix seconds; logd gives now − findtime,
+ * as Fail2Ban's systemd backend starts a findtime back) rather than at the tail: a follower that
+ * seeked to the tail (`--lines=N`) right after boot never delivered a new entry on systemd 252,
+ * with or without the sandbox, while one started at a time did (observed in the deploy test's
+ * machine; once the system ran a while, both worked).
  */
-export function journalArgs(journalmatch: readonly string[], cursor: string | undefined, command = "journalctl", machineId?: string): string[] {
+export function journalArgs(journalmatch: readonly string[], cursor: string | undefined, command = "journalctl", machineId?: string, sinceS?: number): string[] {
   const args = [command, "--follow", "--output=json", "--no-pager", "--quiet"];
   if (machineId) args.push("--merge");
-  args.push(cursor ? `--after-cursor=${cursor}` : "--lines=0");
+  args.push(cursor ? `--after-cursor=${cursor}` : sinceS !== undefined ? `--since=@${Math.floor(sinceS)}` : "--lines=0");
   const groups: string[][] = [];
   for (const m of journalmatch) {
     let g: string[] = [];
@@ -109,8 +115,9 @@ export class JournalSource {
   private async run(): Promise<void> {
     while (!this.stopped) {
       const cursor = this.store.position(this.key)?.lastLineHash || undefined;
+      const since = (Date.now() - this.jail.spec.findtime_s * 1000) / 1000;
       try {
-        this.proc = Bun.spawn(journalArgs(this.journalmatch, cursor, this.command, this.machineId), { stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+        this.proc = Bun.spawn(journalArgs(this.journalmatch, cursor, this.command, this.machineId, since), { stdin: "ignore", stdout: "pipe", stderr: "pipe" });
       } catch (e) {
         this.error = `cannot start ${this.command}: ${(e as Error).message}`.slice(0, 256);
         await Bun.sleep(5000);
