@@ -12,7 +12,6 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ConfigSchema } from "@honeymesh/config/schema";
 import { openStore } from "@honeymesh/db/open";
 import { engineEnv } from "@honeymesh/runtime/engine-env";
 import { loadFilter } from "@honeymesh/f2b-filter/builtin";
@@ -23,6 +22,8 @@ import { FileSource } from "../../services/logd/src/source.ts";
 
 const AS_LAUNCHED = "--as-launched";
 if (!process.argv.includes(AS_LAUNCHED)) {
+  // imported here only: the measuring child loads nothing logd does not
+  const { ConfigSchema } = await import("@honeymesh/config/schema");
   const hint = (ConfigSchema.properties.node.properties.memory_hint_mb as { default: number }).default;
   const child = Bun.spawnSync([process.execPath, import.meta.path, ...process.argv.slice(2), AS_LAUNCHED], { env: { ...process.env, ...engineEnv("logd", hint) }, stdout: "inherit", stderr: "inherit" });
   process.exit(child.exitCode ?? 1);
