@@ -5,7 +5,9 @@
 // of the veth, and `systemctl stop` detaching XDP. A unit change that makes any service crash,
 // restart or lose a capability fails here. logd follows a log file only group adm may read (its
 // unit's SupplementaryGroups=): its jail's source must be healthy in `honeymesh jails`, and failure
-// lines appended to it must end in a kernel ban. Prints how long each step took.
+// lines appended to it must end in a kernel ban. A second jail follows the journal (journalctl as
+// logd's child, inside its sandbox): failures logged by a unit named sshd.service end in a kernel
+// ban too. Prints how long each step took.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -18,6 +20,7 @@ const SERVICES = ["busd", "trapd", "scand", "enforcerd", "meshd", "apid", "logd"
 /** A log inside the machine that only root and group adm may read (as Debian's auth.log). */
 const JAIL_LOG = "/var/log/hm-deploy-auth.log";
 const JAIL_ATTACKER = "203.0.113.77";
+const JOURNAL_ATTACKER = "203.0.113.78";
 // CAP_NET_ADMIN = 12, CAP_PERFMON = 38, CAP_BPF = 39 (linux/capability.h).
 const ENFORCER_CAPS = (1n << 12n) | (1n << 38n) | (1n << 39n);
 const DIST = `/tmp/hm-deploy-dist-${process.pid}`;
@@ -64,7 +67,7 @@ describe.skipIf(!!skip)("the .deb under systemd (nspawn)", () => {
     sh(["sed", "-i", 's/^\\[enforcer\\]$/[enforcer]\\nmode = "enforce"\\ninterfaces = ["host0"]/', conf]);
     // One jail on a file logd can read only through its supplementary group adm, one on the
     // journal (journalctl as a child, through systemd-journal, inside the unit's sandbox).
-    writeFileSync(conf, `${await Bun.file(conf).text()}\n[jails.sshd]\nenabled = true\nfilter = "sshd"\nlogpath = ["${JAIL_LOG}"]\nmaxretry = 3\nfindtime = "10m"\nbantime = "1h"\n[jails.sshd-journal]\nenabled = true\nfilter = "sshd"\nlogpath = ["journal"]\n`);
+    writeFileSync(conf, `${await Bun.file(conf).text()}\n[jails.sshd]\nenabled = true\nfilter = "sshd"\nlogpath = ["${JAIL_LOG}"]\nmaxretry = 3\nfindtime = "10m"\nbantime = "1h"\n[jails.sshd-journal]\nenabled = true\nfilter = "sshd"\nlogpath = ["journal"]\nmaxretry = 3\nfindtime = "10m"\nbantime = "1h"\n`);
     m.chroot(["install", "-m", "0640", "-o", "root", "-g", "adm", "/dev/null", JAIL_LOG]);
     lap("dpkg -i in the root");
     await m.boot();
@@ -108,7 +111,7 @@ describe.skipIf(!!skip)("the .deb under systemd (nspawn)", () => {
     for (const f of ["/usr/lib/honeymesh/packages/f2b-filter/filter.d/sshd.conf", "/usr/lib/honeymesh/services/logd/drizzle"]) expect(m.exec(["test", "-e", f], { allowFail: true }).code, f).toBe(0);
   });
 
-  test("logd follows a group-adm log and the journal: both jail sources healthy in honeymesh jails; file failures end in a kernel ban", async () => {
+  test("logd follows a group-adm log and the journal: both jail sources healthy in honeymesh jails; file and journal failures end in kernel bans", async () => {
     // The account itself is not in adm: the unit's SupplementaryGroups= is what lets it read.
     expect(m.exec(["id", "-Gn", "honeymesh-logd"]).out.trim().split(/\s+/)).not.toContain("adm");
     type Jails = { running: boolean; logd_up: boolean; configured: string[]; jails: { jail: string; source_ok: boolean; source_detail: string; lines: number; failures: number; bans: number }[] };
@@ -136,25 +139,39 @@ describe.skipIf(!!skip)("the .deb under systemd (nspawn)", () => {
     // maxretry = 3 failures from one address, stamped with the machine's clock (findtime counts).
     const script = `for i in 1 2 3 4; do printf '%s victim sshd[%d]: Failed password for root from ${JAIL_ATTACKER} port %d ssh2\\n' "$(date '+%b %e %H:%M:%S')" $((4000 + i)) $((40000 + i)) >> ${JAIL_LOG}; done`;
     m.exec(["sh", "-c", script]);
-    const key = JAIL_ATTACKER.split(".");
-    try {
-      await eventually("the jail's attacker in hm_ban_v4", () => sh(["bpftool", "map", "lookup", "pinned", join(m.bpffs, "honeymesh/hm_ban_v4"), "key", ...key], { allowFail: true }).code === 0, 60_000);
-    } catch (e) {
+    // The same through the journal: what the sshd filter's journalmatch (_SYSTEMD_UNIT=sshd.service
+    // + _COMM=sshd) selects, from a transient unit named sshd.service (as Debian's OpenSSH logs
+    // under systemd). `logger -t sshd` would not do: its _COMM is logger and it has no unit.
+    const journalScript = `for i in 1 2 3 4; do echo "Failed password for root from ${JOURNAL_ATTACKER} port $((41000 + i)) ssh2"; done`;
+    m.exec(["systemd-run", "--quiet", "--wait", "--unit=sshd", "-p", "SyslogIdentifier=sshd", "sh", "-c", journalScript]);
+    const banned = (address: string) => sh(["bpftool", "map", "lookup", "pinned", join(m.bpffs, "honeymesh/hm_ban_v4"), "key", ...address.split(".")], { allowFail: true }).code === 0;
+    const diagnose = (e: unknown, address: string) => {
       // Say where the evidence stopped: logd's counts, the node's view of the address, the journals.
       const out = (argv: string[]) => { const r = m.exec(argv, { allowFail: true }); return `$ ${argv.join(" ")}\n${r.out}${r.err}`; };
       const diag = [
         out(["honeymesh", "jails", "-o", "json"]),
-        out(["honeymesh", "explain", JAIL_ATTACKER]),
+        out(["honeymesh", "explain", address]),
         out(["honeymesh", "status"]),
         out(["journalctl", "--no-pager", "-o", "cat", "-n", "40", "-u", "honeymesh-logd", "-u", "honeymesh-scand", "-u", "honeymesh-enforcerd"]),
+        out(["journalctl", "--no-pager", "-o", "short", "-n", "10", "_SYSTEMD_UNIT=sshd.service"]),
       ];
-      throw new Error(`${(e as Error).message}\n${diag.join("\n")}`);
+      return new Error(`${(e as Error).message}\n${diag.join("\n")}`);
+    };
+    for (const address of [JAIL_ATTACKER, JOURNAL_ATTACKER]) {
+      try {
+        await eventually(`${address} in hm_ban_v4`, () => banned(address), 60_000);
+      } catch (e) {
+        throw diagnose(e, address);
+      }
     }
-    const fileJail = () => jails().view?.jails.find((j) => j.jail === "sshd");
-    await eventually("logd counts the ban", () => (fileJail()?.bans ?? 0) >= 1, 30_000);
+    const jail = (name: string) => jails().view?.jails.find((j) => j.jail === name);
+    await eventually("logd counts both bans", () => (jail("sshd")?.bans ?? 0) >= 1 && (jail("sshd-journal")?.bans ?? 0) >= 1, 30_000);
     expect(last!.jails.find((j) => j.jail === "sshd")!.failures).toBeGreaterThanOrEqual(3);
+    const journal = last!.jails.find((j) => j.jail === "sshd-journal")!;
+    expect(journal.lines).toBeGreaterThanOrEqual(4);
+    expect(journal.failures).toBeGreaterThanOrEqual(3);
     lap("jail: healthy, failures to kernel ban");
-  }, 120_000);
+  }, 180_000);
 
   test("enforcerd runs as honeymesh-enforcerd with exactly CAP_BPF, CAP_NET_ADMIN, CAP_PERFMON", () => {
     const pid = show("honeymesh-enforcerd.service", "MainPID");

@@ -2,6 +2,7 @@ import { closeSync, existsSync, mkdirSync, openSync, renameSync, statSync } from
 import { join } from "node:path";
 import type { Subprocess } from "bun";
 import type { ServiceName } from "@honeymesh/schema/services";
+import { engineEnv } from "@honeymesh/runtime/engine-env";
 import { logDir } from "../paths.ts";
 
 const MAX_LOG_BYTES = 20 * 1024 * 1024;
@@ -17,8 +18,9 @@ export function spawnService(name: ServiceName, entry: string, stateDir: string,
   if (existsSync(log) && statSync(log).size > MAX_LOG_BYTES) renameSync(log, `${log}.1`);
   const fd = openSync(log, "a", 0o640);
   const env: Record<string, string | undefined> = { ...process.env };
-  // JSC sizes its heap from the machine's RAM; a hint keeps six services' garbage in check.
-  if (memoryHintMb > 0 && !process.env.BUN_JSC_forceRAMSize) env.BUN_JSC_forceRAMSize = String(memoryHintMb * 1048576);
+  // JSC sizes its heap from the machine's RAM; a hint keeps six services' garbage in check. The
+  // service's own engine settings (runtime/engine-env) too; what the operator set wins.
+  for (const [k, v] of Object.entries(engineEnv(name, memoryHintMb))) if (process.env[k] === undefined) env[k] = v;
   if (prefix.length > 0) {
     // A service user has no home: Bun must not try to keep caches under root's.
     env.HOME = "/nonexistent";

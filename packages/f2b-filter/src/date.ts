@@ -200,14 +200,35 @@ export class DateDetector {
   }
 }
 
+// Per-line Date objects were a tenth of logd's time (bench/logd): log lines come in time order,
+// so one remembered "now" and one remembered local minute answer almost every line. Offsets
+// from UTC change on minute boundaries at worst (tz database), so a minute's start plus its
+// seconds is exact; seconds beyond 59 or days beyond the month go through Date as before.
+let nowCache = { now: Number.NaN, year: 0, month: 0, day: 0 };
+function localDate(now: number): { year: number; month: number; day: number } {
+  if (nowCache.now !== now) {
+    const d = new Date(now);
+    nowCache = { now, year: d.getFullYear(), month: d.getMonth(), day: d.getDate() };
+  }
+  return nowCache;
+}
+let minuteCache = { key: Number.NaN, at: 0 };
+function localMinute(y: number, month: number, day: number, hour: number, min: number): number {
+  // a key only for fields in their ranges (Date normalises the others, which could collide)
+  if (!(month >= 0 && month < 12 && day >= 1 && day <= 31 && hour >= 0 && hour < 24 && min >= 0 && min < 60 && Number.isInteger(y + month + day + hour + min))) return new Date(y, month, day, hour, min, 0, 0).getTime();
+  const key = (((y * 12 + month) * 32 + day) * 24 + hour) * 60 + min;
+  if (minuteCache.key !== key) minuteCache = { key, at: new Date(y, month, day, hour, min, 0, 0).getTime() };
+  return minuteCache.at;
+}
+
 function toEpoch(g: Record<string, string | undefined>, now: number): number | null {
   if (g.epoch) return Math.round(Number.parseFloat(g.epoch) * 1000);
   if (g.lepoch) return Number(g.lepoch.slice(0, 13));
   if (g.tai) return Number((BigInt(`0x${g.tai.slice(0, 16)}`) - 0x400000000000000an)) * 1000 - 10_000 + Math.floor(Number.parseInt(g.tai.slice(16), 16) / 1e6);
-  const nowD = new Date(now);
-  let year = g.Y ? Number(g.Y) : g.y ? 2000 + Number(g.y) : nowD.getFullYear();
-  const month = g.b ? MONTHS.indexOf(g.b.slice(0, 3).toLowerCase()) : g.m ? Number(g.m) - 1 : nowD.getMonth();
-  const day = g.d ? Number(g.d.trim()) : nowD.getDate();
+  const nowD = localDate(now);
+  let year = g.Y ? Number(g.Y) : g.y ? 2000 + Number(g.y) : nowD.year;
+  const month = g.b ? MONTHS.indexOf(g.b.slice(0, 3).toLowerCase()) : g.m ? Number(g.m) - 1 : nowD.month;
+  const day = g.d ? Number(g.d.trim()) : nowD.day;
   let hour = g.H ? Number(g.H.trim()) : g.I ? Number(g.I.trim()) % 12 : 0;
   if (g.I && g.p && g.p.toLowerCase() === "pm") hour += 12;
   const min = Number(g.M ?? 0);
@@ -221,7 +242,7 @@ function toEpoch(g: Record<string, string | undefined>, now: number): number | n
       if (zm) off = (zm[1] === "-" ? -1 : 1) * (Number(zm[2]) * 60 + Number(zm[3] ?? 0));
       return Date.UTC(y, month, day, hour, min, sec, ms) - off * 60_000;
     }
-    return new Date(y, month, day, hour, min, sec, ms).getTime();
+    return localMinute(y, month, day, hour, min) + sec * 1000 + ms;
   };
   let t = build(year);
   if (!g.Y && !g.y && t > now + 86_400_000) t = build(--year);

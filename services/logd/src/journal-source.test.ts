@@ -6,7 +6,7 @@ import { openStore } from "@honeymesh/db/open";
 import { loadFilter } from "@honeymesh/f2b-filter/builtin";
 import * as schema from "@honeymesh/tables/logd";
 import { Jail, type JailFired } from "./jail.ts";
-import { journalArgs, journalLine, JournalSource } from "./journal-source.ts";
+import { journalArgs, journalLine, JournalSource, readMachineId } from "./journal-source.ts";
 import { LogdStore } from "./logd-store.ts";
 
 const dirs: string[] = [];
@@ -22,6 +22,46 @@ test("journal entries become Fail2Ban's journal lines; hostile JSON is dropped",
   expect(journalLine(JSON.stringify({ MESSAGE: "no cursor" }))).toBe(null);
   expect(journalArgs(["_SYSTEMD_UNIT=sshd.service + _COMM=sshd"], undefined)).toEqual(["journalctl", "--follow", "--output=json", "--no-pager", "--quiet", "--lines=0", "_SYSTEMD_UNIT=sshd.service", "+", "_COMM=sshd"]);
   expect(journalArgs([], "s=9")).toContain("--after-cursor=s=9");
+});
+
+test("with the machine id: --merge (no implied current-boot filter) and this machine only, in every OR group", () => {
+  const id = "0123456789abcdef0123456789abcdef";
+  const m = `_MACHINE_ID=${id}`;
+  expect(journalArgs(["_SYSTEMD_UNIT=sshd.service + _COMM=sshd"], undefined, "journalctl", id)).toEqual(["journalctl", "--follow", "--output=json", "--no-pager", "--quiet", "--merge", "--lines=0", "_SYSTEMD_UNIT=sshd.service", m, "+", "_COMM=sshd", m]);
+  // Fail2Ban ORs separate journalmatch entries (filtersystemd.addJournalMatch: add_disjunction)
+  expect(journalArgs(["_COMM=a _PID=1", "_COMM=b"], "s=1", "journalctl", id).slice(5)).toEqual(["--merge", "--after-cursor=s=1", "_COMM=a", "_PID=1", m, "+", "_COMM=b", m]);
+  expect(journalArgs([], undefined, "journalctl", id).slice(6)).toEqual(["--lines=0", m]);
+  expect(journalArgs(["+ _COMM=a +"], undefined, "journalctl").slice(5)).toEqual(["--lines=0", "_COMM=a"]);
+  // the first start (no cursor): from a findtime back, not the tail
+  expect(journalArgs([], undefined, "journalctl", id, 1700000000.7).slice(5)).toEqual(["--merge", "--since=@1700000000", m]);
+  expect(journalArgs([], "s=2", "journalctl", id, 1700000000).slice(5)).toEqual(["--merge", "--after-cursor=s=2", m]);
+});
+
+test("machine-id: 32 hex digits or nothing", () => {
+  const d = mkdtempSync(join(tmpdir(), "logd-mid-"));
+  dirs.push(d);
+  writeFileSync(join(d, "ok"), "0123456789abcdef0123456789abcdef\n");
+  writeFileSync(join(d, "bad"), "uninitialized\n");
+  expect(readMachineId(join(d, "ok"))).toBe("0123456789abcdef0123456789abcdef");
+  expect(readMachineId(join(d, "bad"))).toBeUndefined();
+  expect(readMachineId(join(d, "missing"))).toBeUndefined();
+});
+
+test("a journal entry older than findtime is history, a recent one counts with its own time", () => {
+  const d = mkdtempSync(join(tmpdir(), "logd-journal-"));
+  dirs.push(d);
+  const store = new LogdStore(openStore({ path: join(d, "logd.sqlite"), schema, migrationsFolder: join(import.meta.dir, "..", "drizzle") }));
+  const jail = new Jail({ name: "sshd", maxretry: 2, findtime_s: 600, bantime_s: 60, ignore: () => false }, loadFilter("sshd[logtype=journal]"));
+  const fired: JailFired[] = [];
+  const src = new JournalSource(jail, [], store, (f) => fired.push(f), "false");
+  const now = Date.now();
+  const line = (port: number) => `h sshd[1]: Failed password for root from 198.51.100.9 port ${port} ssh2`;
+  src.batch([{ cursor: "1", time: now - 3_600_000, line: line(1) }], now);
+  expect([jail.failures, jail.stale]).toEqual([0, 1]);
+  src.batch([{ cursor: "2", time: now - 5_000, line: line(2) }, { cursor: "3", time: now - 1_000, line: line(3) }], now);
+  expect(fired.map((f) => [f.count, f.first_at, f.last_at])).toEqual([[2, now - 5_000, now - 1_000]]);
+  expect(store.position("journal:sshd")?.lastLineHash).toBe("3");
+  store.close();
 });
 
 test("journalctl --follow with a persisted cursor: a restart resumes after the last entry handled", async () => {

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import type { Subprocess } from "bun";
 import type { Jail, JailFired } from "./jail.ts";
 import type { LogdStore, WindowOp } from "./logd-store.ts";
@@ -37,12 +38,55 @@ export function journalLine(json: string): JournalEntry | null {
   return { cursor, time: Number.isFinite(us) ? Math.floor(us / 1000) : Date.now(), line };
 }
 
-/** Fail2Ban's journalmatch → journalctl arguments (`+` stays: journalctl's OR). */
-export function journalArgs(journalmatch: readonly string[], cursor: string | undefined, command = "journalctl"): string[] {
+/**
+ * Fail2Ban's journalmatch → journalctl arguments (`+` stays: journalctl's OR of AND-groups).
+ *
+ * With the machine id, `--merge` plus `_MACHINE_ID=<id>` in every group replaces journalctl's
+ * defaults on purpose: `journalctl --follow` without `--merge` implies `--boot` (the current boot,
+ * taken from /proc/sys/kernel/random/boot_id; systemd 252 journalctl.c parse_argv). Inside the
+ * unit's sandbox ProtectKernelTunables=/ProtectControlGroups= mount a fresh /proc, and in a
+ * container whose manager virtualises the boot id (systemd-nspawn bind-mounts its own over that
+ * file) the fresh one shows the kernel's id, which no entry carries: journalctl then follows
+ * nothing, silently. `--merge` drops both the boot filter and the local-only flag; the
+ * `_MACHINE_ID` match restores "this machine only" (no journals of other hosts or containers).
+ *
+ * Without a cursor (the first start) it begins at `sinceS` (Unix seconds; logd gives now − findtime,
+ * as Fail2Ban's systemd backend starts a findtime back) rather than at the tail: a follower that
+ * seeked to the tail (`--lines=N`) right after boot never delivered a new entry on systemd 252,
+ * with or without the sandbox, while one started at a time did (observed in the deploy test's
+ * machine; once the system ran a while, both worked).
+ */
+export function journalArgs(journalmatch: readonly string[], cursor: string | undefined, command = "journalctl", machineId?: string, sinceS?: number): string[] {
   const args = [command, "--follow", "--output=json", "--no-pager", "--quiet"];
-  args.push(cursor ? `--after-cursor=${cursor}` : "--lines=0");
-  for (const m of journalmatch) for (const w of m.split(/\s+/).filter(Boolean)) args.push(w);
+  if (machineId) args.push("--merge");
+  args.push(cursor ? `--after-cursor=${cursor}` : sinceS !== undefined ? `--since=@${Math.floor(sinceS)}` : "--lines=0");
+  const groups: string[][] = [];
+  for (const m of journalmatch) {
+    let g: string[] = [];
+    for (const w of m.split(/\s+/).filter(Boolean)) {
+      if (w === "+") {
+        if (g.length) groups.push(g);
+        g = [];
+      } else g.push(w);
+    }
+    if (g.length) groups.push(g);
+  }
+  if (machineId) {
+    if (groups.length === 0) groups.push([]);
+    for (const g of groups) g.push(`_MACHINE_ID=${machineId}`);
+  }
+  groups.forEach((g, i) => args.push(...(i ? ["+"] : []), ...g));
   return args;
+}
+
+/** This machine's id (machine-id(5)): 32 lower-case hex digits, or undefined. */
+export function readMachineId(path = "/etc/machine-id"): string | undefined {
+  try {
+    const id = readFileSync(path, "utf8").trim();
+    return /^[0-9a-f]{32}$/.test(id) ? id : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export class JournalSource {
@@ -59,6 +103,7 @@ export class JournalSource {
     private readonly store: LogdStore,
     private readonly onFired: (f: JailFired) => void,
     private readonly command = "journalctl",
+    private readonly machineId: string | undefined = readMachineId(),
   ) {
     this.key = `journal:${jail.spec.name}`;
   }
@@ -70,8 +115,9 @@ export class JournalSource {
   private async run(): Promise<void> {
     while (!this.stopped) {
       const cursor = this.store.position(this.key)?.lastLineHash || undefined;
+      const since = (Date.now() - this.jail.spec.findtime_s * 1000) / 1000;
       try {
-        this.proc = Bun.spawn(journalArgs(this.journalmatch, cursor, this.command), { stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+        this.proc = Bun.spawn(journalArgs(this.journalmatch, cursor, this.command, this.machineId, since), { stdin: "ignore", stdout: "pipe", stderr: "pipe" });
       } catch (e) {
         this.error = `cannot start ${this.command}: ${(e as Error).message}`.slice(0, 256);
         await Bun.sleep(5000);
@@ -105,7 +151,10 @@ export class JournalSource {
     const ops: WindowOp[] = [];
     const fired: JailFired[] = [];
     for (const e of entries) {
-      const r = this.jail.line(e.line, now, e.time);
+      // An entry's time is journald's own clock, never a guess from the text: one older than
+      // findtime (resuming after downtime, or a previous boot now that --merge shows it) is
+      // history, as for a file logd catches up on.
+      const r = this.jail.line(e.line, now, e.time, true);
       if (r.failure) ops.push({ op: "add", row: r.failure });
       if (r.fired) {
         fired.push(r.fired);
