@@ -12,15 +12,16 @@ import type { BusClient } from "./client.ts";
  *
  * The gate opens at the consumer's first health, or after `graceMs` without one (a node without
  * that service must not hold its messages for ever; two health intervals is enough for a running
- * one to be heard). It never closes again: later outages of the consumer are covered by its
- * persistent session on the broker.
+ * one to be heard; no grace when the messages are useless without the consumer). It never closes
+ * again: later outages of the consumer are covered by its persistent session on the broker.
  */
 export class PeerGate {
   #open = false;
   #waiters: (() => void)[] = [];
-  readonly #timer: ReturnType<typeof setTimeout>;
+  readonly #timer: ReturnType<typeof setTimeout> | undefined;
 
-  private constructor(graceMs: number) {
+  private constructor(graceMs: number | undefined) {
+    if (graceMs === undefined) return;
     this.#timer = setTimeout(() => this.#release("grace"), graceMs);
     this.#timer.unref?.();
   }
@@ -28,7 +29,7 @@ export class PeerGate {
   /** How the gate opened: "heard" (the consumer's health) or "grace" (timeout); undefined while closed. */
   openedBy: "heard" | "grace" | undefined;
 
-  static async watch(bus: Pick<BusClient, "subscribe">, consumer: BusIdentity, graceMs: number): Promise<PeerGate> {
+  static async watch(bus: Pick<BusClient, "subscribe">, consumer: BusIdentity, graceMs?: number): Promise<PeerGate> {
     const gate = new PeerGate(graceMs);
     await bus.subscribe(consumer, "health", () => gate.#release("heard"));
     return gate;

@@ -5,6 +5,7 @@ import { SOURCE_ROOT } from "@honeymesh/runtime/source-root";
 import * as schema from "@honeymesh/tables/logd";
 import { logdHealth, logdMetrics } from "./health.ts";
 import { FailureOutbox } from "./failure-outbox.ts";
+import { PeerGate } from "@honeymesh/bus/peer-gate";
 import type { JailFired } from "./jail.ts";
 import { JailSet } from "./jail-set.ts";
 import { LogdStore } from "./logd-store.ts";
@@ -20,7 +21,7 @@ await runService("logd", {
       (e) => logger.warn("failure not published, kept for a retry", { err: e, queued: outbox.queued }),
     );
     // scand reports health only after it subscribed to our failures (see failure-outbox.ts).
-    await bus.subscribe("scand", "health", () => outbox.consumerUp());
+    (await PeerGate.watch(bus, "scand")).whenOpen(() => outbox.consumerUp());
     const jails = new JailSet(
       config,
       store,
