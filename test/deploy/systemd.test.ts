@@ -65,6 +65,9 @@ describe.skipIf(!!skip)("the .deb under systemd (nspawn)", () => {
     const conf = join(m.root, "etc/honeymesh/honeymesh.toml");
     writeFileSync(conf, `${await Bun.file(conf).text()}\n# deployment test\n`);
     sh(["sed", "-i", 's/^\\[enforcer\\]$/[enforcer]\\nmode = "enforce"\\ninterfaces = ["host0"]/', conf]);
+    // The connection guard on a port nothing listens on: the unit's capabilities must let
+    // enforcerd load and attach its tracing program (status says guard=on).
+    sh(["sed", "-i", "s/^ports = \\[\\] .*$/ports = [2222]/", conf]);
     // One jail on a file logd can read only through its supplementary group adm, one on the
     // journal (journalctl as a child, through systemd-journal, inside the unit's sandbox).
     writeFileSync(conf, `${await Bun.file(conf).text()}\n[jails.sshd]\nenabled = true\nfilter = "sshd"\nlogpath = ["${JAIL_LOG}"]\nmaxretry = 3\nfindtime = "10m"\nbantime = "1h"\n[jails.sshd-journal]\nenabled = true\nfilter = "sshd"\nlogpath = ["journal"]\nmaxretry = 3\nfindtime = "10m"\nbantime = "1h"\n`);
@@ -211,7 +214,9 @@ describe.skipIf(!!skip)("the .deb under systemd (nspawn)", () => {
         return false;
       }
     });
-    expect(m.exec(["honeymesh", "status"], { allowFail: true }).out).toContain("supervised by systemd");
+    const status = m.exec(["honeymesh", "status"], { allowFail: true }).out;
+    expect(status).toContain("supervised by systemd");
+    expect(status).toContain("guard=on:2222");
     const mode = m.exec(["honeymesh", "mode", "lockdown"], { allowFail: true });
     expect(mode.code, mode.err).toBe(0);
     expect(mode.out).toContain("lockdown");

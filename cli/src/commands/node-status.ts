@@ -1,3 +1,5 @@
+import type { Static } from "@sinclair/typebox";
+import type { StatusAnswer } from "@honeymesh/api/status";
 import type { FrozenConfig } from "@honeymesh/config/schema";
 import { ApiClient, findToken, ApiProblem } from "../api/client.ts";
 import type { OutputFormat } from "../args.ts";
@@ -24,11 +26,7 @@ export function detectRunner(config: FrozenConfig): Runner {
   return "unknown";
 }
 
-interface ApiStatus {
-  node: string;
-  services: { name: string; up: boolean; status: string | null; pid: number | null; uptime_s: number | null; last_health_s: number | null; degraded: { code: string; detail: string }[] }[];
-  enforcement: { state: string; mode: string | null };
-}
+type ApiStatus = Static<typeof StatusAnswer>;
 
 /**
  * `honeymesh status`: the node as its services report it (apid's /v1/status), and how it runs.
@@ -56,7 +54,8 @@ export async function nodeStatusCommand(config: FrozenConfig, out: OutputFormat,
     printOut({ running: true, runner, ...s }, out);
     return ok ? 0 : 1;
   }
-  process.stdout.write(`node ${s.node}, supervised by ${runner}, enforcement ${s.enforcement.state} (mode ${s.enforcement.mode ?? "unknown"})\n`);
+  const guard = s.enforcement.guard && s.enforcement.guard !== "off" ? `, connection guard ${s.enforcement.guard}` : "";
+  process.stdout.write(`node ${s.node}, supervised by ${runner}, enforcement ${s.enforcement.state} (mode ${s.enforcement.mode ?? "unknown"})${guard}\n`);
   const rows = s.services.map((x) => [x.name, x.pid === null ? "-" : String(x.pid), x.up ? (x.status ?? "up") : "down", x.last_health_s === null ? "-" : `${x.last_health_s}s ago`, x.degraded.map((d) => `${d.code}: ${d.detail}`).join(" ")]);
   process.stdout.write(renderTable(["SERVICE", "PID", "STATE", "LAST HEALTH", "NOTES"], rows));
   if (s.enforcement.mode === "test") process.stdout.write("\nEnforcement is in TEST mode: bans are recorded and counted, no packet is dropped. Switch with: honeymesh mode enforce\n");

@@ -30,6 +30,8 @@ export const StatusAnswer = Type.Object({
     mode_source: Nullable(Type.Union([Type.Literal("config"), Type.Literal("operator")])),
     note: Nullable(Type.String()),
     interfaces: Type.Array(Type.Object({ name: Type.String(), attach: Type.String() })),
+    /** The connection guard: `off`, `on: <ports>`, `unavailable: <why>`, or null before enforcerd's first health. */
+    guard: Nullable(Type.String()),
   }),
   /** enforcerd's kernel counters; null without an attached XDP program. */
   kernel: Nullable(KernelMetrics),

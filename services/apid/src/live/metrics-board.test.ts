@@ -76,7 +76,7 @@ describe("/v1/status answer", () => {
     mb.accept("enforcerd", enforcerd(), now);
     const a = statusAnswer(hb, mb, "n1", 12, now);
     expect(isValid(StatusAnswer, a)).toBe(true);
-    expect(a.enforcement).toEqual({ state: "active", mode: "test", mode_source: "operator", note: expect.stringContaining("TEST"), interfaces: [{ name: "eth9", attach: "native" }] });
+    expect(a.enforcement).toEqual({ state: "active", mode: "test", mode_source: "operator", note: expect.stringContaining("TEST"), interfaces: [{ name: "eth9", attach: "native" }], guard: null });
     expect(a.kernel?.dropped_by_reason.TRAP).toBe(30);
     expect(a.services.find((s) => s.name === "enforcerd")?.metrics?.service).toBe("enforcerd");
     expect(a.services.find((s) => s.name === "scand")).toMatchObject({ up: false, status: null, metrics: null });
@@ -88,6 +88,17 @@ describe("/v1/status answer", () => {
     const a = statusAnswer(hb, new MetricsBoard(), "n1", 0);
     expect(a.enforcement.state).toBe("unavailable: no BPF object");
     expect(a.kernel).toBeNull();
+    expect(isValid(StatusAnswer, a)).toBe(true);
+  });
+
+  test("the connection guard: its ports when on, enforcerd's reason when unavailable", () => {
+    const on = new HealthBoard(1);
+    on.accept("enforcerd", health({ enforcement: { mode: "enforce", source: "config", kernel: "active", interfaces: [], guard: "on", guard_ports: [22, 2222] } }));
+    expect(statusAnswer(on, new MetricsBoard(), "n1", 0).enforcement.guard).toBe("on: 22, 2222");
+    const un = new HealthBoard(1);
+    un.accept("enforcerd", health({ status: "degraded", degraded: [{ code: "guard_unavailable", detail: "unavailable: cannot attach" }], enforcement: { mode: "enforce", source: "config", kernel: "active", interfaces: [], guard: "unavailable", guard_ports: [22] } }));
+    const a = statusAnswer(un, new MetricsBoard(), "n1", 0);
+    expect(a.enforcement.guard).toBe("unavailable: cannot attach");
     expect(isValid(StatusAnswer, a)).toBe(true);
   });
 });

@@ -1,6 +1,7 @@
 import { StatusAnswer as StatusSchema } from "@honeymesh/api/status";
 import { SERVICES } from "@honeymesh/schema/services";
 import type { Static } from "@sinclair/typebox";
+import type { EnforcementState } from "@honeymesh/schema/health";
 import type { HealthBoard } from "../live/health-board.ts";
 import type { MetricsBoard } from "../live/metrics-board.ts";
 
@@ -41,8 +42,17 @@ export function statusAnswer(board: HealthBoard, metrics: MetricsBoard, nodeId: 
       mode_source: enf?.source ?? null,
       note: enf ? NOTES[enf.mode] : null,
       interfaces: enf?.interfaces ?? [],
+      guard: guardState(enf, board.get("enforcerd")?.health.degraded.find((d) => d.code === "guard_unavailable")?.detail),
     },
     kernel: metrics.get("enforcerd")?.kernel ?? null,
     active_bans: activeBans,
   };
+}
+
+/** "off", "on: 22, 2222" or "unavailable: <why>" (the detail enforcerd reported), null before its first health. */
+function guardState(enf: EnforcementState | undefined, why: string | undefined): string | null {
+  if (!enf?.guard) return null;
+  if (enf.guard === "on") return `on: ${(enf.guard_ports ?? []).join(", ")}`;
+  if (enf.guard === "off") return "off";
+  return `unavailable${why ? `: ${why.replace(/^unavailable: /, "")}` : ""}`;
 }
