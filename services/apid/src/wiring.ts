@@ -48,6 +48,8 @@ import { NotifyHub } from "./notify/notify-hub.ts";
 import { notifyRoutes } from "./routes/notify.ts";
 import { dashboardRoutes } from "./dashboard/routes.ts";
 import { ManualBans } from "./write/manual-bans.ts";
+import { taxiiRoutes } from "./taxii/routes.ts";
+import { reshapeTaxii } from "./taxii/taxii-error.ts";
 
 /** apid's start: stores, bus subscriptions, the HTTP server. main.ts only calls this. */
 export async function startApid(ctx: ServiceContext, version: string): Promise<ServiceHandle<"apid">> {
@@ -131,7 +133,7 @@ export async function startApid(ctx: ServiceContext, version: string): Promise<S
   const exports = new Counters<string>();
 
   const limiter = new FailLimiter(api.auth_failures_per_min, 10_000, api.auth_failures_per_min_loopback);
-  const { app, principalOf, seal, handleLocal } = createApp({ tokens, limiter, onFailure: (k) => authFailures.inc(k), logger, requests });
+  const { app, principalOf, seal, handleLocal } = createApp({ tokens, limiter, onFailure: (k) => authFailures.inc(k), logger, requests, reshape: reshapeTaxii });
   const tokenDead = (id: string) => id !== SOCKET_PRINCIPAL.id && !tokenStore.live(id);
   app
     .use(statusRoutes(board, metrics, reader, nodeId, version))
@@ -149,7 +151,8 @@ export async function startApid(ctx: ServiceContext, version: string): Promise<S
     .use(feedRoutes(feeds))
     .use(feedsOutRoutes(reader, nodeId))
     .use(historyRoutes(history))
-    .use(notifyRoutes(notify));
+    .use(notifyRoutes(notify))
+    .use(taxiiRoutes(enforcerDb, nodeId, api.max_body_bytes));
 
   seal();
   // A token that expires while its stream is open: the stream ends within a second.
