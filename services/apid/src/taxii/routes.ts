@@ -1,4 +1,6 @@
 import { Elysia, t } from "elysia";
+import type { TSchema } from "@sinclair/typebox";
+import { TaxiiApiRoot, TaxiiCollection, TaxiiCollections, TaxiiDiscovery, TaxiiEnvelope, TaxiiErrorMessage, TaxiiManifest } from "@honeymesh/api/taxii";
 import { needs } from "../auth/scope.ts";
 import { identityObject, stixIndicator } from "../feeds-out/formats.ts";
 import type { OwnerDb } from "../read/owner-db.ts";
@@ -30,6 +32,9 @@ export function taxiiRoutes(enforcerDb: OwnerDb, nodeId: string, maxContentLengt
   const identityId = identityObject(nodeId, 0).id as string;
   const find = (id: string) => collections.find((c) => c.id === id || c.alias === id);
   const detail = (summary: string) => ({ ...needs("read", { basic: true }), summary, tags: ["taxii"] });
+  // Documented for /docs; the handlers answer Response objects (their own media type), not validated again.
+  const E = TaxiiErrorMessage;
+  const answers = (ok: TSchema) => ({ 200: ok, 400: E, 401: E, 403: E, 404: E, 406: E, 429: E });
 
   /** The page a query asks for: SQL keyset paging, or a bounded scan when it filters on ids or versions. */
   function select(c: CollectionDef, q: ObjectQuery, only?: string): { rows: AddedRow[]; more: boolean } {
@@ -77,12 +82,14 @@ export function taxiiRoutes(enforcerDb: OwnerDb, nodeId: string, maxContentLengt
 
   return new Elysia({ name: "taxii", normalize: false })
     .get("/taxii2/", ({ request }) => guarded(request, () => reply({ title: `HoneyMesh node ${nodeId}`, description: "Read-only TAXII 2.1 server of a HoneyMesh node: its bans as STIX 2.1 indicators.", default: `${new URL(request.url).origin}${ROOT}/`, api_roots: [`${new URL(request.url).origin}${ROOT}/`] })), {
+      response: answers(TaxiiDiscovery),
       detail: detail("TAXII 2.1 server discovery (§4.1)"),
     })
     .get(`${ROOT}/`, ({ request }) => guarded(request, () => reply({ title: `HoneyMesh node ${nodeId}`, description: "The node's bans as STIX 2.1 indicators, in read-only collections.", versions: [TAXII_TYPE], max_content_length: maxContentLength })), {
+      response: answers(TaxiiApiRoot),
       detail: detail("TAXII 2.1 API root information (§4.2)"),
     })
-    .get(`${ROOT}/collections/`, ({ request }) => guarded(request, () => reply({ collections: collections.map(collectionResource) })), { detail: detail("TAXII 2.1 collections (§5.1)") })
+    .get(`${ROOT}/collections/`, ({ request }) => guarded(request, () => reply({ collections: collections.map(collectionResource) })), { response: answers(TaxiiCollections), detail: detail("TAXII 2.1 collections (§5.1)") })
     .get(
       `${ROOT}/collections/:id/`,
       ({ request, params }) =>
@@ -90,7 +97,7 @@ export function taxiiRoutes(enforcerDb: OwnerDb, nodeId: string, maxContentLengt
           const c = find(params.id);
           return c ? reply(collectionResource(c)) : taxiiError(404, "Not Found", `no collection ${params.id.slice(0, 80)} in API root ${API_ROOT}`);
         }),
-      { params: t.Object({ id: Id }), detail: detail("One TAXII 2.1 collection (§5.2)") },
+      { params: t.Object({ id: Id }), response: answers(TaxiiCollection), detail: detail("One TAXII 2.1 collection (§5.2)") },
     )
     .get(
       `${ROOT}/collections/:id/objects/`,
@@ -100,7 +107,7 @@ export function taxiiRoutes(enforcerDb: OwnerDb, nodeId: string, maxContentLengt
           if (p instanceof Response) return p;
           return reply(p.rows.length ? { ...p.page, objects: p.rows.map((r) => stixIndicator(r.values, identityId)) } : p.page, p.headers);
         }),
-      { params: t.Object({ id: Id }), detail: detail("TAXII 2.1 get objects: an envelope, oldest first, with more/next (§5.3)") },
+      { params: t.Object({ id: Id }), response: answers(TaxiiEnvelope), detail: detail("TAXII 2.1 get objects: an envelope, oldest first, with more/next (§5.3)") },
     )
     .get(
       `${ROOT}/collections/:id/objects/:object_id/`,
@@ -111,7 +118,7 @@ export function taxiiRoutes(enforcerDb: OwnerDb, nodeId: string, maxContentLengt
           if (p.rows.length === 0) return taxiiError(404, "Not Found", `no object ${params.object_id.slice(0, 80)} in collection ${params.id.slice(0, 80)}`);
           return reply({ ...p.page, objects: p.rows.map((r) => stixIndicator(r.values, identityId)) }, p.headers);
         }),
-      { params: t.Object({ id: Id, object_id: Id }), detail: detail("TAXII 2.1 get one object (§5.5)") },
+      { params: t.Object({ id: Id, object_id: Id }), response: answers(TaxiiEnvelope), detail: detail("TAXII 2.1 get one object (§5.5)") },
     )
     .get(
       `${ROOT}/collections/:id/manifest/`,
@@ -125,6 +132,6 @@ export function taxiiRoutes(enforcerDb: OwnerDb, nodeId: string, maxContentLengt
           });
           return reply(objects.length ? { ...p.page, objects } : p.page, p.headers);
         }),
-      { params: t.Object({ id: Id }), detail: detail("TAXII 2.1 manifest of a collection (§5.4)") },
+      { params: t.Object({ id: Id }), response: answers(TaxiiManifest), detail: detail("TAXII 2.1 manifest of a collection (§5.4)") },
     );
 }
