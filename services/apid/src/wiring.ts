@@ -46,6 +46,7 @@ import { feedRoutes } from "./routes/feeds.ts";
 import { feedsOutRoutes } from "./routes/feeds-out.ts";
 import { NotifyHub } from "./notify/notify-hub.ts";
 import { notifyRoutes } from "./routes/notify.ts";
+import { ReportHub } from "./notify/report-hub.ts";
 import { dashboardRoutes } from "./dashboard/routes.ts";
 import { ManualBans } from "./write/manual-bans.ts";
 import { taxiiRoutes } from "./taxii/routes.ts";
@@ -112,6 +113,9 @@ export async function startApid(ctx: ServiceContext, version: string): Promise<S
   await bus.subscribe("enforcerd", "feedresult", (r) => feedResults.accept(r));
   const notify = new NotifyHub(config.notify, nodeId, config.syslog, version);
   await notify.attach(bus);
+  // Allowlisted and protected addresses (enforcerd's mirror of both, and the fixed entries) are never reported.
+  const reports = new ReportHub(config.report, nodeId, () => [...config.allow.cidrs, ...systemAllowEntries(), ...reader.allowEntries().map((e) => e.address), ...reader.protectedEntries().map((e) => e.address)]);
+  await reports.attach(bus);
   const feeds = new FeedManager({ feeds: config.feeds, store: new FeedStore(join(state, "apid", "feeds")), publish: (u) => bus.publish("feed", u), results: feedResults,
     nodeId,
     logger,
@@ -151,7 +155,7 @@ export async function startApid(ctx: ServiceContext, version: string): Promise<S
     .use(feedRoutes(feeds))
     .use(feedsOutRoutes(reader, nodeId))
     .use(historyRoutes(history))
-    .use(notifyRoutes(notify))
+    .use(notifyRoutes(notify, reports))
     .use(taxiiRoutes(enforcerDb, nodeId, api.max_body_bytes));
 
   seal();
@@ -183,6 +187,7 @@ export async function startApid(ctx: ServiceContext, version: string): Promise<S
     async stop() {
       feeds.stop();
       notify.stop();
+      reports.stop();
       history.stop();
       historyDb.close();
       clearInterval(expirySweep);
