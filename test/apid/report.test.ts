@@ -31,7 +31,7 @@ beforeAll(async () => {
   writeFileSync(keyFile, `${KEY}\n`, { mode: 0o600 });
   chmodSync(keyFile, 0o600);
   const cfg = join(dir, "honeymesh.toml");
-  writeFileSync(cfg, ["[report.abuse]", 'type = "abuseipdb"', `url = "http://127.0.0.1:${server.port}/api/v2/report"`, `key_file = "${keyFile}"`, "rate_per_min = 600", 'categories = { TRAP = [15], "TRAP+ssh" = [18, 22], SCAN = [14] }', ""].join("\n"));
+  writeFileSync(cfg, ["[report.abuse]", 'type = "abuseipdb"', `url = "http://127.0.0.1:${server.port}/api/v2/report"`, `key_file = "${keyFile}"`, "rate_per_min = 600", 'categories = { TRAP = [15], "jail:sshd" = [18, 22], SCAN = [14] }', ""].join("\n"));
   n = await new ApiNode().start({}, true, ["--config", cfg]);
   scand = await n.node.client("scand");
   meshd = await n.node.client("meshd");
@@ -53,7 +53,7 @@ async function waitFor(cond: () => Promise<boolean>, timeoutMs: number, what: st
 const decision = (text: string, over: Partial<Decision> = {}): Decision => ({ id: newWriteId("test"), action: "ban", address: { kind: "ip", text }, reasons: 1, ttl_s: 600, origin: n.node.nodeId, source: "scand", evidence: [{ kind: "trap", summary: "TRAP: ssh login root from 203.0.113.60 to 10.9.8.7", trap: "ssh" }], offence: 1, at: Date.now(), ...over });
 
 describe("[report.abuse]: verified local bans reported to an AbuseIPDB-style API", () => {
-  test("a verified trap ban is reported with the key, categories and a scrubbed comment; unverified and mesh bans are not", async () => {
+  test("a verified trap ban is reported with the key, the configured categories (they replace the built-in ones) and a scrubbed comment; unverified and mesh bans are not", async () => {
     await scand.publish("decision", decision("203.0.113.61", { confidence: "unverified", reasons: 2, evidence: [{ kind: "scan", summary: "SCAN: SYNs to 3 ports" }] }));
     await meshd.publish("decision", decision("203.0.113.62", { origin: "peer-b", source: "meshd", reasons: 1 | 4 }));
     await scand.publish("decision", decision("203.0.113.60"));
@@ -66,7 +66,7 @@ describe("[report.abuse]: verified local bans reported to an AbuseIPDB-style API
       const s = (await counts()).skipped;
       return s.unverified + s.not_local >= 2;
     }, 10_000, "both skips counted");
-    expect(got).toEqual([{ key: KEY, ip: "203.0.113.60", categories: "15,18,22", comment: "HoneyMesh: TRAP: TRAP: ssh login root from 203.0.113.60 to [address]" }]);
+    expect(got).toEqual([{ key: KEY, ip: "203.0.113.60", categories: "15", comment: "HoneyMesh: TRAP: TRAP: ssh login root from 203.0.113.60 to [address]" }]);
     const s = await counts();
     expect(s).toMatchObject({ name: "abuse", type: "abuseipdb", host: `127.0.0.1:${server.port}`, sent: 1, failed: 0, skipped: { unverified: 1, not_local: 1, external: 0 } });
     expect(JSON.stringify(s)).not.toContain(KEY);

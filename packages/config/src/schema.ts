@@ -320,9 +320,9 @@ export const ConfigSchema = Type.Object({
         enabled: Type.Boolean({ default: true }),
         url: Type.String({ default: "https://api.abuseipdb.com/api/v2/report", maxLength: 2048, pattern: "^https?://" }),
         key_file: Type.String({ minLength: 1, maxLength: 4096, description: "file holding the API key (mode 0600 or stricter); the key is never in the config, argv or logs" }),
-        categories: Type.Record(Type.String({ pattern: "^([A-Z]{1,16}(\\+[a-z0-9_.-]{1,32})?|(jail|trap):[A-Za-z0-9_.-]{1,32})$" }), Type.Array(Type.Integer({ minimum: 1, maximum: 99 }), { maxItems: 16 }), {
-          default: { SCAN: [14], TRAP: [15], BRUTEFORCE: [18], "BRUTEFORCE+ssh": [18, 22], "TRAP+ssh": [18, 22], "jail:sshd": [18, 22] },
-          description: "REASON, REASON+<trap or jail>, jail:<name> or trap:<service> → AbuseIPDB category numbers; a ban is reported with every matching rule's categories, not at all when none matches",
+        categories: Type.Record(Type.String({ maxLength: 64 }), Type.Array(Type.Integer({ minimum: 1, maximum: 99 }), { maxItems: 16 }), {
+          default: {},
+          description: "REASON, REASON+<trap or jail>, jail:<name> or trap:<service> → AbuseIPDB category numbers; a ban is reported with every matching rule's categories, not at all when none matches; empty = the built-in mapping (SCAN 14, TRAP 15, BRUTEFORCE 18, BRUTEFORCE+ssh / TRAP+ssh / jail:sshd 18,22)",
         }),
         rate_per_min: Type.Number({ minimum: 0.1, maximum: 1000, default: 10, description: "reports per minute; past it reports wait in a bounded queue" }),
         min_interval_per_address: Duration("15m", "the same address is not reported again within this (AbuseIPDB refuses repeats within 15 minutes)"),

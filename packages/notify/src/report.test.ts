@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { postAbuseReport } from "./abuseipdb.ts";
-import { categoriesOf, reportComment, Reporter, type ReportBan, type ReporterOptions } from "./report.ts";
+import { badRules, categoriesOf, DEFAULT_CATEGORIES, reportComment, Reporter, type ReportBan, type ReporterOptions } from "./report.ts";
 
 // A local HTTP server on loopback plays AbuseIPDB's POST /api/v2/report: it checks the Key header
 // and the form, refuses the same address within 15 minutes of its own clock (as AbuseIPDB does),
@@ -56,6 +56,8 @@ describe("reporting bans to an AbuseIPDB-style API", () => {
     expect(categoriesOf(ban("203.0.113.1", { reasons: ["BRUTEFORCE"], evidence: [{ kind: "trap", summary: "x", trap: "ftp" }] }), RULES)).toEqual([18]);
     expect(categoriesOf(ban("203.0.113.1", { reasons: ["TRAP", "SCAN"] }), RULES)).toEqual([14, 15]);
     expect(categoriesOf(ban("203.0.113.1", { reasons: ["MANUAL"] }), RULES)).toEqual([]);
+    expect(badRules(DEFAULT_CATEGORIES, ["SCAN", "TRAP", "BRUTEFORCE"])).toEqual([]);
+    expect(badRules({ SCAN: [14], "NOPE+ssh": [1], "not a rule": [1], "jail:sshd": [22], "host:x": [1] }, ["SCAN"])).toEqual(["NOPE+ssh", "not a rule", "host:x"]);
   });
 
   test("the comment keeps the evidence but no internal address or host name", () => {

@@ -12,6 +12,22 @@ export interface ReportBan {
   at: number;
 }
 
+/**
+ * The built-in mapping to AbuseIPDB's categories (abuseipdb.com/categories): 14 port scan,
+ * 15 hacking, 18 brute-force, 22 SSH. Used when `[report.<name>] categories` is empty.
+ */
+export const DEFAULT_CATEGORIES: Readonly<Record<string, readonly number[]>> = { SCAN: [14], TRAP: [15], BRUTEFORCE: [18], "BRUTEFORCE+ssh": [18, 22], "TRAP+ssh": [18, 22], "jail:sshd": [18, 22] };
+
+const RULE = /^(?:([A-Z]{1,16})(?:\+[A-Za-z0-9_.-]{1,32})?|(?:jail|trap):[A-Za-z0-9_.-]{1,32})$/;
+
+/** The rules that are not of a form `categoriesOf` understands (or name no reason), for a config error. */
+export function badRules(rules: Readonly<Record<string, readonly number[]>>, reasons: readonly string[]): string[] {
+  return Object.keys(rules).filter((r) => {
+    const m = RULE.exec(r);
+    return !m || (m[1] !== undefined && !reasons.includes(m[1]));
+  });
+}
+
 /** Why a ban was not reported; each is counted. */
 export type SkipRule = "not_local" | "unverified" | "external" | "prefix" | "excluded" | "no_category" | "recent" | "queue_full";
 

@@ -1,12 +1,13 @@
 import { AllowSet } from "@honeymesh/ban/allowlist";
-import { reasonNames } from "@honeymesh/ban/reasons";
+import { REASON_NAMES, reasonNames } from "@honeymesh/ban/reasons";
+import { ConfigError } from "@honeymesh/config/errors";
 import type { BusClient } from "@honeymesh/bus/client";
 import type { FrozenConfig } from "@honeymesh/config/schema";
 import { readSecretFile } from "@honeymesh/config/secret-file";
 import { specialPurpose } from "@honeymesh/feeds/special-purpose";
 import { parseAddress } from "@honeymesh/net/address";
 import { postAbuseReport } from "@honeymesh/notify/abuseipdb";
-import { Reporter, type ReporterStats } from "@honeymesh/notify/report";
+import { badRules, DEFAULT_CATEGORIES, Reporter, type ReporterStats } from "@honeymesh/notify/report";
 import type { BanChange } from "@honeymesh/schema/ban";
 
 export interface ReportTargetStatus extends ReporterStats {
@@ -40,10 +41,13 @@ export class ReportHub {
   ) {
     for (const [name, t] of Object.entries(config)) {
       if (!t.enabled) continue;
+      const categories = Object.keys(t.categories).length > 0 ? t.categories : DEFAULT_CATEGORIES;
+      const bad = badRules(categories, REASON_NAMES);
+      if (bad.length) throw new ConfigError("CONFIG_INVALID", `report.${name}.categories: ${JSON.stringify(bad[0])} is not a rule: expected REASON (${REASON_NAMES.join(", ")}), REASON+<trap or jail>, jail:<name> or trap:<service>`, `report.${name}.categories`);
       // Read once at start; a ConfigError names the key. The key lives only in this closure.
       const key = readSecretFile(t.key_file, `report.${name}.key_file`);
       const send = (r: Parameters<typeof postAbuseReport>[2]) => postAbuseReport(t.url, key, r, t.timeout_s * 1000);
-      const r = new Reporter({ send, categories: t.categories, nodeId, exclude: (a) => this.exclude(a), ratePerMin: t.rate_per_min, minIntervalMs: durationMs(t.min_interval_per_address), maxQueue: t.max_queue, retries: t.retries, backoffMs: 1000, tickMs: 250 });
+      const r = new Reporter({ send, categories, nodeId, exclude: (a) => this.exclude(a), ratePerMin: t.rate_per_min, minIntervalMs: durationMs(t.min_interval_per_address), maxQueue: t.max_queue, retries: t.retries, backoffMs: 1000, tickMs: 250 });
       this.targets.set(name, { type: t.type, host: new URL(t.url).host, r });
     }
   }
