@@ -70,5 +70,7 @@ describe("[report.abuse]: verified local bans reported to an AbuseIPDB-style API
     const s = await counts();
     expect(s).toMatchObject({ name: "abuse", type: "abuseipdb", host: `127.0.0.1:${server.port}`, sent: 1, failed: 0, skipped: { unverified: 1, not_local: 1, external: 0 } });
     expect(JSON.stringify(s)).not.toContain(KEY);
+    const cli = await n.cli(["notify"]);
+    expect(cli.out).toMatch(/abuse\s+abuseipdb\s+127\.0\.0\.1:\d+\s+1\s+0\s+0\s+not_local=1 unverified=1/);
   }, 40_000);
 });

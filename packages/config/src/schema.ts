@@ -324,7 +324,7 @@ export const ConfigSchema = Type.Object({
           default: {},
           description: "REASON, REASON+<trap or jail>, jail:<name> or trap:<service> → AbuseIPDB category numbers; a ban is reported with every matching rule's categories, not at all when none matches; empty = the built-in mapping (SCAN 14, TRAP 15, BRUTEFORCE 18, BRUTEFORCE+ssh / TRAP+ssh / jail:sshd 18,22)",
         }),
-        rate_per_min: Type.Number({ minimum: 0.1, maximum: 1000, default: 10, description: "reports per minute; past it reports wait in a bounded queue" }),
+        rate_per_min: Type.Number({ minimum: 0.1, maximum: 1000, default: 0.6, description: "reports per minute (0.6 = 864 a day, under AbuseIPDB's free 1000); past it reports wait in a bounded queue" }),
         min_interval_per_address: Duration("15m", "the same address is not reported again within this (AbuseIPDB refuses repeats within 15 minutes)"),
         max_queue: Type.Integer({ minimum: 1, maximum: 100_000, default: 1000, description: "reports waiting for the rate; more are dropped and counted" }),
         retries: Type.Integer({ minimum: 0, maximum: 20, default: 3, description: "further attempts on network trouble, 429 or 5xx, with exponential backoff from 1 s" }),

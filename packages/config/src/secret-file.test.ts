@@ -31,7 +31,7 @@ describe("secrets from *_file keys, and [report.<name>]", () => {
     const cfg = join(dir, "honeymesh.toml");
     writeFileSync(cfg, '[report.abuse]\ntype = "abuseipdb"\nkey_file = "/etc/honeymesh/abuseipdb.key"\n');
     const c = loadConfig({ path: cfg });
-    expect(c.report.abuse).toMatchObject({ enabled: true, url: "https://api.abuseipdb.com/api/v2/report", min_interval_per_address: "15m", rate_per_min: 10 });
+    expect(c.report.abuse).toMatchObject({ enabled: true, url: "https://api.abuseipdb.com/api/v2/report", min_interval_per_address: "15m", rate_per_min: 0.6 });
     // empty: the built-in mapping applies (packages/notify); a given mapping replaces it whole
     expect(c.report.abuse!.categories).toEqual({});
     expect(loadConfig({ path: join(dir, "none.toml"), explicit: false }).report).toEqual({});
