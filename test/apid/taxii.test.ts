@@ -168,6 +168,10 @@ describe("TAXII 2.1 server", () => {
     const some = (await get(`${COLL}/${id}/objects/?limit=5`)).json.objects;
     const picked = await get(`${COLL}/${id}/objects/?match[id]=${some[1].id},${some[3].id}`);
     expect(picked.json.objects.map((o: { id: string }) => o.id)).toEqual([some[1].id, some[3].id]);
+    // match[version]: a timestamp picks the objects of that version (one version per ban here)
+    const v = await get(`${COLL}/${id}/objects/?match[version]=${some[4].modified}`);
+    expect(v.json.objects.map((o: { id: string }) => o.id)).toEqual([some[4].id]);
+    expect((await get(`${COLL}/${id}/objects/?match[version]=last&limit=2`)).json.objects.length).toBe(2);
     const one = await get(`${COLL}/${id}/objects/${some[2].id}/`);
     expect(one.status).toBe(200);
     shaped(TaxiiEnvelope, one.json);

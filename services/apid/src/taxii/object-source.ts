@@ -31,35 +31,42 @@ export class ObjectSource {
     private readonly nodeId: string,
   ) {}
 
-  private where(f: CollectionFilter, now: number, addedAfter: number | undefined, cursor: Cursor | undefined) {
+  private where(f: CollectionFilter, now: number, addedAfter: number | undefined, cursor: Cursor | undefined, versions?: readonly number[]) {
     const w = [`(${col(bans.expiresAt)} = 0 OR ${col(bans.expiresAt)} > ?)`, `substr(${col(bans.source)}, 1, 5) != 'feed:'`];
     const args: (string | number)[] = [now];
     if (f.verifiedOnly) w.push(`${col(bans.confidence)} = 'verified'`);
     if (f.localOnly) w.push(`${col(bans.origin)} = ?`), args.push(this.nodeId);
     if (addedAfter !== undefined) w.push(`${ADDED} > ?`), args.push(addedAfter);
+    if (versions) w.push(`${ADDED} IN (${versions.map(() => "?").join(",") || "NULL"})`), args.push(...versions);
     if (cursor) w.push(`(${ADDED} > ? OR (${ADDED} = ? AND ${col(bans.address)} > ?))`), args.push(cursor.added, cursor.added, cursor.address);
     return { sql: `SELECT ${COLUMNS} FROM ${B} WHERE ${w.join(" AND ")} ORDER BY ${ADDED}, ${col(bans.address)} LIMIT ?`, args };
   }
 
   /** Up to `limit` rows after `cursor`, oldest first. */
-  page(f: CollectionFilter, o: { addedAfter?: number; cursor?: Cursor; limit: number }, now = Date.now()): AddedRow[] {
-    const { sql, args } = this.where(f, now, o.addedAfter, o.cursor);
+  page(f: CollectionFilter, o: { addedAfter?: number; cursor?: Cursor; limit: number; versions?: readonly number[] }, now = Date.now()): AddedRow[] {
+    const { sql, args } = this.where(f, now, o.addedAfter, o.cursor, o.versions);
     return this.db.read((db) => (db.query(sql).values(...args, o.limit) as unknown[][]).map((r) => ({ values: r.slice(0, 12) as BanValues, added: r[12] as number })), []);
   }
 
   /**
-   * Every row that passes `keep`, oldest first, at most `max` of them: for filters on values
-   * the store has no column for (a STIX id is a hash of the ban), read in pages of 1000.
+   * The rows that pass `keep`, oldest first, at most `max`: for filters on values the store has no
+   * column for (a STIX id is a hash of the ban). One pass in primary-key order (pages of 5000 on
+   * the address index, no sort), then the few matches are sorted.
    */
   scan(f: CollectionFilter, addedAfter: number | undefined, keep: (r: AddedRow) => boolean, max: number, now = Date.now()): AddedRow[] {
+    const { sql, args } = this.where(f, now, addedAfter, undefined);
+    const byAddress = sql.replace(/ ORDER BY .*$/, ` AND ${col(bans.address)} > ? ORDER BY ${col(bans.address)} LIMIT 5000`);
     const out: AddedRow[] = [];
-    let cursor: Cursor | undefined;
+    let after = "";
     for (;;) {
-      const rows = this.page(f, { addedAfter, cursor, limit: 1000 }, now);
-      for (const r of rows) if (keep(r) && out.push(r) >= max) return out;
-      if (rows.length < 1000) return out;
-      const last = rows[rows.length - 1]!;
-      cursor = { added: last.added, address: last.values[1] };
+      const rows = this.db.read((db) => db.query(byAddress).values(...args, after) as unknown[][], []);
+      for (const r of rows) {
+        const row = { values: r.slice(0, 12) as BanValues, added: r[12] as number };
+        if (keep(row)) out.push(row);
+      }
+      if (rows.length < 5000 || out.length >= max) break;
+      after = rows[rows.length - 1]![1] as string;
     }
+    return out.sort((a, b) => a.added - b.added || (a.values[1] < b.values[1] ? -1 : 1)).slice(0, max);
   }
 }
