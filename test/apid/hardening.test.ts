@@ -55,6 +55,13 @@ const EXPECTED: Record<string, Scope> = {
   "GET /v1/stats/history": "read",
   "GET /v1/notify": "read",
   "POST /v1/notify/{name}/test": "write",
+  "GET /taxii2/": "read",
+  "GET /taxii2/honeymesh/": "read",
+  "GET /taxii2/honeymesh/collections/": "read",
+  "GET /taxii2/honeymesh/collections/{id}/": "read",
+  "GET /taxii2/honeymesh/collections/{id}/objects/": "read",
+  "GET /taxii2/honeymesh/collections/{id}/objects/{object_id}/": "read",
+  "GET /taxii2/honeymesh/collections/{id}/manifest/": "read",
 };
 const CREDS = ["none", "read", "write", "admin", "bouncer"] as const;
 type Cred = (typeof CREDS)[number];
@@ -75,7 +82,7 @@ function send(method: string, target: string, cred: Cred): Promise<CurlResult> {
 }
 
 function concrete(path: string): string {
-  return path.replace("{address}", path.startsWith("/v1/allowlist") ? "192.0.2.250" : "198.51.100.250").replace("{ip}", "198.51.100.250").replace("{id}", crypto.randomUUID()).replace("{format}", "plain").replace("{name}", "no-such-target");
+  return path.replace("{address}", path.startsWith("/v1/allowlist") ? "192.0.2.250" : "198.51.100.250").replace("{ip}", "198.51.100.250").replace("{id}", crypto.randomUUID()).replace("{format}", "plain").replace("{name}", "no-such-target").replace("{object_id}", "indicator--00000000-0000-4000-8000-000000000000");
 }
 
 /** The answer a credential must get on a route's exact form. */
@@ -109,8 +116,8 @@ describe("scopes come from the matched route", () => {
         "trailing /": `${p}/`,
         "/.": `${p}/.`,
         "//": `/${p}`,
-        "inner //": p.replace("/v1/", "/v1//").replace("/metrics", "//metrics"),
-        "%2F": p.startsWith("/v1/") ? p.replace("/v1/", "/v1%2F") : p.replace("/metrics", "/%2Fmetrics"),
+        "inner //": p.replace("/v1/", "/v1//").replace("/metrics", "//metrics").replace("/taxii2/", "/taxii2//"),
+        "%2F": p.startsWith("/v1/") ? p.replace("/v1/", "/v1%2F") : p.startsWith("/taxii2/") ? p.replace("/taxii2/", "/taxii2%2F") : p.replace("/metrics", "/%2Fmetrics"),
         "upper case": p.toUpperCase(),
       };
       for (const cred of CREDS) for (const [variant, target] of Object.entries(variants)) cases.push({ r, cred, variant, target });
@@ -119,7 +126,9 @@ describe("scopes come from the matched route", () => {
     await inBatches(cases, 8, async ({ r, cred, variant, target }) => {
       const res = await send(r.method, target, cred);
       const what = `${r.method} ${target} as ${cred} (${variant}): ${res.status} ${res.body.slice(0, 120)}`;
-      const noRoute = res.status === 404 && typeof res.json?.detail === "string" && res.json.detail.startsWith("no route");
+      // TAXII routes answer TAXII error messages: the detail is their `description`.
+      const detail = res.json?.detail ?? res.json?.description;
+      const noRoute = res.status === 404 && typeof detail === "string" && detail.startsWith("no route");
       if (variant === "exact") {
         const want = expected(EXPECTED[r.key]!, cred);
         if (want === "pass" ? [401, 403, 429].includes(res.status) || noRoute || res.status === 0 : res.status !== want) wrong.push(what);

@@ -49,12 +49,12 @@ export class ApiNode {
     });
   }
 
-  async start(extra: Record<string, string> = {}, withEnforcerd = true): Promise<this> {
+  async start(extra: Record<string, string> = {}, withEnforcerd = true, args: string[] = []): Promise<this> {
     await this.node.init();
     await this.node.startBusd();
     const env = this.env(extra);
-    if (withEnforcerd) this.enforcerd = this.node.spawn([process.execPath, join(ROOT, "services/enforcerd/src/main.ts")], env);
-    this.apid = this.node.spawn([process.execPath, join(ROOT, "services/apid/src/main.ts")], env);
+    if (withEnforcerd) this.enforcerd = this.node.spawn([process.execPath, join(ROOT, "services/enforcerd/src/main.ts"), ...args], env);
+    this.apid = this.node.spawn([process.execPath, join(ROOT, "services/apid/src/main.ts"), ...args], env);
     await waitForPort(this.port, 20_000);
     this.admin = readFileSync(join(this.node.stateDir, "apid", "admin.token"), "utf8").trim();
     if (withEnforcerd) {

@@ -21,11 +21,20 @@ export async function notifyCommand(api: ApiClient, sub: string | undefined, nam
     printJson(r.data.items);
     return 0;
   }
-  if (r.data.items.length === 0) {
+  const reports = r.data.reports ?? [];
+  if (r.data.items.length === 0 && reports.length === 0) {
     process.stdout.write("no notification targets configured ([notify.<name>] in the config)\n");
     return 0;
   }
-  const rows = r.data.items.map((t) => [t.name, t.type, t.events.join(","), String(t.sent), String(t.digests), String(t.failed), String(t.dropped + t.overflowed), t.last_error ?? ""]);
-  process.stdout.write(renderTable(["NAME", "TYPE", "EVENTS", "SENT", "DIGESTS", "FAILED", "DROPPED", "LAST ERROR"], rows));
+  if (r.data.items.length > 0) {
+    const rows = r.data.items.map((t) => [t.name, t.type, t.events.join(","), String(t.sent), String(t.digests), String(t.failed), String(t.dropped + t.overflowed), t.last_error ?? ""]);
+    process.stdout.write(renderTable(["NAME", "TYPE", "EVENTS", "SENT", "DIGESTS", "FAILED", "DROPPED", "LAST ERROR"], rows));
+  }
+  if (reports.length > 0) {
+    // [report.<name>]: bans kept back are counted by the rule that kept them (unverified, not_local, …).
+    const skipped = (s: Record<string, number>) => Object.entries(s).filter(([, n]) => n > 0).map(([k, n]) => `${k}=${n}`).join(" ") || "-";
+    const rows = reports.map((t) => [t.name, t.type, t.host, String(t.sent), String(t.failed), String(t.queued), skipped(t.skipped), t.last_error ?? ""]);
+    process.stdout.write(`${r.data.items.length > 0 ? "\n" : ""}${renderTable(["REPORT", "TYPE", "HOST", "SENT", "FAILED", "QUEUED", "SKIPPED", "LAST ERROR"], rows)}`);
+  }
   return 0;
 }

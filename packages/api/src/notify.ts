@@ -22,7 +22,21 @@ export const NotifyTarget = Type.Object({
 });
 /** The syslog forwarder (`[syslog]`), null when it is off. */
 export const SyslogStatus = Type.Union([Type.Object({ sent: Count, dropped: Count, errors: Count, last_error: Type.Union([Type.String(), Type.Null()]) }), Type.Null()]);
-export const NotifyList = Type.Object({ items: Type.Array(NotifyTarget), syslog: SyslogStatus });
+/** One `[report.<name>]` target (AbuseIPDB-style reporting): sent, failed, and bans kept back by rule. */
+export const ReportTarget = Type.Object({
+  name: Type.String(),
+  type: Type.String(),
+  host: Type.String(),
+  sent: Count,
+  failed: Count,
+  retried: Count,
+  queued: Count,
+  /** Bans not reported, by rule: not_local, unverified, external, prefix, excluded, no_category, recent, queue_full. */
+  skipped: Type.Record(Type.String(), Count),
+  last_error: Type.Union([Type.String(), Type.Null()]),
+  last_sent_at: Type.Union([Type.Integer(), Type.Null()]),
+});
+export const NotifyList = Type.Object({ items: Type.Array(NotifyTarget), syslog: SyslogStatus, reports: Type.Array(ReportTarget) });
 export type NotifyList = Static<typeof NotifyList>;
 
 export const NotifyTestAnswer = Type.Object({ name: Type.String(), delivered: Type.Boolean(), detail: Type.String() });

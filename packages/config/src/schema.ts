@@ -309,6 +309,32 @@ export const ConfigSchema = Type.Object({
     { default: {} },
   ),
   /**
+   * Reporting to AbuseIPDB-style APIs, one table each: `[report.<name>]` (apid sends them). Off
+   * unless a table exists; only verified bans this node decided itself are reported.
+   */
+  report: Type.Record(
+    Type.String({ pattern: "^[a-z0-9][a-z0-9_-]{0,31}$" }),
+    Type.Object(
+      {
+        type: Type.Literal("abuseipdb"),
+        enabled: Type.Boolean({ default: true }),
+        url: Type.String({ default: "https://api.abuseipdb.com/api/v2/report", maxLength: 2048, pattern: "^https?://" }),
+        key_file: Type.String({ minLength: 1, maxLength: 4096, description: "file holding the API key (mode 0600 or stricter); the key is never in the config, argv or logs" }),
+        categories: Type.Record(Type.String({ maxLength: 64 }), Type.Array(Type.Integer({ minimum: 1, maximum: 99 }), { maxItems: 16 }), {
+          default: {},
+          description: "REASON, REASON+<trap or jail>, jail:<name> or trap:<service> → AbuseIPDB category numbers; a ban is reported with every matching rule's categories, not at all when none matches; empty = the built-in mapping (SCAN 14, TRAP 15, BRUTEFORCE 18, BRUTEFORCE+ssh / TRAP+ssh / jail:sshd 18,22)",
+        }),
+        rate_per_min: Type.Number({ minimum: 0.1, maximum: 1000, default: 0.6, description: "reports per minute (0.6 = 864 a day, under AbuseIPDB's free 1000); past it reports wait in a bounded queue" }),
+        min_interval_per_address: Duration("15m", "the same address is not reported again within this (AbuseIPDB refuses repeats within 15 minutes)"),
+        max_queue: Type.Integer({ minimum: 1, maximum: 100_000, default: 1000, description: "reports waiting for the rate; more are dropped and counted" }),
+        retries: Type.Integer({ minimum: 0, maximum: 20, default: 3, description: "further attempts on network trouble, 429 or 5xx, with exponential backoff from 1 s" }),
+        timeout_s: Type.Number({ minimum: 1, maximum: 120, default: 10 }),
+      },
+      { additionalProperties: false },
+    ),
+    { default: {} },
+  ),
+  /**
    * logd's jails (`[jails.<name>]`), with Fail2Ban's option names. Durations are seconds or
    * `10m` / `1h` / `1d`; logpath is a path, a glob, or `journal`.
    */

@@ -46,8 +46,11 @@ import { feedRoutes } from "./routes/feeds.ts";
 import { feedsOutRoutes } from "./routes/feeds-out.ts";
 import { NotifyHub } from "./notify/notify-hub.ts";
 import { notifyRoutes } from "./routes/notify.ts";
+import { ReportHub } from "./notify/report-hub.ts";
 import { dashboardRoutes } from "./dashboard/routes.ts";
 import { ManualBans } from "./write/manual-bans.ts";
+import { taxiiRoutes } from "./taxii/routes.ts";
+import { reshapeTaxii } from "./taxii/taxii-error.ts";
 
 /** apid's start: stores, bus subscriptions, the HTTP server. main.ts only calls this. */
 export async function startApid(ctx: ServiceContext, version: string): Promise<ServiceHandle<"apid">> {
@@ -110,6 +113,9 @@ export async function startApid(ctx: ServiceContext, version: string): Promise<S
   await bus.subscribe("enforcerd", "feedresult", (r) => feedResults.accept(r));
   const notify = new NotifyHub(config.notify, nodeId, config.syslog, version);
   await notify.attach(bus);
+  // Allowlisted and protected addresses (enforcerd's mirror of both, and the fixed entries) are never reported.
+  const reports = new ReportHub(config.report, nodeId, () => [...config.allow.cidrs, ...systemAllowEntries(), ...reader.allowEntries().map((e) => e.address), ...reader.protectedEntries().map((e) => e.address)]);
+  await reports.attach(bus);
   const feeds = new FeedManager({ feeds: config.feeds, store: new FeedStore(join(state, "apid", "feeds")), publish: (u) => bus.publish("feed", u), results: feedResults,
     nodeId,
     logger,
@@ -131,7 +137,7 @@ export async function startApid(ctx: ServiceContext, version: string): Promise<S
   const exports = new Counters<string>();
 
   const limiter = new FailLimiter(api.auth_failures_per_min, 10_000, api.auth_failures_per_min_loopback);
-  const { app, principalOf, seal, handleLocal } = createApp({ tokens, limiter, onFailure: (k) => authFailures.inc(k), logger, requests });
+  const { app, principalOf, seal, handleLocal } = createApp({ tokens, limiter, onFailure: (k) => authFailures.inc(k), logger, requests, reshape: reshapeTaxii });
   const tokenDead = (id: string) => id !== SOCKET_PRINCIPAL.id && !tokenStore.live(id);
   app
     .use(statusRoutes(board, metrics, reader, nodeId, version))
@@ -149,7 +155,8 @@ export async function startApid(ctx: ServiceContext, version: string): Promise<S
     .use(feedRoutes(feeds))
     .use(feedsOutRoutes(reader, nodeId))
     .use(historyRoutes(history))
-    .use(notifyRoutes(notify));
+    .use(notifyRoutes(notify, reports))
+    .use(taxiiRoutes(enforcerDb, nodeId, api.max_body_bytes));
 
   seal();
   // A token that expires while its stream is open: the stream ends within a second.
@@ -180,6 +187,7 @@ export async function startApid(ctx: ServiceContext, version: string): Promise<S
     async stop() {
       feeds.stop();
       notify.stop();
+      reports.stop();
       history.stop();
       historyDb.close();
       clearInterval(expirySweep);

@@ -10,6 +10,16 @@ export interface GuardDeps {
 }
 
 const BEARER = /^Bearer +([A-Za-z0-9._~+/-]+=*) *$/i;
+const BASIC = /^Basic +([A-Za-z0-9+/]{1,8192}={0,2}) *$/i;
+
+/** The password of an HTTP Basic credential (RFC 7617 §2: user-id ":" password); the user name is ignored. */
+function basicPassword(header: string): string | undefined {
+  const m = BASIC.exec(header);
+  if (!m) return undefined;
+  const text = Buffer.from(m[1]!, "base64").toString("utf8");
+  const i = text.indexOf(":");
+  return i < 0 ? undefined : text.slice(i + 1).trim();
+}
 
 /** Whoever opened the local socket: file permissions (0660, group honeymesh) already decided. */
 export const SOCKET_PRINCIPAL: Principal = Object.freeze({ id: "local-socket", name: "local socket", scope: "admin" });
@@ -42,7 +52,9 @@ export async function guard(request: Request, match: RouteMatch, source: string,
     if (key) p = deps.tokens.verifyBouncer(key.trim());
   } else if (header) {
     const m = BEARER.exec(header);
-    p = m ? await deps.tokens.verifyBearer(m[1]!) : undefined;
+    // Routes that declare it (TAXII) also take the token as a Basic password: TAXII 2.1 §1.6.8 has clients use HTTP Basic.
+    const token = m ? m[1]! : match.kind === "route" && match.route.basic ? basicPassword(header) : undefined;
+    p = token ? await deps.tokens.verifyBearer(token) : undefined;
   }
   if (p) {
     if (need === undefined) return notFound(request);

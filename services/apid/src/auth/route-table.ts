@@ -1,11 +1,13 @@
 import { ApidError } from "../errors.ts";
-import { scopeOf, type RouteScope } from "./scope.ts";
+import { basicOf, scopeOf, type RouteScope } from "./scope.ts";
 
 export interface RouteEntry {
   method: string;
   /** Elysia's pattern, e.g. `/v1/bans/:address`; compared with the route Elysia matched. */
   path: string;
   scope: RouteScope;
+  /** The route also accepts the token as an HTTP Basic password (TAXII clients). */
+  basic: boolean;
   segments: string[];
 }
 
@@ -28,12 +30,15 @@ const BUILTIN: Record<string, RouteScope> = { "/docs": "read", "/docs/json": "re
  */
 export class RouteTable {
   private readonly byMethod = new Map<string, RouteEntry[]>();
+  /** First segments of routes whose exact form ends in "/" (taxii2): an unknown path there is unknown, not malformed. */
+  private readonly trailingRoots = new Set<string>();
 
   constructor(routes: readonly { method: string; path: string; hooks?: { detail?: unknown } }[]) {
     for (const r of routes) {
       const scope = scopeOf(r.hooks?.detail) ?? BUILTIN[r.path];
       if (!scope) throw new ApidError("KEY", `route ${r.method} ${r.path} declares no scope (detail: needs(...))`);
-      const entry = { method: r.method, path: r.path, scope, segments: r.path.split("/").slice(1) };
+      const entry = { method: r.method, path: r.path, scope, basic: basicOf(r.hooks?.detail), segments: r.path.split("/").slice(1) };
+      if (r.path.length > 1 && r.path.endsWith("/")) this.trailingRoots.add(entry.segments[0]!);
       const list = this.byMethod.get(r.method) ?? [];
       list.push(entry);
       this.byMethod.set(r.method, list);
@@ -50,7 +55,11 @@ export class RouteTable {
   match(method: string, path: string): RouteMatch {
     if (path.length > 2048) return { kind: "malformed", detail: "path too long" };
     const segs = path.split("/").slice(1);
-    if (path !== "/" && segs.some((s) => s === "")) return { kind: "malformed", detail: `${path.slice(0, 200)}: empty path segment (trailing or doubled "/"); use the route's exact form` };
+    // A trailing "/" is part of a route's exact form only where the route declares one (TAXII's
+    // URLs all end in "/", TAXII 2.1 §1.6.4); elsewhere it stays refused below.
+    const trailing = segs.length > 1 && segs[segs.length - 1] === "";
+    const empty = `${path.slice(0, 200)}: empty path segment (trailing or doubled "/"); use the route's exact form`;
+    if (path !== "/" && segs.some((s, i) => s === "" && !(trailing && i === segs.length - 1))) return { kind: "malformed", detail: empty };
     if (segs.some((s) => s === "." || s === ".." || /^(%2e|\.){1,2}$/i.test(s))) return { kind: "malformed", detail: "dot segment in path" };
     // HEAD is answered by a GET route unless one is declared for HEAD itself (RFC 9110 §9.3.2).
     const list = [...(this.byMethod.get(method) ?? []), ...(method === "HEAD" ? (this.byMethod.get("GET") ?? []) : [])];
@@ -65,6 +74,7 @@ export class RouteTable {
       return { kind: "route", route: r };
     }
     if (slashOutside) return { kind: "malformed", detail: 'encoded "/" is allowed only in an address parameter' };
+    if (trailing && !this.trailingRoots.has(segs[0]!)) return { kind: "malformed", detail: empty };
     return { kind: "unknown" };
   }
 }

@@ -37,6 +37,11 @@ function summaries(evidence: string): string {
   }
 }
 
+/** The STIX id of a ban's indicator: stable for the ban (address and creation), whatever else changes. */
+export function indicatorId(address: string, createdAt: number): string {
+  return `indicator--${uuid5(`ban:${address}:${createdAt}`)}`;
+}
+
 /**
  * One ban as a STIX 2.1 Indicator (OASIS STIX 2.1 §4.7): a pattern on ipv4-addr / ipv6-addr
  * (a prefix is a valid value there, §C.2), valid from the ban's creation until its expiry.
@@ -47,7 +52,7 @@ export function stixIndicator(r: BanValues, identityId: string): Record<string, 
   const ind: Record<string, unknown> = {
     type: "indicator",
     spec_version: "2.1",
-    id: `indicator--${uuid5(`ban:${address}:${createdAt}`)}`,
+    id: indicatorId(address, createdAt),
     created_by_ref: identityId,
     created: iso(createdAt),
     modified: iso(Math.max(createdAt, updatedAt)),

@@ -12,6 +12,8 @@ import { problem } from "./problem.ts";
 export interface AppDeps extends GuardDeps {
   logger: Logger;
   requests: Counters<string>;
+  /** Rewrites an error response for a path (TAXII's routes answer TAXII error messages, not RFC 9457). */
+  reshape?: (path: string, r: Response) => Response | Promise<Response>;
 }
 
 /** `scheme://host/path?query` → `/path`, without building a URL object per request. */
@@ -43,6 +45,7 @@ export function createApp(deps: AppDeps) {
   const viaSocket = new WeakSet<Request>();
   const gate = new RateLimitedGate();
   let table: RouteTable | undefined;
+  const shaped = (request: Request, r: Response) => (deps.reshape ? deps.reshape(pathOf(request.url), r) : r);
   const app = new Elysia({ name: "apid", normalize: false })
     .use(
       openapi({
@@ -55,12 +58,12 @@ export function createApp(deps: AppDeps) {
       }),
     )
     .onRequest(async ({ request, server }) => {
-      if (!table) return problem(503, { detail: "apid is starting" });
+      if (!table) return shaped(request, problem(503, { detail: "apid is starting" }));
       const socket = viaSocket.has(request);
       const source = socket ? "unix" : (server?.requestIP(request)?.address ?? "unknown");
       const match = table.match(request.method, pathOf(request.url));
       const out = await guard(request, match, source, socket, deps);
-      if (out instanceof Response) return out;
+      if (out instanceof Response) return shaped(request, out);
       if (match.kind === "route") routed.set(request, match.route);
       if (out) principals.set(request, out);
     })
@@ -70,14 +73,15 @@ export function createApp(deps: AppDeps) {
       const r = routed.get(request);
       if (!r || r.path !== route) {
         deps.logger.error("router and guard disagree; refused", { method: request.method, path: pathOf(request.url).slice(0, 200), route: String(route), guarded: r?.path ?? "" });
-        return problem(404, { detail: `no route ${request.method} ${pathOf(request.url).slice(0, 200)}` });
+        return shaped(request, problem(404, { detail: `no route ${request.method} ${pathOf(request.url).slice(0, 200)}` }));
       }
     })
     .onAfterResponse(({ set, response }) => {
       const status = response instanceof Response ? response.status : typeof set.status === "number" ? set.status : 200;
       deps.requests.inc(`${Math.floor(status / 100)}xx`);
     })
-    .onError(({ code, error, request }) => {
+    .onError(({ code, error, request }) => shaped(request, errorResponse(code, error, request)));
+  function errorResponse(code: unknown, error: unknown, request: Request): Response {
       if (error instanceof ValidationError) {
         // Schemas carry `error: "<field>: <what is allowed>"` where Elysia's own message would not name the field.
         const custom = (error as { customError?: unknown }).customError;
@@ -104,7 +108,7 @@ export function createApp(deps: AppDeps) {
       const suppressed = gate.pass(String(code));
       if (suppressed !== undefined) deps.logger.error("request failed", { code: String(code), err: error as Error, path: pathOf(request.url).slice(0, 200), suppressed });
       return problem(500, { detail: "internal error; it has been logged" });
-    });
+  }
   return {
     app,
     principalOf: (r: Request) => principals.get(r),

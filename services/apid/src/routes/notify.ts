@@ -5,13 +5,14 @@ import { COMMON_PROBLEMS, Problem } from "@honeymesh/api/problem";
 import { problem } from "../http/problem.ts";
 import { decodeParam, json } from "../http/respond.ts";
 import type { NotifyHub } from "../notify/notify-hub.ts";
+import type { ReportHub } from "../notify/report-hub.ts";
 
 /** `GET /v1/notify`: the notification targets and their counters; `POST /v1/notify/{name}/test` sends one test message now. */
-export function notifyRoutes(hub: NotifyHub) {
+export function notifyRoutes(hub: NotifyHub, reports: ReportHub) {
   return new Elysia({ name: "notify", normalize: false })
-    .get("/v1/notify", () => json({ items: hub.list(), syslog: hub.syslogStats() }), {
+    .get("/v1/notify", () => json({ items: hub.list(), syslog: hub.syslogStats(), reports: reports.list() }), {
       response: { 200: NotifyList, ...COMMON_PROBLEMS },
-      detail: { ...needs("read"), summary: "Notification targets: sent, digests, retries, failures, drops, last error", tags: ["notify"] },
+      detail: { ...needs("read"), summary: "Notification targets: sent, digests, retries, failures, drops, last error; report targets: sent, failed, skipped by rule", tags: ["notify"] },
     })
     .post(
       "/v1/notify/:name/test",
