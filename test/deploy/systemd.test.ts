@@ -216,7 +216,7 @@ describe.skipIf(!!skip)("the .deb under systemd (nspawn)", () => {
     });
     const status = m.exec(["honeymesh", "status"], { allowFail: true }).out;
     expect(status).toContain("supervised by systemd");
-    expect(status).toContain("guard=on:2222");
+    expect(status).toContain("connection guard on: 2222");
     const mode = m.exec(["honeymesh", "mode", "lockdown"], { allowFail: true });
     expect(mode.code, mode.err).toBe(0);
     expect(mode.out).toContain("lockdown");
