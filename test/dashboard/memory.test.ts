@@ -280,6 +280,30 @@ describe.skipIf(Boolean(skip))("dashboard with memory in a real browser", () => 
     await shot(page, "34-mesh-ban-sessions");
   }, 60_000);
 
+  test("country / ASN / org: no column without them; with them (apid's real answer plus the optional fields) a column and a filter", async () => {
+    const { page } = await browser();
+    await login(page, n.base, n.admin);
+    await page.click('nav.tabs a[href="#/bans"]');
+    await page.waitForSelector(`.brow[data-value="${ATTACKER}"]`);
+    expect(await page.locator(".bans-table.has-geo").count()).toBe(0);
+    expect(await page.locator('input[aria-label="Filter by country, ASN or organisation"]').count()).toBe(0);
+
+    // The enrichment is another branch's work: add its optional fields to apid's real answer.
+    const GEO: Record<string, object> = { [ATTACKER]: { country: "NL", asn: 64500, org: "Example Hosting BV" }, [MESH_SRC]: { country: "BR", asn: "AS64501", org: "Exemplo Telecom" } };
+    await page.route("**/v1/bans?*", async (route) => {
+      const res = await route.fetch();
+      const body = (await res.json()) as { items: { address: { text: string } }[] };
+      await route.fulfill({ response: res, json: { ...body, items: body.items.map((b) => ({ ...b, ...GEO[b.address.text] })) } });
+    });
+    await page.reload();
+    await page.waitForSelector(".bans-table.has-geo .brow[data-value]");
+    expect(await page.textContent(`.brow[data-value="${ATTACKER}"] .c-geo`)).toBe("NL · AS64500 Example Hosting BV");
+    await page.fill('input[aria-label="Filter by country, ASN or organisation"]', "telecom");
+    await page.waitForFunction((a) => !(globalThis as unknown as { document: { querySelector(s: string): unknown } }).document.querySelector(`.brow[data-value="${a}"]`), ATTACKER);
+    expect(await page.locator(".brow[data-value]").evaluateAll((els) => els.map((e) => e.getAttribute("data-value")))).toEqual([MESH_SRC]);
+    await shot(page, "36-bans-network-column");
+  }, 60_000);
+
   test("a real SSH session against trapd: its source drills down from the live view to the credentials tried", async () => {
     const { page } = await browser();
     await login(page, n.base, n.admin);

@@ -66,7 +66,7 @@ export function MeshView({ s }: { s: Session }) {
           {mesh.detail}
         </p>
       )}
-      <Panel title="Peers" actions={<span class="muted small">{num(peers.data?.items.length ?? 0)} known</span>}>
+      <Panel title="Peers" actions={<span class="muted small">{num(peers.data?.items.length ?? 0)} known{mesh.state === "off" || mesh.state === "down" ? ", as meshd last recorded them" : ""}</span>}>
         {peers.error && <p class="banner banner-danger">{peers.error}</p>}
         {peers.data?.items.length ? (
           <div class="table-wrap">

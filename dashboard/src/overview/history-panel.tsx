@@ -62,7 +62,7 @@ export function HistoryPanel({ s, activeNow }: { s: Session; activeNow: number |
       title="Over time"
       class="panel-history"
       actions={
-        <div class="segmented small" role="group" aria-label="History range">
+        <div class="seg-range" role="group" aria-label="History range">
           {(Object.keys(RANGES) as RangeName[]).map((r) => (
             <button key={r} type="button" class={r === range ? "on" : ""} aria-pressed={r === range} data-range={r} onClick={() => setRange(r)}>
               {r}
@@ -85,7 +85,7 @@ export function HistoryPanel({ s, activeNow }: { s: Session; activeNow: number |
             <div>
               <h3>Bans</h3>
               <TimeChart from={cur.from} to={cur.to} stepMs={cur.stepMs} label="active bans" series={[ser("active", "bans_active", "accent", "line")]} />
-              <TimeChart from={cur.from} to={cur.to} stepMs={cur.stepMs} height={60} label="bans added and ended" series={[ser("added", "bans_added", "accent", "bars"), ser("ended", "bans_ended", "ok", "bars")]} />
+              <TimeChart from={cur.from} to={cur.to} stepMs={cur.stepMs} height={60} label="bans added and ended" series={[ser("added", "bans_added", "accent", "bars"), ser("ended", "bans_ended", "neutral", "bars")]} />
             </div>
             <div>
               <h3>Kernel (XDP) packets</h3>

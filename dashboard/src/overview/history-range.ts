@@ -1,6 +1,14 @@
 import type { Api } from "../api/client.ts";
 import type { HistoryPoint } from "../api/types.ts";
-import type { Bucket } from "../live/live-store.ts";
+
+/** The live store's 10 s counts (live-store.ts `Bucket`; restated so this file stays free of UI imports). */
+interface Bucket {
+  t: number;
+  hits: number;
+  decisions: number;
+  added: number;
+  removed: number;
+}
 
 /** The over-time ranges, each with a step that gives 60–180 points (apid buckets per-minute rows). */
 export const RANGES = {
