@@ -9,6 +9,7 @@ import { useNow } from "../ui/signal.ts";
 import { SessionCard } from "./session-card.tsx";
 
 const PAGE = 50;
+const REFRESH_MS = 5000;
 
 /** Where a ban came from: this node, or the mesh peer that decided it (with what meshd knows of it). */
 function Origin({ b, local, peers }: { b: Ban; local: string; peers: Peer[] }) {
@@ -54,6 +55,19 @@ export function SourceView({ s, arg }: { s: Session; arg?: string }) {
     }
     void s.api.explain(address).then(setEx, (e: Error) => setEx({ error: e.message }));
     more(null);
+    // New sessions from this address appear on top while the page is open.
+    const t = setInterval(() => {
+      s.api.events({ address, limit: PAGE }).then(
+        (p) =>
+          setList((l) => {
+            const known = new Set(l.items.map((x) => x.session_id));
+            const fresh = p.items.filter((x) => !known.has(x.session_id));
+            return fresh.length ? { ...l, items: fresh.concat(l.items) } : l;
+          }),
+        () => {},
+      );
+    }, REFRESH_MS);
+    return () => clearInterval(t);
   }, [s, address]);
 
   const bans = ban ? [ban] : ex && "bans" in ex ? ex.bans : [];
