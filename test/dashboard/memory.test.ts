@@ -200,7 +200,7 @@ describe.skipIf(Boolean(skip))("dashboard with memory in a real browser", () => 
         expect([t, d.series.dropped!.get(t) ?? 0]).toEqual([t, e.dropped]);
         expect([t, d.series.passed!.get(t) ?? 0]).toEqual([t, e.passed]);
       }
-      if (range === "24h" || range === "30d") await shot(page, `30-history-${range}`);
+      if (range === "24h" || range === "30d") await shot(page, `40-history-${range}`);
     }
     // The 30-day view has the one-hour-a-day runs as separate buckets with gaps between them.
     const month = await drawn(page);
@@ -224,7 +224,7 @@ describe.skipIf(Boolean(skip))("dashboard with memory in a real browser", () => 
       [base, seedEnd] as const,
       { timeout: 20_000 },
     );
-    await shot(page, "31-history-1h-live");
+    await shot(page, "41-history-1h-live");
   }, 120_000);
 
   test("the live view opens on the last sessions and bans, then appends live events", async () => {
@@ -238,7 +238,7 @@ describe.skipIf(Boolean(skip))("dashboard with memory in a real browser", () => 
     await page.waitForSelector(`.live-row.backfill.kind-ban[data-src="${MESH_SRC}"]`);
     expect(await page.textContent(`.live-row.backfill.kind-ban[data-src="${MESH_SRC}"] td.sent`)).toContain("node-fra-2");
     expect(await page.textContent("[data-testid=live-count]")).toMatch(/from before this page opened/);
-    await shot(page, "32-live-backfilled");
+    await shot(page, "42-live-backfilled");
     // Newest first: a live hit goes above the backfilled rows.
     await page.waitForSelector('.stream-state[data-state="live"]');
     await curl([`http://127.0.0.1:${n.traps.http}/after-backfill`]);
@@ -267,7 +267,7 @@ describe.skipIf(Boolean(skip))("dashboard with memory in a real browser", () => 
     expect(await page.locator(".sess").filter({ hasText: "neighbour" }).count()).toBe(0);
     expect(await page.textContent(`[data-ban="${ATTACKER}"] .evidence`)).toContain("ssh: root/123456, admin/admin");
     expect(await page.textContent(`[data-ban="${ATTACKER}"] [data-origin]`)).toContain("this node");
-    await shot(page, "33-ban-sessions");
+    await shot(page, "43-ban-sessions");
 
     // A ban decided on a peer: its origin is the mesh peer, with what meshd knows of it.
     await page.goto(`${n.base}/#/source/${MESH_SRC}`);
@@ -277,7 +277,7 @@ describe.skipIf(Boolean(skip))("dashboard with memory in a real browser", () => 
     expect(origin).toContain("trust full");
     expect(await page.textContent("[data-testid=mesh-origins]")).toContain("node-fra-2");
     await page.waitForSelector('.sess[data-session="mem-tel-0005"] [data-cmd="/bin/busybox MIRAI"]');
-    await shot(page, "34-mesh-ban-sessions");
+    await shot(page, "44-mesh-ban-sessions");
   }, 60_000);
 
   test("country / ASN / org: no column without them; with them (apid's real answer plus the optional fields) a column and a filter", async () => {
@@ -301,7 +301,7 @@ describe.skipIf(Boolean(skip))("dashboard with memory in a real browser", () => 
     await page.fill('input[aria-label="Filter by country, ASN or organisation"]', "telecom");
     await page.waitForFunction((a) => !(globalThis as unknown as { document: { querySelector(s: string): unknown } }).document.querySelector(`.brow[data-value="${a}"]`), ATTACKER);
     expect(await page.locator(".brow[data-value]").evaluateAll((els) => els.map((e) => e.getAttribute("data-value")))).toEqual([MESH_SRC]);
-    await shot(page, "36-bans-network-column");
+    await shot(page, "46-bans-network-column");
   }, 60_000);
 
   test("a real SSH session against trapd: its source drills down from the live view to the credentials tried", async () => {
@@ -341,6 +341,6 @@ describe.skipIf(Boolean(skip))("dashboard with memory in a real browser", () => 
     expect(banner).toContain("The mesh is off");
     expect(banner).toContain(detail);
     expect(await page.textContent(".view-mesh")).not.toContain("Peers appear once meshd has connected");
-    await shot(page, "35-mesh-off");
+    await shot(page, "45-mesh-off");
   }, 60_000);
 });
