@@ -6,6 +6,7 @@ import { MeshView } from "./mesh/mesh-view.tsx";
 import { OverviewView } from "./overview/overview-view.tsx";
 import { LoginView, Logo } from "./session/login-view.tsx";
 import { logout, session, type Session } from "./session/session.ts";
+import { SourceView } from "./source/source-view.tsx";
 import { Dot } from "./ui/badge.tsx";
 import { ConfirmHost } from "./ui/confirm.tsx";
 import { useSignal } from "./ui/signal.ts";
@@ -20,13 +21,24 @@ const VIEWS = {
 } as const;
 type ViewName = keyof typeof VIEWS;
 
-// The route lives in the fragment (#/bans): never sent to the server, never holds the token.
-function routeOf(hash: string): ViewName {
+// The route lives in the fragment (#/bans, #/source/203.0.113.7): never sent to the server, never
+// holds the token. A source is a drill-down of the bans (its tab stays lit).
+type Route = { view: ViewName; source?: string };
+function routeOf(hash: string): Route {
   const name = hash.replace(/^#\/?/, "");
-  return name in VIEWS ? (name as ViewName) : "overview";
+  if (name.startsWith("source/")) {
+    let source = name.slice(7);
+    try {
+      source = decodeURIComponent(source);
+    } catch {
+      // shown as typed; apid says why it is not an address
+    }
+    return { view: "bans", source: source.slice(0, 64) };
+  }
+  return { view: name in VIEWS ? (name as ViewName) : "overview" };
 }
 
-function useRoute(): ViewName {
+function useRoute(): Route {
   const [route, setRoute] = useState(routeOf(location.hash));
   useEffect(() => {
     const on = () => setRoute(routeOf(location.hash));
@@ -37,12 +49,12 @@ function useRoute(): ViewName {
 }
 
 function Shell({ s }: { s: Session }) {
-  const route = useRoute();
+  const { view: route, source } = useRoute();
   const stream = useSignal(s.stream);
   const View = VIEWS[route].view;
   useEffect(() => {
-    document.title = `${VIEWS[route].label} · HoneyMesh ${s.who.node}`;
-  }, [route]);
+    document.title = `${source ?? VIEWS[route].label} · HoneyMesh ${s.who.node}`;
+  }, [route, source]);
   return (
     <div class="shell" data-scope={s.who.scope}>
       <header class="top">
@@ -71,7 +83,7 @@ function Shell({ s }: { s: Session }) {
         </button>
       </header>
       <main class="main">
-        <View s={s} />
+        {source !== undefined ? <SourceView s={s} arg={source} /> : <View s={s} />}
       </main>
     </div>
   );

@@ -61,7 +61,7 @@ describe.skipIf(Boolean(skip))("dashboard on a real kernel: live hit, ban/unban 
     await page.waitForSelector('.stream-state[data-state="live"]');
     const touched = Date.now();
     const touch = pair.run("attacker", ["curl", "-s", "-o", "/dev/null", "--max-time", "3", "-A", "masscan/1.3", `http://${pair.victim.v4}:${HTTP_TRAP}/phpmyadmin/index.php`]);
-    const row = `.live-row.kind-hit[data-src="${pair.attacker.v4}"]`;
+    const row = `.live-row.kind-hit:not(.backfill)[data-src="${pair.attacker.v4}"]`;
     await page.waitForSelector(row, { timeout: 10_000 });
     await touch;
     // The page stamps each event as it parses it; the attacker's clock is the same machine's.

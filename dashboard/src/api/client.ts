@@ -1,4 +1,4 @@
-import type { AllowList, Ban, Explanation, Mode, Page, Peer, Problem, Session, Stats, Status, WhoAmI, WriteAnswer } from "./types.ts";
+import type { AllowList, Ban, Explanation, History, Mode, Page, Peer, Problem, Session, Stats, Status, WhoAmI, WriteAnswer } from "./types.ts";
 import type { ReasonName } from "./types.ts";
 import type { AllowRequest, BanRequest } from "@honeymesh/api/writes";
 
@@ -74,12 +74,16 @@ export class Api {
     return this.get<Page<Ban>>(`/v1/bans?${p}`, signal);
   }
 
-  events(q: { since?: number; limit?: number }): Promise<Page<Session>> {
+  events(q: { since?: number; limit?: number; address?: string; cursor?: string | null }, signal?: AbortSignal): Promise<Page<Session>> {
     const p = new URLSearchParams();
     if (q.since !== undefined) p.set("since", String(q.since));
+    if (q.address) p.set("address", q.address);
+    if (q.cursor) p.set("cursor", q.cursor);
     p.set("limit", String(q.limit ?? 200));
-    return this.get<Page<Session>>(`/v1/events?${p}`);
+    return this.get<Page<Session>>(`/v1/events?${p}`, signal);
   }
+
+  history = (from: number, to: number, stepS: number, signal?: AbortSignal) => this.get<History>(`/v1/stats/history?from=${from}&to=${to}&step=${stepS}`, signal);
 
   explain = (ip: string) => this.get<Explanation>(`/v1/explain/${enc(ip)}`);
 

@@ -5,6 +5,7 @@ import type { AllowEntry as AllowEntryT, AllowList as AllowListT } from "@honeym
 import type { Ban as BanT, ReasonName as ReasonNameT } from "@honeymesh/api/bans";
 import type { Peer as PeerT, StoredSession } from "@honeymesh/api/events";
 import type { Explanation as ExplanationT } from "@honeymesh/api/explain";
+import type { History as HistoryT } from "@honeymesh/api/history";
 import type { Problem as ProblemT } from "@honeymesh/api/problem";
 import type { Stats as StatsT } from "@honeymesh/api/stats";
 import type { BanChange, Decision, TrapHit } from "@honeymesh/api/stream";
@@ -16,7 +17,7 @@ export type Scope = "read" | "write" | "admin";
 export type Mode = "test" | "enforce" | "lockdown";
 export const MODES: readonly Mode[] = ["test", "enforce", "lockdown"];
 // Runtime values from the ban vocabulary itself (a tiny pure module), not a copy.
-export { REASON_NAMES, reasonNames } from "@honeymesh/ban/reasons";
+export { REASON_NAMES, reasonMask, reasonNames } from "@honeymesh/ban/reasons";
 export type ReasonName = ReasonNameT;
 
 export type WhoAmI = WhoAmIT;
@@ -65,6 +66,8 @@ export interface Status {
 }
 
 export type Stats = StatsT;
+export type History = HistoryT;
+export type HistoryPoint = HistoryT["points"][number];
 export type Credential = StoredSession["credentials"][number];
 /** A closed trap session as trapd stored it (`/v1/events`). */
 export type Session = StoredSession;
@@ -76,10 +79,21 @@ export type AllowList = AllowListT;
 export type HitEvent = TrapHit;
 export type DecisionEvent = Decision;
 export type BanEvent = BanChange;
+/** `backfill`: read from the lists on load (the event happened before the page opened). */
 export type LiveEvent =
-  | { kind: "hit"; id: number; received: number; data: HitEvent }
-  | { kind: "decision"; id: number; received: number; data: DecisionEvent }
-  | { kind: "ban"; id: number; received: number; data: BanEvent };
+  | { kind: "hit"; id: number; received: number; backfill?: boolean; data: HitEvent }
+  | { kind: "decision"; id: number; received: number; backfill?: boolean; data: DecisionEvent }
+  | { kind: "ban"; id: number; received: number; backfill?: boolean; data: BanEvent };
+
+/**
+ * Where an address is (country, ASN, organisation): optional fields apid may add to bans and
+ * sessions. Read defensively: absent, null or not a string/number means "not known".
+ */
+export interface Geo {
+  country?: string;
+  asn?: string;
+  org?: string;
+}
 
 /** RFC 9457 problem details, as apid answers every error (only what the dashboard reads). */
 export type Problem = Pick<ProblemT, "status" | "reason"> & { title?: string; detail?: string };

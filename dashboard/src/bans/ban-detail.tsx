@@ -2,6 +2,7 @@ import { useState } from "preact/hooks";
 import type { Ban } from "../api/types.ts";
 import { Reasons } from "../ui/badge.tsx";
 import { countdown, dateTime, TTL_CHOICES } from "../ui/format.ts";
+import { geoOf, geoText } from "../ui/geo.ts";
 import type { banActions } from "./ban-actions.ts";
 
 /** The selected ban in full, with the operator's actions when the token may write. */
@@ -29,7 +30,13 @@ export function BanDetail({ b, now, local, actions, onDone, onClose }: { b: Ban;
           {b.expires_at > 0 && <span class="muted"> · {dateTime(b.expires_at)}</span>}
         </dd>
         <dt>Origin</dt>
-        <dd>{b.origin === local ? `this node (${local})` : `peer ${b.origin}`}</dd>
+        <dd data-origin={b.origin === local ? "local" : "mesh"}>{b.origin === local ? `this node (${local})` : `mesh peer ${b.origin}`}</dd>
+        {geoText(geoOf(b)) && (
+          <>
+            <dt>Network</dt>
+            <dd>{geoText(geoOf(b))}</dd>
+          </>
+        )}
         <dt>Source</dt>
         <dd>{b.source}</dd>
         <dt>Offence</dt>
@@ -39,6 +46,9 @@ export function BanDetail({ b, now, local, actions, onDone, onClose }: { b: Ban;
         <dt>Updated</dt>
         <dd>{dateTime(b.updated_at)}</dd>
       </dl>
+      <a class="btn drill" href={`#/source/${encodeURIComponent(b.address.text)}`} data-testid="drill">
+        {b.address.kind === "ip" ? "Sessions, commands, credentials →" : "Prefix ban details →"}
+      </a>
       <h3>Evidence</h3>
       {b.evidence.length ? (
         <ul class="evidence">

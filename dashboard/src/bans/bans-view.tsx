@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from "preact/hooks";
 import { REASON_NAMES, type Ban } from "../api/types.ts";
 import { canWrite, type Session } from "../session/session.ts";
 import { num } from "../ui/format.ts";
+import { geoMatches, geoOf } from "../ui/geo.ts";
 import { useRenderTiming } from "../ui/perf.ts";
 import { useNow, useSignal } from "../ui/signal.ts";
 import { banActions } from "./ban-actions.ts";
@@ -41,6 +42,11 @@ export function BansView({ s }: { s: Session }) {
     return () => clearTimeout(t);
   }, [draft]);
 
+  // Country / ASN / organisation appear when apid sends them (an optional enrichment).
+  // Looked for in the first rows only: this runs at every render (the countdown ticks each second).
+  const hasGeo = list.rows.length > 0 && list.rows.slice(0, 500).some((r) => geoOf(r) !== undefined);
+  const [geoFilter, setGeoFilter] = useState("");
+  const rows = useMemo(() => (hasGeo && geoFilter.trim() ? list.rows.filter((r) => geoMatches(r, geoFilter)) : list.rows), [list, list.version.value, list.rows.length, hasGeo, geoFilter]);
   const sel = selected ? (list.rows.find((r) => r.address.text === selected.address.text) ?? selected) : null;
   const set = (patch: Partial<BanQuery>) => setDraft({ ...draft, ...patch });
   const refreshed = (value: string) => {
@@ -65,6 +71,7 @@ export function BansView({ s }: { s: Session }) {
           ))}
         </select>
         <input placeholder="origin node" aria-label="Origin" value={draft.origin} onInput={(e) => set({ origin: e.currentTarget.value })} />
+        {hasGeo && <input type="search" placeholder="country, ASN, org (loaded rows)" aria-label="Filter by country, ASN or organisation" value={geoFilter} onInput={(e) => setGeoFilter(e.currentTarget.value)} />}
         <span class="spacer" />
         <span class="muted nowrap" data-testid="ban-count">
           {num(list.rows.length)} loaded{total !== null && query.state === "active" ? ` of ${num(total)} active` : ""}
@@ -77,20 +84,25 @@ export function BansView({ s }: { s: Session }) {
       </div>
       {actions && <BanForm actions={actions} onDone={refreshed} />}
       <div class="bans-split">
-        <div class="bans-table" role="table" aria-label="Bans">
+        <div class={`bans-table ${hasGeo ? "has-geo" : ""}`} role="table" aria-label="Bans">
           <div role="row" class="brow bhead">
             <span role="columnheader">Address</span>
             <span role="columnheader">Reasons</span>
             <span role="columnheader" class="col-opt">Origin</span>
             <span role="columnheader" class="col-opt">Source</span>
             <span role="columnheader" class="col-opt">Evidence</span>
+            {hasGeo && (
+              <span role="columnheader" class="col-opt">
+                Network
+              </span>
+            )}
             <span role="columnheader">Expires in</span>
           </div>
           <VirtualRows
-            items={list.rows}
+            items={rows}
             rowHeight={ROW_H}
             onNearEnd={() => void list.more()}
-            render={(b) => <BanRow key={b.address.text} b={b} now={now} selected={sel?.address.text === b.address.text} local={s.who.node} onSelect={setSelected} />}
+            render={(b) => <BanRow key={b.address.text} b={b} now={now} selected={sel?.address.text === b.address.text} local={s.who.node} geo={hasGeo} onSelect={setSelected} />}
             footer={
               <div class="vfoot muted">
                 {list.error ? `Error: ${list.error}` : list.busy ? "loading…" : list.done ? (list.rows.length >= MAX_ROWS ? `first ${num(MAX_ROWS)} shown; narrow the search` : list.rows.length ? "end of list" : "No ban matches.") : ""}

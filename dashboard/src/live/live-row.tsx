@@ -1,7 +1,8 @@
 import { memo } from "preact/compat";
 import { reasonNames, type LiveEvent, type Session } from "../api/types.ts";
 import { Badge, Reasons } from "../ui/badge.tsx";
-import { clock } from "../ui/format.ts";
+import { clock, dateTime } from "../ui/format.ts";
+import { geoOf } from "../ui/geo.ts";
 import type { SourceState } from "./live-store.ts";
 import { sentSummary } from "./sent.ts";
 
@@ -38,12 +39,19 @@ export const LiveRow = memo(function LiveRow({ e, st, session }: { e: LiveEvent;
   }
   const decision = e.kind === "decision" ? e.data : st?.decision;
   return (
-    <tr class={`live-row kind-${e.kind}`} data-src={src} data-received={e.received}>
-      <td class="mono nowrap">{clock(e.received)}</td>
+    <tr class={`live-row kind-${e.kind}${e.backfill ? " backfill" : ""}`} data-src={src} data-received={e.received}>
+      <td class="mono nowrap" title={e.backfill ? `${dateTime(e.received)}, from before this page opened` : undefined}>
+        {Date.now() - e.received > 86_400_000 ? dateTime(e.received).slice(5, 16) : clock(e.received)}
+      </td>
       <td class="col-wide">
         <Badge tone={KIND_TONE[e.kind]}>{e.kind}</Badge>
       </td>
-      <td class="mono nowrap">{src}</td>
+      <td class="mono nowrap">
+        <a href={`#/source/${encodeURIComponent(src)}`} class="src-link" title="sessions, commands, credentials and bans of this source">
+          {src}
+        </a>
+        {session && geoOf(session)?.country && <span class="geo muted small"> {geoOf(session)!.country}</span>}
+      </td>
       <td class="mono nowrap">{service}</td>
       <td class="sent" title={sent}>
         {sent}

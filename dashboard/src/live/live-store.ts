@@ -43,6 +43,8 @@ export class LiveStore {
   /** Newest first. */
   events: LiveEvent[] = [];
   total = 0;
+  /** Events read from the lists on load rather than received live. */
+  backfilled = 0;
   readonly sources = new Map<string, SourceState>();
   readonly sessions = new Map<string, Session>();
   readonly decisions: { d: DecisionEvent; received: number; appliedAt?: number; change?: string }[] = [];
@@ -95,6 +97,26 @@ export class LiveStore {
     else if (e.data.change === "removed" || e.data.change === "expired") b.removed++;
   }
 
+  /**
+   * Events from before the page opened, placed after what the stream already delivered (newest
+   * first) and not counted in the live buckets. A source's state comes from its newest event.
+   */
+  backfill(list: LiveEvent[]): void {
+    this.flush();
+    // The stream may already have delivered some of them (a hit that arrived while loading).
+    const seen = new Set(this.events.map((e) => (e.kind === "hit" ? e.data.session_id : "")));
+    list = list.filter((e) => (e.kind === "hit" ? !seen.has(e.data.session_id) : !this.sources.get(e.data.address.text)?.ban));
+    if (!list.length) return;
+    for (const e of [...list].reverse()) {
+      if (e.kind === "ban") this.setSource(e.data.address.text, { ban: e.data });
+    }
+    this.events = this.events.concat(list).slice(0, MAX_EVENTS);
+    this.total += list.length;
+    this.backfilled = list.length;
+    markUpdate();
+    this.version.set(this.version.value + 1);
+  }
+
   addSessions(list: Session[]): void {
     if (!list.length) return;
     for (const s of list) this.sessions.set(s.session_id, s);
@@ -128,5 +150,6 @@ export class LiveStore {
     this.decisions.length = 0;
     this.buckets.length = 0;
     this.total = 0;
+    this.backfilled = 0;
   }
 }

@@ -1,8 +1,9 @@
 import { useMemo, useState } from "preact/hooks";
-import type { LiveEvent } from "../api/types.ts";
+import type { LiveEvent, Session as TrapSession } from "../api/types.ts";
 import type { Session as Sess } from "../session/session.ts";
 import { Dot } from "../ui/badge.tsx";
 import { num } from "../ui/format.ts";
+import { geoMatches } from "../ui/geo.ts";
 import { Empty } from "../ui/panel.tsx";
 import { useRenderTiming } from "../ui/perf.ts";
 import { useSignal } from "../ui/signal.ts";
@@ -15,12 +16,14 @@ const SHOWN_PAUSED = 500;
 const KINDS = ["hit", "decision", "ban"] as const;
 const SERVICES = ["ssh", "telnet", "ftp", "http", "smtp", "redis", "mysql", "generic"];
 
-function matches(e: LiveEvent, kinds: Set<string>, service: string, text: string): boolean {
+function matches(e: LiveEvent, kinds: Set<string>, service: string, text: string, sessions: Map<string, TrapSession>): boolean {
   if (!kinds.has(e.kind)) return false;
   if (service && (e.kind !== "hit" || e.data.service !== service)) return false;
   if (text) {
     const src = e.kind === "hit" ? e.data.src : e.data.address.text;
-    if (!src.includes(text)) return false;
+    // Also country / ASN / org of the hit's session, when apid sends them.
+    const session = e.kind === "hit" ? sessions.get(e.data.session_id) : undefined;
+    if (!src.includes(text) && !(session && geoMatches(session, text))) return false;
   }
   return true;
 }
@@ -38,7 +41,7 @@ export function LiveView({ s }: { s: Sess }) {
   const rows = useMemo(() => {
     const out: LiveEvent[] = [];
     for (const e of events) {
-      if (matches(e, kinds, service, text.trim())) out.push(e);
+      if (matches(e, kinds, service, text.trim(), s.store.sessions)) out.push(e);
       if (out.length >= (paused ? SHOWN_PAUSED : SHOWN_LIVE)) break;
     }
     return out;
@@ -66,12 +69,14 @@ export function LiveView({ s }: { s: Sess }) {
             <option key={x}>{x}</option>
           ))}
         </select>
-        <input type="search" placeholder="filter by source…" aria-label="Filter by source" value={text} onInput={(e) => setText(e.currentTarget.value)} />
+        <input type="search" placeholder="filter by source (or country, ASN)…" aria-label="Filter by source" value={text} onInput={(e) => setText(e.currentTarget.value)} />
         <span class="spacer" />
         <span class="stream-state" data-state={stream}>
           <Dot tone={stream === "live" ? "ok" : stream === "closed" ? "danger" : "warn"} /> {stream}
         </span>
-        <span class="muted nowrap">{num(s.store.total)} events</span>
+        <span class="muted nowrap" data-testid="live-count">
+          {num(s.store.total)} events{s.store.backfilled ? ` (${num(s.store.backfilled)} from before this page opened)` : ""}
+        </span>
         <button type="button" class={`btn ${paused ? "btn-primary" : ""}`} onClick={() => setPaused(paused ? null : { events: s.store.events, total: s.store.total })}>
           {paused ? `Resume${waiting ? ` (${num(waiting)} new)` : ""}` : "Pause"}
         </button>

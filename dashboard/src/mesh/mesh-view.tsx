@@ -1,4 +1,4 @@
-import { reasonNames, type Peer } from "../api/types.ts";
+import { reasonNames, type Peer, type Status } from "../api/types.ts";
 import { usePoll } from "../overview/use-poll.ts";
 import type { Session } from "../session/session.ts";
 import { Badge, Dot, Reasons, type Tone } from "../ui/badge.tsx";
@@ -32,16 +32,41 @@ function PeerRow({ p, now }: { p: Peer; now: number }) {
   );
 }
 
+/**
+ * Whether this node is in a mesh at all, from meshd's health in /v1/status: off (meshd says
+ * mesh_off and why), meshd not running, or on.
+ */
+export function meshState(st: Status | undefined): { state: "unknown" | "on" | "off" | "down"; detail: string } {
+  if (!st) return { state: "unknown", detail: "" };
+  const m = st.services.find((x) => x.name === "meshd");
+  if (!m || !m.up) return { state: "down", detail: "meshd is not running on this node: no decision is shared with or received from peers." };
+  const off = m.degraded.find((d) => d.code === "mesh_off");
+  if (off) return { state: "off", detail: off.detail };
+  return { state: "on", detail: "" };
+}
+
 /** Peers as meshd sees them, and how the last decisions travelled (origin → applied here). */
 export function MeshView({ s }: { s: Session }) {
   const peers = usePoll(() => s.api.peers(), 3000);
+  const status = usePoll(() => s.api.status(), 3000);
+  const mesh = meshState(status.data);
   useSignal(s.store.version);
   useRenderTiming("mesh");
   const now = useNow(1000);
   const decisions = s.store.decisions.slice(0, 40);
   return (
-    <div class="view view-mesh">
-      <Panel title="Peers" actions={<span class="muted small">{num(peers.data?.items.length ?? 0)} known</span>}>
+    <div class="view view-mesh" data-mesh={mesh.state}>
+      {mesh.state === "off" && (
+        <p class="banner banner-warn" data-testid="mesh-off">
+          <b>The mesh is off</b>: {mesh.detail}. This node neither shares its decisions nor receives its peers'. Create a key with <code>honeymesh mesh keygen</code>, set <code>[mesh] cluster_key_file</code> to it, and restart meshd.
+        </p>
+      )}
+      {mesh.state === "down" && (
+        <p class="banner banner-danger" data-testid="mesh-off">
+          {mesh.detail}
+        </p>
+      )}
+      <Panel title="Peers" actions={<span class="muted small">{num(peers.data?.items.length ?? 0)} known{mesh.state === "off" || mesh.state === "down" ? ", as meshd last recorded them" : ""}</span>}>
         {peers.error && <p class="banner banner-danger">{peers.error}</p>}
         {peers.data?.items.length ? (
           <div class="table-wrap">
@@ -66,7 +91,7 @@ export function MeshView({ s }: { s: Session }) {
             </table>
           </div>
         ) : (
-          <Empty>No peer yet. Peers appear once meshd has connected to another node of the cluster.</Empty>
+          <Empty>{mesh.state === "off" ? "No peer: the mesh is off (see above)." : mesh.state === "down" ? "No peer: meshd is not running." : "No peer yet. Peers appear once meshd has connected to another node of the cluster."}</Empty>
         )}
       </Panel>
       <Panel title="Decision propagation" actions={<span class="muted small">live, since this page opened</span>}>

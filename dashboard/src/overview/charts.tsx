@@ -46,15 +46,3 @@ export function Bars({ data, limit = 8, mono = false, empty = "nothing yet" }: {
     </ul>
   );
 }
-
-/** Counts per 10 s as columns. */
-export function Columns({ values, tone, label }: { values: number[]; tone: string; label: string }) {
-  const max = Math.max(1, ...values);
-  return (
-    <div class="columns" role="img" aria-label={label}>
-      {values.map((v, i) => (
-        <span key={i} class={`col tone-${tone}`} style={{ height: `${Math.max(v ? 4 : 0, (v / max) * 100)}%` }} title={String(v)} />
-      ))}
-    </div>
-  );
-}

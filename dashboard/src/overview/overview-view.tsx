@@ -7,7 +7,8 @@ import { Panel } from "../ui/panel.tsx";
 import { useRenderTiming } from "../ui/perf.ts";
 import { useSignal } from "../ui/signal.ts";
 import { aggregate } from "./aggregate.ts";
-import { Bars, Columns, Spark } from "./charts.tsx";
+import { Bars, Spark } from "./charts.tsx";
+import { HistoryPanel } from "./history-panel.tsx";
 import { historyOf } from "./history.ts";
 import { ModeSwitch } from "./mode-switch.tsx";
 import { usePoll } from "./use-poll.ts";
@@ -37,7 +38,6 @@ export function OverviewView({ s }: { s: Session }) {
   const agg = useMemo(() => aggregate(recent.data ?? []), [recent.data]);
   const st = status.data;
   const last = hist.samples[hist.samples.length - 1];
-  const buckets = s.store.buckets.slice(-60);
   const enf = st?.enforcement;
   return (
     <div class="view view-overview">
@@ -50,6 +50,7 @@ export function OverviewView({ s }: { s: Session }) {
         <Stat label="Passed / s" value={last ? rate(last.passed) : "—"} sub={`${num(st?.kernel?.syn_seen)} SYN seen`} />
         <Stat label="Trap sessions" value={num(stats.data?.sessions.total)} sub={`${num(stats.data?.peers)} peers · ${num(stats.data?.allowlist)} allowlisted`} />
       </div>
+      <HistoryPanel s={s} activeNow={st?.active_bans} />
       <div class="grid-2">
         <Panel title="Enforcement" class="panel-mode">
           <ModeSwitch s={s} mode={enf?.mode ?? null} onChanged={status.reload} />
@@ -65,7 +66,7 @@ export function OverviewView({ s }: { s: Session }) {
             )}
           </p>
         </Panel>
-        <Panel title="Kernel packets per second">
+        <Panel title="Kernel packets per second" actions={<span class="muted small">live, every 2 s</span>}>
           <Spark
             label="dropped and would-drop packets per second"
             series={[
@@ -73,11 +74,6 @@ export function OverviewView({ s }: { s: Session }) {
               { name: "would drop", values: hist.samples.map((x) => x.wouldDrop), tone: "warn" },
             ]}
           />
-        </Panel>
-        <Panel title="Active bans over time">
-          <Spark label="active bans" series={[{ name: "active", values: hist.samples.map((x) => x.bans), tone: "accent" }]} />
-          <div class="muted small">new bans per 10 s (live)</div>
-          <Columns values={buckets.map((b) => b.added)} tone="accent" label="bans added per 10 s" />
         </Panel>
         <Panel title="Kernel drops by reason">
           <Bars data={Object.entries(last?.droppedBy ?? {}).filter(([, v]) => v > 0)} empty="no drop (or would-drop) in the last 2 s" />

@@ -1,6 +1,7 @@
 import { Api, ApiError } from "../api/client.ts";
 import { LiveStream, type StreamState } from "../api/stream.ts";
 import type { WhoAmI } from "../api/types.ts";
+import { backfill } from "../live/backfill.ts";
 import { LiveStore } from "../live/live-store.ts";
 import { Signal } from "../ui/signal.ts";
 
@@ -55,6 +56,11 @@ function start(s: Session): void {
       // shown by the stream state; try again at the next tick
     }
   };
+  // The live view opens on the last events the lists hold, then the stream appends.
+  void backfill(s.api).then(({ events, sessions }) => {
+    s.store.addSessions(sessions);
+    s.store.backfill(events);
+  });
   void poll();
   const timer = setInterval(poll, 2000);
   stop = () => {

@@ -24,7 +24,14 @@ export class Signal<T> {
 /** The signal's value, re-rendering the component when it changes. */
 export function useSignal<T>(s: Signal<T>): T {
   const [, force] = useState(0);
-  useEffect(() => s.subscribe(() => force((n) => n + 1)), [s]);
+  const rendered = s.value;
+  useEffect(() => {
+    const off = s.subscribe(() => force((n) => n + 1));
+    // Effects run after paint: a change between the render and the subscription (the stream
+    // going live right after login) would otherwise stay unseen until something else re-renders.
+    if (s.value !== rendered) force((n) => n + 1);
+    return off;
+  }, [s]);
   return s.value;
 }
 

@@ -2,6 +2,7 @@ import { Elysia, t } from "elysia";
 import { TRAP_SERVICES } from "@honeymesh/schema/trap";
 import { badField } from "../http/problem.ts";
 import { json } from "../http/respond.ts";
+import { sessionAddress } from "../read/address-filter.ts";
 import { decodeCursor, encodeCursor } from "../read/cursor.ts";
 import type { PeerReader, SessionReader } from "../read/owner-queries.ts";
 import { IndicatorList, PeerList, SessionPage, StixBundle, StoredSession } from "@honeymesh/api/events";
@@ -13,6 +14,7 @@ import { stixBundle } from "../read/stix.ts";
 export const EventsQuery = t.Object({
   service: t.Optional(t.Union(TRAP_SERVICES.map((s) => t.Literal(s)), { error: `service: expected one of ${TRAP_SERVICES.join(", ")}` })),
   src: t.Optional(t.String({ maxLength: 64 })),
+  address: t.Optional(t.String({ maxLength: 64, description: "one address, canonicalized (IPv6 RFC 5952, IPv4-mapped as IPv4): only its sessions; a prefix or a non-address is a 400" })),
   since: t.Optional(t.Integer({ minimum: 0, description: "unix ms", error: "since: expected unix milliseconds" })),
   until: t.Optional(t.Integer({ minimum: 0, description: "unix ms", error: "until: expected unix milliseconds" })),
   cursor: t.Optional(t.String({ maxLength: 256 })),
@@ -31,8 +33,11 @@ export function eventRoutes(sessions: SessionReader, peers: PeerReader) {
           if (!cur.ok || typeof cur.key !== "number") return badField("cursor", "not a cursor this API returned");
           before = cur.key;
         }
+        const addr = query.address === undefined ? undefined : sessionAddress(query.address);
+        if (addr && !addr.ok) return badField("address", addr.reason);
+        if (addr && query.src !== undefined && query.src !== addr.src) return json({ items: [], next_cursor: null });
         const limit = query.limit ?? 100;
-        const rows = sessions.page({ service: query.service, src: query.src, since: query.since, until: query.until, before }, limit + 1);
+        const rows = sessions.page({ service: query.service, src: addr?.src ?? query.src, since: query.since, until: query.until, before }, limit + 1);
         const more = rows.length > limit;
         const page = rows.slice(0, limit);
         return json({ items: page, next_cursor: more ? encodeCursor(page[page.length - 1]!.seq) : null });
