@@ -2,7 +2,7 @@ import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadFilter } from "@honeymesh/f2b-filter/builtin";
 import type { NetnsPair } from "../../test/support/netns.ts";
-import { killTree } from "./kill-tree.ts";
+import { killTree } from "../../test/support/kill-tree.ts";
 import type { VictimSshd } from "./victim-sshd.ts";
 
 export interface AttackOptions {

@@ -5,7 +5,7 @@ import type { Subprocess } from "bun";
 import { startListener } from "../../test/kernel/harness.ts";
 import { createNetnsPair } from "../../test/support/netns.ts";
 import { runAttack, type AttackOptions, type AttackResult } from "./attack.ts";
-import { killTree } from "./kill-tree.ts";
+import { killTree } from "../../test/support/kill-tree.ts";
 import { PROBE_PORT, type JailNumbers } from "./shared.ts";
 import { startVictimSshd } from "./victim-sshd.ts";
 

@@ -6,7 +6,7 @@ import { waitFor } from "../../test/support/bus-node.ts";
 import { startEnforcingNode } from "../../test/support/enforcing-node.ts";
 import { runAttack, type AttackOptions, type AttackResult } from "./attack.ts";
 import { guardToml } from "./guard.ts";
-import { killTree } from "./kill-tree.ts";
+import { killTree } from "../../test/support/kill-tree.ts";
 import { PROBE_PORT, type GuardSettings, type JailNumbers } from "./shared.ts";
 import { startVictimSshd } from "./victim-sshd.ts";
 

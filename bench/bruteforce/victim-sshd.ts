@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { Subprocess } from "bun";
 import type { NetnsPair } from "../../test/support/netns.ts";
 import { waitFor } from "../../test/support/bus-node.ts";
-import { killTree } from "./kill-tree.ts";
+import { killTree } from "../../test/support/kill-tree.ts";
 
 /** sshd's tries per connection, as in test/logd/sshd-hydra.test.ts. */
 export const MAX_AUTH_TRIES = 2;
@@ -18,7 +18,7 @@ export interface VictimSshd {
 
 /**
  * Debian's real OpenSSH server in the victim namespace, logging through syslog() into `dir`/auth.log
- * via a private /dev/log (its own mount namespace) and bench/bruteforce/syslog-stamped.py. The same
+ * via a private /dev/log (its own mount namespace) and test/fixtures/syslog-to-file.py (with its stamps file). The same
  * for every contender, so they read the same lines at the same pace.
  */
 export async function startVictimSshd(pair: NetnsPair, dir: string): Promise<VictimSshd> {
@@ -37,7 +37,7 @@ export async function startVictimSshd(pair: NetnsPair, dir: string): Promise<Vic
       [`Port 22`, `ListenAddress ${pair.victim.v4}`, `HostKey ${join(dir, "hostkey")}`, `PidFile ${join(dir, "sshd.pid")}`, "UsePAM no", "PasswordAuthentication yes", "PermitRootLogin yes", `MaxAuthTries ${MAX_AUTH_TRIES}`, "MaxStartups 100", "LogLevel INFO", ""].join("\n"),
     );
     mkdirSync("/run/sshd", { recursive: true });
-    const rx = Bun.spawn(["/usr/bin/python3", join(import.meta.dir, "syslog-stamped.py"), join(dir, "devlog"), log, stamps, "victim"], { stdout: "pipe", stderr: "inherit" });
+    const rx = Bun.spawn(["/usr/bin/python3", join(import.meta.dir, "../../test/fixtures/syslog-to-file.py"), join(dir, "devlog"), log, "victim", stamps], { stdout: "pipe", stderr: "inherit" });
     procs.push(rx);
     await rx.stdout.getReader().read(); // "ready"
     const dev = join(dir, "dev");

@@ -1,42 +1,16 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
 import { kernelSkipReason, pingOk } from "../kernel/harness.ts";
 import { ROOT, waitFor } from "../support/bus-node.ts";
 import { startEnforcingNode, type EnforcingNode } from "../support/enforcing-node.ts";
+import { killTree } from "../support/kill-tree.ts";
 
 const need = ["/usr/sbin/sshd", "hydra", "sshpass", "python3", "unshare", "ssh-keygen"];
 const skip = kernelSkipReason() ?? need.map((b) => (b.startsWith("/") ? (Bun.file(b).size > 0 ? undefined : b) : Bun.which(b) ? undefined : b)).find(Boolean);
 
-/** SIGKILL a process and everything it forked (hydra's tasks, sshd's sessions), children first collected. */
-function killTree(root: number): void {
-  const kids = new Map<number, number[]>();
-  for (const e of readdirSync("/proc")) {
-    if (!/^\d+$/.test(e)) continue;
-    try {
-      const stat = readFileSync(`/proc/${e}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      kids.set(ppid, [...(kids.get(ppid) ?? []), Number(e)]);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const all: number[] = [];
-  const walk = (p: number) => {
-    all.push(p);
-    for (const c of kids.get(p) ?? []) walk(c);
-  };
-  walk(root);
-  for (const p of all.reverse()) {
-    try {
-      process.kill(p, "SIGKILL");
-    } catch {
-      // already gone
-    }
-  }
-}
 const HYDRA_TASKS = 4;
 /**
  * sshd's tries per connection. With hydra waiting a second between a task's connections (-W 1),

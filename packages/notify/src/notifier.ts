@@ -1,5 +1,5 @@
 import { digestOf, type NotifyEvent } from "./events.ts";
-import { NotifyError } from "./errors.ts";
+import { deliverWithRetries } from "./retry.ts";
 import type { Message } from "./payload.ts";
 
 export interface NotifierOptions {
@@ -133,25 +133,7 @@ export class Notifier {
     }
   }
 
-  private async attempts(m: Message): Promise<void> {
-    for (let i = 0; ; i++) {
-      try {
-        await this.o.deliver(m);
-        this.stats.sent++;
-        this.stats.last_sent_at = Date.now();
-        return;
-      } catch (e) {
-        const err = e as Error;
-        this.stats.last_error = err.message.slice(0, 300);
-        const retry = !(err instanceof NotifyError) || err.retry;
-        if (!retry || i >= this.o.retries || this.stopped) {
-          this.stats.failed++;
-          throw err;
-        }
-        this.stats.retried++;
-        // Exponential backoff with jitter, so many nodes do not hammer a recovering receiver together.
-        await Bun.sleep(this.o.backoffMs * 2 ** i * (0.75 + Math.random() * 0.5));
-      }
-    }
+  private attempts(m: Message): Promise<void> {
+    return deliverWithRetries(() => this.o.deliver(m), { retries: this.o.retries, backoffMs: this.o.backoffMs, stopped: () => this.stopped }, this.stats);
   }
 }

@@ -1,5 +1,5 @@
+import { deliverWithRetries } from "./retry.ts";
 import type { AbuseReport } from "./abuseipdb.ts";
-import { NotifyError } from "./errors.ts";
 
 /** A ban as the reporter sees it (enforcerd's `ban` change, reasons as names). */
 export interface ReportBan {
@@ -185,25 +185,8 @@ export class Reporter {
     }
   }
 
-  private async attempts(r: AbuseReport): Promise<void> {
-    for (let i = 0; ; i++) {
-      try {
-        await this.o.send(r);
-        this.stats.sent++;
-        this.stats.last_sent_at = Date.now();
-        return;
-      } catch (e) {
-        const err = e as Error;
-        this.stats.last_error = err.message.slice(0, 300);
-        const retry = !(err instanceof NotifyError) || err.retry;
-        if (!retry || i >= this.o.retries || this.stopped) {
-          this.stats.failed++;
-          return;
-        }
-        this.stats.retried++;
-        await Bun.sleep(this.o.backoffMs * 2 ** i * (0.75 + Math.random() * 0.5));
-      }
-    }
+  private attempts(r: AbuseReport): Promise<void> {
+    return deliverWithRetries(() => this.o.send(r), { retries: this.o.retries, backoffMs: this.o.backoffMs, stopped: () => this.stopped }, this.stats);
   }
 
   stop(): void {
