@@ -215,8 +215,8 @@ export class AsnTable {
     const e6 = new Uint32Array(4);
     const r6 = forEachLine(v6Csv, (buf, s, e) => {
       const c = commas(buf, s, e, 2);
-      const n = c && uint(buf, c[1] + 1, e);
-      if (!c || !n || !v6Words(buf, s, c[0], s6) || !v6Words(buf, c[0] + 1, c[1], e6)) return void t.dropped++;
+      const n = c && uint(buf, c[1]! + 1, e);
+      if (!c || !n || !v6Words(buf, s, c[0]!, s6) || !v6Words(buf, c[0]! + 1, c[1]!, e6)) return void t.dropped++;
       if (!t.v6.push(s6, e6, n[0])) t.dropped++;
     });
     t.dropped += r4.overlong + r6.overlong;
@@ -250,8 +250,8 @@ export class AsnTable {
     const orgs = (path: string) =>
       forEachLine(path, (buf, s, e) => {
         const c = commas(buf, s, e, 3);
-        const n = c && uint(buf, c[1] + 1, e);
-        if (c && n) take(t.indexOf(n[0]), buf, c[2] + 1, e);
+        const n = c && uint(buf, c[1]! + 1, e);
+        if (c && n) take(t.indexOf(n[0]), buf, c[2]! + 1, e);
       });
     orgs(v4NumCsv);
     orgs(v6Csv);

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Reader } from "maxmind";
+import { Reader, type Response } from "maxmind";
 import { specialPurpose } from "@honeymesh/feeds/special-purpose";
 import { formatIp, parseAddress, type IpAddr } from "@honeymesh/net/address";
 import { AsnTable } from "./asn-table.ts";
@@ -58,7 +58,7 @@ const NOTHING: Enrichment = Object.freeze({});
  * `status()` and its fields are simply absent.
  */
 export class Enricher {
-  private country: Reader<{ country_code?: unknown }> | undefined;
+  private country: Reader<Response> | undefined;
   private asn: AsnTable | undefined;
   private opened = false;
   private readonly cache: Lru<string, Enrichment>;
@@ -128,7 +128,8 @@ export class Enricher {
     this.open();
     const out: Enrichment = {};
     try {
-      const c = this.country?.get(formatIp(ip.family, ip.bytes))?.country_code;
+      // ip-location-db's country format: { country_code: "DE" } (not MaxMind's nested record).
+      const c = (this.country?.get(formatIp(ip.family, ip.bytes)) as { country_code?: unknown } | null | undefined)?.country_code;
       if (typeof c === "string" && COUNTRY.test(c)) out.country = c;
     } catch {
       // The reader throws only on address text it cannot parse; ours is canonical.

@@ -48,6 +48,7 @@ import { NotifyHub } from "./notify/notify-hub.ts";
 import { notifyRoutes } from "./routes/notify.ts";
 import { dashboardRoutes } from "./dashboard/routes.ts";
 import { ManualBans } from "./write/manual-bans.ts";
+import { defaultFiles, Enricher } from "@honeymesh/enrich/enricher";
 
 /** apid's start: stores, bus subscriptions, the HTTP server. main.ts only calls this. */
 export async function startApid(ctx: ServiceContext, version: string): Promise<ServiceHandle<"apid">> {
@@ -73,6 +74,11 @@ export async function startApid(ctx: ServiceContext, version: string): Promise<S
   const reader = new BanReader(enforcerDb);
   const sessions = new SessionReader(trapdDb);
   const peers = new PeerReader(meshdDb);
+
+  // Country/ASN of bans and sessions from databases shipped with the node (opened on first use).
+  const enricher = new Enricher(defaultFiles(SOURCE_ROOT));
+  const missingDbs = enricher.missing();
+  if (missingDbs.length) logger.warn("enrichment databases missing: answers go without country/asn/org", { files: missingDbs.join(", ") });
 
   const board = new HealthBoard(config.node.health_interval_s);
   const metrics = new MetricsBoard();
@@ -135,10 +141,10 @@ export async function startApid(ctx: ServiceContext, version: string): Promise<S
   const tokenDead = (id: string) => id !== SOCKET_PRINCIPAL.id && !tokenStore.live(id);
   app
     .use(statusRoutes(board, metrics, reader, nodeId, version))
-    .use(banRoutes(reader, writes, config.bans.default_ttl_s))
+    .use(banRoutes(reader, writes, config.bans.default_ttl_s, enricher))
     .use(allowRoutes(controls, { v4: api.allow_min_prefix_v4, v6: api.allow_min_prefix_v6 }))
-    .use(explainRoutes({ reader, sessions, allow: () => controls.listAllow(), nodeId }))
-    .use(eventRoutes(sessions, peers))
+    .use(explainRoutes({ reader, sessions, allow: () => controls.listAllow(), nodeId, enricher }))
+    .use(eventRoutes(sessions, peers, enricher))
     .use(exportRoutes(reader, sessions, (kind, n) => exports.inc(kind, n)))
     .use(statsRoutes(reader, sessions, peers))
     .use(streamRoutes(feed, principalOf))
