@@ -14,7 +14,7 @@ const rss = async () => {
 };
 const e = new Enricher(defaultFiles(join(import.meta.dir, "..", "..")));
 const before = await rss();
-e.open();
+await e.ready();
 const after = await rss();
 const st = e.status();
 console.log(`open: ${st.load_ms} ms; RSS +${(after - before).toFixed(1)} MB (${before.toFixed(1)} -> ${after.toFixed(1)} MB); ranges v4 ${st.ranges.v4}, v6 ${st.ranges.v6}, ASNs ${st.ranges.asns}, dropped ${st.ranges.dropped}; problems ${st.problems.length}`);
@@ -32,7 +32,7 @@ const time = (label: string, list: string[], enr: Enricher) => {
 };
 // A cache as small as 1 keeps every lookup a miss: the database path alone.
 const cold = new Enricher(e.files, 1);
-cold.open();
+await cold.ready();
 time("uncached IPv4", v4, cold);
 time("uncached IPv6", v6, cold);
 time("cached (working set 1000)", Array.from({ length: N }, (_, i) => v4[i % 1000]!), e);

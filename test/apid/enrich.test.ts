@@ -25,6 +25,7 @@ const session = (i: number, src: string): TrapSession => ({
 
 let n: ApiNode;
 beforeAll(async () => {
+  await db.ready();
   n = await new ApiNode().start();
   const store = new SessionStore(openStore({ path: join(n.node.stateDir, "trapd.sqlite"), schema, migrationsFolder: join(ROOT, "services/trapd/drizzle") }));
   SOURCES.forEach((s, i) => store.add(session(i, s)));

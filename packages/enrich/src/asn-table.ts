@@ -128,8 +128,8 @@ function orgBytes(buf: Buffer, i: number, end: number, out: Uint8Array, at: numb
 }
 
 /** Counts lines, so the tables are allocated once at their final size (no growth garbage). */
-function countLines(path: string): number {
-  return forEachLine(path, () => {}).lines;
+async function countLines(path: string): Promise<number> {
+  return (await forEachLine(path, () => {})).lines;
 }
 
 /** IPv6 text as the CSV has it (RFC 5952 or any RFC 4291 form without a dotted tail) into 4 words, no strings made. */
@@ -195,14 +195,14 @@ export class AsnTable {
   private readonly key4 = new Uint32Array(1);
   private readonly key6 = new Uint32Array(4);
 
-  static load(v4NumCsv: string, v6Csv: string): AsnTable {
+  static async load(v4NumCsv: string, v6Csv: string): Promise<AsnTable> {
     const t = new AsnTable();
-    t.v4 = new Ranges(1, countLines(v4NumCsv));
-    t.v6 = new Ranges(4, countLines(v6Csv));
+    t.v4 = new Ranges(1, await countLines(v4NumCsv));
+    t.v6 = new Ranges(4, await countLines(v6Csv));
     // Pass 1: ranges, with the ASN itself in idx (replaced by its index below).
     const s4 = new Uint32Array(1);
     const e4 = new Uint32Array(1);
-    const r4 = forEachLine(v4NumCsv, (buf, s, e) => {
+    const r4 = await forEachLine(v4NumCsv, (buf, s, e) => {
       const a = uint(buf, s, e);
       const b = a && uint(buf, a[1], e);
       const n = b && uint(buf, b[1], e);
@@ -213,7 +213,7 @@ export class AsnTable {
     });
     const s6 = new Uint32Array(4);
     const e6 = new Uint32Array(4);
-    const r6 = forEachLine(v6Csv, (buf, s, e) => {
+    const r6 = await forEachLine(v6Csv, (buf, s, e) => {
       const c = commas(buf, s, e, 2);
       const n = c && uint(buf, c[1]! + 1, e);
       if (!c || !n || !v6Words(buf, s, c[0]!, s6) || !v6Words(buf, c[0]! + 1, c[1]!, e6)) return void t.dropped++;
@@ -253,8 +253,8 @@ export class AsnTable {
         const n = c && uint(buf, c[1]! + 1, e);
         if (c && n) take(t.indexOf(n[0]), buf, c[2]! + 1, e);
       });
-    orgs(v4NumCsv);
-    orgs(v6Csv);
+    await orgs(v4NumCsv);
+    await orgs(v6Csv);
     t.orgBytes = bytes.slice(0, used);
     return t;
   }

@@ -10,9 +10,17 @@ const real = new Enricher(defaultFiles(join(import.meta.dir, "..", "..", "..")))
 const tmp = mkdtempSync(join(tmpdir(), "hm-enrich-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-test("the shipped databases open, with every ASN row kept", () => {
+test("before the databases are loaded a lookup says nothing and caches nothing; then it answers", async () => {
+  const e = new Enricher(real.files);
+  expect(e.lookup("8.8.8.8")).toBeUndefined();
+  expect(e.status().counters.not_ready).toBe(1);
+  await e.ready();
+  expect(e.lookup("8.8.8.8")).toMatchObject({ asn: 15169 });
+});
+
+test("the shipped databases open, with every ASN row kept", async () => {
   expect(real.missing()).toEqual([]);
-  real.open();
+  await real.ready();
   const s = real.status();
   expect(s.problems).toEqual([]);
   expect(s.ranges.v4).toBeGreaterThan(100_000);
@@ -49,8 +57,9 @@ test("hostile input is undefined and counted, never a throw", () => {
   expect(e.status().loaded).toBe(false); // nothing was worth opening the databases for
 });
 
-test("answers are cached: a repeated lookup does not walk the tables again", () => {
+test("answers are cached: a repeated lookup does not walk the tables again", async () => {
   const e = new Enricher(real.files, 2);
+  await e.ready();
   e.lookup("8.8.8.8");
   e.lookup("8.8.8.8");
   e.lookup("10.0.0.1");
@@ -58,14 +67,15 @@ test("answers are cached: a repeated lookup does not walk the tables again", () 
   expect(e.status().counters).toMatchObject({ lookups: 4, cache_hits: 2, found: 1 });
 });
 
-test("a missing database is a named problem; the other one still answers", () => {
+test("a missing database is a named problem; the other one still answers", async () => {
   const e = new Enricher({ ...real.files, asnV4: join(tmp, "nope.csv") });
   expect(e.missing()).toEqual([join(tmp, "nope.csv")]);
+  await e.ready();
   expect(e.lookup("8.8.8.8")).toEqual({ country: "US" });
   expect(e.status().problems).toEqual([{ code: "ENRICH_DB_MISSING", detail: expect.stringContaining("nope.csv") }]);
 });
 
-test("a damaged database: rows that do not parse are dropped and counted, a bad mmdb is a problem", () => {
+test("a damaged database: rows that do not parse are dropped and counted, a bad mmdb is a problem", async () => {
   const v4 = join(tmp, "v4.csv");
   const v6 = join(tmp, "v6.csv");
   const mmdb = join(tmp, "bad.mmdb");
@@ -73,6 +83,7 @@ test("a damaged database: rows that do not parse are dropped and counted, a bad 
   writeFileSync(v6, "2001:db8::,2001:db8::ffff,64496,Doc\nzz::,1::,1,bad\n2001:db8:1::,2001:db8:1::ff\n");
   writeFileSync(mmdb, "not a maxmind db");
   const e = new Enricher({ country: mmdb, asnV4: v4, asnV6: v6 });
+  await e.ready();
   expect(e.lookup("1.0.0.9")).toEqual({ asn: 13335, org: "Cloudflare, Inc." });
   expect(e.lookup("1.0.4.1")).toEqual({ asn: 38803, org: "Gtelecom Pty Ltd" });
   expect(e.lookup("1.0.2.1")).toBeUndefined();

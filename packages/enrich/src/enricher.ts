@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Reader, type Response } from "maxmind";
-import { specialPurpose } from "@honeymesh/feeds/special-purpose";
+import { specialPurpose, specialV4 } from "@honeymesh/feeds/special-purpose";
 import { formatIp, parseAddress, type IpAddr } from "@honeymesh/net/address";
 import { AsnTable } from "./asn-table.ts";
 import { EnrichError } from "./errors.ts";
@@ -25,13 +25,14 @@ export interface EnrichFiles {
 }
 
 /**
- * Where the databases are: under this package's node_modules in a checkout, and at the same
- * relative path under the install prefix in a release (scripts/build-release.sh copies them), so
- * `root` is SOURCE_ROOT in both. A package update (bun update) refreshes them; nothing is fetched
- * at run time.
+ * Where the databases are, `root` being SOURCE_ROOT: in a release, `packages/enrich/databases`
+ * under the install prefix (scripts/build-release.sh copies them there); in a checkout, this
+ * package's node_modules (the npm packages that ship them). A package update (bun update)
+ * refreshes them; nothing is fetched at run time.
  */
 export function defaultFiles(root: string): EnrichFiles {
-  const db = join(root, "packages", "enrich", "node_modules", "@ip-location-db");
+  const shipped = join(root, "packages", "enrich", "databases");
+  const db = existsSync(shipped) ? shipped : join(root, "packages", "enrich", "node_modules", "@ip-location-db");
   return {
     country: join(db, "geo-whois-asn-country-mmdb", "geo-whois-asn-country.mmdb"),
     asnV4: join(db, "asn", "asn-ipv4-num.csv"),
@@ -45,26 +46,30 @@ export interface EnrichStatus {
   problems: { code: EnrichError["code"]; detail: string }[];
   load_ms: number;
   ranges: { v4: number; v6: number; asns: number; dropped: number };
-  counters: { lookups: number; cache_hits: number; found: number; bad_input: number };
+  /** not_ready: lookups answered with nothing because the databases were still loading. */
+  counters: { lookups: number; cache_hits: number; found: number; bad_input: number; not_ready: number };
 }
 
 const COUNTRY = /^[A-Z]{2}$/;
 const NOTHING: Enrichment = Object.freeze({});
 
 /**
- * Country and ASN/organisation of an address, offline. The databases are opened on the first
- * lookup (once; a service that never enriches pays nothing), answers are kept in a bounded LRU.
- * Never throws: bad input is `undefined` and counted, a missing database is a problem in
- * `status()` and its fields are simply absent.
+ * Country and ASN/organisation of an address, offline. The databases are opened once, when first
+ * needed (a service that never enriches pays nothing in memory): `ready()` loads them without
+ * holding the event loop for long; `lookup` answers synchronously once they are loaded, and
+ * before that says nothing (and caches nothing). Answers are kept in a bounded LRU. Never throws:
+ * bad input is `undefined` and counted, a missing database is a problem in `status()` and its
+ * fields are simply absent.
  */
 export class Enricher {
   private country: Reader<Response> | undefined;
   private asn: AsnTable | undefined;
-  private opened = false;
+  private loading: Promise<void> | undefined;
+  private loaded = false;
   private readonly cache: Lru<string, Enrichment>;
   private readonly problems: EnrichStatus["problems"] = [];
   private loadMs = 0;
-  private readonly counters = { lookups: 0, cache_hits: 0, found: 0, bad_input: 0 };
+  private readonly counters = { lookups: 0, cache_hits: 0, found: 0, bad_input: 0, not_ready: 0 };
 
   constructor(
     readonly files: EnrichFiles,
@@ -78,10 +83,13 @@ export class Enricher {
     return [this.files.country, this.files.asnV4, this.files.asnV6].filter((f) => !existsSync(f));
   }
 
-  /** Opens the databases now (otherwise the first lookup does). */
-  open(): void {
-    if (this.opened) return;
-    this.opened = true;
+  /** Loads the databases (once; every caller gets the same promise). Never rejects. */
+  ready(): Promise<void> {
+    this.loading ??= this.load();
+    return this.loading;
+  }
+
+  private async load(): Promise<void> {
     const t0 = performance.now();
     try {
       if (!existsSync(this.files.country)) this.problem("ENRICH_DB_MISSING", `country database missing: ${this.files.country}`);
@@ -92,11 +100,12 @@ export class Enricher {
     try {
       const gone = [this.files.asnV4, this.files.asnV6].filter((f) => !existsSync(f));
       if (gone.length) this.problem("ENRICH_DB_MISSING", `ASN database missing: ${gone.join(", ")}`);
-      else this.asn = AsnTable.load(this.files.asnV4, this.files.asnV6);
+      else this.asn = await AsnTable.load(this.files.asnV4, this.files.asnV6);
     } catch (e) {
       this.problem("ENRICH_DB_INVALID", `ASN database unreadable: ${this.files.asnV4}: ${(e as Error).message}`);
     }
     this.loadMs = performance.now() - t0;
+    this.loaded = true;
   }
 
   private problem(code: EnrichError["code"], detail: string): void {
@@ -117,15 +126,20 @@ export class Enricher {
     }
     const p = parseAddress(text);
     if (!p.ok) return void this.counters.bad_input++;
+    if (!this.loaded) {
+      void this.ready();
+      return void this.counters.not_ready++;
+    }
     // Private, loopback, link-local, multicast, reserved (RFC 6890): no origin to name, whatever
     // a database says (the shipped country data puts 192.168.0.0/16 in AU).
-    const e = (specialPurpose(text) ? undefined : this.resolve(p.value)) ?? NOTHING;
+    const v = p.value;
+    const special = v.family === 4 ? specialV4(((v.bytes[0]! << 24) | (v.bytes[1]! << 16) | (v.bytes[2]! << 8) | v.bytes[3]!) >>> 0) : specialPurpose(text);
+    const e = (special ? undefined : this.resolve(v)) ?? NOTHING;
     this.cache.set(text, e);
     return e === NOTHING ? undefined : e;
   }
 
   private resolve(ip: IpAddr): Enrichment | undefined {
-    this.open();
     const out: Enrichment = {};
     try {
       // ip-location-db's country format: { country_code: "DE" } (not MaxMind's nested record).
@@ -145,7 +159,7 @@ export class Enricher {
   status(): EnrichStatus {
     const size = this.asn?.size ?? { v4: 0, v6: 0, asns: 0 };
     return {
-      loaded: this.opened,
+      loaded: this.loaded,
       problems: [...this.problems],
       load_ms: Math.round(this.loadMs),
       ranges: { ...size, dropped: this.asn?.dropped ?? 0 },

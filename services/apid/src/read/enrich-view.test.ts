@@ -1,9 +1,10 @@
-import { expect, test } from "bun:test";
+import { beforeAll, expect, test } from "bun:test";
 import { join } from "node:path";
 import { defaultFiles, Enricher } from "@honeymesh/enrich/enricher";
 import { filteredPage, spliceEnrichment } from "./enrich-view.ts";
 
 const enricher = new Enricher(defaultFiles(join(import.meta.dir, "..", "..", "..", "..")));
+beforeAll(() => enricher.ready());
 // Google (AS15169, US) and Cloudflare (AS13335) addresses interleaved with private ones.
 const rows = ["1.1.1.1", "10.0.0.1", "8.8.4.4", "8.8.8.8", "10.0.0.2", "1.0.0.1", "8.8.8.9"];
 const fetch = (after: number | undefined, n: number) => rows.map((a, i) => ({ i, a })).filter((r) => after === undefined || r.i > after).slice(0, n);

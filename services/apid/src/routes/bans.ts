@@ -52,7 +52,7 @@ export function banRoutes(reader: BanReader, writes: ManualBans, defaultTtlS: nu
   return new Elysia({ name: "bans", normalize: false })
     .get(
       "/v1/bans",
-      ({ query }) => {
+      async ({ query }) => {
         const reasons = query.reason ? reasonMask(query.reason.split(",").map((s) => s.trim())) : undefined;
         if (query.reason && reasons === undefined) return badField("reason", `unknown reason in "${query.reason}"; allowed: ${Object.keys(REASONS).join(", ")}`);
         let after: string | undefined;
@@ -67,6 +67,7 @@ export function banRoutes(reader: BanReader, writes: ManualBans, defaultTtlS: nu
           if (!c.ok || c.address.kind !== "ip") return badField("contains", c.ok ? `${query.contains} is a prefix; contains takes one address` : c.reason);
           contains = c.parsed;
         }
+        await enricher.ready();
         const limit = query.limit ?? 100;
         const filter = { state: query.state ?? "active", reasonMask: reasons, origin: query.origin, source: query.source, contains } as const;
         const geo = { country: query.country, asn: query.asn };
@@ -90,10 +91,11 @@ export function banRoutes(reader: BanReader, writes: ManualBans, defaultTtlS: nu
     )
     .get(
       "/v1/bans/:address",
-      ({ params }) => {
+      async ({ params }) => {
         const c = canonicalAddress(decodeParam(params.address));
         if (!c.ok) return badField("address", c.reason);
         const ban = reader.get(c.address.text);
+        if (ban) await enricher.ready();
         return ban ? json({ ...ban, ...enricher.lookup(ban.address.text) }) : json({ type: "about:blank", title: "Not Found", status: 404, detail: `${c.address.text} is not banned` }, 404, { "content-type": "application/problem+json" });
       },
       { params: AddressParam, response: { 200: Ban, ...COMMON_PROBLEMS, 404: Problem }, detail: { ...needs("read"), summary: "One ban", tags: ["bans"] } },

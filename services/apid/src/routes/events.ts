@@ -29,13 +29,14 @@ export function eventRoutes(sessions: SessionReader, peers: PeerReader, enricher
   return new Elysia({ name: "events", normalize: false })
     .get(
       "/v1/events",
-      ({ query }) => {
+      async ({ query }) => {
         let before: number | undefined;
         if (query.cursor) {
           const cur = decodeCursor(query.cursor);
           if (!cur.ok || typeof cur.key !== "number") return badField("cursor", "not a cursor this API returned");
           before = cur.key;
         }
+        await enricher.ready();
         const limit = query.limit ?? 100;
         const f = { service: query.service, src: query.src, since: query.since, until: query.until };
         const geo = { country: query.country, asn: query.asn };
@@ -57,8 +58,9 @@ export function eventRoutes(sessions: SessionReader, peers: PeerReader, enricher
     )
     .get(
       "/v1/events/:id",
-      ({ params }) => {
+      async ({ params }) => {
         const s = sessions.byId(params.id);
+        if (s) await enricher.ready();
         return s ? json(withEnrichment(s, enricher.lookup(s.src))) : problem(404, { detail: `no trap session with id ${params.id}` });
       },
       { params: t.Object({ id: t.String({ minLength: 8, maxLength: 64 }) }), response: { 200: StoredSession, ...COMMON_PROBLEMS, 404: Problem }, detail: { ...needs("read"), summary: "One trap session (commands, indicators, persistence, files, transcript name)", tags: ["events"] } },

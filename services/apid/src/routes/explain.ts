@@ -14,7 +14,8 @@ type Deps = Parameters<typeof explain>[1] & { enricher: Enricher };
 export function explainRoutes(deps: Deps) {
   return new Elysia({ name: "explain", normalize: false }).get(
     "/v1/explain/:ip",
-    ({ params }) => {
+    async ({ params }) => {
+      await deps.enricher.ready();
       const e = explain(decodeParam(params.ip), deps);
       if (!e.ok) return badField("ip", e.reason);
       const look = (a: string) => deps.enricher.lookup(a);
