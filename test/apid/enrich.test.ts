@@ -120,6 +120,13 @@ describe("apid enriches and filters by country and ASN", () => {
   });
 });
 
+test("GET /v1/status says the databases are loaded, with nothing missing, and counts the lookups", async () => {
+  const s = (await n.req("GET", "/v1/status")).json.enrichment;
+  expect(s).toMatchObject({ loaded: true, missing: [], problems: [] });
+  expect(s.ranges.v4).toBeGreaterThan(100_000);
+  expect(s.counters.found).toBeGreaterThan(0);
+});
+
 describe("the CLI: COUNTRY/ASN/ORG columns, --country and --asn", () => {
   test("honeymesh bans --country us: a table with the columns, only US addresses", async () => {
     const r = await n.cli(["bans", "--country", "us"]);

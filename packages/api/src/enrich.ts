@@ -19,3 +19,21 @@ export const EnrichFields = {
 
 export const Enrichment = Type.Object(EnrichFields, { additionalProperties: false });
 export type Enrichment = Static<typeof Enrichment>;
+
+const Count = Type.Integer({ minimum: 0 });
+
+/** `GET /v1/status` → `enrichment`: apid's offline databases (packages/enrich). */
+export const EnrichmentStatus = Type.Object(
+  {
+    /** False until the first request that needs them (they are loaded on first use). */
+    loaded: Type.Boolean(),
+    /** Database files not found now (their fields are absent from answers). */
+    missing: Type.Array(Type.String()),
+    problems: Type.Array(Type.Object({ code: Type.String(), detail: Type.String() }, { additionalProperties: false })),
+    load_ms: Count,
+    ranges: Type.Object({ v4: Count, v6: Count, asns: Count, dropped: Count }, { additionalProperties: false }),
+    counters: Type.Object({ lookups: Count, cache_hits: Count, found: Count, bad_input: Count, not_ready: Count }, { additionalProperties: false }),
+  },
+  { additionalProperties: false },
+);
+export type EnrichmentStatus = Static<typeof EnrichmentStatus>;

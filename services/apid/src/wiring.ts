@@ -140,7 +140,7 @@ export async function startApid(ctx: ServiceContext, version: string): Promise<S
   const { app, principalOf, seal, handleLocal } = createApp({ tokens, limiter, onFailure: (k) => authFailures.inc(k), logger, requests });
   const tokenDead = (id: string) => id !== SOCKET_PRINCIPAL.id && !tokenStore.live(id);
   app
-    .use(statusRoutes(board, metrics, reader, nodeId, version))
+    .use(statusRoutes(board, metrics, reader, nodeId, version, () => ({ ...enricher.status(), missing: enricher.missing() })))
     .use(banRoutes(reader, writes, config.bans.default_ttl_s, enricher))
     .use(allowRoutes(controls, { v4: api.allow_min_prefix_v4, v6: api.allow_min_prefix_v6 }))
     .use(explainRoutes({ reader, sessions, allow: () => controls.listAllow(), nodeId, enricher }))
