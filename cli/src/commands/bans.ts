@@ -26,7 +26,7 @@ export async function bansCommand(api: ApiClient, opts: { json: boolean; limit: 
     return 0;
   }
   const now = Date.now();
-  process.stdout.write(renderTable(["ADDRESS", "COUNTRY", "ASN", "ORG", "REASONS", "EXPIRES", "ORIGIN", "SOURCE", "OFFENCE", "EVIDENCE"], items.map((b) => [b.address.text, ...geoCells(b), color(33, b.reasons.join(",")), expiry(b.expires_at, now), b.origin, b.source, String(b.offence), b.confidence])));
+  process.stdout.write(renderTable(["ADDRESS", "REASONS", "EXPIRES", "ORIGIN", "SOURCE", "OFFENCE", "EVIDENCE", "COUNTRY", "ASN", "ORG"], items.map((b) => [b.address.text, color(33, b.reasons.join(",")), expiry(b.expires_at, now), b.origin, b.source, String(b.offence), b.confidence, ...geoCells(b)])));
   if (cursor) process.stdout.write(`(more: raise --limit, or use honeymesh export)\n`);
   return 0;
 }

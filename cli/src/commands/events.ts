@@ -59,10 +59,10 @@ export async function eventsCommand(api: ApiClient, opts: { json: boolean; follo
     else
       process.stdout.write(
         renderTable(
-          ["STARTED", "ID", "TRAP", "SOURCE", "COUNTRY", "ASN", "ORG", "PORT", "BYTES IN", "CMDS", "IOCS", "END"],
+          ["STARTED", "ID", "TRAP", "SOURCE", "PORT", "BYTES IN", "CMDS", "IOCS", "END", "COUNTRY", "ASN", "ORG"],
           r.data.items.map((s) => [
-            new Date(Number(s.started_at ?? 0)).toISOString(), s.session_id, String(s.service ?? ""), String(s.src ?? ""), ...geoCells(s), String(s.dst_port ?? ""), String(s.bytes_in ?? ""),
-            String(s.commands.length), String((s.indicators?.urls.length ?? 0) + (s.persistence?.length ?? 0) + (s.files?.length ?? 0)), String(s.end_reason ?? ""),
+            new Date(Number(s.started_at ?? 0)).toISOString(), s.session_id, String(s.service ?? ""), String(s.src ?? ""), String(s.dst_port ?? ""), String(s.bytes_in ?? ""),
+            String(s.commands.length), String((s.indicators?.urls.length ?? 0) + (s.persistence?.length ?? 0) + (s.files?.length ?? 0)), String(s.end_reason ?? ""), ...geoCells(s),
           ]),
         ),
       );

@@ -45,8 +45,8 @@ test("doubled quotes inside an organisation name come out as one", () => {
   expect(real.lookup("2.26.200.1")?.org).toBe('LLC "SPUTNIK"');
 });
 
-test("private, reserved and unrouted space: nothing known", () => {
-  for (const a of ["10.0.0.1", "127.0.0.1", "192.168.1.1", "::1", "fe80::1", "fc00::1", "0.0.0.1", "100.64.0.1", "224.0.0.1", "192.168.0.0/16"]) expect(real.lookup(a)).toBeUndefined();
+test("private, reserved, documentation and unrouted space: nothing known", () => {
+  for (const a of ["10.0.0.1", "127.0.0.1", "192.168.1.1", "::1", "fe80::1", "fc00::1", "0.0.0.1", "100.64.0.1", "224.0.0.1", "192.168.0.0/16", "192.0.2.1", "198.51.100.61", "203.0.113.7", "198.19.0.1", "2001:db8::1"]) expect(real.lookup(a)).toBeUndefined();
 });
 
 test("hostile input is undefined and counted, never a throw", () => {

@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Reader, type Response } from "maxmind";
-import { specialPurpose, specialV4 } from "@honeymesh/feeds/special-purpose";
 import { formatIp, parseAddress, type IpAddr } from "@honeymesh/net/address";
 import { AsnTable } from "./asn-table.ts";
 import { EnrichError } from "./errors.ts";
+import { reserved } from "./reserved.ts";
 import { Lru } from "./lru.ts";
 
 /** What is known about an address; every field is optional (private ranges have none). */
@@ -130,11 +130,7 @@ export class Enricher {
       void this.ready();
       return void this.counters.not_ready++;
     }
-    // Private, loopback, link-local, multicast, reserved (RFC 6890): no origin to name, whatever
-    // a database says (the shipped country data puts 192.168.0.0/16 in AU).
-    const v = p.value;
-    const special = v.family === 4 ? specialV4(((v.bytes[0]! << 24) | (v.bytes[1]! << 16) | (v.bytes[2]! << 8) | v.bytes[3]!) >>> 0) : specialPurpose(text);
-    const e = (special ? undefined : this.resolve(v)) ?? NOTHING;
+    const e = (reserved(p.value, text) ? undefined : this.resolve(p.value)) ?? NOTHING;
     this.cache.set(text, e);
     return e === NOTHING ? undefined : e;
   }
