@@ -7,6 +7,7 @@
 #   <out>/lib/bpf/build/honeymesh.bpf.o                 -> <prefix>/bpf/build/
 #   <out>/lib/dashboard/dist/                           -> <prefix>/dashboard/dist
 #   <out>/lib/packages/f2b-filter/filter.d/             -> <prefix>/packages/f2b-filter/filter.d (logd's built-in filters)
+#   <out>/lib/packages/enrich/databases/                 -> <prefix>/packages/enrich/databases (apid's country and ASN databases)
 #   <out>/lib/services/enforcerd/src/scan-worker.ts     (the ring-buffer worker, bundled)
 #
 # The executables find those files through SOURCE_ROOT (packages/runtime/src/source-root.ts),
@@ -45,4 +46,14 @@ cp -r dashboard/dist "$out/lib/dashboard/"
 # files at run time (services/logd/src/main.ts passes SOURCE_ROOT/packages/f2b-filter/filter.d).
 mkdir -p "$out/lib/packages/f2b-filter"
 cp -r packages/f2b-filter/filter.d "$out/lib/packages/f2b-filter/"
+# apid's offline enrichment databases (packages/enrich/src/enricher.ts defaultFiles), from the
+# npm packages that ship them (a package update refreshes them), with their licence files (CC
+# BY 4.0 asks for attribution). Not under a node_modules folder: the image's build context
+# leaves every node_modules out.
+db=packages/enrich/node_modules/@ip-location-db
+for f in asn/asn-ipv4-num.csv asn/asn-ipv6.csv asn/package.json asn/README.md asn/ROUTEVIEWS-LICENSE asn/DBIP-LICENSE asn/NRO_LICENSE asn/MODIFICATIONS \
+  geo-whois-asn-country-mmdb/geo-whois-asn-country.mmdb geo-whois-asn-country-mmdb/package.json geo-whois-asn-country-mmdb/README.md geo-whois-asn-country-mmdb/NRO_LICENSE; do
+  mkdir -p "$out/lib/packages/enrich/databases/$(dirname "$f")"
+  cp -L "$db/$f" "$out/lib/packages/enrich/databases/$f"
+done
 printf 'build-release: %s executables in %.1fs (prefix %s)\n' "$(ls "$out/bin" | wc -l)" "$(echo "$(date +%s.%N) - $t0" | bc)" "$prefix"

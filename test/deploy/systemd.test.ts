@@ -110,8 +110,8 @@ describe.skipIf(!!skip)("the .deb under systemd (nspawn)", () => {
     expect(m.exec(["stat", "-c", "%a %U:%G", "/var/lib/honeymesh/keys/enforcerd.jwk"]).out.trim()).toBe("600 honeymesh-enforcerd:honeymesh");
     expect(m.exec(["stat", "-c", "%a %U:%G", "/etc/honeymesh/honeymesh.toml"]).out.trim()).toBe("640 root:honeymesh");
     expect(m.exec(["stat", "-c", "%a %U:%G", "/var/lib/honeymesh/keys/logd.jwk"]).out.trim()).toBe("600 honeymesh-logd:honeymesh");
-    // logd's built-in filters and migrations are installed where the compiled executable looks.
-    for (const f of ["/usr/lib/honeymesh/packages/f2b-filter/filter.d/sshd.conf", "/usr/lib/honeymesh/services/logd/drizzle"]) expect(m.exec(["test", "-e", f], { allowFail: true }).code, f).toBe(0);
+    // logd's built-in filters and migrations, apid's enrichment databases: installed where the compiled executables look.
+    for (const f of ["/usr/lib/honeymesh/packages/f2b-filter/filter.d/sshd.conf", "/usr/lib/honeymesh/services/logd/drizzle", "/usr/lib/honeymesh/packages/enrich/databases/asn/asn-ipv4-num.csv", "/usr/lib/honeymesh/packages/enrich/databases/asn/asn-ipv6.csv", "/usr/lib/honeymesh/packages/enrich/databases/geo-whois-asn-country-mmdb/geo-whois-asn-country.mmdb"]) expect(m.exec(["test", "-e", f], { allowFail: true }).code, f).toBe(0);
   });
 
   test("logd follows a group-adm log and the journal: both jail sources healthy in honeymesh jails; file and journal failures end in kernel bans", async () => {

@@ -14,14 +14,16 @@ import { notifyCommand } from "./notify.ts";
 import { peersCommand } from "./peers.ts";
 import { tokenCommand } from "./token.ts";
 import { parseTtl } from "./ttl.ts";
+import { geoFlags } from "./geo-flags.ts";
 
 /** Options of the API verbs, for main's argument parser. */
 export const API_BOOLEANS = ["local", "follow", "bouncer", "force"] as const;
-export const API_VALUED = ["ttl", "reason", "format", "kind", "output", "scope", "name", "note", "limit", "origin", "contains", "state", "service", "src", "token"] as const;
+export const API_VALUED = ["ttl", "reason", "format", "kind", "output", "scope", "name", "note", "limit", "origin", "contains", "state", "service", "src", "token", "country", "asn"] as const;
 export const API_VERBS = new Set(["bans", "ban", "unban", "allow", "explain", "events", "export", "peers", "token", "feeds", "notify"]);
 
-export const API_USAGE = `  bans [--json] [--reason R] [--origin N] [--contains IP] [--limit N]
-                      list bans (--contains: the bans that drop that address)
+export const API_USAGE = `  bans [--json] [--reason R] [--origin N] [--contains IP] [--country CC] [--asn N] [--limit N]
+                      list bans (--contains: the bans that drop that address;
+                      --country/--asn: where the offline databases place the address)
   explain IP [--json] every ban and prefix that covers IP, allowlist entries, evidence, sessions
   ban IP|CIDR [--ttl 24h|permanent] [--reason MANUAL|EXTERNAL]
   unban IP|CIDR [--local] [--reason R]
@@ -30,7 +32,7 @@ export const API_USAGE = `  bans [--json] [--reason R] [--origin N] [--contains 
   allow add IP|CIDR [--note T] [--force] | allow rm IP|CIDR | allow ls
                       adding an entry ends every ban it covers; --force: broader than
                       [api] allow_min_prefix_v4/_v6 (admin)
-  events [--follow] [--service S] [--src IP]
+  events [--follow] [--service S] [--src IP] [--country CC] [--asn N]
                       trap sessions, or the live stream of hits, decisions and bans
   events show ID [--json]
                       one session: commands with times, URLs, hosts, persistence, files
@@ -69,7 +71,7 @@ export async function runApiVerb(verb: string, args: Parsed, config: FrozenConfi
   const ttl = str(args, "ttl");
   switch (verb) {
     case "bans":
-      return bansCommand(api, { json, limit: limit(args, 100), reason: str(args, "reason"), origin: str(args, "origin"), contains: str(args, "contains"), state: str(args, "state") });
+      return bansCommand(api, { json, limit: limit(args, 100), reason: str(args, "reason"), origin: str(args, "origin"), contains: str(args, "contains"), state: str(args, "state"), ...geoFlags(str(args, "country"), str(args, "asn")) });
     case "ban":
       return banCommand(api, a1, { json, ttlS: ttl === undefined ? undefined : parseTtl(ttl), reason: str(args, "reason") });
     case "unban":
@@ -80,7 +82,7 @@ export async function runApiVerb(verb: string, args: Parsed, config: FrozenConfi
       return allowCommand(api, a1, a2, { json, note: str(args, "note"), force: args.flags.has("force") });
     case "events":
       if (a1 === "show") return eventShowCommand(api, a2, json);
-      return eventsCommand(api, { json, follow: args.flags.has("follow"), limit: limit(args, 100), service: str(args, "service"), src: str(args, "src") });
+      return eventsCommand(api, { json, follow: args.flags.has("follow"), limit: limit(args, 100), service: str(args, "service"), src: str(args, "src"), ...geoFlags(str(args, "country"), str(args, "asn")) });
     case "export":
       return exportCommand(api, { format: str(args, "format") ?? "ndjson", kind: str(args, "kind") ?? "bans", output: str(args, "output"), progress: Boolean(process.stderr.isTTY) });
     case "peers":

@@ -3,6 +3,7 @@ import { reasonNames } from "@honeymesh/ban/reasons";
 import type { ApiClient } from "../api/client.ts";
 import { renderTable } from "../table.ts";
 import { color, fail, isProblem, printJson } from "./api-output.ts";
+import { geoCells } from "./geo-flags.ts";
 
 type Row = Record<string, unknown>;
 
@@ -25,7 +26,7 @@ export async function eventShowCommand(api: ApiClient, id: string | undefined, j
   const s = r.data;
   if (json) return printJson(s), 0;
   const out: string[] = [
-    `${s.session_id}  ${s.service}  ${s.src}:${s.src_port} -> :${s.dst_port}  ${new Date(s.started_at).toISOString()} .. ${new Date(s.ended_at).toISOString()}  (${s.end_reason})`,
+    `${s.session_id}  ${s.service}  ${s.src}:${s.src_port}${s.country || s.asn ? ` (${[s.country, s.asn ? `AS${s.asn}` : "", s.org].filter(Boolean).join(" ")})` : ""} -> :${s.dst_port}  ${new Date(s.started_at).toISOString()} .. ${new Date(s.ended_at).toISOString()}  (${s.end_reason})`,
     `bytes in ${s.bytes_in}, out ${s.bytes_out}, entropy ${s.entropy.toFixed(2)}`,
   ];
   if (s.credentials.length) out.push("credentials:", ...s.credentials.map((c) => `  ${c.method} ${c.username}${c.password !== undefined ? ` / ${c.password}` : ""}${c.key_fingerprint ? ` ${c.key_fingerprint}` : ""}`));
@@ -44,11 +45,13 @@ export async function eventShowCommand(api: ApiClient, id: string | undefined, j
 }
 
 /** `honeymesh events [--follow]`: stored trap sessions, or the live stream (SSE) of hits, decisions and bans. */
-export async function eventsCommand(api: ApiClient, opts: { json: boolean; follow: boolean; limit: number; service?: string; src?: string }): Promise<number> {
+export async function eventsCommand(api: ApiClient, opts: { json: boolean; follow: boolean; limit: number; service?: string; src?: string; country?: string; asn?: string }): Promise<number> {
   if (!opts.follow) {
     const q = new URLSearchParams({ limit: String(Math.min(1000, opts.limit)) });
     if (opts.service) q.set("service", opts.service);
     if (opts.src) q.set("src", opts.src);
+    if (opts.country) q.set("country", opts.country);
+    if (opts.asn) q.set("asn", opts.asn);
     const r = await api.call<SessionPage>("GET", `/v1/events?${q}`);
     if (isProblem(r)) return fail(r);
     if (opts.json) printJson(r.data.items);
@@ -56,10 +59,10 @@ export async function eventsCommand(api: ApiClient, opts: { json: boolean; follo
     else
       process.stdout.write(
         renderTable(
-          ["STARTED", "ID", "TRAP", "SOURCE", "PORT", "BYTES IN", "CMDS", "IOCS", "END"],
+          ["STARTED", "ID", "TRAP", "SOURCE", "PORT", "BYTES IN", "CMDS", "IOCS", "END", "COUNTRY", "ASN", "ORG"],
           r.data.items.map((s) => [
             new Date(Number(s.started_at ?? 0)).toISOString(), s.session_id, String(s.service ?? ""), String(s.src ?? ""), String(s.dst_port ?? ""), String(s.bytes_in ?? ""),
-            String(s.commands.length), String((s.indicators?.urls.length ?? 0) + (s.persistence?.length ?? 0) + (s.files?.length ?? 0)), String(s.end_reason ?? ""),
+            String(s.commands.length), String((s.indicators?.urls.length ?? 0) + (s.persistence?.length ?? 0) + (s.files?.length ?? 0)), String(s.end_reason ?? ""), ...geoCells(s),
           ]),
         ),
       );

@@ -3,6 +3,7 @@ import { BanAddress } from "@honeymesh/ban/address";
 import { Evidence } from "@honeymesh/ban/evidence";
 import { REASON_NAMES } from "@honeymesh/ban/reasons";
 import { Confidence } from "@honeymesh/ban/confidence";
+import { EnrichFields } from "./enrich.ts";
 import { Page } from "./problem.ts";
 
 export { BanAddress, Evidence };
@@ -24,6 +25,7 @@ export const Ban = Type.Object(
     offence: Type.Integer({ minimum: 0, description: "how many times this address has been banned" }),
     evidence: Type.Array(Evidence),
     confidence: Confidence,
+    ...EnrichFields,
   },
   { additionalProperties: false },
 );

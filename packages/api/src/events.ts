@@ -1,12 +1,14 @@
 import { Type, type Static } from "@sinclair/typebox";
 import { TrapSession } from "@honeymesh/schema/trap";
+import { Enrichment } from "./enrich.ts";
 import { Page } from "./problem.ts";
 
 /**
  * A stored trap session (`GET /v1/events`, event exports, explain): trapd's TrapSession with its
  * store sequence number. The fields come in trapd's column order (CSV exports use it as header).
+ * `country`, `asn`, `org` describe its source (apid's offline databases; not in exports).
  */
-export const StoredSession = Type.Composite([Type.Object({ seq: Type.Integer({ minimum: 1, description: "trapd's store sequence (newest highest)" }) }), TrapSession]);
+export const StoredSession = Type.Composite([Type.Object({ seq: Type.Integer({ minimum: 1, description: "trapd's store sequence (newest highest)" }) }), TrapSession, Enrichment]);
 export type StoredSession = Static<typeof StoredSession>;
 
 export const SessionPage = Page(StoredSession, "trap sessions, newest first");

@@ -3,6 +3,7 @@ import { BanAddress } from "@honeymesh/ban/address";
 import { Evidence } from "@honeymesh/ban/evidence";
 import { AllowEntry } from "./allowlist.ts";
 import { Ban } from "./bans.ts";
+import { EnrichFields } from "./enrich.ts";
 import { StoredSession } from "./events.ts";
 
 /** `GET /v1/explain/{ip}`: what blocks this address, and why. */
@@ -19,5 +20,6 @@ export const Explanation = Type.Object({
   evidence: Type.Array(Evidence),
   sessions: Type.Array(StoredSession, { description: "its most recent trap sessions" }),
   summary: Type.String(),
+  ...EnrichFields,
 });
 export type Explanation = Static<typeof Explanation>;

@@ -3,6 +3,7 @@ import { Degraded } from "@honeymesh/schema/health";
 import { KernelMetrics, Metrics } from "@honeymesh/schema/metrics";
 import { ModeChange } from "@honeymesh/schema/control";
 import { SERVICES } from "@honeymesh/schema/services";
+import { EnrichmentStatus } from "./enrich.ts";
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
@@ -36,6 +37,8 @@ export const StatusAnswer = Type.Object({
   /** enforcerd's kernel counters; null without an attached XDP program. */
   kernel: Nullable(KernelMetrics),
   active_bans: Type.Integer({ minimum: 0 }),
+  /** apid's country/ASN databases: loaded, missing files, counters. */
+  enrichment: Type.Optional(EnrichmentStatus),
 });
 export type StatusAnswer = Static<typeof StatusAnswer>;
 

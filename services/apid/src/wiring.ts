@@ -51,6 +51,7 @@ import { dashboardRoutes } from "./dashboard/routes.ts";
 import { ManualBans } from "./write/manual-bans.ts";
 import { taxiiRoutes } from "./taxii/routes.ts";
 import { reshapeTaxii } from "./taxii/taxii-error.ts";
+import { defaultFiles, Enricher } from "@honeymesh/enrich/enricher";
 
 /** apid's start: stores, bus subscriptions, the HTTP server. main.ts only calls this. */
 export async function startApid(ctx: ServiceContext, version: string): Promise<ServiceHandle<"apid">> {
@@ -76,6 +77,11 @@ export async function startApid(ctx: ServiceContext, version: string): Promise<S
   const reader = new BanReader(enforcerDb);
   const sessions = new SessionReader(trapdDb);
   const peers = new PeerReader(meshdDb);
+
+  // Country/ASN of bans and sessions from databases shipped with the node (opened on first use).
+  const enricher = new Enricher(defaultFiles(SOURCE_ROOT));
+  const missingDbs = enricher.missing();
+  if (missingDbs.length) logger.warn("enrichment databases missing: answers go without country/asn/org", { files: missingDbs.join(", ") });
 
   const board = new HealthBoard(config.node.health_interval_s);
   const metrics = new MetricsBoard();
@@ -140,11 +146,11 @@ export async function startApid(ctx: ServiceContext, version: string): Promise<S
   const { app, principalOf, seal, handleLocal } = createApp({ tokens, limiter, onFailure: (k) => authFailures.inc(k), logger, requests, reshape: reshapeTaxii });
   const tokenDead = (id: string) => id !== SOCKET_PRINCIPAL.id && !tokenStore.live(id);
   app
-    .use(statusRoutes(board, metrics, reader, nodeId, version))
-    .use(banRoutes(reader, writes, config.bans.default_ttl_s))
+    .use(statusRoutes(board, metrics, reader, nodeId, version, () => ({ ...enricher.status(), missing: enricher.missing() })))
+    .use(banRoutes(reader, writes, config.bans.default_ttl_s, enricher))
     .use(allowRoutes(controls, { v4: api.allow_min_prefix_v4, v6: api.allow_min_prefix_v6 }))
-    .use(explainRoutes({ reader, sessions, allow: () => controls.listAllow(), nodeId }))
-    .use(eventRoutes(sessions, peers))
+    .use(explainRoutes({ reader, sessions, allow: () => controls.listAllow(), nodeId, enricher }))
+    .use(eventRoutes(sessions, peers, enricher))
     .use(exportRoutes(reader, sessions, (kind, n) => exports.inc(kind, n)))
     .use(statsRoutes(reader, sessions, peers))
     .use(streamRoutes(feed, principalOf))

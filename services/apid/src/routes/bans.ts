@@ -11,6 +11,11 @@ import { decodeCursor, encodeCursor } from "../read/cursor.ts";
 import type { BanReader } from "../read/ban-reader.ts";
 import type { ManualBans } from "../write/manual-bans.ts";
 import { needs } from "../auth/scope.ts";
+import type { Enricher } from "@honeymesh/enrich/enricher";
+import { hasFilter } from "@honeymesh/enrich/filter";
+import { filteredPage, spliceEnrichment } from "../read/enrich-view.ts";
+import { rowJson, type BanValues } from "../read/ban-reader.ts";
+import { ENRICH_QUERY } from "./enrich-query.ts";
 
 const ReasonName = t.Union(
   REASON_NAMES.map((r) => t.Literal(r)),
@@ -26,6 +31,7 @@ const ListQuery = t.Object({
   contains: t.Optional(t.String({ maxLength: 64, description: "an address: only the bans that drop it (its own ban and every prefix ban containing it)" })),
   cursor: t.Optional(t.String({ maxLength: 256 })),
   limit: t.Optional(t.Integer({ minimum: 1, maximum: 1000, description: "default 100", error: "limit: expected an integer 1..1000" })),
+  ...ENRICH_QUERY,
 });
 
 /** Operator reasons: MANUAL unless EXTERNAL (an imported decision) is named; others stack on top. */
@@ -41,11 +47,12 @@ function notes(reasons: number, texts: readonly string[]) {
   return texts.map((s) => evidence(kind, s));
 }
 
-export function banRoutes(reader: BanReader, writes: ManualBans, defaultTtlS: number) {
+export function banRoutes(reader: BanReader, writes: ManualBans, defaultTtlS: number, enricher: Enricher) {
+  const enriched = (r: BanValues) => spliceEnrichment(rowJson(r), enricher.lookup(r[1]));
   return new Elysia({ name: "bans", normalize: false })
     .get(
       "/v1/bans",
-      ({ query }) => {
+      async ({ query }) => {
         const reasons = query.reason ? reasonMask(query.reason.split(",").map((s) => s.trim())) : undefined;
         if (query.reason && reasons === undefined) return badField("reason", `unknown reason in "${query.reason}"; allowed: ${Object.keys(REASONS).join(", ")}`);
         let after: string | undefined;
@@ -60,23 +67,36 @@ export function banRoutes(reader: BanReader, writes: ManualBans, defaultTtlS: nu
           if (!c.ok || c.address.kind !== "ip") return badField("contains", c.ok ? `${query.contains} is a prefix; contains takes one address` : c.reason);
           contains = c.parsed;
         }
+        await enricher.ready();
         const limit = query.limit ?? 100;
-        // Fetch one more than asked: its presence says whether there is a next page.
-        const page = reader.pageJson({ state: query.state ?? "active", reasonMask: reasons, origin: query.origin, source: query.source, contains, after }, limit + 1);
-        const more = page.json.length > limit;
-        const items = more ? page.json.slice(0, limit) : page.json;
-        const lastValue = more ? page.addresses[limit - 1] : undefined;
-        return new Response(`{"items":[${items.join(",")}],"next_cursor":${lastValue === undefined ? "null" : JSON.stringify(encodeCursor(lastValue))}}`, { headers: { "content-type": "application/json" } });
+        const filter = { state: query.state ?? "active", reasonMask: reasons, origin: query.origin, source: query.source, contains } as const;
+        const geo = { country: query.country, asn: query.asn };
+        let rows: BanValues[];
+        let lastValue: string | undefined;
+        if (hasFilter(geo)) {
+          // Country and ASN are not in enforcerd's store: scan in address order and keep what matches.
+          const page = filteredPage((a: string | undefined, n) => reader.pageValues({ ...filter, after: a }, n), (r) => r[1], (r) => r[1], enricher, geo, after, limit);
+          rows = page.items;
+          lastValue = page.next;
+        } else {
+          // Fetch one more than asked: its presence says whether there is a next page.
+          const page = reader.pageValues({ ...filter, after }, limit + 1);
+          const more = page.length > limit;
+          rows = more ? page.slice(0, limit) : page;
+          lastValue = more ? page[limit - 1]![1] : undefined;
+        }
+        return new Response(`{"items":[${rows.map(enriched).join(",")}],"next_cursor":${lastValue === undefined ? "null" : JSON.stringify(encodeCursor(lastValue))}}`, { headers: { "content-type": "application/json" } });
       },
-      { query: ListQuery, response: { 200: BanPage, ...COMMON_PROBLEMS }, detail: { ...needs("read"), summary: "List bans (filters, cursor pagination)", tags: ["bans"] } },
+      { query: ListQuery, response: { 200: BanPage, ...COMMON_PROBLEMS }, detail: { ...needs("read"), summary: "List bans (filters, cursor pagination). With country/asn a page may hold fewer than limit items while next_cursor is set: the scan stopped after 20000 bans", tags: ["bans"] } },
     )
     .get(
       "/v1/bans/:address",
-      ({ params }) => {
+      async ({ params }) => {
         const c = canonicalAddress(decodeParam(params.address));
         if (!c.ok) return badField("address", c.reason);
         const ban = reader.get(c.address.text);
-        return ban ? json(ban) : json({ type: "about:blank", title: "Not Found", status: 404, detail: `${c.address.text} is not banned` }, 404, { "content-type": "application/problem+json" });
+        if (ban) await enricher.ready();
+        return ban ? json({ ...ban, ...enricher.lookup(ban.address.text) }) : json({ type: "about:blank", title: "Not Found", status: 404, detail: `${c.address.text} is not banned` }, 404, { "content-type": "application/problem+json" });
       },
       { params: AddressParam, response: { 200: Ban, ...COMMON_PROBLEMS, 404: Problem }, detail: { ...needs("read"), summary: "One ban", tags: ["bans"] } },
     )

@@ -10,6 +10,10 @@ import { COMMON_PROBLEMS, Problem } from "@honeymesh/api/problem";
 import { needs } from "../auth/scope.ts";
 import { problem } from "../http/problem.ts";
 import { stixBundle } from "../read/stix.ts";
+import type { Enricher } from "@honeymesh/enrich/enricher";
+import { hasFilter } from "@honeymesh/enrich/filter";
+import { filteredPage, withEnrichment } from "../read/enrich-view.ts";
+import { ENRICH_QUERY } from "./enrich-query.ts";
 
 export const EventsQuery = t.Object({
   service: t.Optional(t.Union(TRAP_SERVICES.map((s) => t.Literal(s)), { error: `service: expected one of ${TRAP_SERVICES.join(", ")}` })),
@@ -19,36 +23,50 @@ export const EventsQuery = t.Object({
   until: t.Optional(t.Integer({ minimum: 0, description: "unix ms", error: "until: expected unix milliseconds" })),
   cursor: t.Optional(t.String({ maxLength: 256 })),
   limit: t.Optional(t.Integer({ minimum: 1, maximum: 1000, default: 100, error: "limit: expected an integer 1..1000" })),
+  ...ENRICH_QUERY,
 });
 
 /** Trap sessions (trapd's store), newest first, cursor-paginated; `/v1/peers` is meshd's peers. */
-export function eventRoutes(sessions: SessionReader, peers: PeerReader) {
+export function eventRoutes(sessions: SessionReader, peers: PeerReader, enricher: Enricher) {
   return new Elysia({ name: "events", normalize: false })
     .get(
       "/v1/events",
-      ({ query }) => {
+      async ({ query }) => {
         let before: number | undefined;
         if (query.cursor) {
           const cur = decodeCursor(query.cursor);
           if (!cur.ok || typeof cur.key !== "number") return badField("cursor", "not a cursor this API returned");
           before = cur.key;
         }
+        await enricher.ready();
         const addr = query.address === undefined ? undefined : sessionAddress(query.address);
         if (addr && !addr.ok) return badField("address", addr.reason);
         if (addr && query.src !== undefined && query.src !== addr.src) return json({ items: [], next_cursor: null });
         const limit = query.limit ?? 100;
-        const rows = sessions.page({ service: query.service, src: addr?.src ?? query.src, since: query.since, until: query.until, before }, limit + 1);
-        const more = rows.length > limit;
-        const page = rows.slice(0, limit);
-        return json({ items: page, next_cursor: more ? encodeCursor(page[page.length - 1]!.seq) : null });
+        const f = { service: query.service, src: addr?.src ?? query.src, since: query.since, until: query.until };
+        const geo = { country: query.country, asn: query.asn };
+        let page;
+        let next: number | undefined;
+        if (hasFilter(geo)) {
+          // Country and ASN are not in trapd's store: scan newest first and keep what matches.
+          const p = filteredPage((b: number | undefined, n) => sessions.page({ ...f, before: b }, n), (s) => s.seq, (s) => s.src, enricher, geo, before, limit);
+          page = p.items;
+          next = p.next;
+        } else {
+          const rows = sessions.page({ ...f, before }, limit + 1);
+          page = rows.slice(0, limit);
+          next = rows.length > limit ? page[page.length - 1]!.seq : undefined;
+        }
+        return json({ items: page.map((s) => withEnrichment(s, enricher.lookup(s.src))), next_cursor: next === undefined ? null : encodeCursor(next) });
       },
-      { query: EventsQuery, response: { 200: SessionPage, ...COMMON_PROBLEMS }, detail: { ...needs("read"), summary: "Trap sessions (filters, cursor pagination)", tags: ["events"] } },
+      { query: EventsQuery, response: { 200: SessionPage, ...COMMON_PROBLEMS }, detail: { ...needs("read"), summary: "Trap sessions (filters, cursor pagination). With country/asn a page may hold fewer than limit items while next_cursor is set: the scan stopped after 20000 sessions", tags: ["events"] } },
     )
     .get(
       "/v1/events/:id",
-      ({ params }) => {
+      async ({ params }) => {
         const s = sessions.byId(params.id);
-        return s ? json(s) : problem(404, { detail: `no trap session with id ${params.id}` });
+        if (s) await enricher.ready();
+        return s ? json(withEnrichment(s, enricher.lookup(s.src))) : problem(404, { detail: `no trap session with id ${params.id}` });
       },
       { params: t.Object({ id: t.String({ minLength: 8, maxLength: 64 }) }), response: { 200: StoredSession, ...COMMON_PROBLEMS, 404: Problem }, detail: { ...needs("read"), summary: "One trap session (commands, indicators, persistence, files, transcript name)", tags: ["events"] } },
     )
