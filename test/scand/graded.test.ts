@@ -72,8 +72,9 @@ describe.skipIf(Boolean(skip))("graded evidence: spoofed SYN scans vs a connect 
       }
     })();
     await waitFor(() => echoes >= 3, 10_000, "operator session echoing");
-    // enforcerd sees it (re-read every second) and lists it with its source.
-    await waitFor(() => protectedRows().some((r) => r.address === operator && r.source === "session"), 10_000, "session in the protected set");
+    // enforcerd sees it (re-read every 10 s with the fast path off, at once before an unverified
+    // decision) and lists it with its source.
+    await waitFor(() => protectedRows().some((r) => r.address === operator && r.source === "session"), 20_000, "session in the protected set");
   }, 60_000);
 
   afterAll(async () => {

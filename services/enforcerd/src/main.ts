@@ -10,7 +10,7 @@ import { DecisionBatcher } from "./decisions/decision-batcher.ts";
 import { FeedApplier } from "./feeds/feed-applier.ts";
 import { FeedRows } from "./feeds/feed-rows.ts";
 import { enforcerHealth, enforcerMetrics } from "./health.ts";
-import { enforcementFailure, setUpKernel } from "./kernel-setup.ts";
+import { enforcementFailure, fastPathEnabled, setUpKernel } from "./kernel-setup.ts";
 import { reapOnce } from "./reaper.ts";
 import type { Context } from "@opentelemetry/api";
 import { KernelBanRecorder } from "./kernel-ban-recorder.ts";
@@ -45,7 +45,7 @@ await runService("enforcerd", {
     const reconciled = k.kernel ? reconcile(bans, k.kernel) : undefined;
     if (reconciled) logger.info("reconciled kernel maps with the ban store", { ...reconciled, adopt: undefined });
 
-    // Sessions re-read every second, and before an unverified ban when older than 250 ms; files every 30 s.
+    // Sessions: before an unverified ban when older than 250 ms, and periodically (below); files every 30 s.
     const sources = nodeSources(config, (text) => {
       const p = parseAddress(text);
       return p.ok && allow.covers(p.value);
@@ -56,7 +56,11 @@ await runService("enforcerd", {
       if (k.kernel) syncProtected(k.kernel, entries);
     } });
     protect.refresh(performance.now(), true);
-    const protectTimer = setInterval(() => protect.refresh(), 1_000);
+    // A decision that sessions can refuse (unverified) re-reads them itself when older than 250 ms;
+    // the periodic re-read keeps the kernel's copy current for the fast path (every second when it
+    // is on) and `allow ls` (every 10 s otherwise: reading /proc/net/tcp each second was half of
+    // an idle node's CPU, bench/footprint).
+    const protectTimer = setInterval(() => protect.refresh(), fastPathEnabled(config) ? 1_000 : 10_000);
     const results = resultSender(bus);
     const applier = new DecisionApplier({
       store: bans,
