@@ -2,8 +2,13 @@ import * as lp from "it-length-prefixed";
 import type { Libp2p } from "libp2p";
 import type { Entry } from "../facts/fact-set.ts";
 
-/** Anti-entropy (DESIGN §5): the live decision sets of two peers, exchanged on demand. */
-export const SYNC_PROTOCOL = "/honeymesh/sync/1";
+/**
+ * Anti-entropy (DESIGN §5): the live decision sets of two peers, exchanged on demand. Version 2
+ * carries both wire forms (v1 envelopes and v2 batch items with their proofs); version 1 is
+ * still served, with the v1 envelopes only, to nodes that cannot open the others.
+ */
+export const SYNC_PROTOCOL = "/honeymesh/sync/2";
+export const SYNC_PROTOCOL_V1 = "/honeymesh/sync/1";
 const REQUEST_MAX = 512;
 const TIMEOUT_MS = 15_000;
 
@@ -76,7 +81,8 @@ export interface SyncClientDeps {
 
 /** Asks `peer` for its live set; returns how many envelopes came (0 when the sets match). */
 export async function requestSync(node: Libp2p, peer: PeerIdOf, deps: SyncClientDeps): Promise<number> {
-  const stream = await node.dialProtocol(peer, SYNC_PROTOCOL, { signal: AbortSignal.timeout(TIMEOUT_MS) });
+  // multistream-select picks the first the peer speaks: v2, or v1 on a node not yet upgraded.
+  const stream = await node.dialProtocol(peer, [SYNC_PROTOCOL, SYNC_PROTOCOL_V1], { signal: AbortSignal.timeout(TIMEOUT_MS) });
   const timer = setTimeout(() => stream.abort(new Error("sync timed out")), TIMEOUT_MS);
   let n = 0;
   try {

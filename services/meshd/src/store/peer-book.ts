@@ -140,6 +140,11 @@ export class FactTable implements FactSink {
     this.store.db.insert(facts).values(row).onConflictDoUpdate({ target: facts.key, set }).run();
   }
 
+  /** Runs `fn` in one SQLite transaction: a batch's items are written together. */
+  transaction<T>(fn: () => T): T {
+    return this.store.db.transaction(() => fn());
+  }
+
   drop(keys: string[]): void {
     const full = keys.map((k) => `${this.cluster}|${k}`);
     this.store.db.transaction((tx) => {
