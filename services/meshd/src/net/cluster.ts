@@ -7,7 +7,8 @@ import { RateLimitedGate } from "@honeymesh/telemetry/rate-limited";
 import { contextFromTraceparent } from "@honeymesh/telemetry/traceparent";
 import type { ClusterSettings, MeshSettings } from "../config/mesh-settings.ts";
 import { isProofWire, openAny, openBatch, sealBatch } from "../facts/batch.ts";
-import { FactSet } from "../facts/fact-set.ts";
+import { FactSet, type Entry } from "../facts/fact-set.ts";
+import { differing, rangeDigests } from "../facts/ranges.ts";
 import type { Fact } from "../facts/fact.ts";
 import type { IdentityKey } from "../keys/identity.ts";
 import { admit, decide, type Admission, type Arrival } from "../policy/admit.ts";
@@ -112,18 +113,19 @@ export class MeshCluster {
     pubsub.topicValidators.set(this.topic, async (from, msg) => verdict(await this.receiveBatch(msg.data, from.toString(), msg.type === "signed" ? msg.from.toString() : "")));
     pubsub.subscribe(this.topicV1);
     pubsub.subscribe(this.topic);
-    const live = () => [...this.set.live(), ...this.observed.live()];
-    // sync/2 serves both wire forms; sync/1 (nodes not yet upgraded) only v1 envelopes, which
-    // is all such a node can open.
-    for (const [protocol, entries] of [
-      [SYNC_PROTOCOL, live],
-      [SYNC_PROTOCOL_V1, () => live().filter((e) => !isProofWire(e.wire))],
-    ] as const)
+    // sync/2: range digests, differing ranges only, packed frames, both wire forms. sync/1 (nodes
+    // not yet upgraded): the whole live set, v1 envelopes only, which is all such a node can open.
+    const servers: [string, 1 | 2, (r?: unknown) => Entry[]][] = [
+      [SYNC_PROTOCOL, 2, (r) => this.liveIn(differing(this.ranges(), r))],
+      [SYNC_PROTOCOL_V1, 1, () => [...this.set.live(), ...this.observed.live()].filter((e) => !isProofWire(e.wire))],
+    ];
+    for (const [protocol, version, entries] of servers)
       await this.node.handle(protocol, (stream, conn) =>
         serveSync(stream, conn.remotePeer.toString(), {
           cluster: this.name,
+          version,
           digest: () => this.digest(),
-          live: entries,
+          entries,
           allow: (p) => this.syncBudget.take(p),
           onServed: () => this.sync.inc("served"),
         }),
@@ -268,6 +270,21 @@ export class MeshCluster {
     return peer === this.peerId || this.d.trust.named(peer) ? this.set : this.observed;
   }
 
+  /** Range digests over both sets (their keys never overlap: an origin's facts live in one). */
+  private ranges(): string[] {
+    const self = this;
+    return rangeDigests(
+      (function* () {
+        yield* self.set.keyed();
+        yield* self.observed.keyed();
+      })(),
+    );
+  }
+
+  private liveIn(ranges: ReadonlySet<number>): Entry[] {
+    return [...this.set.liveIn(ranges), ...this.observed.liveIn(ranges)];
+  }
+
   /** Both sets' identity: peers exchange facts whenever either differs. */
   private digest(): string {
     return this.observed.size === 0 ? this.set.digest() : `${this.set.digest().slice(0, 16)}${this.observed.digest().slice(0, 16)}`;
@@ -303,6 +320,7 @@ export class MeshCluster {
       const n = await requestSync(this.node, conn.remotePeer, {
         cluster: this.name,
         digest: this.digest(),
+        ranges: this.ranges(),
         maxFacts: this.d.mesh.maxFacts,
         maxFrameBytes: this.d.mesh.maxMessageBytes,
         onWire: async (w) => void (await this.receive(w, peer, "sync")),
