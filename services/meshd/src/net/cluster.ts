@@ -320,7 +320,7 @@ export class MeshCluster {
       const n = await requestSync(this.node, conn.remotePeer, {
         cluster: this.name,
         digest: this.digest(),
-        ranges: this.ranges(),
+        ranges: () => this.ranges(),
         maxFacts: this.d.mesh.maxFacts,
         maxFrameBytes: this.d.mesh.maxMessageBytes,
         onWire: async (w) => void (await this.receive(w, peer, "sync")),

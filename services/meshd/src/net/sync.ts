@@ -26,12 +26,16 @@ interface Request {
   c: string;
   /** The requester's digest: equal digests mean the answer is just `same`. */
   d: string;
-  /** v2: the requester's range digests; the answer holds only the ranges that differ. */
-  r?: string[];
 }
+/**
+ * v1 and v2: `{same, n}` then n envelopes. v2 on differing digests first answers `{same: false,
+ * n: 0, ranges: true}`; the requester then sends `{r: [64 range digests]}` and gets the header and
+ * only the differing ranges. Equal sets (the idle case) cost one small round trip, as in v1.
+ */
 interface Header {
   same: boolean;
   n: number;
+  ranges?: boolean;
 }
 
 const enc = new TextEncoder();
@@ -50,6 +54,17 @@ export interface SyncServerDeps {
   onServed(peer: string, n: number): void;
 }
 
+/** Reads one JSON frame; undefined when the stream ends or the frame is not JSON. */
+async function nextJson(it: AsyncIterator<{ subarray(): Uint8Array }>): Promise<unknown> {
+  const next = await it.next();
+  if (next.done) return undefined;
+  try {
+    return JSON.parse(text(next.value)) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Answers one request: `{same}` or a header and the envelopes as they travel in gossip. */
 export async function serveSync(stream: Stream, peer: string, deps: SyncServerDeps): Promise<void> {
   const timer = setTimeout(() => stream.abort(new Error("sync timed out")), TIMEOUT_MS);
@@ -57,19 +72,18 @@ export async function serveSync(stream: Stream, peer: string, deps: SyncServerDe
     if (!stream.send(frame(x))) await stream.onDrain({ signal: AbortSignal.timeout(TIMEOUT_MS) });
   };
   try {
-    for await (const raw of lp.decode(stream, { maxDataLength: deps.version === 2 ? REQUEST_MAX_V2 : REQUEST_MAX })) {
-      let req: Request | undefined;
-      try {
-        const x = JSON.parse(text(raw)) as Request;
-        if (x && x.v === deps.version && x.c === deps.cluster && typeof x.d === "string") req = x;
-      } catch {
-        req = undefined;
-      }
-      if (!req || !deps.allow(peer)) break;
-      if (req.d === deps.digest()) {
-        stream.send(frame({ same: true, n: 0 } satisfies Header));
-      } else {
-        const live = deps.entries(req.r);
+    const it = lp.decode(stream, { maxDataLength: deps.version === 2 ? REQUEST_MAX_V2 : REQUEST_MAX })[Symbol.asyncIterator]();
+    const x = (await nextJson(it)) as Request | undefined;
+    const req = x && typeof x === "object" && x.v === deps.version && x.c === deps.cluster && typeof x.d === "string" ? x : undefined;
+    if (req && deps.allow(peer)) {
+      if (req.d === deps.digest()) stream.send(frame({ same: true, n: 0 } satisfies Header));
+      else {
+        let ranges: unknown;
+        if (deps.version === 2) {
+          stream.send(frame({ same: false, n: 0, ranges: true } satisfies Header));
+          ranges = ((await nextJson(it)) as { r?: unknown } | undefined)?.r;
+        }
+        const live = deps.entries(ranges);
         stream.send(frame({ same: false, n: live.length } satisfies Header));
         if (deps.version === 1) for (const e of live) await send(e.wire);
         else {
@@ -88,7 +102,6 @@ export async function serveSync(stream: Stream, peer: string, deps: SyncServerDe
         }
         deps.onServed(peer, live.length);
       }
-      break;
     }
     await stream.close();
   } catch (e) {
@@ -101,8 +114,8 @@ export async function serveSync(stream: Stream, peer: string, deps: SyncServerDe
 export interface SyncClientDeps {
   cluster: string;
   digest: string;
-  /** This node's range digests (sent on v2). */
-  ranges: string[];
+  /** This node's range digests (sent on v2 when the peer's set differs). */
+  ranges(): string[];
   maxFacts: number;
   maxFrameBytes: number;
   /** Each received envelope, in order; the caller validates it like gossip. */
@@ -117,12 +130,20 @@ export async function requestSync(node: Libp2p, peer: PeerIdOf, deps: SyncClient
   const timer = setTimeout(() => stream.abort(new Error("sync timed out")), TIMEOUT_MS);
   let n = 0;
   try {
-    stream.send(frame(v2 ? ({ v: 2, c: deps.cluster, d: deps.digest, r: deps.ranges } satisfies Request) : ({ v: 1, c: deps.cluster, d: deps.digest } satisfies Request)));
+    stream.send(frame({ v: v2 ? 2 : 1, c: deps.cluster, d: deps.digest } satisfies Request));
     let header: Header | undefined;
+    let asked = false;
     for await (const raw of lp.decode(stream, { maxDataLength: v2 ? FRAME_MAX_V2 : deps.maxFrameBytes })) {
       if (!header) {
         const h = JSON.parse(text(raw)) as Header;
         if (!h || typeof h.same !== "boolean" || !Number.isInteger(h.n) || h.n < 0) throw new Error("bad sync header");
+        if (v2 && h.ranges === true && !h.same) {
+          // Once per exchange: a server asking again is broken or hostile.
+          if (asked) throw new Error("bad sync header");
+          asked = true;
+          stream.send(frame({ r: deps.ranges() }));
+          continue;
+        }
         if (h.same || h.n === 0) break;
         header = h;
         continue;
