@@ -8,7 +8,7 @@
 // crosses the veth). Streams: 100 bans/s from one node, and at 10+ nodes 1 000 bans/s from ten
 // origins (100/s each), 10 s each; latency from the origin's ban to "in force" on every other
 // node, missing = not in force 20 s after the stream; meshd CPU per node from /proc.
-// Usage: bun bench/mesh/run.ts [sizes=3,10,25] [samples=40] (root).
+// Usage: bun bench/mesh/run.ts [sizes=3,10,25] [samples=40] [cpu-profile-dir] (root).
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import type { Subprocess } from "bun";
 import { tmpdir } from "node:os";
@@ -22,6 +22,8 @@ import type { BusLine } from "../../test/mesh/support/mesh-node.ts";
 
 const sizes = (process.argv[2] ?? "3,10,25").split(",").map(Number);
 const samples = Number(process.argv[3] ?? 40);
+/** A directory: meshd of nodes 0 and n-1 write CPU profiles (markdown) there on exit. */
+const profDir = process.argv[4];
 const kernel = kernelSkipReason() === undefined;
 
 const pct = (xs: number[], p: number) => {
@@ -68,7 +70,8 @@ async function run(n: number): Promise<void> {
       }
       await node.start(env);
       if (full) node.spawn("enforcerd");
-      meshd.push(node.spawn("meshd"));
+      const prof = profDir && (i === 0 || i === n - 1) ? ["--cpu-prof-md", `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=meshd-${n}-${i}.md`] : [];
+      meshd.push(node.spawn("meshd", {}, prof));
     }
     await waitFor(() => nodes.every((m) => (m.cluster()?.mesh_subscribers ?? 0) >= Math.min(2, n - 1)), 120_000, "mesh formed");
     await Bun.sleep(5_000); // let first syncs and grafting settle
@@ -130,8 +133,30 @@ async function run(n: number): Promise<void> {
           return sum;
         }
       }, 0);
+    // Why facts did not become decisions: meshd's counters summed over nodes (from the latest metrics).
+    const counters = () => {
+      const t: Record<string, number> = {};
+      const add = (k: string, v: number) => v && (t[k] = (t[k] ?? 0) + v);
+      for (const m of nodes) {
+        const c = m.cluster();
+        if (!c) continue;
+        for (const [k, v] of Object.entries(c.ignored)) add(`ignored.${k}`, v);
+        for (const [k, v] of Object.entries(c.rejected)) add(`rejected.${k}`, v);
+        add("sync.received", c.sync.received);
+        add("emit_failed", c.outcomes.emit_failed);
+        for (const [k, v] of Object.entries(m.meshd()?.bus.rejected ?? {})) add(`bus.rejected.${k}`, v);
+      }
+      return t;
+    };
+    const delta = (a: Record<string, number>, b: Record<string, number>) =>
+      Object.entries(b)
+        .map(([k, v]) => [k, v - (a[k] ?? 0)] as const)
+        .filter(([k, d]) => d > 0 && k !== "ignored.stale" && k !== "ignored.self")
+        .map(([k, d]) => `${k} ${d}`)
+        .join(", ") || "none";
     const stream = async (rate: number, origins: MeshTestNode[], seconds: number, prefix: number) => {
       const from = nodes.map((m) => m.lines.length);
+      const k0 = counters();
       const sent = new Map<string, MeshTestNode>();
       const c0 = cpu();
       const traffic = await trafficPerNode(br, seconds, async () => {
@@ -146,7 +171,8 @@ async function run(n: number): Promise<void> {
         }
       });
       const r = await measure(sent, from, 20_000);
-      return { ...r, traffic, cpuPerNode: (cpu() - c0) / n / seconds };
+      await Bun.sleep(2_500); // one more metrics report
+      return { ...r, traffic, cpuPerNode: (cpu() - c0) / n / seconds, counters: delta(k0, counters()) };
     };
 
     // Latency: single bans from the last node, 250 ms apart.
@@ -174,9 +200,11 @@ async function run(n: number): Promise<void> {
     console.log(`\n== ${n} nodes (${full ? "full nodes, in force = XDP map written by enforcerd" : "busd + meshd, in force = meshd decision on the bus"}); load average now ${load}`);
     console.log(`  single bans (${singles.size} × ${n - 1} receivers): ${line(single)}${n === 25 ? `   goal p99 ≤ 500 ms: ${goal(pct(single.lat, 99) <= 500 && single.missing === 0)}` : ""}`);
     console.log(`  100 bans/s stream, 1 origin (${s100.expected}): ${line(s100)}; meshd CPU ${s100.cpuPerNode.toFixed(3)} s/s per node`);
+    console.log(`    refused or dropped (all nodes): ${s100.counters}`);
     if (s1000) {
       const ok = pct(s1000.lat, 99) <= 1000 && s1000.missing === 0;
       console.log(`  1000 bans/s stream, 10 origins × 100/s (${s1000.expected}): ${line(s1000)}; meshd CPU ${s1000.cpuPerNode.toFixed(3)} s/s per node${n === 25 ? `   goal p99 ≤ 1 s, none missing: ${goal(ok)}` : ""}`);
+      console.log(`    refused or dropped (all nodes): ${s1000.counters}`);
     }
     console.log(`  mesh traffic per node (rx+tx on its veth): idle ${kb(idle)}   goal ≤ 5 kB/s: ${goal(Math.max(...idle) <= 5000)}`);
     console.log(`    under 100 bans/s ${kb(s100.traffic)}${s1000 ? `; under 1000 bans/s ${kb(s1000.traffic)}` : ""}`);
