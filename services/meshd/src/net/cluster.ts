@@ -7,6 +7,7 @@ import { RateLimitedGate } from "@honeymesh/telemetry/rate-limited";
 import { contextFromTraceparent } from "@honeymesh/telemetry/traceparent";
 import type { ClusterSettings, MeshSettings } from "../config/mesh-settings.ts";
 import { isProofWire, openAny, openBatch, sealBatch } from "../facts/batch.ts";
+import { openFact } from "../facts/codec.ts";
 import { FactSet, type Entry } from "../facts/fact-set.ts";
 import { differing, rangeDigests } from "../facts/ranges.ts";
 import type { Fact } from "../facts/fact.ts";
@@ -150,7 +151,8 @@ export class MeshCluster {
   async receive(bytes: Uint8Array | string, source: string, via: Arrival["via"], author?: string): Promise<Admission> {
     const { d } = this;
     d.book.count(source, this.name, "msgsIn");
-    const opened = await openAny(bytes, d.mesh.maxMessageBytes);
+    // Gossip on decisions/1 carries v1 envelopes only; anti-entropy both forms.
+    const opened = await (via === "sync" ? openAny : openFact)(bytes, d.mesh.maxMessageBytes);
     const a: Admission = opened.ok
       ? admit(
           this.admitContext(),
