@@ -248,6 +248,43 @@ describe.skipIf(Boolean(skip))("meshd: three full nodes on one bridge", () => {
     await C.waitLine(isBan(value, "added"), 20_000, "ban after flood", from[1]);
   }, 90_000);
 
+  test("wire v2: a batch's bad items are refused and counted one by one, its good items still kept; an over-cap batch is rejected whole", async () => {
+    const c0 = A.cluster()!;
+    const before = { wide: c0.rejected.prefix_too_short, forged: c0.rejected.forged, observed: c0.observed_facts, big: c0.rejected.oversized };
+    const r = await rogue("batch-mixed", join(dir, "cluster.key"), 20);
+    expect(r.connected).toBe(true);
+    // 20 items: 4 wider than /24 (every fifth), 1 naming B as origin, 15 good ones.
+    await waitFor(() => (A.cluster()?.rejected.prefix_too_short ?? 0) >= before.wide + 4 && (A.cluster()?.rejected.forged ?? 0) >= before.forged + 1, 10_000, "bad items counted on A");
+    // The good items of the same batch were judged on their own: kept in the set of unnamed peers.
+    await waitFor(() => (A.cluster()?.observed_facts ?? 0) >= before.observed + 15, 10_000, "good items kept on A");
+    expect(A.cluster()!.rejected.prefix_too_short - before.wide).toBe(4);
+    expect(A.cluster()!.rejected.forged - before.forged).toBe(1);
+    expect(storedBans(A).some((v) => v.endsWith("/8"))).toBe(false);
+    expect((await rogue("batch-big", join(dir, "cluster.key"), 1)).connected).toBe(true);
+    await waitFor(() => (A.cluster()?.rejected.oversized ?? 0) > before.big, 10_000, "over-cap batch rejected on A");
+  }, 60_000);
+
+  test("wire v2: a peer flooding batches is rate limited per item, like single facts", async () => {
+    const before = A.meshd()?.msgs_rate_limited ?? 0;
+    const trustedBefore = A.cluster()?.live_bans ?? 0;
+    const observedBefore = A.cluster()?.observed_facts ?? 0;
+    const limited = () => (A.meshd()?.msgs_rate_limited ?? 0) > before;
+    const t0 = performance.now();
+    for (let attempt = 0; attempt < 2 && !limited(); attempt++) {
+      expect((await rogue("batch-flood", join(dir, "cluster.key"), 5_000)).connected).toBe(true);
+      await waitFor(limited, 15_000, "batch flood rate limited on A").catch((e) => {
+        if (attempt === 1) throw e;
+      });
+    }
+    // A kept at most the burst plus rate × time of the items ([mesh] rate_per_s = rate_burst = 200),
+    // and only among unnamed peers' facts.
+    const kept = (A.cluster()?.observed_facts ?? 0) - observedBefore;
+    expect(kept).toBeLessThanOrEqual(200 + (200 * (performance.now() - t0)) / 1000);
+    console.log(`batch flood: A kept ${kept} items in ${((performance.now() - t0) / 1000).toFixed(1)} s, rate limited ${(A.meshd()?.msgs_rate_limited ?? 0) - before}`);
+    expect(A.cluster()?.live_bans ?? 0).toBe(trustedBefore);
+    expect(storedBans(B).some((v) => v.startsWith("203.0.12"))).toBe(false);
+  }, 90_000);
+
   test("partition: C cut off while A bans three and unbans one; on rejoin C holds exactly the right set", async () => {
     const [p1, p2, p3] = ["198.51.100.71", "198.51.100.72", "198.51.100.73"];
     const before = storedBans(C);
@@ -270,7 +307,7 @@ describe.skipIf(Boolean(skip))("meshd: three full nodes on one bridge", () => {
     expect(storedBans(A)).toEqual(storedBans(C));
   }, 60_000);
 
-  test("a node joining late converges through anti-entropy (/honeymesh/sync/1), tombstones included", async () => {
+  test("a node joining late converges through anti-entropy (/honeymesh/sync/2), tombstones included", async () => {
     const D = await new MeshTestNode(br.add("d")).prepare();
     nodes.push(D);
     await D.start({

@@ -87,8 +87,9 @@ export class MeshTestNode {
     });
   }
 
-  spawn(name: string, more: Record<string, string> = {}): Subprocess {
-    const p = Bun.spawn(this.host.argv([process.execPath, join(ROOT, `services/${name}/src/main.ts`)]), { cwd: ROOT, env: this.env(more), stdout: "ignore", stderr: "inherit" });
+  /** `runtime`: flags for bun itself (a bench's --cpu-prof-md). */
+  spawn(name: string, more: Record<string, string> = {}, runtime: string[] = []): Subprocess {
+    const p = Bun.spawn(this.host.argv([process.execPath, ...runtime, join(ROOT, `services/${name}/src/main.ts`)]), { cwd: ROOT, env: this.env(more), stdout: "ignore", stderr: "inherit" });
     this.services.set(name, p);
     return p;
   }

@@ -26,6 +26,10 @@ export interface MeshSettings {
   rateBurst: number;
   syncIntervalMs: number;
   maxMessageBytes: number;
+  /** Own facts are collected this long into one signed batch (wire v2); caps hold both ways. */
+  batchWindowMs: number;
+  batchMaxItems: number;
+  batchMaxBytes: number;
   maxFacts: number;
   /** Shortest prefix a peer's ban may name, per family. */
   minPrefixV4: number;
@@ -79,6 +83,9 @@ export function meshSettings(config: FrozenConfig): MeshSettings {
     rateBurst: m.rate_burst,
     syncIntervalMs: m.sync_interval_s * 1000,
     maxMessageBytes: m.max_message_bytes,
+    batchWindowMs: m.batch_window_ms,
+    batchMaxItems: m.batch_max_items,
+    batchMaxBytes: m.batch_max_bytes,
     maxFacts: m.max_facts,
     minPrefixV4: m.min_prefix_v4,
     minPrefixV6: m.min_prefix_v6,

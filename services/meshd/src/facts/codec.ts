@@ -37,7 +37,7 @@ export type Opened = { ok: true; fact: Fact; wire: string } | { ok: false; reaso
 
 const verifiers = new Map<string, (data: Uint8Array, sig: Uint8Array) => boolean | Promise<boolean>>();
 
-function verifierOf(peer: string): ((data: Uint8Array, sig: Uint8Array) => boolean | Promise<boolean>) | undefined {
+export function verifierOf(peer: string): ((data: Uint8Array, sig: Uint8Array) => boolean | Promise<boolean>) | undefined {
   let v = verifiers.get(peer);
   if (v) return v;
   try {

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { factExpiry, type Fact } from "./fact.ts";
+import { rangeOf } from "./ranges.ts";
 
 export interface Entry {
   fact: Fact;
@@ -130,6 +131,18 @@ export class FactSet {
 
   live(now = Date.now()): Entry[] {
     return [...this.entries.values()].filter((e) => e.keepUntil > now);
+  }
+
+  /** Keys and decision times of the live entries: what hashed-range digests are made of. */
+  *keyed(now = Date.now()): Generator<[string, number]> {
+    for (const [k, e] of this.entries) if (e.keepUntil > now) yield [k, e.fact.at];
+  }
+
+  /** Live entries whose key falls in one of `ranges`. */
+  liveIn(ranges: ReadonlySet<number>, now = Date.now()): Entry[] {
+    const out: Entry[] = [];
+    for (const [k, e] of this.entries) if (e.keepUntil > now && ranges.has(rangeOf(k))) out.push(e);
+    return out;
   }
 
   counts(): { bans: number; tombstones: number } {

@@ -6,8 +6,10 @@ import type { Logger } from "@honeymesh/telemetry/logger";
 import { RateLimitedGate } from "@honeymesh/telemetry/rate-limited";
 import { contextFromTraceparent } from "@honeymesh/telemetry/traceparent";
 import type { ClusterSettings, MeshSettings } from "../config/mesh-settings.ts";
-import { openFact, sealFact } from "../facts/codec.ts";
-import { FactSet } from "../facts/fact-set.ts";
+import { isProofWire, openAny, openBatch, sealBatch } from "../facts/batch.ts";
+import { openFact } from "../facts/codec.ts";
+import { FactSet, type Entry } from "../facts/fact-set.ts";
+import { differing, rangeDigests } from "../facts/ranges.ts";
 import type { Fact } from "../facts/fact.ts";
 import type { IdentityKey } from "../keys/identity.ts";
 import { admit, decide, type Admission, type Arrival } from "../policy/admit.ts";
@@ -18,8 +20,9 @@ import { trustLabel, type TrustMap } from "../policy/trust.ts";
 import type { FactTable, PeerBook } from "../store/peer-book.ts";
 import { InboundGuard } from "./inbound-guard.ts";
 import { createMeshNode, INBOUND_PENDING_PER_SOURCE, INBOUND_UPGRADE_TIMEOUT_MS, type MeshNode } from "./libp2p-node.ts";
+import { Outbox } from "./outbox.ts";
 import { Redialer } from "./redial.ts";
-import { requestSync, serveSync, SYNC_PROTOCOL } from "./sync.ts";
+import { requestSync, serveSync, SYNC_PROTOCOL, SYNC_PROTOCOL_V1 } from "./sync.ts";
 
 export interface ClusterDeps {
   cluster: ClusterSettings;
@@ -42,7 +45,10 @@ const ipOf = (addr: string) => /^\/ip[46]\/([^/]+)/.exec(addr)?.[1];
 
 /** One cluster: its libp2p node, gossip topic, live set, anti-entropy and peer policing. */
 export class MeshCluster {
+  /** Wire v2: signed batches of facts (what this node publishes). */
   readonly topic: string;
+  /** Wire v1: one signed fact per message; still accepted, so nodes not yet upgraded are heard. */
+  readonly topicV1: string;
   readonly set: FactSet;
   /** Facts of peers not named in peer_trust (or named observe): kept apart, never persisted. */
   readonly observed: FactSet;
@@ -53,6 +59,9 @@ export class MeshCluster {
   readonly shared = new Counters<"ban" | "unban">();
   private readonly limiter: RateLimiter;
   private readonly cidrLimiter: RateLimiter;
+  /** Bytes of batches per origin: batching buys no more bandwidth than v1's worst case. */
+  private readonly byteLimiter: RateLimiter;
+  private readonly outbox: Outbox;
   readonly inbound = new InboundGuard(INBOUND_PENDING_PER_SOURCE, INBOUND_UPGRADE_TIMEOUT_MS);
   private readonly syncBudget = new RateLimiter(1, 5);
   private readonly penalties = new Penalties();
@@ -64,11 +73,14 @@ export class MeshCluster {
   readonly peerId: string;
 
   constructor(private readonly d: ClusterDeps) {
-    this.topic = `/honeymesh/${d.cluster.name}/decisions/1`;
+    this.topicV1 = `/honeymesh/${d.cluster.name}/decisions/1`;
+    this.topic = `/honeymesh/${d.cluster.name}/decisions/2`;
     this.set = new FactSet(d.mesh.ttlCapS * 1000, d.mesh.maxFacts, d.facts);
     this.observed = new FactSet(d.mesh.ttlCapS * 1000, d.mesh.observeMaxFacts);
     this.limiter = new RateLimiter(d.mesh.ratePerS, d.mesh.rateBurst);
     this.cidrLimiter = new RateLimiter(d.mesh.cidrRatePerS, d.mesh.cidrRateBurst);
+    this.byteLimiter = new RateLimiter(d.mesh.ratePerS * d.mesh.maxMessageBytes, Math.max(d.mesh.rateBurst * d.mesh.maxMessageBytes, d.mesh.batchMaxBytes));
+    this.outbox = new Outbox({ windowMs: d.mesh.batchWindowMs, maxItems: d.mesh.batchMaxItems, maxBytes: d.mesh.batchMaxBytes, send: (facts) => this.publishBatch(facts) });
     this.peerId = peerIdFromPrivateKey(d.identity).toString();
   }
 
@@ -79,36 +91,46 @@ export class MeshCluster {
   async start(): Promise<this> {
     const { d } = this;
     for (const wire of d.facts.load()) {
-      const o = await openFact(wire, Number.MAX_SAFE_INTEGER);
+      const o = await openAny(wire, Number.MAX_SAFE_INTEGER);
       if (o.ok) this.setFor(o.fact.p).ingest(o.fact, o.wire, Date.now(), false);
     }
     this.node = await createMeshNode({
       identity: d.identity,
       psk: d.psk,
       listen: d.cluster.listen,
-      topic: this.topic,
-      maxMessageBytes: d.mesh.maxMessageBytes,
+      topic: this.topicV1,
+      topics: [this.topic],
+      maxMessageBytes: Math.max(d.mesh.maxMessageBytes, d.mesh.batchMaxBytes),
       appScore: (p) => (this.penalties.quarantined(p) ? -1000 : 0),
       refuse: (p) => this.penalties.quarantined(p),
       inbound: this.inbound,
     });
     const pubsub = this.node.services.pubsub;
-    pubsub.topicValidators.set(this.topic, async (from, msg) => {
-      const source = from.toString();
+    const verdict = (r: Admission["result"]) => (r === "accept" ? ("accept" as never) : r === "reject" ? ("reject" as never) : ("ignore" as never));
+    pubsub.topicValidators.set(this.topicV1, async (from, msg) => {
       const author = msg.type === "signed" ? msg.from.toString() : undefined;
-      const a = await this.receive(msg.data, source, "gossip", author ?? "");
-      return a.result === "accept" ? ("accept" as never) : a.result === "reject" ? ("reject" as never) : ("ignore" as never);
+      return verdict((await this.receive(msg.data, from.toString(), "gossip", author ?? "")).result);
     });
+    pubsub.topicValidators.set(this.topic, async (from, msg) => verdict(await this.receiveBatch(msg.data, from.toString(), msg.type === "signed" ? msg.from.toString() : "")));
+    pubsub.subscribe(this.topicV1);
     pubsub.subscribe(this.topic);
-    await this.node.handle(SYNC_PROTOCOL, (stream, conn) =>
-      serveSync(stream, conn.remotePeer.toString(), {
-        cluster: this.name,
-        digest: () => this.digest(),
-        live: () => [...this.set.live(), ...this.observed.live()],
-        allow: (p) => this.syncBudget.take(p),
-        onServed: () => this.sync.inc("served"),
-      }),
-    );
+    // sync/2: range digests, differing ranges only, packed frames, both wire forms. sync/1 (nodes
+    // not yet upgraded): the whole live set, v1 envelopes only, which is all such a node can open.
+    const servers: [string, 1 | 2, (r?: unknown) => Entry[]][] = [
+      [SYNC_PROTOCOL, 2, (r) => this.liveIn(differing(this.ranges(), r))],
+      [SYNC_PROTOCOL_V1, 1, () => [...this.set.live(), ...this.observed.live()].filter((e) => !isProofWire(e.wire))],
+    ];
+    for (const [protocol, version, entries] of servers)
+      await this.node.handle(protocol, (stream, conn) =>
+        serveSync(stream, conn.remotePeer.toString(), {
+          cluster: this.name,
+          version,
+          digest: () => this.digest(),
+          entries,
+          allow: (p) => this.syncBudget.take(p),
+          onServed: () => this.sync.inc("served"),
+        }),
+      );
     this.node.addEventListener("peer:connect", (e) => {
       const peer = e.detail.toString();
       const addr = this.node.getConnections(e.detail)[0]?.remoteAddr.toString();
@@ -129,19 +151,11 @@ export class MeshCluster {
   async receive(bytes: Uint8Array | string, source: string, via: Arrival["via"], author?: string): Promise<Admission> {
     const { d } = this;
     d.book.count(source, this.name, "msgsIn");
-    const opened = await openFact(bytes, d.mesh.maxMessageBytes);
+    // Gossip on decisions/1 carries v1 envelopes only; anti-entropy both forms.
+    const opened = await (via === "sync" ? openAny : openFact)(bytes, d.mesh.maxMessageBytes);
     const a: Admission = opened.ok
       ? admit(
-          {
-            cluster: this.name,
-            selfPeer: this.peerId,
-            selfNode: d.nodeId,
-            setFor: (p) => this.setFor(p),
-            limiter: this.limiter,
-            cidrLimiter: this.cidrLimiter,
-            minPrefix: { v4: d.mesh.minPrefixV4, v6: d.mesh.minPrefixV6 },
-            bindNode: (p, n) => d.book.bindNode(p, this.name, n),
-          },
+          this.admitContext(),
           { fact: opened.fact, wire: opened.wire, source, via, ...(author !== undefined ? { author } : {}) },
         )
       : { result: "reject", reason: opened.reason };
@@ -151,6 +165,70 @@ export class MeshCluster {
       if (a.reason === "rate_limited" && opened.ok) d.book.count(opened.fact.p, this.name, "rateLimited");
     } else if (opened.ok) void this.apply(opened.fact);
     return a;
+  }
+
+  /**
+   * Validates one batch from gossip. Faults of the batch as a whole (size, shape, signature,
+   * cluster, gossip author) are the sender's, as for a v1 message. Then every item goes through
+   * the same admission as a lone fact (cluster, origin, identity, clock, prefix, per-origin rate
+   * limits, set bounds), in one SQLite transaction; a bad item is refused and counted alone, and
+   * the penalty goes to the batch's signer, never to a relay that forwarded the good items with it.
+   * gossipsub forwards the batch when any item was new here.
+   */
+  async receiveBatch(bytes: Uint8Array, source: string, author: string): Promise<Admission["result"]> {
+    const { d } = this;
+    d.book.count(source, this.name, "msgsIn");
+    const o = await openBatch(bytes, d.mesh.batchMaxBytes, d.mesh.batchMaxItems);
+    const fault = !o.ok ? o.reason : o.c !== this.name ? "wrong_cluster" : author !== o.p ? "forged" : undefined;
+    if (fault || !o.ok) {
+      this.penalize(source, fault ?? "malformed");
+      return "reject";
+    }
+    if (o.p === this.peerId) {
+      this.ignored.inc("self");
+      return "ignore";
+    }
+    if (!this.byteLimiter.take(o.p, performance.now(), bytes.byteLength)) {
+      if (source === o.p) {
+        this.penalize(source, "rate_limited");
+        return "reject";
+      }
+      this.ignored.inc("rate_limited");
+      d.book.count(o.p, this.name, "rateLimited");
+      return "ignore";
+    }
+    const ctx = this.admitContext();
+    const accepted: Fact[] = [];
+    let refused = 0;
+    d.facts.transaction(() => {
+      for (const item of o.items) {
+        const a: Admission = item.ok ? admit(ctx, { fact: item.fact, wire: item.wire, source, via: "gossip", author: o.p }) : { result: "reject", reason: item.reason };
+        if (a.result === "accept" && item.ok) accepted.push(item.fact);
+        else if (a.result === "reject") {
+          refused++;
+          this.penalize(o.p, a.reason);
+        } else if (a.result === "ignore") {
+          this.ignored.inc(a.reason);
+          if (a.reason === "rate_limited") d.book.count(o.p, this.name, "rateLimited");
+        }
+      }
+    });
+    for (const f of accepted) void this.apply(f);
+    return accepted.length > 0 ? "accept" : refused === o.items.length ? "reject" : "ignore";
+  }
+
+  private admitContext() {
+    const { d } = this;
+    return {
+      cluster: this.name,
+      selfPeer: this.peerId,
+      selfNode: d.nodeId,
+      setFor: (p: string) => this.setFor(p),
+      limiter: this.limiter,
+      cidrLimiter: this.cidrLimiter,
+      minPrefix: { v4: d.mesh.minPrefixV4, v6: d.mesh.minPrefixV6 },
+      bindNode: (p: string, n: string) => d.book.bindNode(p, this.name, n),
+    };
   }
 
   private penalize(peer: string, reason: string): void {
@@ -194,19 +272,40 @@ export class MeshCluster {
     return peer === this.peerId || this.d.trust.named(peer) ? this.set : this.observed;
   }
 
+  /** Range digests over both sets (their keys never overlap: an origin's facts live in one). */
+  private ranges(): string[] {
+    const self = this;
+    return rangeDigests(
+      (function* () {
+        yield* self.set.keyed();
+        yield* self.observed.keyed();
+      })(),
+    );
+  }
+
+  private liveIn(ranges: ReadonlySet<number>): Entry[] {
+    return [...this.set.liveIn(ranges), ...this.observed.liveIn(ranges)];
+  }
+
   /** Both sets' identity: peers exchange facts whenever either differs. */
   private digest(): string {
     return this.observed.size === 0 ? this.set.digest() : `${this.set.digest().slice(0, 16)}${this.observed.digest().slice(0, 16)}`;
   }
 
-  /** Publishes one of this node's facts (already sanitized) and keeps it in the live set. */
+  /** Queues one of this node's facts (already sanitized) for the next batch. */
   async share(f: Omit<Fact, "c" | "p">): Promise<void> {
-    const fact: Fact = { ...f, c: this.name, p: this.peerId };
-    const sealed = await sealFact(fact, this.d.identity);
-    this.set.ingest(fact, sealed.wire);
-    this.shared.inc(fact.k);
+    this.outbox.add({ ...f, c: this.name, p: this.peerId });
+  }
+
+  /** Signs a batch once, keeps its items (each with its proof) in the live set, publishes it. */
+  private async publishBatch(facts: Fact[]): Promise<void> {
     try {
-      const r = await this.node.services.pubsub.publish(this.topic, new TextEncoder().encode(sealed.wire));
+      const sealed = await sealBatch(facts, this.d.identity);
+      this.d.facts.transaction(() => {
+        for (const it of sealed.items) this.set.ingest(it.fact, it.wire);
+      });
+      for (const f of facts) this.shared.inc(f.k);
+      const r = await this.node.services.pubsub.publish(this.topic, new TextEncoder().encode(sealed.message));
       for (const p of r.recipients) this.d.book.count(p.toString(), this.name, "msgsOut");
     } catch (e) {
       // Anti-entropy carries it to peers that missed it.
@@ -223,6 +322,7 @@ export class MeshCluster {
       const n = await requestSync(this.node, conn.remotePeer, {
         cluster: this.name,
         digest: this.digest(),
+        ranges: () => this.ranges(),
         maxFacts: this.d.mesh.maxFacts,
         maxFrameBytes: this.d.mesh.maxMessageBytes,
         onWire: async (w) => void (await this.receive(w, peer, "sync")),
@@ -269,6 +369,7 @@ export class MeshCluster {
   }
 
   async stop(): Promise<void> {
+    this.outbox.flush();
     for (const t of this.timers) clearInterval(t);
     this.redial?.stop();
     await this.node?.stop();

@@ -22,6 +22,8 @@ export interface NodeOptions {
   psk: Uint8Array;
   listen: string;
   topic: string;
+  /** More topics this node may carry (each scored like `topic`). */
+  topics?: string[];
   maxMessageBytes: number;
   /** App-specific score (≤ 0) from meshd's own penalty counts. */
   appScore(peer: string): number;
@@ -39,6 +41,21 @@ const hostOf = (addr: string) => /^\/ip[46]\/([^/]+)/.exec(addr)?.[1] ?? addr;
  * port cannot fill the shared pending slots and keep keyed peers out.
  */
 export function createMeshNode(o: NodeOptions) {
+  const topics = [o.topic, ...(o.topics ?? [])];
+  const topicScore = () =>
+    createTopicScoreParams({
+      topicWeight: 1,
+      timeInMeshWeight: 0.01,
+      timeInMeshQuantum: 1000,
+      timeInMeshCap: 100,
+      firstMessageDeliveriesWeight: 0.5,
+      firstMessageDeliveriesDecay: 0.9,
+      firstMessageDeliveriesCap: 20,
+      meshMessageDeliveriesWeight: 0,
+      meshFailurePenaltyWeight: 0,
+      invalidMessageDeliveriesWeight: -10,
+      invalidMessageDeliveriesDecay: 0.99,
+    });
   const inbound = o.inbound ?? new InboundGuard(INBOUND_PENDING_PER_SOURCE, INBOUND_UPGRADE_TIMEOUT_MS);
   return createLibp2p({
     privateKey: o.identity,
@@ -66,25 +83,11 @@ export function createMeshNode(o: NodeOptions) {
         ignoreDuplicatePublishError: true,
         emitSelf: false,
         floodPublish: true,
-        allowedTopics: [o.topic],
+        allowedTopics: topics,
         // Messages a bit over our own limit still reach the validator, to be rejected and scored.
         maxInboundDataLength: o.maxMessageBytes * 4,
         scoreParams: createPeerScoreParams({
-          topics: {
-            [o.topic]: createTopicScoreParams({
-              topicWeight: 1,
-              timeInMeshWeight: 0.01,
-              timeInMeshQuantum: 1000,
-              timeInMeshCap: 100,
-              firstMessageDeliveriesWeight: 0.5,
-              firstMessageDeliveriesDecay: 0.9,
-              firstMessageDeliveriesCap: 20,
-              meshMessageDeliveriesWeight: 0,
-              meshFailurePenaltyWeight: 0,
-              invalidMessageDeliveriesWeight: -10,
-              invalidMessageDeliveriesDecay: 0.99,
-            }),
-          },
+          topics: Object.fromEntries(topics.map((t) => [t, topicScore()])),
           appSpecificScore: o.appScore,
           appSpecificWeight: 1,
           IPColocationFactorWeight: 0,

@@ -11,7 +11,7 @@ export class RateLimiter {
     private readonly maxKeys = 4096,
   ) {}
 
-  take(key: string, now = performance.now()): boolean {
+  take(key: string, now = performance.now(), cost = 1): boolean {
     let b = this.buckets.get(key);
     if (b) {
       this.buckets.delete(key);
@@ -22,8 +22,8 @@ export class RateLimiter {
       b = { tokens: this.burst, at: now };
     }
     this.buckets.set(key, b);
-    if (b.tokens < 1) return false;
-    b.tokens -= 1;
+    if (b.tokens < cost) return false;
+    b.tokens -= cost;
     return true;
   }
 }

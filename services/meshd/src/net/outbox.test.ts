@@ -1,0 +1,24 @@
+import { expect, test } from "bun:test";
+import type { Fact } from "../facts/fact.ts";
+import { Outbox } from "./outbox.ts";
+
+const fact = (i: number): Fact => ({ v: 2, c: "x", k: "ban", address: { kind: "ip", text: `198.51.100.${i}` }, r: 2, ttl: 60, o: "n1", p: "12D3KooWA9nqbBk5wb2J2PnBcpdmh3Px6AGxbnzRRNRpxSE7Ur3R", at: i, off: 1, ev: [] });
+
+test("the first fact goes at once, the rest wait for the window; item and byte caps cut batches early, in order", async () => {
+  const sent: number[][] = [];
+  const box = new Outbox({ windowMs: 30, maxItems: 4, maxBytes: 4096, send: async (fs) => void sent.push(fs.map((f) => f.at)) });
+  box.add(fact(0));
+  expect(sent).toEqual([[0]]);
+  for (let i = 1; i <= 6; i++) box.add(fact(i));
+  expect(sent).toEqual([[0], [1, 2, 3, 4]]);
+  await Bun.sleep(60);
+  expect(sent).toEqual([[0], [1, 2, 3, 4], [5, 6]]);
+  // Bytes: a fact is ~200 B as an item, with 320 B of frame; 1 200 B hold four.
+  const small: number[][] = [];
+  const tight = new Outbox({ windowMs: 1000, maxItems: 64, maxBytes: 1200, send: async (fs) => void small.push(fs.map((f) => f.at)) });
+  for (let i = 0; i < 10; i++) tight.add(fact(i));
+  tight.flush();
+  expect(small.flat()).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  for (const b of small) expect(320 + b.length * (JSON.stringify(JSON.stringify(fact(0))).length + 1)).toBeLessThanOrEqual(1200);
+  expect(small.length).toBeGreaterThan(2);
+});
