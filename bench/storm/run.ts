@@ -50,6 +50,10 @@ try {
   console.log(`processes alive after the storm: enforcerd ${enforcerd.exitCode === null}, scand ${scand.exitCode === null}`);
   console.log(`peak RSS: scand ${peak.scand.toFixed(0)} MB, enforcerd ${peak.enforcerd.toFixed(0)} MB   (goal ≤ 200 MB each)`);
   console.log(`banned ${lat.length.toLocaleString()} of ${sent.size.toLocaleString()}; ban latency p50 ${quantile(lat, 0.5).toFixed(0)} ms, p99 ${quantile(lat, 0.99).toFixed(0)} ms, max ${Math.max(...lat).toFixed(0)} ms; over 1 s: ${late}`);
+  const k = node.metrics("enforcerd")?.kernel;
+  // Beyond what enforcerd's relay can take, scan events wait in the kernel's ring buffer and what
+  // does not fit there is dropped and counted by the XDP program (scan-worker.ts, flow control).
+  console.log(`kernel: ${k?.scan_events ?? "?"} scan events written, ${k?.ringbuf_full ?? "?"} lost to a full ring buffer (counted)`);
   console.log(`worst bus backlog seen ${peak.backlog}, worst scand decision queue ${peak.queue}; bus overload drops: scand ${node.metrics("scand")?.bus.rejected.overload}, enforcerd ${node.metrics("enforcerd")?.bus.rejected.overload}`);
 } finally {
   await en.stop();

@@ -6,18 +6,24 @@
 import { JSCallback, FFIType, toArrayBuffer, type Pointer } from "bun:ffi";
 import { BpfError, check, lib } from "./errors.ts";
 
-export type SampleHandler = (record: Uint8Array) => void;
+/** Handles one record; returning false stops this poll/consume after it (the caller is out of room). */
+export type SampleHandler = (record: Uint8Array) => void | boolean;
 
 export class RingBuffer {
   #rb: Pointer | null;
   readonly #cb: JSCallback;
   #error: unknown;
+  #stopped = false;
 
   constructor(mapFd: number, onSample: SampleHandler) {
     this.#cb = new JSCallback(
       (_ctx: Pointer | null, data: Pointer, size: number | bigint) => {
         try {
-          onSample(new Uint8Array(toArrayBuffer(data, 0, Number(size)).slice(0)));
+          if (onSample(new Uint8Array(toArrayBuffer(data, 0, Number(size)).slice(0))) === false) {
+            // libbpf has already advanced past this record: a negative return only ends the loop.
+            this.#stopped = true;
+            return -1;
+          }
           return 0;
         } catch (e) {
           this.#error = e;
@@ -41,6 +47,10 @@ export class RingBuffer {
   }
 
   #rethrow(r: number, op: string): number {
+    if (this.#stopped) {
+      this.#stopped = false;
+      return 0;
+    }
     if (this.#error !== undefined) {
       const e = this.#error;
       this.#error = undefined;

@@ -16,8 +16,8 @@ export function relayGuardEvents(eventsFd: number, publish: Publish, logger: Log
   return ringRelay(eventsFd, "guard event", (rec) => {
     const ev = decodeGuardEvent(rec, sampleClocks());
     if (!ev || ev.port === 0 || ev.connections === 0) return;
-    tracer.startActiveSpan("enforcerd.guard_event", { attributes: { "hm.src": ev.src, "hm.port": ev.port, "hm.connections": ev.connections } }, (span) => {
-      publish({ src: ev.src, port: ev.port, connections: ev.connections, window_s: Math.max(1, ev.windowS), at: ev.atMs }, context.active())
+    return tracer.startActiveSpan("enforcerd.guard_event", { attributes: { "hm.src": ev.src, "hm.port": ev.port, "hm.connections": ev.connections } }, (span) => {
+      return publish({ src: ev.src, port: ev.port, connections: ev.connections, window_s: Math.max(1, ev.windowS), at: ev.atMs }, context.active())
         .catch((err) => logger.warn("guard publish failed", { err }))
         .finally(() => span.end());
     });
