@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadFilter } from "@honeymesh/f2b-filter/builtin";
@@ -69,9 +69,13 @@ function openFilter(spec: string): Filter {
   if (spec.includes("<HOST>") || spec.includes("<ADDR>") || spec.includes("<F-ID>")) {
     // a bare failregex, as fail2ban-regex accepts: wrap it in a one-line filter file
     const dir = mkdtempSync(join(tmpdir(), "hm-regex-"));
-    const file = join(dir, "cmdline.conf");
-    writeFileSync(file, `[Definition]\nfailregex = ${spec.replace(/\n/g, "\n  ")}\n`);
-    return loadFilter(file);
+    try {
+      const file = join(dir, "cmdline.conf");
+      writeFileSync(file, `[Definition]\nfailregex = ${spec.replace(/\n/g, "\n  ")}\n`);
+      return loadFilter(file);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
   return loadFilter(spec);
 }

@@ -1,12 +1,16 @@
-import { describe, expect, test } from "bun:test";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { afterAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError } from "./errors.ts";
 import { loadConfig } from "./load.ts";
 
+const made: string[] = [];
+afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
 function file(text: string): string {
   const dir = mkdtempSync(join(tmpdir(), "hm-config-"));
+  made.push(dir);
   const path = join(dir, "honeymesh.toml");
   writeFileSync(path, text);
   return path;

@@ -1,5 +1,5 @@
-import { describe, expect, test } from "bun:test";
-import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
+import { afterAll, describe, expect, test } from "bun:test";
+import { chmodSync, mkdtempSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError } from "./errors.ts";
@@ -7,6 +7,7 @@ import { loadConfig } from "./load.ts";
 import { readSecretFile } from "./secret-file.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "hm-secret-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("secrets from *_file keys, and [report.<name>]", () => {
   test("a 0600 file gives its first line; a group- or world-readable one is refused, naming the key", () => {

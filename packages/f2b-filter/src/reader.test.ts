@@ -1,13 +1,17 @@
-import { describe, expect, test } from "bun:test";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { afterAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { F2bFilterError } from "./errors.ts";
 import { Filter } from "./filter.ts";
 import { parseFilterSpec, readFilter } from "./reader.ts";
 
+const made: string[] = [];
+afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
 function dir(files: Record<string, string>): string {
   const d = mkdtempSync(join(tmpdir(), "f2b-reader-"));
+  made.push(d);
   for (const [n, t] of Object.entries(files)) writeFileSync(join(d, n), t);
   return d;
 }

@@ -1,5 +1,5 @@
 import { afterAll, expect, test } from "bun:test";
-import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError } from "@honeymesh/config/errors";
@@ -13,7 +13,10 @@ writeFileSync(key, "k\n", { mode: 0o600 });
 chmodSync(key, 0o600);
 const posts: string[] = [];
 const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: async (r) => (posts.push(new URLSearchParams(await r.text()).get("ip") ?? ""), Response.json({ data: {} })) });
-afterAll(() => server.stop(true));
+afterAll(() => {
+  server.stop(true);
+  rmSync(dir, { recursive: true, force: true });
+});
 
 const target = (over: Record<string, unknown> = {}) => ({ type: "abuseipdb", enabled: true, url: `http://127.0.0.1:${server.port}/r`, key_file: key, categories: {}, rate_per_min: 1000, min_interval_per_address: "15m", max_queue: 10, retries: 0, timeout_s: 5, ...over }) as FrozenConfig["report"][string];
 const change = (text: string, over: Partial<BanChange> = {}): BanChange => ({ change: "added", address: { kind: "ip", text }, reasons: 2, expires_at: 0, origin: "me", offence: 1, evidence: [{ kind: "scan", summary: "SCAN" }], confidence: "verified", at: Date.now(), ...over });
