@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
-import { basename, dirname, isAbsolute, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { F2bFilterError } from "./errors.ts";
 import { type IniFile, parseIni } from "./ini.ts";
-import { getOpt, type Merged, mergeIni } from "./reader.ts";
+import { getOpt, includePaths, type Merged, mergeIni } from "./reader.ts";
 
 /**
  * Reads a Fail2Ban jail configuration the way fail2ban-client does (client/configreader.py,
@@ -84,18 +84,12 @@ function includeChain(file: string, stack: string[], st: ReadState): { file: str
   if (stack.includes(file)) throw new F2bFilterError("F2B_INCLUDE_LOOP", `include loop: ${[...stack, file].join(" → ")}`);
   const ini = readBounded(file, st);
   if (!ini) return [];
-  const inc = ini.sections.get("INCLUDES");
-  const resolve = (list: string | undefined) =>
-    (list ?? "")
-      .split("\n")
-      .map((s) => s.trim())
-      .filter(Boolean)
-      .flatMap((r) => {
-        const p = isAbsolute(r) ? r : join(dirname(file), r);
-        const local = p.replace(/\.conf$/, ".local");
-        return [p, ...(local !== p ? [local] : [])].flatMap((f) => includeChain(f, [...stack, file], st));
-      });
-  return [...resolve(inc?.get("before")), { file, ini }, ...resolve(inc?.get("after"))];
+  const resolve = (key: "before" | "after") =>
+    includePaths(ini, file, key).flatMap((p) => {
+      const local = p.replace(/\.conf$/, ".local");
+      return [p, ...(local !== p ? [local] : [])].flatMap((f) => includeChain(f, [...stack, file], st));
+    });
+  return [...resolve("before"), { file, ini }, ...resolve("after")];
 }
 
 function listDir(dir: string, ext: string, st: ReadState): string[] {

@@ -104,3 +104,9 @@ describe("Filter", () => {
     expect(f.processLine("then from 198.51.100.1").kind).toBe("miss");
   });
 });
+
+test("a filter path naming a device or a huge file is refused with a clear error, not read", () => {
+  expect(() => readFilter("/dev/zero")).toThrow(/not a regular file/);
+  const d = dir({ "big.conf": `[Definition]\nfailregex = ^x <HOST>$\n# ${"x".repeat(1_100_000)}\n` });
+  expect(() => readFilter(join(d, "big.conf"))).toThrow(/more than the 1048576 accepted/);
+});

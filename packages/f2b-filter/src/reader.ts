@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, isAbsolute, join } from "node:path";
 import { F2bFilterError } from "./errors.ts";
 import { type IniFile, parseIni } from "./ini.ts";
@@ -46,25 +46,40 @@ function withLocal(file: string): string[] {
   return local !== file && existsSync(local) ? [file, local] : [file];
 }
 
+/** Filter files are small; a filter path in the config could name /dev/zero or a huge file. */
+const MAX_FILE_BYTES = 1 << 20;
+/** Includes nest a few levels in Debian's files; a deeper chain is a mistake or an attack. */
+const MAX_INCLUDE_DEPTH = 16;
+
+/** A filter file's text: a regular file of at most 1 MiB, else a clear error. */
+function readFilterText(file: string): string {
+  const st = statSync(file);
+  if (!st.isFile()) throw new F2bFilterError("F2B_NOT_FOUND", `${file} is not a regular file`);
+  if (st.size > MAX_FILE_BYTES) throw new F2bFilterError("F2B_LIMIT", `${file} is ${st.size} bytes, more than the ${MAX_FILE_BYTES} accepted`);
+  const text = readFileSync(file, "utf8");
+  if (text.length > MAX_FILE_BYTES) throw new F2bFilterError("F2B_LIMIT", `${file} is larger than the ${MAX_FILE_BYTES} bytes accepted`);
+  return text;
+}
+
+/** The paths `[INCLUDES] before` or `after` of `file` names, relative to its directory (configparserinc._getIncludes). */
+export function includePaths(ini: IniFile, file: string, key: "before" | "after"): string[] {
+  return (ini.sections.get("INCLUDES")?.get(key) ?? "")
+    .split("\n")
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((r) => (isAbsolute(r) ? r : join(dirname(file), r)));
+}
+
 function includeChain(file: string, seen: string[]): string[] {
   if (!existsSync(file)) return [];
-  const ini = parseIni(readFileSync(file, "utf8"), file);
-  const inc = ini.sections.get("INCLUDES");
-  const resolve = (list: string | undefined) =>
-    (list ?? "")
-      .split("\n")
-      .map((s) => s.trim())
-      .filter(Boolean)
-      .flatMap((r) => {
-        const p = isAbsolute(r) ? r : join(dirname(file), r);
-        if (seen.includes(p)) return [];
-        return withLocal(p).flatMap((f) => includeChain(f, [...seen, file]));
-      });
-  return [...resolve(inc?.get("before")), file, ...resolve(inc?.get("after"))];
+  if (seen.length >= MAX_INCLUDE_DEPTH) throw new F2bFilterError("F2B_LIMIT", `includes nest deeper than ${MAX_INCLUDE_DEPTH} at ${file}`);
+  const ini = parseIni(readFilterText(file), file);
+  const resolve = (key: "before" | "after") => includePaths(ini, file, key).flatMap((p) => (seen.includes(p) ? [] : withLocal(p).flatMap((f) => includeChain(f, [...seen, file]))));
+  return [...resolve("before"), file, ...resolve("after")];
 }
 
 function merge(files: string[]): Merged {
-  return mergeIni(files.map((file) => ({ file, ini: parseIni(readFileSync(file, "utf8"), file) })));
+  return mergeIni(files.map((file) => ({ file, ini: parseIni(readFilterText(file), file) })));
 }
 
 /** Merges already parsed files in order (later files override earlier ones). */
