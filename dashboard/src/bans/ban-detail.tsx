@@ -1,6 +1,7 @@
 import { useState } from "preact/hooks";
 import type { Ban } from "../api/types.ts";
 import { Reasons } from "../ui/badge.tsx";
+import { EvidenceList } from "../ui/evidence-list.tsx";
 import { countdown, dateTime, TTL_CHOICES } from "../ui/format.ts";
 import { geoOf, geoText } from "../ui/geo.ts";
 import type { banActions } from "./ban-actions.ts";
@@ -51,13 +52,7 @@ export function BanDetail({ b, now, local, actions, onDone, onClose }: { b: Ban;
       </a>
       <h3>Evidence</h3>
       {b.evidence.length ? (
-        <ul class="evidence">
-          {b.evidence.map((e, i) => (
-            <li key={i} class="mono" data-kind={e.kind}>
-              {e.summary}
-            </li>
-          ))}
-        </ul>
+        <EvidenceList items={b.evidence} />
       ) : (
         <p class="muted">none recorded</p>
       )}

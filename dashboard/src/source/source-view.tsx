@@ -2,6 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 import type { Ban, Explanation, Peer, Session as TrapSession } from "../api/types.ts";
 import type { Session } from "../session/session.ts";
 import { Badge, Reasons } from "../ui/badge.tsx";
+import { EvidenceList } from "../ui/evidence-list.tsx";
 import { countdown, dateTime, num } from "../ui/format.ts";
 import { geoOf, geoText } from "../ui/geo.ts";
 import { Empty, Panel } from "../ui/panel.tsx";
@@ -107,13 +108,7 @@ export function SourceView({ s, arg }: { s: Session; arg?: string }) {
                     <dt>Since</dt>
                     <dd>{dateTime(b.created_at)}</dd>
                   </dl>
-                  <ul class="evidence">
-                    {b.evidence.map((e, i) => (
-                      <li key={i} class="mono" data-kind={e.kind}>
-                        {e.summary}
-                      </li>
-                    ))}
-                  </ul>
+                  <EvidenceList items={b.evidence} />
                 </div>
               );
             })
