@@ -7,14 +7,16 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
 import { kernelSkipReason, pingOk, ROOT, startListener } from "./harness.ts";
+import { freePort } from "../support/bus-node.ts";
 import { startEnforcingNode, type EnforcingNode } from "../support/enforcing-node.ts";
 
 const FIX = join(ROOT, "test/kernel/fixtures");
 const skip = kernelSkipReason() ?? (Bun.which("hping3") ? undefined : "hping3 is not installed");
 if (skip) console.warn(`guard e2e skipped: ${skip}`);
 const MAX_NEW = 5;
-const PORT = 20_000 + Math.floor(Math.random() * 20_000);
-const OTHER_PORT = PORT + 1;
+// Free on this machine's loopback too: the other-namespace test listens on it there.
+const PORT = freePort();
+const OTHER_PORT = PORT === 65535 ? PORT - 1 : PORT + 1;
 
 describe.skipIf(Boolean(skip))("the connection guard: completed handshakes per source, in the kernel", () => {
   let en: EnforcingNode;
@@ -87,11 +89,7 @@ describe.skipIf(Boolean(skip))("the connection guard: completed handshakes per s
 
   test("connections in another network namespace to the same port are not this node's", async () => {
     const before = (await settledGuard())?.established ?? 0;
-    try {
-      host = Bun.listen({ hostname: "127.0.0.1", port: PORT, socket: { open: (s) => void s.end(), data() {} } });
-    } catch {
-      return; // the port is taken on this machine: nothing to show
-    }
+    host = Bun.listen({ hostname: "127.0.0.1", port: PORT, socket: { open: (s) => void s.end(), data() {} } });
     for (let i = 0; i < MAX_NEW * 2; i++) {
       const s = await Bun.connect({ hostname: "127.0.0.1", port: PORT, socket: { data() {} } });
       s.end();

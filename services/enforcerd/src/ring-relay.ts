@@ -31,7 +31,7 @@ export function ringRelay(fd: number, what: string, onRecord: (rec: Uint8Array) 
       } catch (err) {
         logger.warn(`${what} relay failed`, { err: err as Error });
       }
-      if (r) void r.finally(finished);
+      if (r) void r.then(finished, finished); // a failed publish is the handler's to report; its credit still comes back
       else finished();
     } else if (typeof e.data === "object") logger.warn(`${what} poll failed`, { err: e.data.error });
   };
