@@ -99,6 +99,51 @@ describe("bus: every hostile message is rejected, counted, and crashes nothing",
     expect(sub.rejected.get("schema")).toBe(2);
   });
 
+  test("a batch delivers its valid items in order and refuses each bad one alone", async () => {
+    const before = sub.rejected.get("schema");
+    const items = [{ d: decision("192.0.2.80") }, { d: { ...decision("192.0.2.81"), reasons: "all" } }, { d: decision("192.0.2.82") }, { d: { target: "ip" } }];
+    await scand.publishRaw("hm/v1/scand/decision", await craft(scandKey, { iss: "scand", iat: now(), exp: now() + 60, jti: crypto.randomUUID(), b: items }), 1);
+    await settle("192.0.2.10");
+    expect(got.filter((v) => v.startsWith("192.0.2.8"))).toEqual(["192.0.2.80", "192.0.2.82"]);
+    expect(sub.rejected.get("schema") - before).toBe(2);
+  });
+
+  test("a batch of only bad items, or with both d and b, or empty, is refused whole", async () => {
+    const schema = sub.rejected.get("schema");
+    const malformed = sub.rejected.get("malformed");
+    const base = () => ({ iss: "scand", iat: now(), exp: now() + 60, jti: crypto.randomUUID() });
+    await scand.publishRaw("hm/v1/scand/decision", await craft(scandKey, { ...base(), b: [{ d: { target: "ip" } }] }), 1);
+    await scand.publishRaw("hm/v1/scand/decision", await craft(scandKey, { ...base(), d: decision("192.0.2.90"), b: [{ d: decision("192.0.2.91") }] }), 1);
+    await scand.publishRaw("hm/v1/scand/decision", await craft(scandKey, { ...base(), b: [] }), 1);
+    await scand.publishRaw("hm/v1/scand/decision", await craft(scandKey, { ...base() }), 1);
+    await settle("192.0.2.11");
+    expect(sub.rejected.get("schema") - schema).toBe(1);
+    expect(sub.rejected.get("malformed") - malformed).toBe(3);
+    expect(got.filter((v) => v.startsWith("192.0.2.9"))).toEqual([]);
+  });
+
+  test("a replayed batch is delivered once", async () => {
+    const once = await craft(scandKey, { iss: "scand", iat: now(), exp: now() + 60, jti: crypto.randomUUID(), b: [{ d: decision("192.0.2.95") }, { d: decision("192.0.2.96") }] });
+    const replays = sub.rejected.get("replay");
+    await scand.publishRaw("hm/v1/scand/decision", once, 1);
+    await scand.publishRaw("hm/v1/scand/decision", once, 1);
+    await settle("192.0.2.12");
+    expect(got.filter((v) => v === "192.0.2.95" || v === "192.0.2.96")).toEqual(["192.0.2.95", "192.0.2.96"]);
+    expect(sub.rejected.get("replay") - replays).toBe(1);
+  });
+
+  test("a burst of publishes is signed in batches and arrives whole and in order", async () => {
+    const signed = scand.stats.get("signed");
+    const want = Array.from({ length: 3_000 }, (_, i) => `198.51.${i >> 8}.${i & 255}`);
+    await Promise.all(want.map((a) => scand.publish("decision", decision(a))));
+    const messages = scand.stats.get("signed") - signed;
+    await waitFor(() => want.every((a) => got.includes(a)), 15_000, "burst delivered");
+    expect(got.filter((v) => v.startsWith("198.51."))).toEqual(want);
+    // Far fewer signed messages than bodies: the batcher grouped what waited behind each round trip.
+    expect(messages).toBeLessThan(want.length / 10);
+    expect(messages).toBeGreaterThanOrEqual(2);
+  });
+
   test("unauthenticated clients are refused and counted by the broker", async () => {
     const attempt = (opts: mqtt.IClientOptions) =>
       new Promise<string>((resolve) => {

@@ -2,7 +2,7 @@ import type { Static } from "@sinclair/typebox";
 import type { Context } from "@opentelemetry/api";
 import type { JSONWebKeySet } from "jose";
 import type { SigningKey } from "@honeymesh/keys/keystore";
-import type { EnvelopeClaims } from "@honeymesh/schema/envelope";
+import { MAX_BATCH_ITEMS } from "@honeymesh/schema/envelope";
 import { topic as topicOf, type Kind, type KINDS } from "@honeymesh/schema/topics";
 import type { BusIdentity } from "@honeymesh/schema/services";
 import { contextFromTraceparent, traceparentOf } from "@honeymesh/telemetry/traceparent";
@@ -12,15 +12,17 @@ import { Counters, type RejectReason } from "./counters.ts";
 import { BusError } from "./errors.ts";
 import { KeyRing } from "./key-ring.ts";
 import { ReplayCache } from "./replay-cache.ts";
-import { Signer } from "./signer.ts";
+import { PublishBatcher } from "./publish-batcher.ts";
+import { itemJson, Signer } from "./signer.ts";
 import { MqttConnection } from "./mqtt/connection.ts";
 import { connectToken } from "./token.ts";
-import { verifyMessage } from "./verifier.ts";
+import { MAX_MESSAGE_BYTES, verifyMessage, type Header } from "./verifier.ts";
 
 export type Body<K extends Kind> = Static<(typeof KINDS)[K]>;
 export interface Meta {
   producer: string;
-  claims: EnvelopeClaims;
+  /** The message's claims (shared by every item of a batch). */
+  claims: Header;
   /** Context whose parent is the producer's span, for continuing its trace. */
   ctx: Context;
 }
@@ -36,6 +38,8 @@ export interface BusClientOptions {
   /** Stable by default so the broker keeps this client's QoS 1 queue across reconnects. */
   clientId?: string;
   maxPending?: number;
+  /** Bytes of items waiting for the broker across all topics before a publish is refused (default 16 MiB). */
+  maxQueuedBytes?: number;
 }
 
 /** Kinds whose loss would lose state go QoS 1; telemetry goes QoS 0. */
@@ -44,7 +48,9 @@ const QOS: Record<Kind, 0 | 1> = { health: 0, metrics: 0, probe: 0, decision: 1,
 /** A signed, verified, typed bus connection for one identity (DESIGN §2). */
 export class BusClient {
   readonly rejected = new Counters<RejectReason>();
-  readonly stats = new Counters<"published" | "delivered">();
+  readonly stats = new Counters<"published" | "signed" | "delivered">();
+  /** Group publishing of QoS 1 kinds: one signature per round trip to the broker. */
+  readonly batches: PublishBatcher;
   private readonly handlers = new Map<string, { kind: Kind; fn: Handler<Kind> }[]>();
   private readonly ring: KeyRing;
   private readonly replay = new ReplayCache();
@@ -60,6 +66,16 @@ export class BusClient {
   private constructor(private readonly opts: BusClientOptions) {
     this.ring = new KeyRing(opts.jwks);
     this.signer = new Signer(opts.key, opts.messageTtlS ?? 60);
+    // The signed message (header, base64url claims, signature) must stay under the verifier's cap.
+    const maxBytes = Math.floor(((MAX_MESSAGE_BYTES - 512) * 3) / 4) - this.signer.overhead;
+    this.batches = new PublishBatcher((t, items) => {
+      this.stats.inc("signed");
+      return this.publishRaw(t, items.length === 1 ? this.signer.signOne(items[0]!) : this.signer.signBatch(items), 1);
+    }, {
+      maxBytes,
+      maxItems: MAX_BATCH_ITEMS,
+      maxQueuedBytes: opts.maxQueuedBytes ?? 16 * 1024 * 1024,
+    });
   }
 
   get identity(): BusIdentity {
@@ -109,9 +125,21 @@ export class BusClient {
     return client;
   }
 
+  /**
+   * Signs and publishes one body. QoS 1 kinds go through the batcher: alone when the topic is
+   * idle, else with whatever else waits for the same topic, under one signature. Resolves when
+   * the broker has acknowledged the message that carried it.
+   */
   async publish<K extends Kind>(kind: K, d: Body<K>, ctx?: Context): Promise<void> {
-    const jws = await this.signer.sign(d, traceparentOf(ctx));
-    await this.publishRaw(topicOf(this.identity, kind), jws, QOS[kind]);
+    const t = topicOf(this.identity, kind);
+    if (QOS[kind] === 1) {
+      await this.batches.push(t, itemJson(d, traceparentOf(ctx))).catch((e: Error) => {
+        throw e instanceof BusError ? e : new BusError("BUS_PUBLISH", e.message);
+      });
+    } else {
+      this.stats.inc("signed");
+      await this.publishRaw(t, await this.signer.sign(d, traceparentOf(ctx)), 0);
+    }
     this.stats.inc("published");
   }
 
@@ -146,15 +174,18 @@ export class BusClient {
       try {
         const v = await verified;
         if (!v.ok) return this.reject(v.reason, v.detail);
-        const ctx = contextFromTraceparent(v.claims.tp);
-        for (const [filter, list] of this.handlers) {
-          if (!matches(filter, t)) continue;
-          for (const h of list) {
-            try {
-              await h.fn(v.claims.d as Body<Kind>, { producer: v.producer, claims: v.claims, ctx });
-              this.stats.inc("delivered");
-            } catch (e) {
-              this.reject("handler_error", (e as Error).message);
+        for (let i = 0; i < v.invalid; i++) this.reject("schema", `${v.producer}/${v.kind} batch item`);
+        const lists = [...this.handlers].filter(([filter]) => matches(filter, t)).map(([, list]) => list);
+        for (const item of v.items) {
+          const ctx = contextFromTraceparent(item.tp);
+          for (const list of lists) {
+            for (const h of list) {
+              try {
+                await h.fn(item.d as Body<Kind>, { producer: v.producer, claims: v.claims, ctx });
+                this.stats.inc("delivered");
+              } catch (e) {
+                this.reject("handler_error", (e as Error).message);
+              }
             }
           }
         }

@@ -23,11 +23,38 @@ export class Signer {
   }
 
   async sign(d: unknown, tp?: string): Promise<string> {
+    return this.signJson(tp ? `"tp":${JSON.stringify(tp)},"d":${JSON.stringify(d)}` : `"d":${JSON.stringify(d)}`);
+  }
+
+  /** A lone item from the batcher, sent in the one-body form (`tp`, `d` at the top level). */
+  signOne(item: string): string {
+    return this.signJson(item.slice(1, -1));
+  }
+
+  /**
+   * One signature over a batch of bodies already serialised by `itemJson` (the batcher measures
+   * their size before it decides what fits).
+   */
+  signBatch(items: readonly string[]): string {
+    return this.signJson(`"b":[${items.join(",")}]`);
+  }
+
+  /** Bytes of claims around the body or batch: iss, iat, exp, jti and punctuation. */
+  get overhead(): number {
+    return this.key.identity.length + 80;
+  }
+
+  private signJson(body: string): string {
     const iat = Math.floor(Date.now() / 1000);
     // A random per-process prefix plus a counter: unique without a random draw per message.
     const jti = `${this.prefix}${(this.seq++).toString(36)}`;
-    const claims = tp ? { iss: this.key.identity, iat, exp: iat + this.ttlS, jti, tp, d } : { iss: this.key.identity, iat, exp: iat + this.ttlS, jti, d };
-    const input = `${this.header}.${Buffer.from(JSON.stringify(claims)).toString("base64url")}`;
+    const claims = `{"iss":${JSON.stringify(this.key.identity)},"iat":${iat},"exp":${iat + this.ttlS},"jti":"${jti}",${body}}`;
+    const input = `${this.header}.${Buffer.from(claims).toString("base64url")}`;
     return `${input}.${sign(null, Buffer.from(input), this.key.node).toString("base64url")}`;
   }
+}
+
+/** One batch item as JSON: `{"d":…}` or `{"tp":…,"d":…}`. */
+export function itemJson(d: unknown, tp?: string): string {
+  return tp ? `{"tp":${JSON.stringify(tp)},"d":${JSON.stringify(d)}}` : `{"d":${JSON.stringify(d)}}`;
 }

@@ -10,7 +10,12 @@ export const MAX_MESSAGE_BYTES = 64 * 1024;
 /** Clock skew tolerated between processes of one node (they share a clock; this covers rounding). */
 const SKEW_S = 5;
 
-export type Verified = { ok: true; kind: Kind; producer: string; claims: EnvelopeClaims };
+/** The claims without the bodies: what every item of one message shares. */
+export type Header = Omit<EnvelopeClaims, "d" | "b">;
+/** One schema-valid body and the trace it continues. */
+export type Item = { d: unknown; tp?: string };
+/** `invalid`: items of a batch refused by the topic's schema (each counted; the rest are delivered). */
+export type Verified = { ok: true; kind: Kind; producer: string; claims: Header; items: Item[]; invalid: number };
 export type Rejected = { ok: false; reason: RejectReason; detail?: string };
 
 const decoder = new TextDecoder();
@@ -19,7 +24,7 @@ const isEnvelope = (v: unknown): v is EnvelopeClaims => envelope.Check(v);
 
 /**
  * Checks, in order: topic shape, size, key id, signature, claims shape, issuer owns the topic,
- * expiry, replay, body schema (DESIGN §2). Never throws: hostile input returns a reason.
+ * expiry, body schema (each item of a batch on its own), replay (DESIGN §2). Never throws: hostile input returns a reason.
  */
 export async function verifyMessage(topic: string, payload: Uint8Array, ring: KeyRing, replay: ReplayCache): Promise<Verified | Rejected> {
   const t = parseTopic(topic);
@@ -54,10 +59,24 @@ export async function verifyMessage(topic: string, payload: Uint8Array, ring: Ke
   if (claims.iat > now + SKEW_S) return { ok: false, reason: "not_yet_valid" };
   const schema = KINDS[t.kind as Kind];
   if (!schema) return { ok: false, reason: "unknown_kind", detail: t.kind.slice(0, 32) };
-  if (!checker(schema).Check(claims.d)) return { ok: false, reason: "schema", detail: `${t.producer}/${t.kind}` };
+  // Exactly one of `d` (one body) and `b` (a batch) is present.
+  if ((claims.d === undefined) === (claims.b === undefined)) return { ok: false, reason: "malformed" };
+  const check = checker(schema);
+  const { d, b, ...header } = claims;
+  let items: Item[];
+  let invalid = 0;
+  if (b === undefined) {
+    if (!check.Check(d)) return { ok: false, reason: "schema", detail: `${t.producer}/${t.kind}` };
+    items = [header.tp === undefined ? { d } : { d, tp: header.tp }];
+  } else {
+    // One bad item is refused alone: the producer signed it, but its neighbours are still good.
+    items = b.filter((i) => check.Check(i.d));
+    invalid = b.length - items.length;
+    if (items.length === 0) return { ok: false, reason: "schema", detail: `${t.producer}/${t.kind}` };
+  }
   // Replay last: a message must be valid before its jti may occupy the cache.
   if (!replay.admit(claims.jti, claims.exp, now)) return { ok: false, reason: "replay" };
-  return { ok: true, kind: t.kind as Kind, producer: t.producer, claims };
+  return { ok: true, kind: t.kind as Kind, producer: t.producer, claims: header, items, invalid };
 }
 
 function kidOf(jws: string): string | undefined {

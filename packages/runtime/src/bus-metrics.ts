@@ -5,8 +5,10 @@ import { BUS_REJECT_REASONS, type BusMetrics } from "@honeymesh/schema/metrics";
 export function busMetrics(bus: BusClient): BusMetrics {
   return {
     published: bus.stats.get("published"),
+    signed: bus.stats.get("signed"),
     delivered: bus.stats.get("delivered"),
-    backlog: bus.backlog,
+    backlog: bus.batches.queued,
+    inbound: bus.backlog,
     rejected: bus.rejected.pick(BUS_REJECT_REASONS),
   };
 }

@@ -52,10 +52,14 @@ export const MESH_SHARED = ["ban", "unban"] as const;
 /** Every service's own bus client, added by the runtime. */
 export const BusMetrics = Type.Object(
   {
+    /** Bodies published, and the signed messages that carried them: published ÷ signed is the batching factor. */
     published: Count,
+    signed: Count,
     delivered: Count,
-    /** Messages waiting for the broker (publishes not yet acknowledged, or queued while offline). */
+    /** Bodies waiting for the broker (queued behind a message not yet acknowledged, or while offline). */
     backlog: Count,
+    /** Messages received and not yet handled (bounded; beyond it they are rejected as overload). */
+    inbound: Count,
     rejected: countsOf(BUS_REJECT_REASONS),
   },
   { additionalProperties: false },
@@ -161,6 +165,8 @@ export const EnforcerdMetrics = Type.Object(
     guard: Type.Optional(GuardMetrics),
     /** The start-up reconciliation of kernel maps with the store; absent without a kernel. */
     reconcile: Type.Optional(ReconcileMetrics),
+    /** Bans the XDP fast path made on its own: recorded in the store, refused (and lifted), lost to a full queue, and adopted by the running sweep after a counted ring-buffer loss. */
+    fast_path: Type.Optional(Type.Object({ recorded: Count, refused: Count, lifted: Count, failed: Count, sweeps: Count, adopted: Count }, { additionalProperties: false })),
   },
   { additionalProperties: false },
 );

@@ -8,6 +8,8 @@ import type { GuardCounters } from "./kernel/guard.ts";
 import type { ReasonName } from "./kernel/layout.ts";
 import type { KernelState } from "./kernel-setup.ts";
 import type { DecisionReject } from "./decisions/validate.ts";
+import type { KernelBanRecorder } from "./kernel-ban-recorder.ts";
+import type { KernelBanSweep } from "./kernel-ban-sweep.ts";
 import type { ReconcileReport } from "./reconcile.ts";
 import type { BanStore } from "./store/ban-store.ts";
 
@@ -36,7 +38,7 @@ export function enforcerHealth(k: KernelState, control: ControlApplier): HealthR
 }
 
 /** Bans, decisions applied and refused by reason, control refusals, kernel counters. */
-export function enforcerMetrics(k: KernelState, bans: BanStore, applier: DecisionApplier, control: ControlApplier, batcher: DecisionBatcher, reconciled?: ReconcileReport): OwnMetrics<"enforcerd"> {
+export function enforcerMetrics(k: KernelState, bans: BanStore, applier: DecisionApplier, control: ControlApplier, batcher: DecisionBatcher, reconciled?: ReconcileReport, fastPath?: { recorder: KernelBanRecorder; sweep: KernelBanSweep }): OwnMetrics<"enforcerd"> {
   return {
     active_bans: bans.count(),
     allowlist_entries: bans.allowEntries().length,
@@ -53,6 +55,7 @@ export function enforcerMetrics(k: KernelState, bans: BanStore, applier: Decisio
     ...(reconciled
       ? { reconcile: { store: reconciled.store, kernel_before: reconciled.kernelBefore, written: reconciled.written, removed: reconciled.removed, rejected: reconciled.rejected, ms: reconciled.ms, read_store_ms: reconciled.readStoreMs, read_kernel_ms: reconciled.readKernelMs } }
       : {}),
+    ...(fastPath ? { fast_path: { ...fastPath.recorder.counts.pick(["recorded", "refused", "lifted", "failed"] as const), sweeps: fastPath.sweep.swept, adopted: fastPath.sweep.adopted } } : {}),
   };
 }
 

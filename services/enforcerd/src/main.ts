@@ -14,6 +14,7 @@ import { enforcementFailure, fastPathEnabled, setUpKernel } from "./kernel-setup
 import { reapOnce } from "./reaper.ts";
 import type { Context } from "@opentelemetry/api";
 import { KernelBanRecorder } from "./kernel-ban-recorder.ts";
+import { KernelBanSweep } from "./kernel-ban-sweep.ts";
 import { syncProtected } from "./kernel/protect-sync.ts";
 import type { ScanEvent } from "./kernel/scan-event.ts";
 import { reconcile } from "./reconcile.ts";
@@ -95,6 +96,16 @@ await runService("enforcerd", {
       reapOnce(bans, k.kernel, (c) => void bus.publish("ban", c).catch(() => {}), logger);
     }, config.enforcer.reap_interval_s * 1000);
     const fastTtlMs = config.scan.unverified_ttl_s * 1000;
+    // Fast-path bans whose ring-buffer event was lost are recorded while running, not at the next start.
+    const sweep = new KernelBanSweep({ kernel: () => k.kernel, store: bans, record: (b) => recorder.record(b), lost: () => Number(k.kernel?.counters().ringbufFull ?? 0) + recorder.counts.get("failed"), fastTtlMs });
+    let sweeping = false;
+    const sweepTimer = k.kernel && fastPathEnabled(config)
+      ? setInterval(() => {
+          if (sweeping) return;
+          sweeping = true;
+          sweep.tick().catch((e) => logger.warn("fast-path sweep failed", { err: e as Error })).finally(() => (sweeping = false));
+        }, 2_000)
+      : undefined;
     const onKernelBan = (ev: ScanEvent, ctx: Context) =>
       recorder.recordSoon({ address: ev.src, atMs: ev.atMs, expiresAtMs: ev.atMs + fastTtlMs, ports: ev.ports, portCount: ev.portCount, windowS: config.scan.window_s }, ctx);
     const guardRelay = k.kernel && k.guard === "on" ? relayGuardEvents(k.kernel.guardEventsFd, (o, ctx) => bus.publish("guard", o, ctx), logger, tracer) : undefined;
@@ -102,9 +113,10 @@ await runService("enforcerd", {
 
     return {
       health: () => enforcerHealth(k, control),
-      metrics: () => enforcerMetrics(k, bans, applier, control, batcher, reconciled),
+      metrics: () => enforcerMetrics(k, bans, applier, control, batcher, reconciled, sweepTimer ? { recorder, sweep } : undefined),
       async stop() {
         clearInterval(reaper);
+        clearInterval(sweepTimer);
         clearInterval(protectTimer);
         await relay?.stop();
         await guardRelay?.stop();

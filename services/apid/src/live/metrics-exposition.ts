@@ -9,6 +9,8 @@ export function exposeMetrics(e: Exposition, m: Metrics): void {
   const service = m.service;
   for (const [reason, n] of Object.entries(m.bus.rejected)) e.add("hm_bus_rejected_total", "counter", "bus messages rejected by the service's verifier, per reason", n, { service, reason });
   e.add("hm_bus_backlog", "gauge", "bus messages the service has not handed to the broker yet", m.bus.backlog, { service });
+  e.add("hm_bus_published_total", "counter", "bodies the service published on the bus", m.bus.published, { service });
+  e.add("hm_bus_signed_total", "counter", "signed bus messages that carried them (one per batch)", m.bus.signed, { service });
   switch (m.service) {
     case "enforcerd": {
       for (const [reason, n] of Object.entries(m.decisions.rejected)) e.add("hm_decisions_rejected_total", "counter", "decisions refused by enforcerd, per reason", n, { service, reason });
