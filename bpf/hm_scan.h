@@ -31,7 +31,10 @@ struct hm_track {
  * protected set is checked here (it is only looked up at a crossing). A
  * live entry is never overwritten (a concurrent enforcerd write wins).
  * Userspace stays the single writer of the ban store: the event says the
- * ban exists, enforcerd records it, and adopts it at start if it missed it.
+ * ban exists and enforcerd records it. When the ring is full the ban is
+ * still installed (a storm is when it matters most) and the loss counted:
+ * enforcerd then sweeps the ban map for flagged entries it has not recorded
+ * (kernel-ban-sweep.ts), and adopts any left at start (reconcile.ts).
  */
 static __always_inline __u32 hm_fast_ban(const struct hm_track *t, const struct hm_config *cfg,
 					 __u64 now)
@@ -112,10 +115,11 @@ static __always_inline void hm_scan_track(const struct hm_track *t, __u32 family
 	if (n != thr)
 		return;
 
-	/* Reserved before the fast ban: a ban userspace cannot hear of is not installed. */
+	__u32 banned = hm_fast_ban(t, cfg, now);
 	struct hm_scan_event *ev = bpf_ringbuf_reserve(&hm_events, sizeof(*ev), 0);
 
 	if (!ev) {
+		/* Counted: the sweep in enforcerd keys off this counter. */
 		c[HM_CNT_RINGBUF_FULL]++;
 		return;
 	}
@@ -123,7 +127,7 @@ static __always_inline void hm_scan_track(const struct hm_track *t, __u32 family
 	ev->family = family;
 	ev->port_count = n;
 	ev->ts_ns = now;
-	ev->flags = hm_fast_ban(t, cfg, now);
+	ev->flags = banned;
 	ev->_pad = 0;
 	bpf_ringbuf_submit(ev, 0);
 	c[HM_CNT_SCAN_EVENTS]++;

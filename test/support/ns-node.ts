@@ -62,7 +62,9 @@ export class NsNode {
   }
 
   spawn(name: string, more: Record<string, string> = {}, args: string[] = []): Subprocess {
-    const p = Bun.spawn(this.pair.argv("victim", [process.execPath, join(ROOT, `services/${name}/src/main.ts`), ...args]), { cwd: ROOT, env: this.env(more), stdout: "ignore", stderr: "inherit" });
+    // Benches may ask for CPU profiles of the services (a directory in HM_BENCH_CPU_PROF).
+    const prof = process.env.HM_BENCH_CPU_PROF ? ["--cpu-prof-md", `--cpu-prof-dir=${process.env.HM_BENCH_CPU_PROF}`, `--cpu-prof-name=${name}.md`] : [];
+    const p = Bun.spawn(this.pair.argv("victim", [process.execPath, ...prof, join(ROOT, `services/${name}/src/main.ts`), ...args]), { cwd: ROOT, env: this.env(more), stdout: "ignore", stderr: "inherit" });
     this.services.set(name, p);
     return p;
   }

@@ -78,4 +78,6 @@ test("graded: verified upgrades an unverified ban and counts then; unverified ne
   // Unverified on verified: nothing changes, not even reasons.
   expect(store.apply(w({ ...u, expiresAt: 999_999, reasons: 16 }), 3)).toMatchObject({ change: "unchanged", row: { confidence: "verified", expiresAt: 86_400, reasons: 3 } });
   expect(store.get("198.51.100.7")!.confidence).toBe("verified");
+  // What the prepared statements wrote reads back the same: merged evidence items, not JSON text.
+  expect(store.get("198.51.100.7")).toMatchObject({ reasons: 3, expiresAt: 86_400, offence: 1, confidence: "verified", evidence: [{ kind: "scan", summary: "a" }] });
 });
