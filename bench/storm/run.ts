@@ -57,7 +57,7 @@ try {
   const k0 = node.metrics("enforcerd")?.kernel;
   if (FAST) console.log(`kernel: post-threshold SYNs dropped for SCAN ${k0?.dropped_by_reason.SCAN ?? "?"} of ${sent.size} sources   (goal: every source dropped within 1 s of crossing)`);
   const fp = node.metrics("enforcerd")?.fast_path;
-  if (fp) console.log(`fast path recorded in the store: ${fp.recorded}, refused ${fp.refused}, queue-full ${fp.failed}; running sweeps ${fp.sweeps}, adopted after a lost event ${fp.adopted}`);
+  if (fp) console.log(`fast path recorded in the store: ${fp.recorded}, refused ${fp.refused}, failed (queue full or write error, retried by the sweep) ${fp.failed}; running sweeps ${fp.sweeps}, adopted after a lost event ${fp.adopted}`);
   console.log(`${FAST ? "recorded in the store" : "banned"} ${lat.length.toLocaleString()} of ${sent.size.toLocaleString()}; ${FAST ? "crossing → recorded" : "ban latency"} p50 ${quantile(lat, 0.5).toFixed(0)} ms, p99 ${quantile(lat, 0.99).toFixed(0)} ms, max ${Math.max(...lat).toFixed(0)} ms; over 1 s: ${late}`);
   const k = node.metrics("enforcerd")?.kernel;
   // Beyond what enforcerd's relay can take, scan events wait in the kernel's ring buffer and what

@@ -4,6 +4,8 @@ import type { KernelMadeBan } from "./kernel-ban-recorder.ts";
 import type { KernelPort } from "./kernel-port.ts";
 import type { BanStore } from "./store/ban-store.ts";
 
+const CHUNK = 2_000;
+
 export interface SweepDeps {
   kernel: () => Pick<KernelPort, "listBans"> | undefined;
   store: Pick<BanStore, "get">;
@@ -55,9 +57,12 @@ export class KernelBanSweep {
     }
     this.swept++;
     this.owed = young > 0;
-    if (adopt.length) {
-      this.adopted += adopt.length;
-      await this.d.record(adopt);
+    // In chunks, each awaited: one transaction and one bounded burst of bus messages at a time
+    // (a single 450 000-ban batch took enforcerd past 2 GB and overflowed its publish queue).
+    for (let i = 0; i < adopt.length; i += CHUNK) {
+      const chunk = adopt.slice(i, i + CHUNK);
+      this.adopted += chunk.length;
+      await this.d.record(chunk);
     }
     return adopt.length;
   }

@@ -75,7 +75,7 @@ await runService("enforcerd", {
       tracer,
       logger,
     });
-    const recorder = new KernelBanRecorder({ store: bans, kernel: () => k.kernel, apply: (items) => applier.applyBatch(items), nodeId, logger });
+    const recorder = new KernelBanRecorder({ store: bans, kernel: () => k.kernel, apply: (items) => applier.applyBatch(items, false), nodeId, logger });
     if (reconciled?.adopt.length) await recorder.record(reconciled.adopt);
     const control = new ControlApplier(bans, allow, () => k.kernel, { mode: config.enforcer.mode, modeSource: "config" }, logger, (c) => void bus.publish("ban", c).catch(() => {}));
     await bus.subscribe("meshd", "peers", (p) => {

@@ -180,8 +180,9 @@ export class Correlator {
     this.deps.active.replace(address, c.reasons, c.expires_at, c.confidence === "verified");
     if (c.change !== "added" && c.change !== "extended") return;
     // enforcerd numbers offences (an unverified local ban does not raise the count; an upgrade to
-    // verified does), so its number is recorded as it comes.
-    this.deps.history.record(address, c.offence, c.at);
+    // verified does), so its number is recorded as it comes. Offence 0 (unverified) adds nothing
+    // to the highest count kept, and a storm of fast-path bans must not fill the cache with zeros.
+    if (c.offence > 0) this.deps.history.record(address, c.offence, c.at);
     // Only verified bans feed subnet aggregation: spoofed SYNs must not ban a whole prefix.
     if (c.change !== "added" || c.confidence !== "verified") return;
     const agg = this.deps.subnets.noteBan(address, c.reasons, c.at);

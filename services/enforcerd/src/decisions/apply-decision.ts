@@ -57,7 +57,12 @@ export class DecisionApplier {
     return this.applyBatch([{ d, ctx: parent }]);
   }
 
-  async applyBatch(items: readonly { d: Decision; ctx: Context }[]): Promise<WriteResult[]> {
+  /**
+   * `answer`: publish the results for the producers waiting on them. The kernel's own bans
+   * (KernelBanRecorder) have no producer on the bus to answer, and a storm records hundreds of
+   * thousands of them.
+   */
+  async applyBatch(items: readonly { d: Decision; ctx: Context }[], answer = true): Promise<WriteResult[]> {
     const { tracer } = this.deps;
     const spans = items.map(({ d, ctx }) => tracer.startSpan("enforcerd.apply_decision", { attributes: { "hm.action": d.action, "hm.address": d.address.text, "hm.source": d.source } }, ctx));
     const outcomes: Outcome[] = [];
@@ -78,7 +83,7 @@ export class DecisionApplier {
       spans[i]!.end();
     });
     const results = outcomes.map((o) => o.result);
-    sends.push(this.deps.results(results));
+    if (answer) sends.push(this.deps.results(results));
     await Promise.all(sends);
     return results;
   }
