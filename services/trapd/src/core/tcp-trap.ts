@@ -2,6 +2,7 @@ import type { Socket, TCPSocketListener } from "bun";
 import type { TrapService } from "@honeymesh/schema/trap";
 import { TrapdError } from "../errors.ts";
 import { normalizeAddress } from "./address.ts";
+import { widenBacklog } from "./listen-backlog.ts";
 import { peerOf } from "./peer-address.ts";
 import type { EndReason, TrapLimits } from "./limits.ts";
 import type { SessionRecord } from "./session-record.ts";
@@ -53,8 +54,9 @@ export function listenTcpTrap(o: TcpTrapOptions): TCPSocketListener<Conn | undef
     }
     if (!c.out && c.closing) sock.end();
   };
+  let listener: TCPSocketListener<Conn | undefined>;
   try {
-    return Bun.listen<Conn | undefined>({
+    listener = Bun.listen<Conn | undefined>({
       hostname: o.bind,
       port: o.port,
       socket: {
@@ -126,4 +128,7 @@ export function listenTcpTrap(o: TcpTrapOptions): TCPSocketListener<Conn | undef
   } catch (e) {
     throw new TrapdError("TRAPD_BIND", `cannot listen for the ${o.service} trap on [${o.bind}]:${o.port}: ${(e as Error).message}`);
   }
+  // The listener has its fd at run time (Bun 1.x) though bun-types does not declare it.
+  widenBacklog((listener as unknown as { fd?: number }).fd);
+  return listener;
 }
