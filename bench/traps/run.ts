@@ -34,6 +34,8 @@ const latencies: number[] = [];
 let rss = 0;
 let lastRss = 0;
 let reports = 0;
+/** Highest RSS reported during the current phase (printed with each rate: where the peak comes from). */
+let phaseRss = 0;
 await sub.subscribe("trapd", "hit", (h) => {
   const t0 = started.get(h.src);
   if (t0 !== undefined) {
@@ -43,6 +45,7 @@ await sub.subscribe("trapd", "hit", (h) => {
 });
 await sub.subscribe("trapd", "health", (h) => {
   rss = Math.max(rss, h.rss_bytes);
+  phaseRss = Math.max(phaseRss, h.rss_bytes);
   lastRss = h.rss_bytes;
   reports++;
 });
@@ -180,6 +183,7 @@ const RATE_GOALS: Record<string, number> = { generic: 5_000, ssh: 300 };
 async function run(kind: string, one: () => Promise<void>): Promise<void> {
   const end = performance.now() + SECONDS * 1000;
   let n = 0;
+  phaseRss = 0;
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
       while (performance.now() < end) {
@@ -192,7 +196,7 @@ async function run(kind: string, one: () => Promise<void>): Promise<void> {
   const rate = n / SECONDS;
   const goal = RATE_GOALS[kind];
   const load = (await Bun.file("/proc/loadavg").text()).split(" ")[0];
-  figure(`${kind} (load ${load})`, `${rate.toFixed(0)} conn/s`, goal === undefined ? undefined : { text: `≥ ${goal} conn/s`, met: rate >= goal });
+  figure(`${kind} (load ${load}, RSS ≤ ${(phaseRss / 1048576).toFixed(0)} MB)`, `${rate.toFixed(0)} conn/s`, goal === undefined ? undefined : { text: `≥ ${goal} conn/s`, met: rate >= goal });
 }
 
 /** trapd's RSS per idle open connection to a trap that speaks first (conn-memory.ts). */
