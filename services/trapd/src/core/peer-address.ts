@@ -1,5 +1,6 @@
-import { dlopen, FFIType, ptr } from "bun:ffi";
+import { ptr } from "bun:ffi";
 import { normalizeAddress } from "./address.ts";
+import { openLibc } from "./libc.ts";
 
 /** A connection's peer as the kernel recorded it at accept time. */
 export interface Peer {
@@ -12,23 +13,6 @@ const SOL_SOCKET = 1;
 const SO_PEERNAME = 28;
 const AF_INET = 2;
 const AF_INET6 = 10;
-
-type Libc = { getsockopt: (fd: number, level: number, name: number, val: number, len: number) => number };
-let libc: Libc | null | undefined;
-function openLibc(): Libc | null {
-  if (libc !== undefined) return libc;
-  libc = null;
-  for (const name of ["libc.so.6", "libc.musl-x86_64.so.1", "libc.musl-aarch64.so.1"]) {
-    try {
-      const l = dlopen(name, { getsockopt: { args: [FFIType.i32, FFIType.i32, FFIType.i32, FFIType.ptr, FFIType.ptr], returns: FFIType.i32 } });
-      libc = l.symbols as unknown as Libc;
-      break;
-    } catch {
-      // not this libc
-    }
-  }
-  return libc;
-}
 
 /** sockaddr_in / sockaddr_in6 (family in host order, port in network order) → text and port. */
 export function parseSockaddr(b: Uint8Array, len: number): Peer | undefined {

@@ -2,6 +2,7 @@ import type { Socket, TCPSocketListener } from "bun";
 import type { TrapService } from "@honeymesh/schema/trap";
 import { TrapdError } from "../errors.ts";
 import { normalizeAddress } from "./address.ts";
+import { widenBacklog } from "./listen-backlog.ts";
 import { peerOf } from "./peer-address.ts";
 import type { EndReason, TrapLimits } from "./limits.ts";
 import type { SessionRecord } from "./session-record.ts";
@@ -27,11 +28,57 @@ export type ProtocolFactory = (io: TrapIO) => TrapProtocol;
 // A peer that does not read cannot make us buffer replies without bound.
 const MAX_OUT = 256 * 1024;
 
-interface Conn {
-  rec: SessionRecord;
-  proto: TrapProtocol;
+/**
+ * One connection: its record, its protocol and what it could not write yet. A class, so its
+ * methods are shared: per-connection closures were a large part of each open connection's heap.
+ */
+class Conn implements TrapIO {
+  proto: TrapProtocol | undefined;
   out: Buffer | undefined;
-  closing: boolean;
+  closing = false;
+
+  constructor(
+    readonly sock: Socket<Conn | undefined>,
+    readonly hub: TrapHub,
+    readonly rec: SessionRecord,
+  ) {}
+
+  get limits(): TrapLimits {
+    return this.hub.limits;
+  }
+
+  write(data: string | Uint8Array): void {
+    if (this.closing || this.rec.endReason) return;
+    // Not copied: sock.write takes what it can at once, and only the rest is kept (copied) below.
+    const bytes = typeof data === "string" ? Buffer.from(data, "latin1") : data;
+    if (this.out) {
+      if (this.out.length + bytes.length > MAX_OUT) return this.hub.cut(this.rec, "write_backlog");
+      this.out = Buffer.concat([this.out, bytes]);
+      return;
+    }
+    const n = this.sock.write(bytes);
+    if (n > 0) this.rec.sent(n);
+    if (n < bytes.length) this.out = Buffer.from(bytes.subarray(Math.max(0, n)));
+  }
+
+  close(): void {
+    if (this.closing) return;
+    this.closing = true;
+    this.flush();
+  }
+
+  cut(reason: EndReason): void {
+    this.hub.cut(this.rec, reason);
+  }
+
+  flush(): void {
+    if (this.out) {
+      const n = this.sock.write(this.out);
+      if (n > 0) this.rec.sent(n);
+      this.out = n >= this.out.length ? undefined : this.out.subarray(Math.max(0, n));
+    }
+    if (!this.out && this.closing) this.sock.end();
+  }
 }
 
 export interface TcpTrapOptions {
@@ -45,16 +92,9 @@ export interface TcpTrapOptions {
 /** A Bun TCP listener (dual stack on "::") that feeds each connection to a protocol under the hub's limits. */
 export function listenTcpTrap(o: TcpTrapOptions): TCPSocketListener<Conn | undefined> {
   const { hub } = o;
-  const flush = (sock: Socket<Conn | undefined>, c: Conn) => {
-    if (c.out) {
-      const n = sock.write(c.out);
-      if (n > 0) c.rec.sent(n);
-      c.out = n >= c.out.length ? undefined : c.out.subarray(Math.max(0, n));
-    }
-    if (!c.out && c.closing) sock.end();
-  };
+  let listener: TCPSocketListener<Conn | undefined>;
   try {
-    return Bun.listen<Conn | undefined>({
+    listener = Bun.listen<Conn | undefined>({
       hostname: o.bind,
       port: o.port,
       socket: {
@@ -77,39 +117,17 @@ export function listenTcpTrap(o: TcpTrapOptions): TCPSocketListener<Conn | undef
             sock.terminate();
             return;
           }
-          const c: Conn = { rec, proto: undefined as unknown as TrapProtocol, out: undefined, closing: false };
-          const io: TrapIO = {
-            rec,
-            limits: hub.limits,
-            write(data) {
-              if (c.closing || rec.endReason) return;
-              const bytes = typeof data === "string" ? Buffer.from(data, "latin1") : Buffer.from(data);
-              if (c.out) {
-                if (c.out.length + bytes.length > MAX_OUT) return hub.cut(rec, "write_backlog");
-                c.out = Buffer.concat([c.out, bytes]);
-                return;
-              }
-              const n = sock.write(bytes);
-              if (n > 0) rec.sent(n);
-              if (n < bytes.length) c.out = Buffer.from(bytes.subarray(Math.max(0, n)));
-            },
-            close() {
-              if (c.closing) return;
-              c.closing = true;
-              flush(sock, c);
-            },
-            cut: (reason) => hub.cut(rec, reason),
-          };
+          const c = new Conn(sock, hub, rec);
           sock.data = c;
-          c.proto = o.factory(io);
+          c.proto = o.factory(c);
         },
         data(sock, chunk) {
           const c = sock.data;
           if (!c || c.closing) return;
-          if (hub.received(c.rec, chunk)) c.proto.data(chunk);
+          if (hub.received(c.rec, chunk)) c.proto?.data(chunk);
         },
         drain(sock) {
-          if (sock.data) flush(sock, sock.data);
+          sock.data?.flush();
         },
         end(sock) {
           // The peer half-closed: a trap has nothing more to say.
@@ -126,4 +144,7 @@ export function listenTcpTrap(o: TcpTrapOptions): TCPSocketListener<Conn | undef
   } catch (e) {
     throw new TrapdError("TRAPD_BIND", `cannot listen for the ${o.service} trap on [${o.bind}]:${o.port}: ${(e as Error).message}`);
   }
+  // The listener has its fd at run time (Bun 1.x) though bun-types does not declare it.
+  widenBacklog((listener as unknown as { fd?: number }).fd);
+  return listener;
 }

@@ -1,6 +1,7 @@
 import { Counters } from "@honeymesh/bus/counters";
 import type { TrapHit, TrapService, TrapSession } from "@honeymesh/schema/trap";
 import { Admission, type EndReason, type LimitName, type TrapLimits } from "./limits.ts";
+import { GcPacer } from "./gc-pacer.ts";
 import { SessionRecord, type Endpoint } from "./session-record.ts";
 
 export interface TrapSinks {
@@ -24,6 +25,8 @@ export class TrapHub {
   private readonly bySource = new Map<string, Set<SessionRecord>>();
   private sweeper: ReturnType<typeof setInterval> | undefined;
   finished = 0;
+  /** Frees closed connections' native memory under a flood (gc-pacer.ts). */
+  readonly gc = new GcPacer();
 
   constructor(
     readonly limits: TrapLimits,
@@ -96,6 +99,7 @@ export class TrapHub {
     this.finished++;
     rec.runEndHooks();
     this.sinks.session(rec.session());
+    this.gc.note();
   }
 
   /** The session of a source that has been quiet the longest. */

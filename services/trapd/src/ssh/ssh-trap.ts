@@ -1,6 +1,7 @@
 import net from "node:net";
 import ssh2 from "ssh2";
 import { normalizeAddress } from "../core/address.ts";
+import { widenBacklog } from "../core/listen-backlog.ts";
 import { peerOf } from "../core/peer-address.ts";
 import type { SessionRecord } from "../core/session-record.ts";
 import type { TrapHub } from "../core/trap-hub.ts";
@@ -96,5 +97,6 @@ export async function listenSshTrap(o: SshTrapOptions): Promise<net.Server> {
     server.listen({ host: o.bind, port: o.port }, () => resolve());
   });
   server.on("error", () => {});
+  widenBacklog((server as unknown as { _handle?: { fd?: number } })._handle?.fd);
   return server;
 }

@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { openStore } from "@honeymesh/db/open";
 import type { TrapSession } from "@honeymesh/schema/trap";
 import * as schema from "@honeymesh/tables/trapd";
-import { SessionStore } from "./session-store.ts";
+import { sessions } from "@honeymesh/tables/trapd";
+import { SessionStore, type SessionRow } from "./session-store.ts";
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -38,4 +39,23 @@ test("a full queue drops and counts instead of growing", () => {
   expect(s.dropped).toBe(1);
   s.flush();
   expect(s.count()).toBe(3);
+});
+
+test("a stored row reads back through the drizzle table as the session it came from; a repeated id is kept once", () => {
+  const s = fresh();
+  const shell: TrapSession = { ...session(1, 2_000), command_at: [5, 9], transcript: "$ id\r\n", meta: { client: "SSH-2.0-x", "é": "\u0001" } };
+  const bare: TrapSession = { ...session(2, 2_001), credentials: [], commands: [], payload_b64: "", meta: {} };
+  for (const x of [shell, bare, { ...shell, src: "203.0.113.1" }]) s.add(x);
+  s.flush();
+  const rows = (s as unknown as { store: { db: { select(): { from(t: unknown): { all(): SessionRow[] } } } } }).store.db.select().from(sessions).all();
+  expect(rows.length).toBe(2);
+  const [a, b] = rows.sort((x, y) => x.startedAt - y.startedAt);
+  expect({ ...a!, seq: 0 }).toEqual({
+    seq: 0, sessionId: shell.session_id, service: "ftp", src: "198.51.100.9", srcPort: shell.src_port, dst: "192.0.2.1", dstPort: 2121,
+    startedAt: shell.started_at, endedAt: shell.ended_at, bytesIn: 3, bytesOut: 20, credentials: shell.credentials, commands: ["USER root"],
+    payload: Buffer.from("abc"), entropy: 1.58, meta: shell.meta, endReason: "closed", capture: { command_at: [5, 9], transcript: "$ id\r\n" },
+  });
+  expect(b!.capture).toBeNull();
+  expect(Buffer.from(b!.payload).length).toBe(0);
+  expect([b!.credentials, b!.commands, b!.meta]).toEqual([[], [], {}]);
 });
