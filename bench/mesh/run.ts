@@ -8,8 +8,10 @@
 // crosses the veth). Streams: 100 bans/s from one node, and at 10+ nodes 1 000 bans/s from ten
 // origins (100/s each), 10 s each; latency from the origin's ban to "in force" on every other
 // node, missing = not in force 20 s after the stream; meshd CPU per node from /proc.
-// Usage: bun bench/mesh/run.ts [sizes=3,10,25] [samples=40] [cpu-profile-dir] (root).
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+// Idle traffic is also broken down per libp2p protocol (meshd writes its counts on SIGUSR2).
+// Usage: bun bench/mesh/run.ts [sizes=3,10,25] [samples=40] [cpu-profile-dir] [--only idle|stream] (root).
+//   --only idle: form the mesh and measure idle traffic only; --only stream: the streams only.
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import type { Subprocess } from "bun";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,11 +21,16 @@ import { waitFor } from "../../test/support/bus-node.ts";
 import { createBridge, type Bridge } from "../../test/support/bridge.ts";
 import { MeshTestNode } from "../../test/mesh/support/mesh-node.ts";
 import type { BusLine } from "../../test/mesh/support/mesh-node.ts";
+import { TRAFFIC_FILE, type TrafficFile } from "../../services/meshd/src/net/traffic-file.ts";
 
-const sizes = (process.argv[2] ?? "3,10,25").split(",").map(Number);
-const samples = Number(process.argv[3] ?? 40);
+const onlyAt = process.argv.indexOf("--only");
+const only = onlyAt > 0 ? process.argv[onlyAt + 1] : undefined;
+if (only !== undefined && only !== "idle" && only !== "stream") throw new Error("--only idle|stream");
+const args = process.argv.slice(2).filter((_, i) => onlyAt < 0 || (i !== onlyAt - 2 && i !== onlyAt - 1));
+const sizes = (args[0] ?? "3,10,25").split(",").map(Number);
+const samples = Number(args[1] ?? 40);
 /** A directory: meshd of nodes 0 and n-1 write CPU profiles (markdown) there on exit. */
-const profDir = process.argv[4];
+const profDir = args[2];
 const kernel = kernelSkipReason() === undefined;
 
 const pct = (xs: number[], p: number) => {
@@ -31,12 +38,44 @@ const pct = (xs: number[], p: number) => {
   return s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]! : NaN;
 };
 
-function bytes(br: Bridge): number[] {
+function veth(br: Bridge): { bytes: number; packets: number }[] {
   return br.hosts.map((h) => {
     const r = Bun.spawnSync(["ip", "-n", h.ns, "-s", "-j", "link", "show", h.ifname], { stdout: "pipe" });
-    const s = (JSON.parse(r.stdout.toString()) as { stats64: { rx: { bytes: number }; tx: { bytes: number } } }[])[0]!.stats64;
-    return s.rx.bytes + s.tx.bytes;
+    const s = (JSON.parse(r.stdout.toString()) as { stats64: { rx: { bytes: number; packets: number }; tx: { bytes: number; packets: number } } }[])[0]!.stats64;
+    return { bytes: s.rx.bytes + s.tx.bytes, packets: s.rx.packets + s.tx.packets };
   });
+}
+const bytes = (br: Bridge) => veth(br).map((v) => v.bytes);
+
+/** Each node's meshd per-protocol byte counts (tx+rx, since start): SIGUSR2, then its traffic.json. */
+async function protocolBytes(nodes: MeshTestNode[], meshd: Subprocess[]): Promise<Map<string, number>[]> {
+  const before = nodes.map((m) => join(m.node.stateDir, "meshd", TRAFFIC_FILE)).map((p) => (existsSync(p) ? statSync(p).mtimeMs : 0));
+  for (const p of meshd) p.kill("SIGUSR2");
+  await waitFor(() => nodes.every((m, i) => existsSync(join(m.node.stateDir, "meshd", TRAFFIC_FILE)) && statSync(join(m.node.stateDir, "meshd", TRAFFIC_FILE)).mtimeMs > before[i]!), 10_000, "traffic.json");
+  return nodes.map((m) => {
+    const out = new Map<string, number>();
+    try {
+      const f = JSON.parse(readFileSync(join(m.node.stateDir, "meshd", TRAFFIC_FILE), "utf8")) as TrafficFile;
+      for (const c of Object.values(f.clusters)) {
+        out.set("tcp payload (all)", (out.get("tcp payload (all)") ?? 0) + c.connections.tx.bytes + c.connections.rx.bytes);
+        for (const [p, t] of Object.entries(c.protocols)) out.set(p, (out.get(p) ?? 0) + t.tx.bytes + t.rx.bytes);
+      }
+    } catch {
+      // not written yet
+    }
+    return out;
+  });
+}
+
+/** Idle traffic of node `i` per protocol: bytes/s, with TCP/IP headers and framing as their own lines. */
+function breakdown(a: Map<string, number>, b: Map<string, number>, va: { bytes: number; packets: number }, vb: { bytes: number; packets: number }, dt: number): string[] {
+  const d = (k: string) => ((b.get(k) ?? 0) - (a.get(k) ?? 0)) / dt;
+  const all = d("tcp payload (all)");
+  const rows: [string, number][] = [...b.keys()].filter((k) => k !== "tcp payload (all)").map((k) => [k, d(k)]);
+  const streams = rows.reduce((x, [, v]) => x + v, 0);
+  rows.push(["framing, negotiation, refused streams (noise/yamux/multistream, connection-monitor ping)", all - streams]);
+  rows.push([`TCP/IP/Ethernet headers and ACKs (${((vb.packets - va.packets) / dt).toFixed(1)} packets/s)`, (vb.bytes - va.bytes) / dt - all]);
+  return rows.filter(([, v]) => Math.abs(v) >= 0.5).sort((x, y) => y[1] - x[1]).map(([k, v]) => `${(v / 1000).toFixed(3).padStart(8)} kB/s  ${k}`);
 }
 
 async function trafficPerNode(br: Bridge, seconds: number, during?: () => Promise<void>): Promise<number[]> {
@@ -75,7 +114,27 @@ async function run(n: number): Promise<void> {
     }
     await waitFor(() => nodes.every((m) => (m.cluster()?.mesh_subscribers ?? 0) >= Math.min(2, n - 1)), 120_000, "mesh formed");
     await Bun.sleep(5_000); // let first syncs and grafting settle
-    const idle = await trafficPerNode(br, 20);
+    const pa = await protocolBytes(nodes, meshd);
+    const va = veth(br);
+    const ti = performance.now();
+    // 60 s: a whole liveness-ping period ([mesh] ping_interval_s) and six anti-entropy rounds, so
+    // the figure is an average, not a phase of those timers.
+    const idle = await trafficPerNode(br, only === "stream" ? 1 : 60);
+    const idleProtocols = breakdown(pa[0]!, (await protocolBytes(nodes, meshd))[0]!, va[0]!, veth(br)[0]!, (performance.now() - ti) / 1000);
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const kb = (xs: number[]) => `mean ${(mean(xs) / 1000).toFixed(2)} kB/s, max ${(Math.max(...xs) / 1000).toFixed(2)} kB/s`;
+    const goal = (ok: boolean) => (ok ? "MET" : "NOT MET");
+    const load = () => readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+    const printIdle = () => {
+      console.log(`  mesh traffic per node (rx+tx on its veth): idle ${kb(idle)}   goal ≤ 5 kB/s: ${goal(Math.max(...idle) <= 5000)}`);
+      console.log(`    idle at node 0 (connected to every node) by protocol, rx+tx:`);
+      for (const r of idleProtocols) console.log(`      ${r}`);
+    };
+    if (only === "idle") {
+      console.log(`\n== ${n} nodes, idle only; load average now ${load()}`);
+      printIdle();
+      return;
+    }
 
     const last = nodes[n - 1]!;
     const inForce = (l: BusLine) => (full ? l.topic === "hm/v1/enforcerd/ban" && l.d.change === "added" : l.topic === "hm/v1/meshd/decision" && l.d.action === "ban");
@@ -180,27 +239,23 @@ async function run(n: number): Promise<void> {
     // Latency: single bans from the last node, 250 ms apart.
     const from = nodes.map((m) => m.lines.length);
     const singles = new Map<string, MeshTestNode>();
-    for (let i = 0; i < samples; i++) {
+    for (let i = 0; i < (only === "stream" ? 0 : samples); i++) {
       const v = `198.18.${(i >> 8) & 255}.${i & 255}`;
       singles.set(v, last);
       ban(last, v);
       await Bun.sleep(250);
     }
-    const single = await measure(singles, from, 10_000);
+    const single = await measure(singles, from, only === "stream" ? 0 : 10_000);
     // 100 bans/s from the last node for 10 s (as before).
     const s100 = await stream(100, [last], 10, 17);
     // 1 000 bans/s federation-wide for 10 s, from the last ten nodes (100/s each: the default
     // per-origin limit, [mesh] rate_per_s = 200, holds; one origin at 1 000/s would need it raised).
     const s1000 = n >= 10 ? await stream(1000, nodes.slice(-10), 10, 19) : undefined;
 
-    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-    const kb = (xs: number[]) => `mean ${(mean(xs) / 1000).toFixed(2)} kB/s, max ${(Math.max(...xs) / 1000).toFixed(2)} kB/s`;
     const line = (r: { lat: number[]; missing: number }) => `p50 ${pct(r.lat, 50).toFixed(1)} ms  p99 ${pct(r.lat, 99).toFixed(1)} ms  max ${Math.max(...r.lat).toFixed(1)} ms  missing ${r.missing}`;
-    const goal = (ok: boolean) => (ok ? "MET" : "NOT MET");
     const rss = nodes.map((m) => Number(m.health("meshd")?.rss_bytes ?? 0));
-    const load = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
-    console.log(`\n== ${n} nodes (${full ? "full nodes, in force = XDP map written by enforcerd" : "busd + meshd, in force = meshd decision on the bus"}); load average now ${load}`);
-    console.log(`  single bans (${singles.size} × ${n - 1} receivers): ${line(single)}${n === 25 ? `   goal p99 ≤ 500 ms: ${goal(pct(single.lat, 99) <= 500 && single.missing === 0)}` : ""}`);
+    console.log(`\n== ${n} nodes (${full ? "full nodes, in force = XDP map written by enforcerd" : "busd + meshd, in force = meshd decision on the bus"}); load average now ${load()}`);
+    if (singles.size > 0) console.log(`  single bans (${singles.size} × ${n - 1} receivers): ${line(single)}${n === 25 ? `   goal p99 ≤ 500 ms: ${goal(pct(single.lat, 99) <= 500 && single.missing === 0)}` : ""}`);
     console.log(`  100 bans/s stream, 1 origin (${s100.expected}): ${line(s100)}; meshd CPU ${s100.cpuPerNode.toFixed(3)} s/s per node`);
     console.log(`    refused or dropped (all nodes): ${s100.counters}`);
     if (s1000) {
@@ -208,7 +263,7 @@ async function run(n: number): Promise<void> {
       console.log(`  1000 bans/s stream, 10 origins × 100/s (${s1000.expected}): ${line(s1000)}; meshd CPU ${s1000.cpuPerNode.toFixed(3)} s/s per node${n === 25 ? `   goal p99 ≤ 1 s, none missing: ${goal(ok)}` : ""}`);
       console.log(`    refused or dropped (all nodes): ${s1000.counters}`);
     }
-    console.log(`  mesh traffic per node (rx+tx on its veth): idle ${kb(idle)}   goal ≤ 5 kB/s: ${goal(Math.max(...idle) <= 5000)}`);
+    if (only !== "stream") printIdle();
     console.log(`    under 100 bans/s ${kb(s100.traffic)}${s1000 ? `; under 1000 bans/s ${kb(s1000.traffic)}` : ""}`);
     if (rss.some((r) => r > 0)) console.log(`  meshd RSS: max ${(Math.max(...rss) / 1e6).toFixed(0)} MB`);
   } finally {

@@ -22,6 +22,8 @@ import { InboundGuard } from "./inbound-guard.ts";
 import { createMeshNode, INBOUND_PENDING_PER_SOURCE, INBOUND_UPGRADE_TIMEOUT_MS, type MeshNode } from "./libp2p-node.ts";
 import { Outbox } from "./outbox.ts";
 import { Redialer } from "./redial.ts";
+import { WireMeter } from "./wire-meter.ts";
+import { gossipParams } from "./gossip-params.ts";
 import { requestSync, serveSync, SYNC_PROTOCOL, SYNC_PROTOCOL_V1 } from "./sync.ts";
 
 export interface ClusterDeps {
@@ -62,6 +64,8 @@ export class MeshCluster {
   /** Bytes of batches per origin: batching buys no more bandwidth than v1's worst case. */
   private readonly byteLimiter: RateLimiter;
   private readonly outbox: Outbox;
+  /** Bytes per libp2p protocol on this cluster's connections. */
+  readonly meter = new WireMeter();
   readonly inbound = new InboundGuard(INBOUND_PENDING_PER_SOURCE, INBOUND_UPGRADE_TIMEOUT_MS);
   private readonly syncBudget = new RateLimiter(1, 5);
   private readonly penalties = new Penalties();
@@ -70,6 +74,8 @@ export class MeshCluster {
   private node!: MeshNode;
   private redial!: Redialer;
   private timers: ReturnType<typeof setInterval>[] = [];
+  private syncTimer: ReturnType<typeof setTimeout> | undefined;
+  private stopped = false;
   readonly peerId: string;
 
   constructor(private readonly d: ClusterDeps) {
@@ -104,6 +110,9 @@ export class MeshCluster {
       appScore: (p) => (this.penalties.quarantined(p) ? -1000 : 0),
       refuse: (p) => this.penalties.quarantined(p),
       inbound: this.inbound,
+      meter: this.meter,
+      pingIntervalMs: d.mesh.pingIntervalMs,
+      gossip: gossipParams(d.mesh.gossipD, d.mesh.gossipHeartbeatMs),
     });
     const pubsub = this.node.services.pubsub;
     const verdict = (r: Admission["result"]) => (r === "accept" ? ("accept" as never) : r === "reject" ? ("reject" as never) : ("ignore" as never));
@@ -141,7 +150,7 @@ export class MeshCluster {
     this.node.addEventListener("peer:disconnect", (e) => d.book.seen(e.detail.toString(), this.name, { connected: false }));
     this.redial = new Redialer(this.node, d.cluster.bootstrap);
     this.redial.start();
-    this.timers.push(setInterval(() => void this.syncRandom(), d.mesh.syncIntervalMs));
+    this.syncNext();
     this.timers.push(setInterval(() => this.housekeep(), 2_000));
     d.logger.info("mesh cluster up", { cluster: this.name, peer_id: this.peerId, listen: this.node.getMultiaddrs().map(String).join(" "), bootstrap: d.cluster.bootstrap.length });
     return this;
@@ -336,6 +345,16 @@ export class MeshCluster {
     }
   }
 
+  /**
+   * Anti-entropy with a random peer every sync_interval_s on average, each wait drawn from
+   * 0.75–1.25 × it so that nodes started together do not sync in lockstep (and a well-connected
+   * node is not asked by all its peers at once). An idle exchange is one digest and `same`.
+   */
+  private syncNext(): void {
+    if (this.stopped) return;
+    this.syncTimer = setTimeout(() => void this.syncRandom().finally(() => this.syncNext()), this.d.mesh.syncIntervalMs * (0.75 + Math.random() / 2));
+  }
+
   private async syncRandom(): Promise<void> {
     const peers = this.node.getPeers();
     if (peers.length === 0) return;
@@ -370,6 +389,8 @@ export class MeshCluster {
 
   async stop(): Promise<void> {
     this.outbox.flush();
+    this.stopped = true;
+    clearTimeout(this.syncTimer);
     for (const t of this.timers) clearInterval(t);
     this.redial?.stop();
     await this.node?.stop();
