@@ -232,7 +232,7 @@ export const ConfigSchema = Type.Object({
       rate_burst: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 200 }),
       sync_interval_s: Type.Number({ minimum: 1, maximum: 3600, default: 15, description: "mean seconds between anti-entropy exchanges with a random peer (each wait drawn from 0.75–1.25 × this)" }),
       max_message_bytes: Type.Integer({ minimum: 512, maximum: 65_536, default: 4096 }),
-      batch_window_ms: Type.Integer({ minimum: 0, maximum: 1000, default: 25, description: "how long this node collects its own facts into one signed mesh batch" }),
+      batch_window_ms: Type.Integer({ minimum: 0, maximum: 1000, default: 100, description: "how long this node collects its own facts into one signed mesh batch (the first after a quiet spell goes at once)" }),
       batch_max_items: Type.Integer({ minimum: 1, maximum: 1024, default: 64, description: "items per mesh batch (sent and accepted)" }),
       batch_max_bytes: Type.Integer({ minimum: 4096, maximum: 262_144, default: 32_768, description: "bytes per mesh batch (sent and accepted)" }),
       max_facts: Type.Integer({ minimum: 100, maximum: 1_000_000, default: 100_000 }),

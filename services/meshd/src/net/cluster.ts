@@ -43,6 +43,11 @@ export interface ClusterDeps {
 
 export type Outcome = "decided" | "allowlisted" | "observed" | "waiting" | "expired" | "emit_failed";
 
+/** Gossip brought a new fact this recently: the node is busy (anti-entropy waits). */
+const SYNC_BUSY_MS = 3_000;
+/** At most this many sync intervals pass without a periodic exchange. */
+const SYNC_DEFER_MAX = 4;
+
 const ipOf = (addr: string) => /^\/ip[46]\/([^/]+)/.exec(addr)?.[1];
 
 /** One cluster: its libp2p node, gossip topic, live set, anti-entropy and peer policing. */
@@ -75,6 +80,9 @@ export class MeshCluster {
   private redial!: Redialer;
   private timers: ReturnType<typeof setInterval>[] = [];
   private syncTimer: ReturnType<typeof setTimeout> | undefined;
+  /** When gossip last brought a new fact, and when the last periodic anti-entropy ran. */
+  private lastGossipAt = -Infinity;
+  private lastSyncAt = performance.now();
   private stopped = false;
   readonly peerId: string;
 
@@ -172,7 +180,10 @@ export class MeshCluster {
     else if (a.result === "ignore") {
       this.ignored.inc(a.reason);
       if (a.reason === "rate_limited" && opened.ok) d.book.count(opened.fact.p, this.name, "rateLimited");
-    } else if (opened.ok) void this.apply(opened.fact);
+    } else if (opened.ok) {
+      if (via === "gossip") this.lastGossipAt = performance.now();
+      void this.apply(opened.fact);
+    }
     return a;
   }
 
@@ -222,6 +233,7 @@ export class MeshCluster {
         }
       }
     });
+    if (accepted.length > 0) this.lastGossipAt = performance.now();
     for (const f of accepted) void this.apply(f);
     return accepted.length > 0 ? "accept" : refused === o.items.length ? "reject" : "ignore";
   }
@@ -355,7 +367,16 @@ export class MeshCluster {
     this.syncTimer = setTimeout(() => void this.syncRandom().finally(() => this.syncNext()), this.d.mesh.syncIntervalMs * (0.75 + Math.random() / 2));
   }
 
+  /**
+   * While gossip is bringing new facts, digests differ by the facts in flight, and an exchange
+   * would carry every fact of the differing ranges (under a stream, all 64 of them: the whole
+   * set) only for the receiver to drop them as known. So a busy node defers its periodic
+   * exchange, but never for more than SYNC_DEFER_MAX rounds: facts gossip lost still arrive.
+   */
   private async syncRandom(): Promise<void> {
+    const now = performance.now();
+    if (now - this.lastGossipAt < SYNC_BUSY_MS && now - this.lastSyncAt < SYNC_DEFER_MAX * this.d.mesh.syncIntervalMs) return;
+    this.lastSyncAt = now;
     const peers = this.node.getPeers();
     if (peers.length === 0) return;
     await this.syncWith(peers[Math.floor(Math.random() * peers.length)]!.toString());

@@ -1,4 +1,4 @@
-import { noise, pureJsCrypto } from "@chainsafe/libp2p-noise";
+import { noise } from "@chainsafe/libp2p-noise";
 import { yamux } from "@chainsafe/libp2p-yamux";
 import { gossipsub } from "@libp2p/gossipsub";
 import { createPeerScoreParams, createTopicScoreParams } from "@libp2p/gossipsub/score";
@@ -8,6 +8,7 @@ import { tcp } from "@libp2p/tcp";
 import { createLibp2p } from "libp2p";
 import type { IdentityKey } from "../keys/identity.ts";
 import { InboundGuard } from "./inbound-guard.ts";
+import { meshCrypto } from "./noise-crypto.ts";
 import type { WireMeter } from "./wire-meter.ts";
 import type { GossipParams } from "./gossip-params.ts";
 
@@ -71,8 +72,9 @@ export function createMeshNode(o: NodeOptions) {
     transports: [tcp()],
     // Noise's default crypto hands frames of 1200 bytes and more to node:crypto's
     // chacha20-poly1305, which Bun does not implement ("Unknown cipher"): every larger
-    // message, and so anti-entropy, would silently fail. The pure-JS (noble) one works.
-    connectionEncrypters: [noise({ crypto: pureJsCrypto })],
+    // message, and so anti-entropy, would silently fail. meshCrypto: pure JS, with the
+    // transport cipher from libcrypto when available (same cipher, same wire).
+    connectionEncrypters: [noise({ crypto: meshCrypto() })],
     // yamux's own keep-alive (a ping frame every 30 s) never drops a dead connection; the
     // connection monitor below does, so it is the one liveness check.
     streamMuxers: [yamux({ enableKeepAlive: false })],
