@@ -22,6 +22,11 @@ import { createBridge, type Bridge } from "../../test/support/bridge.ts";
 import { MeshTestNode } from "../../test/mesh/support/mesh-node.ts";
 import type { BusLine } from "../../test/mesh/support/mesh-node.ts";
 import { TRAFFIC_FILE, type TrafficFile } from "../../services/meshd/src/net/traffic-file.ts";
+import { Value } from "@sinclair/typebox/value";
+import { ConfigSchema } from "../../packages/config/src/schema.ts";
+
+/** The shipped [mesh] defaults (the bench runs meshd with them). */
+const MESH_DEFAULTS = Value.Default(ConfigSchema.properties.mesh, {}) as { ping_interval_s: number };
 
 const onlyAt = process.argv.indexOf("--only");
 const only = onlyAt > 0 ? process.argv[onlyAt + 1] : undefined;
@@ -47,33 +52,36 @@ function veth(br: Bridge): { bytes: number; packets: number }[] {
 }
 const bytes = (br: Bridge) => veth(br).map((v) => v.bytes);
 
-/** Each node's meshd per-protocol byte counts (tx+rx, since start): SIGUSR2, then its traffic.json. */
-async function protocolBytes(nodes: MeshTestNode[], meshd: Subprocess[]): Promise<Map<string, number>[]> {
-  const before = nodes.map((m) => join(m.node.stateDir, "meshd", TRAFFIC_FILE)).map((p) => (existsSync(p) ? statSync(p).mtimeMs : 0));
+/** Each node's meshd per-protocol byte counts (tx+rx) and streams opened, since start: SIGUSR2, then its traffic.json. */
+async function protocolBytes(nodes: MeshTestNode[], meshd: Subprocess[]): Promise<Map<string, { bytes: number; opened: number }>[]> {
+  const file = (m: MeshTestNode) => join(m.node.stateDir, "meshd", TRAFFIC_FILE);
+  const before = nodes.map((m) => (existsSync(file(m)) ? statSync(file(m)).mtimeMs : 0));
   for (const p of meshd) p.kill("SIGUSR2");
-  await waitFor(() => nodes.every((m, i) => existsSync(join(m.node.stateDir, "meshd", TRAFFIC_FILE)) && statSync(join(m.node.stateDir, "meshd", TRAFFIC_FILE)).mtimeMs > before[i]!), 10_000, "traffic.json");
+  await waitFor(() => nodes.every((m, i) => existsSync(file(m)) && statSync(file(m)).mtimeMs > before[i]!), 10_000, "traffic.json");
   return nodes.map((m) => {
-    const out = new Map<string, number>();
-    try {
-      const f = JSON.parse(readFileSync(join(m.node.stateDir, "meshd", TRAFFIC_FILE), "utf8")) as TrafficFile;
-      for (const c of Object.values(f.clusters)) {
-        out.set("tcp payload (all)", (out.get("tcp payload (all)") ?? 0) + c.connections.tx.bytes + c.connections.rx.bytes);
-        for (const [p, t] of Object.entries(c.protocols)) out.set(p, (out.get(p) ?? 0) + t.tx.bytes + t.rx.bytes);
-      }
-    } catch {
-      // not written yet
+    const out = new Map<string, { bytes: number; opened: number }>();
+    const add = (k: string, t: { tx: { bytes: number }; rx: { bytes: number }; opened: number }) => {
+      const o = out.get(k) ?? { bytes: 0, opened: 0 };
+      out.set(k, { bytes: o.bytes + t.tx.bytes + t.rx.bytes, opened: o.opened + t.opened });
+    };
+    const f = JSON.parse(readFileSync(file(m), "utf8")) as TrafficFile;
+    for (const c of Object.values(f.clusters)) {
+      add(ALL, c.connections);
+      for (const [p, t] of Object.entries(c.protocols)) add(p, t);
     }
     return out;
   });
 }
+const ALL = "tcp payload (all)";
 
-/** Idle traffic of node `i` per protocol: bytes/s, with TCP/IP headers and framing as their own lines. */
-function breakdown(a: Map<string, number>, b: Map<string, number>, va: { bytes: number; packets: number }, vb: { bytes: number; packets: number }, dt: number): string[] {
-  const d = (k: string) => ((b.get(k) ?? 0) - (a.get(k) ?? 0)) / dt;
-  const all = d("tcp payload (all)");
-  const rows: [string, number][] = [...b.keys()].filter((k) => k !== "tcp payload (all)").map((k) => [k, d(k)]);
-  const streams = rows.reduce((x, [, v]) => x + v, 0);
-  rows.push(["framing, negotiation, refused streams (noise/yamux/multistream, connection-monitor ping)", all - streams]);
+/** Idle traffic of one node per protocol: bytes/s and streams/s, with TCP/IP headers and framing as their own lines. */
+function breakdown(a: Map<string, { bytes: number; opened: number }>, b: Map<string, { bytes: number; opened: number }>, va: { bytes: number; packets: number }, vb: { bytes: number; packets: number }, dt: number, peers: number, pingS: number): string[] {
+  const d = (k: string) => ((b.get(k)?.bytes ?? 0) - (a.get(k)?.bytes ?? 0)) / dt;
+  const opened = (k: string) => ((b.get(k)?.opened ?? 0) - (a.get(k)?.opened ?? 0)) / dt;
+  const all = d(ALL);
+  const rows: [string, number][] = [...b.keys()].filter((k) => k !== ALL).map((k) => [`${k} payload (${opened(k).toFixed(2)} streams/s)`, d(k)]);
+  const streams = [...b.keys()].filter((k) => k !== ALL).reduce((x, k) => x + d(k), 0);
+  rows.push([`yamux + Noise framing, multistream-select, and the liveness pings libp2p's connection monitor opens (~${((2 * peers) / pingS).toFixed(2)}/s: ${peers} peers, both ends, every ${pingS} s; refused by design, so uncounted above)`, all - streams]);
   rows.push([`TCP/IP/Ethernet headers and ACKs (${((vb.packets - va.packets) / dt).toFixed(1)} packets/s)`, (vb.bytes - va.bytes) / dt - all]);
   return rows.filter(([, v]) => Math.abs(v) >= 0.5).sort((x, y) => y[1] - x[1]).map(([k, v]) => `${(v / 1000).toFixed(3).padStart(8)} kB/s  ${k}`);
 }
@@ -120,7 +128,7 @@ async function run(n: number): Promise<void> {
     // 60 s: a whole liveness-ping period ([mesh] ping_interval_s) and six anti-entropy rounds, so
     // the figure is an average, not a phase of those timers.
     const idle = await trafficPerNode(br, only === "stream" ? 1 : 60);
-    const idleProtocols = breakdown(pa[0]!, (await protocolBytes(nodes, meshd))[0]!, va[0]!, veth(br)[0]!, (performance.now() - ti) / 1000);
+    const idleProtocols = breakdown(pa[0]!, (await protocolBytes(nodes, meshd))[0]!, va[0]!, veth(br)[0]!, (performance.now() - ti) / 1000, n - 1, MESH_DEFAULTS.ping_interval_s);
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     const kb = (xs: number[]) => `mean ${(mean(xs) / 1000).toFixed(2)} kB/s, max ${(Math.max(...xs) / 1000).toFixed(2)} kB/s`;
     const goal = (ok: boolean) => (ok ? "MET" : "NOT MET");

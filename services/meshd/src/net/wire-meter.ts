@@ -6,6 +6,8 @@ export interface Flow {
 export interface ProtocolTraffic {
   tx: Flow;
   rx: Flow;
+  /** Streams (or, for `connections`, connections) counted. */
+  opened: number;
 }
 /**
  * Per-protocol byte counts of one libp2p node. `connections` is what crossed the TCP sockets
@@ -25,7 +27,7 @@ interface Tapped {
   onData(data: Chunk): unknown;
 }
 
-const flows = (): ProtocolTraffic => ({ tx: { bytes: 0, chunks: 0 }, rx: { bytes: 0, chunks: 0 } });
+const flows = (): ProtocolTraffic => ({ tx: { bytes: 0, chunks: 0 }, rx: { bytes: 0, chunks: 0 }, opened: 0 });
 const noop = () => {};
 const metric = { update: noop, increment: noop, decrement: noop, reset: noop, observe: noop, timer: () => noop };
 /** At most this many protocol names are kept apart; more (a peer inventing names) fold into "other". */
@@ -43,6 +45,7 @@ export class WireMeter {
   private tap(s: unknown, into: ProtocolTraffic): void {
     const t = s as Tapped;
     if (typeof t.sendData !== "function" || typeof t.onData !== "function") return;
+    into.opened++;
     const send = t.sendData.bind(t);
     const recv = t.onData.bind(t);
     t.sendData = (data) => {
