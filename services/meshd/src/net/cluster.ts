@@ -364,7 +364,7 @@ export class MeshCluster {
    */
   private syncNext(): void {
     if (this.stopped) return;
-    this.syncTimer = setTimeout(() => void this.syncRandom().finally(() => this.syncNext()), this.d.mesh.syncIntervalMs * (0.75 + Math.random() / 2));
+    this.syncTimer = setTimeout(() => void this.syncRandom().catch(() => {}).finally(() => this.syncNext()), this.d.mesh.syncIntervalMs * (0.75 + Math.random() / 2));
   }
 
   /**
