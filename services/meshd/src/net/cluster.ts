@@ -94,7 +94,17 @@ export class MeshCluster {
     this.limiter = new RateLimiter(d.mesh.ratePerS, d.mesh.rateBurst);
     this.cidrLimiter = new RateLimiter(d.mesh.cidrRatePerS, d.mesh.cidrRateBurst);
     this.byteLimiter = new RateLimiter(d.mesh.ratePerS * d.mesh.maxMessageBytes, Math.max(d.mesh.rateBurst * d.mesh.maxMessageBytes, d.mesh.batchMaxBytes));
-    this.outbox = new Outbox({ windowMs: d.mesh.batchWindowMs, maxItems: d.mesh.batchMaxItems, maxBytes: d.mesh.batchMaxBytes, send: (facts) => this.publishBatch(facts) });
+    // Paced below what peers allow one origin (rate_per_s, rate_burst, the same defaults there),
+    // with a margin for arrival jitter: a backlog of local bans leaves spread out instead of
+    // being dropped by peers and counted against this node.
+    this.outbox = new Outbox({
+      windowMs: d.mesh.batchWindowMs,
+      maxItems: d.mesh.batchMaxItems,
+      maxBytes: d.mesh.batchMaxBytes,
+      ratePerS: d.mesh.ratePerS * 0.9,
+      burst: Math.max(1, Math.floor(d.mesh.rateBurst / 2)),
+      send: (facts) => this.publishBatch(facts),
+    });
     this.peerId = peerIdFromPrivateKey(d.identity).toString();
   }
 
