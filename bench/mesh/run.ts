@@ -210,6 +210,8 @@ async function run(n: number): Promise<void> {
         for (const [k, v] of Object.entries(c.ignored)) add(`ignored.${k}`, v);
         for (const [k, v] of Object.entries(c.rejected)) add(`rejected.${k}`, v);
         add("sync.received", c.sync.received);
+        add("sync.requested", c.sync.requested);
+        add("sync.served", c.sync.served);
         add("emit_failed", c.outcomes.emit_failed);
         for (const [k, v] of Object.entries(m.meshd()?.bus.rejected ?? {})) add(`bus.rejected.${k}`, v);
       }
