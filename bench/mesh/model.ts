@@ -1,14 +1,17 @@
-// bench/mesh/model: what a large federation costs each node, from a model of the mesh as shipped
-// (services/meshd/src/net/libp2p-node.ts: @libp2p/gossipsub 17 defaults D=6, Dlo=4, Dhi=12,
-// Dlazy=6, gossip factor 0.25, heartbeat 1 s, gossip history 3, IDONTWANT above 512 bytes,
-// floodPublish on; maxConnections 128; anti-entropy every [mesh] sync_interval_s = 10 s; yamux
-// keep-alive every 30 s). bench/mesh/run.ts measures real nodes up to 25; this simulates 100 and
+// bench/mesh/model: what a large federation costs each node, from a model of the mesh as shipped:
+// the [mesh] defaults of packages/config (gossip_d, gossip_heartbeat_ms, sync_interval_s,
+// ping_interval_s) turned into gossipsub parameters by services/meshd/src/net/gossip-params.ts
+// (the same code meshd runs), floodPublish on, maxConnections 128, one liveness ping per
+// connection and end per ping interval, no yamux keep-alive. bench/mesh/run.ts measures real nodes up to 25; this simulates 100 and
 // 1 000 with an event queue: a random connection graph (each node dials `dial` peers), a mesh of
 // degree D grafted inside it, per-link one-way latency uniform in [lat_min, lat_max] ms, and a
 // per-message verification cost at each receiver. It counts every copy sent (flood publish, mesh
 // forwards, duplicates IDONTWANT did not stop in time), the IHAVE gossip of each heartbeat and the
 // idle control traffic, in bytes on the wire (message + gossipsub/yamux/noise framing).
 // usage: bun bench/mesh/model.ts [sizes=100,1000] [publishes=300] [dial=8] [lat_min=10] [lat_max=60] [verify_ms=0.3]
+import { Value } from "@sinclair/typebox/value";
+import { ConfigSchema } from "../../packages/config/src/schema.ts";
+import { gossipParams } from "../../services/meshd/src/net/gossip-params.ts";
 import { seal } from "./model-wire.ts";
 
 const sizes = (process.argv[2] ?? "100,1000").split(",").map(Number);
@@ -17,9 +20,12 @@ const DIAL = Number(process.argv[4] ?? 8);
 const LAT_MIN = Number(process.argv[5] ?? 10);
 const LAT_MAX = Number(process.argv[6] ?? 60);
 const VERIFY_MS = Number(process.argv[7] ?? 0.3);
-const G = { D: 6, Dhi: 12, Dlazy: 6, gossipFactor: 0.25, historyGossip: 3, idontwantMin: 512, maxConnections: 128 };
-const SYNC_INTERVAL_S = 10;
-const KEEPALIVE_S = 30;
+/** The shipped [mesh] defaults. */
+const MESH = Value.Default(ConfigSchema.properties.mesh, {}) as ReturnType<typeof Value.Create<typeof ConfigSchema.properties.mesh>>;
+const GP = gossipParams(MESH.gossip_d, MESH.gossip_heartbeat_ms);
+const G = { D: GP.D, Dhi: GP.Dhi, Dlazy: GP.Dlazy, gossipFactor: GP.gossipFactor, historyGossip: GP.mcacheGossip, heartbeatS: GP.heartbeatInterval / 1000, idontwantMin: GP.idontwantMinDataSize, maxConnections: 128 };
+const SYNC_INTERVAL_S = MESH.sync_interval_s;
+const PING_S = MESH.ping_interval_s;
 const RATES = [1, 10, 100]; // bans per second shared by the whole federation
 
 const wire = seal();
@@ -133,17 +139,19 @@ function simulate(n: number) {
     lastAt.push(Math.max(...recv));
     busy = new Float64Array(0);
   }
-  // Gossip: each heartbeat a node sends IHAVE with the ids of the last 3 heartbeats to
-  // max(Dlazy, 0.25 × non-mesh peers) non-mesh peers (only when there are ids).
+  // Gossip: each heartbeat a node sends IHAVE with the ids of the last mcacheGossip heartbeats to
+  // max(Dlazy, gossipFactor × non-mesh peers) non-mesh peers (only when there are ids).
   const gossipPeers = conn.map((c, u) => Math.min(c.size - mesh[u]!.size, Math.max(G.Dlazy, Math.ceil(G.gossipFactor * (c.size - mesh[u]!.size)))));
   const perNode = (rate: number) =>
     conn.map((c, u) => {
       const data = (bytesPerPublish[u]! / PUBLISHES) * rate; // each ban's copies, on average over origins
-      const ids = rate * G.historyGossip;
-      const ihave = 2 * gossipPeers[u]! * (wire.ihaveFrame + ids * wire.msgId); // sent and, symmetrically, received
+      const ids = rate * G.heartbeatS * G.historyGossip;
+      const ihave = (2 * gossipPeers[u]! * (wire.ihaveFrame + ids * wire.msgId)) / G.heartbeatS; // sent and, symmetrically, received
       return data + ihave + idle(c.size);
     });
-  const idle = (peers: number) => (2 * wire.sync) / SYNC_INTERVAL_S + (peers * 2 * wire.keepalive) / KEEPALIVE_S;
+  // Idle: one anti-entropy exchange asked and (on average) one served per interval; each
+  // connection pinged from both ends once per ping interval. Nothing else: no IHAVE without ids.
+  const idle = (peers: number) => (2 * wire.sync) / SYNC_INTERVAL_S + (peers * 2 * wire.ping) / PING_S;
   const unreached = firstAt.filter((x) => x === Infinity).length;
   return {
     n,
@@ -157,16 +165,18 @@ function simulate(n: number) {
     idontwantPerNode: idontwant / PUBLISHES / n,
     traffic: RATES.map((r) => ({ rate: r, xs: perNode(r) })),
     idleMean: conn.reduce((a, c) => a + idle(c.size), 0) / n,
+    idleMax: Math.max(...conn.map((c) => idle(c.size))),
   };
 }
 
 const kb = (x: number) => `${(x / 1000).toFixed(2)} kB/s`;
-console.log(`bench/mesh/model — gossipsub as shipped; fact ${wire.fact} B of JSON, ${wire.message} B per copy on the wire; links ${LAT_MIN}–${LAT_MAX} ms one-way; ${VERIFY_MS} ms to verify; each node dials ${DIAL}`);
+console.log(`bench/mesh/model — as shipped: D=${G.D} Dlo=${GP.Dlo} Dhi=${G.Dhi} Dlazy=${G.Dlazy}, heartbeat ${GP.heartbeatInterval} ms, anti-entropy every ${SYNC_INTERVAL_S} s, ping every ${PING_S} s`);
+console.log(`fact ${wire.fact} B of JSON, ${wire.message} B per copy on the wire; links ${LAT_MIN}–${LAT_MAX} ms one-way; ${VERIFY_MS} ms to verify; each node dials ${DIAL}`);
 for (const n of sizes) {
   const r = simulate(n);
   console.log(`\n== ${n} nodes: ${r.degree.toFixed(1)} connections and ${r.meshDegree.toFixed(1)} mesh peers per node on average`);
   console.log(`  propagation (${PUBLISHES} bans × ${n - 1} receivers): p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms; last node reached p99 ${r.lastP99.toFixed(1)} ms; never reached ${r.unreached}`);
   console.log(`  copies of one ban per node ${r.copiesPerNode.toFixed(2)} (1 is needed; IDONTWANT sent per node ${r.idontwantPerNode.toFixed(2)})`);
   for (const t of r.traffic) console.log(`  ${String(t.rate).padStart(3)} bans/s federation-wide: per node mean ${kb(t.xs.reduce((a, b) => a + b, 0) / n)}, max ${kb(Math.max(...t.xs))} (rx+tx)`);
-  console.log(`  idle (anti-entropy digest every ${SYNC_INTERVAL_S} s, keep-alives): ${kb(r.idleMean)} per node`);
+  console.log(`  idle (anti-entropy digest every ${SYNC_INTERVAL_S} s, liveness ping every ${PING_S} s per connection and end): ${kb(r.idleMean)} per node mean, ${kb(r.idleMax)} max`);
 }

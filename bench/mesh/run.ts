@@ -8,8 +8,10 @@
 // crosses the veth). Streams: 100 bans/s from one node, and at 10+ nodes 1 000 bans/s from ten
 // origins (100/s each), 10 s each; latency from the origin's ban to "in force" on every other
 // node, missing = not in force 20 s after the stream; meshd CPU per node from /proc.
-// Usage: bun bench/mesh/run.ts [sizes=3,10,25] [samples=40] [cpu-profile-dir] (root).
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+// Idle traffic is also broken down per libp2p protocol (meshd writes its counts on SIGUSR2).
+// Usage: bun bench/mesh/run.ts [sizes=3,10,25] [samples=40] [cpu-profile-dir] [--only idle|stream] (root).
+//   --only idle: form the mesh and measure idle traffic only; --only stream: the streams only.
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import type { Subprocess } from "bun";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,11 +21,21 @@ import { waitFor } from "../../test/support/bus-node.ts";
 import { createBridge, type Bridge } from "../../test/support/bridge.ts";
 import { MeshTestNode } from "../../test/mesh/support/mesh-node.ts";
 import type { BusLine } from "../../test/mesh/support/mesh-node.ts";
+import { TRAFFIC_FILE, type TrafficFile } from "../../services/meshd/src/net/traffic-file.ts";
+import { Value } from "@sinclair/typebox/value";
+import { ConfigSchema } from "../../packages/config/src/schema.ts";
 
-const sizes = (process.argv[2] ?? "3,10,25").split(",").map(Number);
-const samples = Number(process.argv[3] ?? 40);
+/** The shipped [mesh] defaults (the bench runs meshd with them). */
+const MESH_DEFAULTS = Value.Default(ConfigSchema.properties.mesh, {}) as { ping_interval_s: number };
+
+const onlyAt = process.argv.indexOf("--only");
+const only = onlyAt > 0 ? process.argv[onlyAt + 1] : undefined;
+if (only !== undefined && only !== "idle" && only !== "stream") throw new Error("--only idle|stream");
+const args = process.argv.slice(2).filter((_, i) => onlyAt < 0 || (i !== onlyAt - 2 && i !== onlyAt - 1));
+const sizes = (args[0] ?? "3,10,25").split(",").map(Number);
+const samples = Number(args[1] ?? 40);
 /** A directory: meshd of nodes 0 and n-1 write CPU profiles (markdown) there on exit. */
-const profDir = process.argv[4];
+const profDir = args[2];
 const kernel = kernelSkipReason() === undefined;
 
 const pct = (xs: number[], p: number) => {
@@ -31,12 +43,47 @@ const pct = (xs: number[], p: number) => {
   return s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]! : NaN;
 };
 
-function bytes(br: Bridge): number[] {
+function veth(br: Bridge): { bytes: number; packets: number }[] {
   return br.hosts.map((h) => {
     const r = Bun.spawnSync(["ip", "-n", h.ns, "-s", "-j", "link", "show", h.ifname], { stdout: "pipe" });
-    const s = (JSON.parse(r.stdout.toString()) as { stats64: { rx: { bytes: number }; tx: { bytes: number } } }[])[0]!.stats64;
-    return s.rx.bytes + s.tx.bytes;
+    const s = (JSON.parse(r.stdout.toString()) as { stats64: { rx: { bytes: number; packets: number }; tx: { bytes: number; packets: number } } }[])[0]!.stats64;
+    return { bytes: s.rx.bytes + s.tx.bytes, packets: s.rx.packets + s.tx.packets };
   });
+}
+const bytes = (br: Bridge) => veth(br).map((v) => v.bytes);
+
+/** Each node's meshd per-protocol byte counts (tx+rx) and streams opened, since start: SIGUSR2, then its traffic.json. */
+async function protocolBytes(nodes: MeshTestNode[], meshd: Subprocess[]): Promise<Map<string, { bytes: number; opened: number }>[]> {
+  const file = (m: MeshTestNode) => join(m.node.stateDir, "meshd", TRAFFIC_FILE);
+  const before = nodes.map((m) => (existsSync(file(m)) ? statSync(file(m)).mtimeMs : 0));
+  for (const p of meshd) p.kill("SIGUSR2");
+  await waitFor(() => nodes.every((m, i) => existsSync(file(m)) && statSync(file(m)).mtimeMs > before[i]!), 10_000, "traffic.json");
+  return nodes.map((m) => {
+    const out = new Map<string, { bytes: number; opened: number }>();
+    const add = (k: string, t: { tx: { bytes: number }; rx: { bytes: number }; opened: number }) => {
+      const o = out.get(k) ?? { bytes: 0, opened: 0 };
+      out.set(k, { bytes: o.bytes + t.tx.bytes + t.rx.bytes, opened: o.opened + t.opened });
+    };
+    const f = JSON.parse(readFileSync(file(m), "utf8")) as TrafficFile;
+    for (const c of Object.values(f.clusters)) {
+      add(ALL, c.connections);
+      for (const [p, t] of Object.entries(c.protocols)) add(p, t);
+    }
+    return out;
+  });
+}
+const ALL = "tcp payload (all)";
+
+/** Idle traffic of one node per protocol: bytes/s and streams/s, with TCP/IP headers and framing as their own lines. */
+function breakdown(a: Map<string, { bytes: number; opened: number }>, b: Map<string, { bytes: number; opened: number }>, va: { bytes: number; packets: number }, vb: { bytes: number; packets: number }, dt: number, peers: number, pingS: number): string[] {
+  const d = (k: string) => ((b.get(k)?.bytes ?? 0) - (a.get(k)?.bytes ?? 0)) / dt;
+  const opened = (k: string) => ((b.get(k)?.opened ?? 0) - (a.get(k)?.opened ?? 0)) / dt;
+  const all = d(ALL);
+  const rows: [string, number][] = [...b.keys()].filter((k) => k !== ALL).map((k) => [`${k} payload (${opened(k).toFixed(2)} streams/s)`, d(k)]);
+  const streams = [...b.keys()].filter((k) => k !== ALL).reduce((x, k) => x + d(k), 0);
+  rows.push([`yamux + Noise framing, multistream-select, and the liveness pings libp2p's connection monitor opens (~${((2 * peers) / pingS).toFixed(2)}/s: ${peers} peers, both ends, every ${pingS} s; refused by design, so uncounted above)`, all - streams]);
+  rows.push([`TCP/IP/Ethernet headers and ACKs (${((vb.packets - va.packets) / dt).toFixed(1)} packets/s)`, (vb.bytes - va.bytes) / dt - all]);
+  return rows.filter(([, v]) => Math.abs(v) >= 0.5).sort((x, y) => y[1] - x[1]).map(([k, v]) => `${(v / 1000).toFixed(3).padStart(8)} kB/s  ${k}`);
 }
 
 async function trafficPerNode(br: Bridge, seconds: number, during?: () => Promise<void>): Promise<number[]> {
@@ -75,7 +122,27 @@ async function run(n: number): Promise<void> {
     }
     await waitFor(() => nodes.every((m) => (m.cluster()?.mesh_subscribers ?? 0) >= Math.min(2, n - 1)), 120_000, "mesh formed");
     await Bun.sleep(5_000); // let first syncs and grafting settle
-    const idle = await trafficPerNode(br, 20);
+    const pa = await protocolBytes(nodes, meshd);
+    const va = veth(br);
+    const ti = performance.now();
+    // 60 s: a whole liveness-ping period ([mesh] ping_interval_s) and six anti-entropy rounds, so
+    // the figure is an average, not a phase of those timers.
+    const idle = await trafficPerNode(br, only === "stream" ? 1 : 60);
+    const idleProtocols = breakdown(pa[0]!, (await protocolBytes(nodes, meshd))[0]!, va[0]!, veth(br)[0]!, (performance.now() - ti) / 1000, n - 1, MESH_DEFAULTS.ping_interval_s);
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const kb = (xs: number[]) => `mean ${(mean(xs) / 1000).toFixed(2)} kB/s, max ${(Math.max(...xs) / 1000).toFixed(2)} kB/s`;
+    const goal = (ok: boolean) => (ok ? "MET" : "NOT MET");
+    const load = () => readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+    const printIdle = () => {
+      console.log(`  mesh traffic per node (rx+tx on its veth): idle ${kb(idle)}   goal ≤ 5 kB/s: ${goal(Math.max(...idle) <= 5000)}`);
+      console.log(`    idle at node 0 (connected to every node) by protocol, rx+tx:`);
+      for (const r of idleProtocols) console.log(`      ${r}`);
+    };
+    if (only === "idle") {
+      console.log(`\n== ${n} nodes, idle only; load average now ${load()}`);
+      printIdle();
+      return;
+    }
 
     const last = nodes[n - 1]!;
     const inForce = (l: BusLine) => (full ? l.topic === "hm/v1/enforcerd/ban" && l.d.change === "added" : l.topic === "hm/v1/meshd/decision" && l.d.action === "ban");
@@ -143,6 +210,8 @@ async function run(n: number): Promise<void> {
         for (const [k, v] of Object.entries(c.ignored)) add(`ignored.${k}`, v);
         for (const [k, v] of Object.entries(c.rejected)) add(`rejected.${k}`, v);
         add("sync.received", c.sync.received);
+        add("sync.requested", c.sync.requested);
+        add("sync.served", c.sync.served);
         add("emit_failed", c.outcomes.emit_failed);
         for (const [k, v] of Object.entries(m.meshd()?.bus.rejected ?? {})) add(`bus.rejected.${k}`, v);
       }
@@ -180,27 +249,23 @@ async function run(n: number): Promise<void> {
     // Latency: single bans from the last node, 250 ms apart.
     const from = nodes.map((m) => m.lines.length);
     const singles = new Map<string, MeshTestNode>();
-    for (let i = 0; i < samples; i++) {
+    for (let i = 0; i < (only === "stream" ? 0 : samples); i++) {
       const v = `198.18.${(i >> 8) & 255}.${i & 255}`;
       singles.set(v, last);
       ban(last, v);
       await Bun.sleep(250);
     }
-    const single = await measure(singles, from, 10_000);
+    const single = await measure(singles, from, only === "stream" ? 0 : 10_000);
     // 100 bans/s from the last node for 10 s (as before).
     const s100 = await stream(100, [last], 10, 17);
     // 1 000 bans/s federation-wide for 10 s, from the last ten nodes (100/s each: the default
     // per-origin limit, [mesh] rate_per_s = 200, holds; one origin at 1 000/s would need it raised).
     const s1000 = n >= 10 ? await stream(1000, nodes.slice(-10), 10, 19) : undefined;
 
-    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-    const kb = (xs: number[]) => `mean ${(mean(xs) / 1000).toFixed(2)} kB/s, max ${(Math.max(...xs) / 1000).toFixed(2)} kB/s`;
     const line = (r: { lat: number[]; missing: number }) => `p50 ${pct(r.lat, 50).toFixed(1)} ms  p99 ${pct(r.lat, 99).toFixed(1)} ms  max ${Math.max(...r.lat).toFixed(1)} ms  missing ${r.missing}`;
-    const goal = (ok: boolean) => (ok ? "MET" : "NOT MET");
     const rss = nodes.map((m) => Number(m.health("meshd")?.rss_bytes ?? 0));
-    const load = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
-    console.log(`\n== ${n} nodes (${full ? "full nodes, in force = XDP map written by enforcerd" : "busd + meshd, in force = meshd decision on the bus"}); load average now ${load}`);
-    console.log(`  single bans (${singles.size} × ${n - 1} receivers): ${line(single)}${n === 25 ? `   goal p99 ≤ 500 ms: ${goal(pct(single.lat, 99) <= 500 && single.missing === 0)}` : ""}`);
+    console.log(`\n== ${n} nodes (${full ? "full nodes, in force = XDP map written by enforcerd" : "busd + meshd, in force = meshd decision on the bus"}); load average now ${load()}`);
+    if (singles.size > 0) console.log(`  single bans (${singles.size} × ${n - 1} receivers): ${line(single)}${n === 25 ? `   goal p99 ≤ 500 ms: ${goal(pct(single.lat, 99) <= 500 && single.missing === 0)}` : ""}`);
     console.log(`  100 bans/s stream, 1 origin (${s100.expected}): ${line(s100)}; meshd CPU ${s100.cpuPerNode.toFixed(3)} s/s per node`);
     console.log(`    refused or dropped (all nodes): ${s100.counters}`);
     if (s1000) {
@@ -208,7 +273,7 @@ async function run(n: number): Promise<void> {
       console.log(`  1000 bans/s stream, 10 origins × 100/s (${s1000.expected}): ${line(s1000)}; meshd CPU ${s1000.cpuPerNode.toFixed(3)} s/s per node${n === 25 ? `   goal p99 ≤ 1 s, none missing: ${goal(ok)}` : ""}`);
       console.log(`    refused or dropped (all nodes): ${s1000.counters}`);
     }
-    console.log(`  mesh traffic per node (rx+tx on its veth): idle ${kb(idle)}   goal ≤ 5 kB/s: ${goal(Math.max(...idle) <= 5000)}`);
+    if (only !== "stream") printIdle();
     console.log(`    under 100 bans/s ${kb(s100.traffic)}${s1000 ? `; under 1000 bans/s ${kb(s1000.traffic)}` : ""}`);
     if (rss.some((r) => r > 0)) console.log(`  meshd RSS: max ${(Math.max(...rss) / 1e6).toFixed(0)} MB`);
   } finally {

@@ -7,6 +7,7 @@ import { meshHealth, meshMetrics } from "./health.ts";
 import { readClusterKey } from "./keys/cluster-key.ts";
 import { loadIdentity } from "./keys/identity.ts";
 import { MeshCluster } from "./net/cluster.ts";
+import { writeTrafficOnSignal } from "./net/traffic-file.ts";
 import { MeshAllowlist } from "./policy/allowlist.ts";
 import { TrustMap } from "./policy/trust.ts";
 import { shareLocalBans } from "./share.ts";
@@ -50,12 +51,14 @@ await runService("meshd", {
       });
       clusters.push(await cluster.start());
     }
+    const stopTraffic = writeTrafficOnSignal(mesh.identityDir, () => clusters.map((c) => [c.name, c.meter.report()]));
     await bus.subscribe("enforcerd", "ban", shareLocalBans(clusters, nodeId, mesh.shareMask, tracer, logger));
     return {
       health: () => meshHealth(clusters),
       metrics: () => meshMetrics(clusters, book),
       async stop() {
         clearInterval(peersTimer);
+        stopTraffic();
         clearInterval(flush);
         await Promise.all(clusters.map((c) => c.stop()));
         book.flush();

@@ -38,6 +38,11 @@ export interface MeshSettings {
   cidrRateBurst: number;
   /** Size of the separate set for facts of observe-level and unnamed peers. */
   observeMaxFacts: number;
+  /** gossipsub mesh degree and heartbeat (net/gossip-params.ts derives the rest). */
+  gossipD: number;
+  gossipHeartbeatMs: number;
+  /** Liveness ping per connection (libp2p connection monitor); a failed one drops the connection. */
+  pingIntervalMs: number;
   identityDir: string;
   storePath: string;
 }
@@ -92,6 +97,9 @@ export function meshSettings(config: FrozenConfig): MeshSettings {
     cidrRatePerS: m.cidr_rate_per_s,
     cidrRateBurst: m.cidr_rate_burst,
     observeMaxFacts: m.observe_max_facts,
+    gossipD: m.gossip_d,
+    gossipHeartbeatMs: m.gossip_heartbeat_ms,
+    pingIntervalMs: m.ping_interval_s * 1000,
     identityDir: join(config.node.state_dir, "meshd"),
     storePath: join(config.node.state_dir, "meshd.sqlite"),
   };

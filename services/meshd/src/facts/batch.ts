@@ -2,7 +2,7 @@ import { Type, type Static } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
 import { openFact, verifierOf, type FactSigner, type Opened, type SignedFact } from "./codec.ts";
 import { isFact, type Fact } from "./fact.ts";
-import { leafHash, merkleProof, merkleRoot, rootFromProof } from "./merkle.ts";
+import { leafHash, merkleLevels, merkleProof, rootFromProof } from "./merkle.ts";
 
 /**
  * Mesh wire v2: facts travel in signed batches on `/honeymesh/<cluster>/decisions/2`. One Ed25519
@@ -54,14 +54,15 @@ export async function sealBatch(facts: readonly Fact[], key: FactSigner): Promis
   const id = `${prefix}-${Date.now().toString(36)}-${(seq++).toString(36)}`;
   const texts = facts.map((f) => JSON.stringify(f));
   const leaves = texts.map(leafHash);
-  const s = Buffer.from(await key.sign(signedBytes(c, p, id, texts.length, merkleRoot(leaves)))).toString("base64");
+  const levels = merkleLevels(leaves);
+  const s = Buffer.from(await key.sign(signedBytes(c, p, id, texts.length, levels.at(-1)![0]!))).toString("base64");
   const message = JSON.stringify({ v: 1, c, p, id, f: texts, s } satisfies BatchMessage);
-  const items = facts.map((fact, i) => ({ fact, wire: proofWire(id, i, leaves, texts[i]!, s) }));
+  const items = facts.map((fact, i) => ({ fact, wire: proofWire(id, i, leaves, levels, texts[i]!, s) }));
   return { message, id, items };
 }
 
-function proofWire(id: string, i: number, leaves: readonly Buffer[], text: string, s: string): string {
-  const m = merkleProof(leaves, i).map((h) => h.toString("base64"));
+function proofWire(id: string, i: number, leaves: readonly Buffer[], levels: Buffer[][], text: string, s: string): string {
+  const m = merkleProof(leaves, i, levels).map((h) => h.toString("base64"));
   return JSON.stringify({ b: { id, i, n: leaves.length, m }, f: text, s } satisfies ProofEnvelope);
 }
 
@@ -99,7 +100,8 @@ export async function openBatch(bytes: Uint8Array | string, maxBytes: number, ma
   if (!Value.Check(BatchMessage, msg)) return { ok: false, reason: "malformed" };
   if (msg.f.length > maxItems) return { ok: false, reason: "oversized" };
   const leaves = msg.f.map(leafHash);
-  if (!(await verifies(msg.p, signedBytes(msg.c, msg.p, msg.id, leaves.length, merkleRoot(leaves)), msg.s))) return { ok: false, reason: "bad_signature" };
+  const levels = merkleLevels(leaves);
+  if (!(await verifies(msg.p, signedBytes(msg.c, msg.p, msg.id, leaves.length, levels.at(-1)![0]!), msg.s))) return { ok: false, reason: "bad_signature" };
   const items = msg.f.map((text, i): ItemOpened => {
     const id = `${msg.id}.${i}`;
     let fact: unknown;
@@ -110,7 +112,7 @@ export async function openBatch(bytes: Uint8Array | string, maxBytes: number, ma
     }
     if (!isFact(fact)) return { ok: false, id, reason: "malformed" };
     if (fact.p !== msg.p || fact.c !== msg.c) return { ok: false, id, reason: "forged" };
-    return { ok: true, id, fact, wire: proofWire(msg.id, i, leaves, text, msg.s) };
+    return { ok: true, id, fact, wire: proofWire(msg.id, i, leaves, levels, text, msg.s) };
   });
   return { ok: true, c: msg.c, p: msg.p, id: msg.id, items };
 }

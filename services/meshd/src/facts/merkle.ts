@@ -14,28 +14,32 @@ function node(l: Buffer, r: Buffer): Buffer {
   return createHash("sha256").update(Buffer.from([1])).update(l).update(r).digest();
 }
 
-/** The root over all leaves (n ≥ 1). */
-export function merkleRoot(leaves: readonly Buffer[]): Buffer {
-  let level = [...leaves];
-  while (level.length > 1) {
+/** Every level of the tree, leaves first, root last (n ≥ 1): each inner hash computed once. */
+export function merkleLevels(leaves: readonly Buffer[]): Buffer[][] {
+  const levels = [[...leaves]];
+  for (let level = levels[0]!; level.length > 1; ) {
     const up: Buffer[] = [];
     for (let i = 0; i < level.length; i += 2) up.push(i + 1 < level.length ? node(level[i]!, level[i + 1]!) : level[i]!);
-    level = up;
+    levels.push((level = up));
   }
-  return level[0]!;
+  return levels;
 }
 
-/** Sibling hashes from leaf `index` up to the root. */
-export function merkleProof(leaves: readonly Buffer[], index: number): Buffer[] {
+/** The root over all leaves (n ≥ 1). */
+export function merkleRoot(leaves: readonly Buffer[]): Buffer {
+  return merkleLevels(leaves).at(-1)![0]!;
+}
+
+/**
+ * Sibling hashes from leaf `index` up to the root. Pass the tree's levels (merkleLevels) when
+ * proving many items of one batch: a proof is then a lookup, not a rebuild of the tree.
+ */
+export function merkleProof(leaves: readonly Buffer[], index: number, levels = merkleLevels(leaves)): Buffer[] {
   const out: Buffer[] = [];
-  let level = [...leaves];
   let i = index;
-  while (level.length > 1) {
+  for (const level of levels.slice(0, -1)) {
     const sib = i % 2 === 1 ? i - 1 : i + 1;
     if (sib < level.length) out.push(level[sib]!);
-    const up: Buffer[] = [];
-    for (let j = 0; j < level.length; j += 2) up.push(j + 1 < level.length ? node(level[j]!, level[j + 1]!) : level[j]!);
-    level = up;
     i >>= 1;
   }
   return out;

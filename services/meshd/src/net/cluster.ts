@@ -22,6 +22,8 @@ import { InboundGuard } from "./inbound-guard.ts";
 import { createMeshNode, INBOUND_PENDING_PER_SOURCE, INBOUND_UPGRADE_TIMEOUT_MS, type MeshNode } from "./libp2p-node.ts";
 import { Outbox } from "./outbox.ts";
 import { Redialer } from "./redial.ts";
+import { WireMeter } from "./wire-meter.ts";
+import { gossipParams } from "./gossip-params.ts";
 import { requestSync, serveSync, SYNC_PROTOCOL, SYNC_PROTOCOL_V1 } from "./sync.ts";
 
 export interface ClusterDeps {
@@ -40,6 +42,11 @@ export interface ClusterDeps {
 }
 
 export type Outcome = "decided" | "allowlisted" | "observed" | "waiting" | "expired" | "emit_failed";
+
+/** Gossip brought a new fact this recently: the node is busy (anti-entropy waits). */
+const SYNC_BUSY_MS = 3_000;
+/** At most this many sync intervals pass without a periodic exchange. */
+const SYNC_DEFER_MAX = 4;
 
 const ipOf = (addr: string) => /^\/ip[46]\/([^/]+)/.exec(addr)?.[1];
 
@@ -62,6 +69,8 @@ export class MeshCluster {
   /** Bytes of batches per origin: batching buys no more bandwidth than v1's worst case. */
   private readonly byteLimiter: RateLimiter;
   private readonly outbox: Outbox;
+  /** Bytes per libp2p protocol on this cluster's connections. */
+  readonly meter = new WireMeter();
   readonly inbound = new InboundGuard(INBOUND_PENDING_PER_SOURCE, INBOUND_UPGRADE_TIMEOUT_MS);
   private readonly syncBudget = new RateLimiter(1, 5);
   private readonly penalties = new Penalties();
@@ -70,6 +79,11 @@ export class MeshCluster {
   private node!: MeshNode;
   private redial!: Redialer;
   private timers: ReturnType<typeof setInterval>[] = [];
+  private syncTimer: ReturnType<typeof setTimeout> | undefined;
+  /** When gossip last brought a new fact, and when the last periodic anti-entropy ran. */
+  private lastGossipAt = -Infinity;
+  private lastSyncAt = performance.now();
+  private stopped = false;
   readonly peerId: string;
 
   constructor(private readonly d: ClusterDeps) {
@@ -80,7 +94,17 @@ export class MeshCluster {
     this.limiter = new RateLimiter(d.mesh.ratePerS, d.mesh.rateBurst);
     this.cidrLimiter = new RateLimiter(d.mesh.cidrRatePerS, d.mesh.cidrRateBurst);
     this.byteLimiter = new RateLimiter(d.mesh.ratePerS * d.mesh.maxMessageBytes, Math.max(d.mesh.rateBurst * d.mesh.maxMessageBytes, d.mesh.batchMaxBytes));
-    this.outbox = new Outbox({ windowMs: d.mesh.batchWindowMs, maxItems: d.mesh.batchMaxItems, maxBytes: d.mesh.batchMaxBytes, send: (facts) => this.publishBatch(facts) });
+    // Paced below what peers allow one origin (rate_per_s, rate_burst, the same defaults there),
+    // with a margin for arrival jitter: a backlog of local bans leaves spread out instead of
+    // being dropped by peers and counted against this node.
+    this.outbox = new Outbox({
+      windowMs: d.mesh.batchWindowMs,
+      maxItems: d.mesh.batchMaxItems,
+      maxBytes: d.mesh.batchMaxBytes,
+      ratePerS: d.mesh.ratePerS * 0.9,
+      burst: Math.max(1, Math.floor(d.mesh.rateBurst / 2)),
+      send: (facts) => this.publishBatch(facts),
+    });
     this.peerId = peerIdFromPrivateKey(d.identity).toString();
   }
 
@@ -104,6 +128,9 @@ export class MeshCluster {
       appScore: (p) => (this.penalties.quarantined(p) ? -1000 : 0),
       refuse: (p) => this.penalties.quarantined(p),
       inbound: this.inbound,
+      meter: this.meter,
+      pingIntervalMs: d.mesh.pingIntervalMs,
+      gossip: gossipParams(d.mesh.gossipD, d.mesh.gossipHeartbeatMs),
     });
     const pubsub = this.node.services.pubsub;
     const verdict = (r: Admission["result"]) => (r === "accept" ? ("accept" as never) : r === "reject" ? ("reject" as never) : ("ignore" as never));
@@ -141,7 +168,7 @@ export class MeshCluster {
     this.node.addEventListener("peer:disconnect", (e) => d.book.seen(e.detail.toString(), this.name, { connected: false }));
     this.redial = new Redialer(this.node, d.cluster.bootstrap);
     this.redial.start();
-    this.timers.push(setInterval(() => void this.syncRandom(), d.mesh.syncIntervalMs));
+    this.syncNext();
     this.timers.push(setInterval(() => this.housekeep(), 2_000));
     d.logger.info("mesh cluster up", { cluster: this.name, peer_id: this.peerId, listen: this.node.getMultiaddrs().map(String).join(" "), bootstrap: d.cluster.bootstrap.length });
     return this;
@@ -163,7 +190,10 @@ export class MeshCluster {
     else if (a.result === "ignore") {
       this.ignored.inc(a.reason);
       if (a.reason === "rate_limited" && opened.ok) d.book.count(opened.fact.p, this.name, "rateLimited");
-    } else if (opened.ok) void this.apply(opened.fact);
+    } else if (opened.ok) {
+      if (via === "gossip") this.lastGossipAt = performance.now();
+      void this.apply(opened.fact);
+    }
     return a;
   }
 
@@ -213,6 +243,7 @@ export class MeshCluster {
         }
       }
     });
+    if (accepted.length > 0) this.lastGossipAt = performance.now();
     for (const f of accepted) void this.apply(f);
     return accepted.length > 0 ? "accept" : refused === o.items.length ? "reject" : "ignore";
   }
@@ -336,7 +367,26 @@ export class MeshCluster {
     }
   }
 
+  /**
+   * Anti-entropy with a random peer every sync_interval_s on average, each wait drawn from
+   * 0.75–1.25 × it so that nodes started together do not sync in lockstep (and a well-connected
+   * node is not asked by all its peers at once). An idle exchange is one digest and `same`.
+   */
+  private syncNext(): void {
+    if (this.stopped) return;
+    this.syncTimer = setTimeout(() => void this.syncRandom().catch(() => {}).finally(() => this.syncNext()), this.d.mesh.syncIntervalMs * (0.75 + Math.random() / 2));
+  }
+
+  /**
+   * While gossip is bringing new facts, digests differ by the facts in flight, and an exchange
+   * would carry every fact of the differing ranges (under a stream, all 64 of them: the whole
+   * set) only for the receiver to drop them as known. So a busy node defers its periodic
+   * exchange, but never for more than SYNC_DEFER_MAX rounds: facts gossip lost still arrive.
+   */
   private async syncRandom(): Promise<void> {
+    const now = performance.now();
+    if (now - this.lastGossipAt < SYNC_BUSY_MS && now - this.lastSyncAt < SYNC_DEFER_MAX * this.d.mesh.syncIntervalMs) return;
+    this.lastSyncAt = now;
     const peers = this.node.getPeers();
     if (peers.length === 0) return;
     await this.syncWith(peers[Math.floor(Math.random() * peers.length)]!.toString());
@@ -370,6 +420,8 @@ export class MeshCluster {
 
   async stop(): Promise<void> {
     this.outbox.flush();
+    this.stopped = true;
+    clearTimeout(this.syncTimer);
     for (const t of this.timers) clearInterval(t);
     this.redial?.stop();
     await this.node?.stop();

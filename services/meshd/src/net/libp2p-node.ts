@@ -1,4 +1,4 @@
-import { noise, pureJsCrypto } from "@chainsafe/libp2p-noise";
+import { noise } from "@chainsafe/libp2p-noise";
 import { yamux } from "@chainsafe/libp2p-yamux";
 import { gossipsub } from "@libp2p/gossipsub";
 import { createPeerScoreParams, createTopicScoreParams } from "@libp2p/gossipsub/score";
@@ -8,6 +8,9 @@ import { tcp } from "@libp2p/tcp";
 import { createLibp2p } from "libp2p";
 import type { IdentityKey } from "../keys/identity.ts";
 import { InboundGuard } from "./inbound-guard.ts";
+import { meshCrypto } from "./noise-crypto.ts";
+import type { WireMeter } from "./wire-meter.ts";
+import type { GossipParams } from "./gossip-params.ts";
 
 /**
  * Inbound upgrades (pnet + Noise + Yamux) that take longer than this are aborted: a keyed peer
@@ -30,6 +33,12 @@ export interface NodeOptions {
   refuse(peer: string): boolean;
   /** Per-source bound on pending inbound upgrades (made here when not given). */
   inbound?: InboundGuard;
+  /** Mesh degree and heartbeat (gossipsub's defaults when not given). */
+  gossip?: GossipParams;
+  /** Liveness ping interval per connection ([mesh] ping_interval_s; libp2p's 10 s when not given). */
+  pingIntervalMs?: number;
+  /** Counts bytes per protocol (libp2p's metrics hook). */
+  meter?: WireMeter;
 }
 
 const hostOf = (addr: string) => /^\/ip[46]\/([^/]+)/.exec(addr)?.[1] ?? addr;
@@ -63,9 +72,12 @@ export function createMeshNode(o: NodeOptions) {
     transports: [tcp()],
     // Noise's default crypto hands frames of 1200 bytes and more to node:crypto's
     // chacha20-poly1305, which Bun does not implement ("Unknown cipher"): every larger
-    // message, and so anti-entropy, would silently fail. The pure-JS (noble) one works.
-    connectionEncrypters: [noise({ crypto: pureJsCrypto })],
-    streamMuxers: [yamux()],
+    // message, and so anti-entropy, would silently fail. meshCrypto: pure JS, with the
+    // transport cipher from libcrypto when available (same cipher, same wire).
+    connectionEncrypters: [noise({ crypto: meshCrypto() })],
+    // yamux's own keep-alive (a ping frame every 30 s) never drops a dead connection; the
+    // connection monitor below does, so it is the one liveness check.
+    streamMuxers: [yamux({ enableKeepAlive: false })],
     connectionProtector: preSharedKey({ psk: o.psk }),
     connectionGater: {
       denyInboundConnection: (maConn) => inbound.deny(hostOf(maConn.remoteAddr.toString())),
@@ -73,6 +85,12 @@ export function createMeshNode(o: NodeOptions) {
       denyDialPeer: (peer) => o.refuse(peer.toString()),
     },
     // 64 pending slots (libp2p's default is 10) of which one source can take only a few.
+    // libp2p pings every connection from both ends (default every 10 s) and drops one whose ping
+    // fails. Each ping is a new stream with protocol negotiation: about 1.4 kB on the wire with
+    // TCP/IP headers and ACKs, which was most of an idle node's traffic (a node with 24 peers
+    // spent ~5 kB/s on it). Once a minute still drops a silent peer within about two.
+    ...(o.pingIntervalMs ? { connectionMonitor: { pingInterval: o.pingIntervalMs } } : {}),
+    ...(o.meter ? { metrics: () => o.meter!.metrics() as never } : {}),
     connectionManager: { maxConnections: 128, maxIncomingPendingConnections: 64, inboundUpgradeTimeout: INBOUND_UPGRADE_TIMEOUT_MS },
     services: {
       identify: identify(),
@@ -83,6 +101,7 @@ export function createMeshNode(o: NodeOptions) {
         ignoreDuplicatePublishError: true,
         emitSelf: false,
         floodPublish: true,
+        ...o.gossip,
         allowedTopics: topics,
         // Messages a bit over our own limit still reach the validator, to be rejected and scored.
         maxInboundDataLength: o.maxMessageBytes * 4,

@@ -22,3 +22,32 @@ test("the first fact goes at once, the rest wait for the window; item and byte c
   for (const b of small) expect(320 + b.length * (JSON.stringify(JSON.stringify(fact(0))).length + 1)).toBeLessThanOrEqual(1200);
   expect(small.length).toBeGreaterThan(2);
 });
+
+test("paced: a burst of local facts leaves at the node's own rate, in order, none lost", async () => {
+  const sent: { at: number; items: number[] }[] = [];
+  const t0 = performance.now();
+  const box = new Outbox({ windowMs: 10, maxItems: 8, maxBytes: 32_768, ratePerS: 100, burst: 10, send: async (fs) => void sent.push({ at: performance.now() - t0, items: fs.map((f) => f.at) }) });
+  for (let i = 0; i < 40; i++) box.add(fact(i));
+  // The burst allowance goes at once; the other 30 need ~300 ms at 100/s.
+  expect(sent.flatMap((s) => s.items).length).toBeLessThanOrEqual(10);
+  for (let i = 0; i < 250 && sent.flatMap((s) => s.items).length < 40; i++) await Bun.sleep(20);
+  expect(sent.flatMap((s) => s.items)).toEqual([...Array(40).keys()]);
+  for (const s of sent) expect(s.items.length).toBeLessThanOrEqual(8);
+  // Never more than burst + rate × elapsed items by any send.
+  let total = 0;
+  for (const s of sent) {
+    total += s.items.length;
+    expect(total).toBeLessThanOrEqual(10 + (100 * s.at) / 1000 + 1);
+  }
+});
+
+test("a bounded queue: beyond maxQueued the oldest facts are dropped and counted", () => {
+  const sent: number[] = [];
+  const box = new Outbox({ windowMs: 1000, maxItems: 64, maxBytes: 32_768, ratePerS: 1, burst: 1, maxQueued: 5, send: async (fs) => void sent.push(...fs.map((f) => f.at)) });
+  for (let i = 0; i < 20; i++) box.add(fact(i));
+  expect(sent).toEqual([0]);
+  expect(box.size).toBe(5);
+  expect(box.dropped).toBe(14);
+  box.flush();
+  expect(sent).toEqual([0, 15, 16, 17, 18, 19]);
+});

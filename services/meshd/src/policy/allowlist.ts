@@ -27,9 +27,10 @@ export class MeshAllowlist {
   setPeerAddresses(cluster: string, addrs: Iterable<string>): void {
     this.peersByCluster.set(cluster, new Set(addrs));
     const all = [...new Set([...this.peersByCluster.values()].flatMap((s) => [...s]))].sort();
-    this.set.replaceSource("peer", all);
     const key = all.join(",");
+    // Called every housekeeping round (2 s); the set is rebuilt only when the peers changed.
     if (key !== this.lastPeers) {
+      this.set.replaceSource("peer", all);
       this.lastPeers = key;
       this.onPeers?.(all);
     }
