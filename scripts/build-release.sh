@@ -9,6 +9,7 @@
 #   <out>/lib/packages/f2b-filter/filter.d/             -> <prefix>/packages/f2b-filter/filter.d (logd's built-in filters)
 #   <out>/lib/packages/enrich/databases/                 -> <prefix>/packages/enrich/databases (apid's country and ASN databases)
 #   <out>/lib/services/enforcerd/src/scan-worker.ts     (the ring-buffer worker, bundled)
+#   <out>/lib/services/enforcerd/src/protected/session-worker.ts (the TCP-table reader, bundled)
 #
 # The executables find those files through SOURCE_ROOT (packages/runtime/src/source-root.ts),
 # which a build defines as the install prefix (__HONEYMESH_ROOT__), the same hook `honeymesh up`
@@ -39,6 +40,7 @@ done
 # path, so the worker ships as one bundled file where SOURCE_ROOT says it is.
 mkdir -p "$out/lib/services/enforcerd/src"
 bun build --target=bun "${define[@]}" services/enforcerd/src/scan-worker.ts --outfile "$out/lib/services/enforcerd/src/scan-worker.ts" >/dev/null
+bun build --target=bun "${define[@]}" services/enforcerd/src/protected/session-worker.ts --outfile "$out/lib/services/enforcerd/src/protected/session-worker.ts" >/dev/null
 mkdir -p "$out/lib/bpf/build" "$out/lib/dashboard"
 cp bpf/build/honeymesh.bpf.o "$out/lib/bpf/build/"
 cp -r dashboard/dist "$out/lib/dashboard/"

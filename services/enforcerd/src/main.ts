@@ -118,6 +118,7 @@ await runService("enforcerd", {
         clearInterval(reaper);
         clearInterval(sweepTimer);
         clearInterval(protectTimer);
+        protect.close();
         await relay?.stop();
         await guardRelay?.stop();
         if (!config.enforcer.keep_on_stop) k.detach();

@@ -1,5 +1,6 @@
 import type { FrozenConfig } from "@honeymesh/config/schema";
 import { readLiveSessions } from "./live-sessions.ts";
+import { SessionReader, type SessionSnapshot } from "./session-reader.ts";
 import type { ProtectedSources } from "./protected-set.ts";
 import { parseMeshPeers, parseNtpConf, parseResolvConf, readText } from "./system-files.ts";
 
@@ -21,6 +22,9 @@ export function nodeSources(config: FrozenConfig, allowed: (text: string) => boo
   let connected: string[] = [];
   // What the allowlist already covers (loopback, own addresses, …) is not listed again.
   const fresh = (texts: string[]) => texts.filter((t) => !allowed(t));
+  const reader = new SessionReader({ trapPorts: traps });
+  let seen: SessionSnapshot | undefined;
+  let filtered: SessionSnapshot | undefined;
   return {
     setPeers: (addresses) => void (connected = addresses.slice(0, 1024)),
     fixed: () => ({
@@ -32,6 +36,19 @@ export function nodeSources(config: FrozenConfig, allowed: (text: string) => boo
       const live = readLiveSessions(traps);
       for (const t of live) if (allowed(t)) live.delete(t);
       return live;
+    },
+    background: {
+      touch: (now) => reader.touch(now),
+      snapshot: () => {
+        const s = reader.snapshot();
+        if (s && s !== seen) {
+          seen = s;
+          for (const t of s.set) if (allowed(t)) s.set.delete(t);
+          filtered = s;
+        }
+        return filtered;
+      },
+      close: () => reader.close(),
     },
   };
 }

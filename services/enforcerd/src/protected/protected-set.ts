@@ -2,12 +2,15 @@ import { AllowSet, type AllowEntry, type ProtectedSource } from "@honeymesh/ban/
 import type { Confidence } from "@honeymesh/ban/confidence";
 import { formatIp, parseAddress, type ParsedAddress } from "@honeymesh/net/address";
 import { inside } from "@honeymesh/ban/allowlist";
+import type { SessionSnapshot } from "./session-reader.ts";
 
 export interface ProtectedSources {
   /** Resolvers, NTP servers and mesh peers: read from files and config, cheap, rarely changing. */
   fixed(): Record<Exclude<ProtectedSource, "session">, string[]>;
   /** Remote addresses with an established TCP connection to a non-trap local port. */
   sessions(): Set<string>;
+  /** The same, kept fresh off the event loop while unverified decisions flow (session-reader.ts). */
+  background?: { touch(now: number): void; snapshot(): SessionSnapshot | undefined; close(): void };
 }
 
 export interface ProtectedOptions {
@@ -65,6 +68,7 @@ export class ProtectedSet {
    * for a prefix, any protected entry inside it counts (the prefix would drop it).
    */
   protects(a: ParsedAddress, confidence: Confidence, now = performance.now()): AllowEntry | undefined {
+    if (confidence === "unverified") this.adoptBackground(now);
     this.refresh(now, false, confidence === "unverified" ? (this.o.onDemandMaxAgeMs ?? this.o.sessionMaxAgeMs) : this.o.sessionMaxAgeMs);
     const fixed = a.exact ? this.fixedSet.coverer(a) : this.fixedSet.overlapping(a)[0];
     if (fixed || confidence === "verified") return fixed;
@@ -77,6 +81,22 @@ export class ProtectedSet {
       if (s.ok && inside(s.value, a)) return { text, source: "session" };
     }
     return undefined;
+  }
+
+  /** Takes the background reader's snapshot when it is newer; the on-demand read then only runs if it is still too old. */
+  private adoptBackground(now: number): void {
+    const bg = this.sources.background;
+    if (!bg) return;
+    bg.touch(now);
+    const s = bg.snapshot();
+    if (!s || s.at <= this.sessionsAt) return;
+    this.sessionSet = s.set;
+    this.sessionsAt = s.at;
+    this.report();
+  }
+
+  close(): void {
+    this.sources.background?.close();
   }
 
   list(): AllowEntry[] {

@@ -10,6 +10,7 @@ import { newWriteId, type Decision } from "@honeymesh/schema/decision";
 import { createLogger } from "@honeymesh/telemetry/logger";
 import * as schema from "@honeymesh/tables/enforcerd";
 import { DecisionApplier } from "../decisions/apply-decision.ts";
+import { SessionReader } from "./session-reader.ts";
 import { BanStore } from "../store/ban-store.ts";
 import { decodeHexAddress, parseProcNetTcp } from "./live-sessions.ts";
 import { ProtectedSet } from "./protected-set.ts";
@@ -73,6 +74,54 @@ describe("protected set", () => {
     expect(set.protects(p("198.51.100.6"), "unverified", 1000)?.source).toBe("session");
     expect(reads).toBe(2);
     expect(changes.at(-1)).toEqual(["192.0.2.53=resolver", "198.51.100.6=session"]);
+  });
+
+  test("unverified decisions take the background reader's snapshot when it is younger than the limit; read on demand only when it is not", () => {
+    let reads = 0;
+    let touched = 0;
+    let snap: { set: Set<string>; at: number } | undefined;
+    const set = new ProtectedSet(
+      { fixed: () => ({ resolver: [], ntp: [], peer: [] }), sessions: () => (reads++, new Set<string>()), background: { touch: () => void touched++, snapshot: () => snap, close: () => {} } },
+      { sessionMaxAgeMs: 10_000, onDemandMaxAgeMs: 250, fixedMaxAgeMs: 30_000 },
+    );
+    // Nothing from the background yet: the first unverified decision reads itself.
+    expect(set.protects(p("198.51.100.7"), "unverified", 1_000)).toBeUndefined();
+    expect([reads, touched]).toEqual([1, 1]);
+    // A snapshot read at 1 200 ms holds the address: 300 ms after the on-demand read, no read of our own.
+    snap = { set: new Set(["198.51.100.7"]), at: 1_200 };
+    expect(set.protects(p("198.51.100.7"), "unverified", 1_300)).toEqual({ text: "198.51.100.7", source: "session" });
+    expect(reads).toBe(1);
+    // The reader stalled: its snapshot is too old, so the decision reads on demand again.
+    expect(set.protects(p("198.51.100.7"), "unverified", 1_600)).toBeUndefined();
+    expect(reads).toBe(2);
+    // Verified decisions never wake the reader.
+    set.protects(p("198.51.100.8"), "verified", 1_700);
+    expect(touched).toBe(3);
+  });
+});
+
+describe("session reader", () => {
+  test("the worker reads the real TCP tables while touched and reports a snapshot with its age", async () => {
+    const { createServer, connect } = await import("node:net");
+    const server = createServer(() => {}).listen(0, "127.0.0.1");
+    await new Promise((r) => server.once("listening", r));
+    const port = (server.address() as { port: number }).port;
+    const client = connect(port, "127.0.0.1");
+    await new Promise((r) => client.once("connect", r));
+    const reader = new SessionReader({ trapPorts: new Set(), periodMs: 50 });
+    try {
+      const t0 = performance.now();
+      reader.touch(t0);
+      for (let i = 0; i < 100 && reader.reads < 2; i++) await Bun.sleep(20);
+      const s = reader.snapshot();
+      expect(s?.set.has("127.0.0.1")).toBe(true);
+      expect(s!.at).toBeGreaterThanOrEqual(t0 - 5);
+      expect(s!.at).toBeLessThanOrEqual(performance.now());
+    } finally {
+      reader.close();
+      client.destroy();
+      server.close();
+    }
   });
 });
 
