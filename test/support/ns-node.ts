@@ -1,3 +1,4 @@
+import { engineEnv } from "@honeymesh/runtime/engine-env";
 import { readJsonLines } from "@honeymesh/jsonl/read";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
@@ -64,7 +65,9 @@ export class NsNode {
   spawn(name: string, more: Record<string, string> = {}, args: string[] = []): Subprocess {
     // Benches may ask for CPU profiles of the services (a directory in HM_BENCH_CPU_PROF).
     const prof = process.env.HM_BENCH_CPU_PROF ? ["--cpu-prof-md", `--cpu-prof-dir=${process.env.HM_BENCH_CPU_PROF}`, `--cpu-prof-name=${name}.md`] : [];
-    const p = Bun.spawn(this.pair.argv("victim", [process.execPath, ...prof, join(ROOT, `services/${name}/src/main.ts`), ...args]), { cwd: ROOT, env: this.env(more), stdout: "ignore", stderr: "inherit" });
+    // The JS engine settings every launch path gives a service ([node] memory_hint_mb's default), so a bench measures it as deployed.
+    const engine = engineEnv(name as ServiceName, 256);
+    const p = Bun.spawn(this.pair.argv("victim", [process.execPath, ...prof, join(ROOT, `services/${name}/src/main.ts`), ...args]), { cwd: ROOT, env: { ...engine, ...this.env(more) }, stdout: "ignore", stderr: "inherit" });
     this.services.set(name, p);
     return p;
   }
