@@ -5,6 +5,7 @@
 //   bun bench/traps/run.ts [seconds per kind, default 5] [concurrency, default 64]
 import { createConnection } from "node:net";
 import { Client as SshClient } from "ssh2";
+import { engineEnv } from "@honeymesh/runtime/engine-env";
 import { TestNode, freePort, waitFor, waitForPort } from "../../test/support/bus-node.ts";
 import { bytesPerConnection } from "./conn-memory.ts";
 
@@ -15,6 +16,8 @@ const node = await new TestNode().init();
 await node.startBusd();
 const ports = { ssh: freePort(), http: freePort(), redis: freePort(), generic: freePort(), telnet: freePort(), ftp: freePort(), smtp: freePort(), mysql: freePort() };
 const env: Record<string, string> = {
+  // The JS engine settings every launch path gives trapd ([node] memory_hint_mb's default): measured as deployed.
+  ...engineEnv("trapd", 256),
   HONEYMESH_TRAPS_BIND: "127.0.0.1",
   HONEYMESH_TRAPS_AUTH_DELAY_MS: "0",
   HONEYMESH_TRAPS_MAX_CONCURRENT: "8192",
