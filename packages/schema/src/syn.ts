@@ -7,5 +7,7 @@ export const SynObservation = Type.Object({
   port_count: Type.Integer({ minimum: 0 }),
   window_s: Type.Integer({ minimum: 1 }),
   at: Type.Integer({ minimum: 0 }),
+  /** The XDP fast path already banned the source at this crossing (SCAN, `[scan] unverified_ttl_s`). */
+  kernel_banned: Type.Optional(Type.Boolean()),
 });
 export type SynObservation = Static<typeof SynObservation>;

@@ -20,7 +20,7 @@ export function relayScanEvents(eventsFd: number, windowS: number, publish: Publ
     // A kernel observation starts a ban's trace: scand and enforcerd continue it.
     return tracer.startActiveSpan("enforcerd.scan_event", { attributes: { "hm.src": ev.src, "hm.port_count": ev.portCount, "hm.kernel_banned": ev.kernelBanned } }, (span) => {
       const ctx = context.active();
-      const sent = publish({ src: ev.src, ports: ev.ports.slice(0, 64), port_count: ev.portCount, window_s: windowS, at: ev.atMs }, ctx).catch((err) => logger.warn("syn publish failed", { err }));
+      const sent = publish({ src: ev.src, ports: ev.ports.slice(0, 64), port_count: ev.portCount, window_s: windowS, at: ev.atMs, ...(ev.kernelBanned ? { kernel_banned: true } : {}) }, ctx).catch((err) => logger.warn("syn publish failed", { err }));
       // The observation goes out first: scand then correlates it before it hears of the ban, so
       // its own decision (and repeat-offender escalation) is not skipped as "already banned".
       const recorded = ev.kernelBanned && onKernelBan ? sent.then(() => onKernelBan(ev, ctx)).catch((err) => logger.warn("recording a fast-path ban failed", { err })) : undefined;

@@ -91,6 +91,23 @@ describe("graded evidence", () => {
     expect(out[1]).toMatchObject({ confidence: "verified", ttl_s: 240, offence: 3 });
   });
 
+  test("a crossing the kernel fast path already banned is no second decision under syn_only = local; verified evidence and syn_only = ban still decide", async () => {
+    const { c, out } = make([], {}, { trapTouchDelayMs: 60_000 });
+    c.onSyn({ ...syn("198.51.100.22", [1, 2, 3]), kernel_banned: true }, ROOT_CONTEXT);
+    await Bun.sleep(10);
+    expect(out).toHaveLength(0);
+    expect(c.counters.get("already_banned")).toBe(1);
+    // A source that completed a handshake: its SYNs are verified, the kernel's short ban is not enough.
+    c.onHit(hit("198.51.100.23", 2222), ROOT_CONTEXT);
+    c.onSyn({ ...syn("198.51.100.23", [1, 2, 3]), kernel_banned: true }, ROOT_CONTEXT);
+    await Bun.sleep(10);
+    expect(out.map((d) => [d.address.text, d.confidence])).toEqual([["198.51.100.23", "verified"]]);
+    const ban = make([], {}, { synOnly: "ban" });
+    ban.c.onSyn({ ...syn("198.51.100.24", [1, 2, 3]), kernel_banned: true }, ROOT_CONTEXT);
+    await Bun.sleep(10);
+    expect(ban.out.map((d) => d.address.text)).toEqual(["198.51.100.24"]);
+  });
+
   test("SYNs from a source that completed a handshake inside the window are verified", async () => {
     const { c, out } = make([], {}, { trapTouchDelayMs: 60_000 });
     c.onHit(hit("198.51.100.21", 2222), ROOT_CONTEXT);

@@ -138,6 +138,11 @@ export class Correlator {
     const cls = confidence === "unverified" ? "; SYN only, unverified" : "; verified by a completed handshake";
     const kernel = o.port_count >= this.o.portsThreshold ? { reasons: REASONS.SCAN, evidence: evidence("scan", `SCAN: kernel saw ${o.port_count} ports (${shown}) within ${o.window_s} s${cls}`, { ports: o.ports.slice(0, 16), count: o.port_count, window_s: o.window_s }) } : undefined;
     const findings = [kernel ?? verticalScan(s, this.o.portsThreshold, o.at), lowAndSlow(s, o.ports, o.at, this.o.lowSlowPorts, this.o.lowSlowWindowMs)];
+    // The fast path already banned it with what this policy gives SYN-only evidence (syn_only =
+    // local: SCAN, unverified, the short TTL, no offence): a decision of ours would change nothing,
+    // and in a storm it doubled enforcerd's work. Other reasons (low-and-slow) or verified evidence
+    // still decide; with syn_only = ban scand decides anyway, to escalate.
+    if (o.kernel_banned && confidence === "unverified" && this.o.synOnly === "local") this.deps.active.set(o.src, REASONS.SCAN, o.at + this.o.unverifiedTtlS * 1000, false);
     this.decide(o.src, findings.map((f) => f && { ...f, confidence }), ctx, "scand.correlate_syn", s);
   }
 
