@@ -127,6 +127,13 @@ export class Correlator {
   }
 
   onSyn(o: SynObservation, ctx: Context): void {
+    // A source the fast path banned that scand knows nothing of has completed no handshake, so
+    // its SYNs are unverified and the kernel's ban is all this policy would give them: no state is
+    // kept for it (half a million of them in a storm; bench/storm).
+    if (o.kernel_banned && this.o.synOnly === "local" && this.sources.get(o.src) === undefined) {
+      this.counters.inc("already_banned");
+      return;
+    }
     const s = this.state(o.src);
     if (!s) return;
     notePorts(s, o.ports, o.at, this.o.windowMs);
