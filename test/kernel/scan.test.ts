@@ -137,6 +137,13 @@ describe.skipIf(!!skip)("kernel fast path: the threshold crossing bans in XDP", 
     expect(sweep((p) => syn6(v6bytes([0x2001, 0xdb8, 0, 0, 0, 0, 0, 0x10]), p), 4)).toEqual([XDP_PASS, XDP_PASS, XDP_PASS, XDP_DROP]);
     expect(drain()).toMatchObject([{ src: "2001:db8::10", family: 6, kernelBanned: true }]);
     expect(k.listBans().find((b) => b.address === "2001:db8::10")).toMatchObject({ reasons: REASONS_MASK.SCAN, flags: BAN_F_KERNEL });
+    // What the running sweep reads: the kernel-made entries only, not enforcerd's own writes.
+    k.upsertBans([{ address: "192.0.2.99", reasons: REASONS_MASK.SCAN, expiresAtMs: Date.now() + 60_000 }]);
+    const made = k.listKernelMadeBans().map((b) => b.address);
+    expect(made).toContain("192.0.2.10");
+    expect(made).toContain("2001:db8::10");
+    expect(made).not.toContain("192.0.2.99");
+    k.removeBans(["192.0.2.99"]);
   });
 
   test("an allowlisted source is never fast-banned (and not even tracked)", () => {

@@ -16,7 +16,7 @@ function setup(now: number) {
   let reads = 0;
   const recorded: KernelMadeBan[] = [];
   const sweep = new KernelBanSweep({
-    kernel: () => ({ listBans: () => (reads++, kernelBans) }),
+    kernel: () => ({ listKernelMadeBans: () => (reads++, kernelBans.filter((b) => (b.flags & BAN_F_KERNEL) !== 0)) }),
     store: { get: (a: string) => (a === "192.0.2.4" ? ({ expiresAt: now + 60_000 } as never) : undefined) },
     record: async (b) => void recorded.push(...b),
     lost: () => lost,
@@ -49,4 +49,22 @@ test("after a counted loss, unrecorded fast-path bans old enough are recorded, w
   s.kernelBans[1]!.flags = 0;
   await s.sweep.tick(later + 1_000);
   expect(s.reads()).toBe(reads);
+});
+
+test("a round takes at most 50 000 entries and comes back for the rest without a new loss", async () => {
+  const now = Date.now();
+  const all = Array.from({ length: 50_001 }, (_, i) => ({ address: `10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`, reasons: 2, flags: BAN_F_KERNEL, expiresAtMs: now + TTL - 10_000 }));
+  const recorded = new Set<string>();
+  let asked = 0;
+  const sweep = new KernelBanSweep({
+    kernel: () => ({ listKernelMadeBans: (limit = Infinity) => (asked = limit, all.filter((b) => !recorded.has(b.address)).slice(0, limit)) }),
+    store: { get: () => undefined },
+    record: async (b) => void b.forEach((x) => recorded.add(x.address)),
+    lost: () => 1,
+    fastTtlMs: TTL,
+  });
+  expect(await sweep.tick(now)).toBe(50_000);
+  expect(asked).toBe(50_000);
+  expect(await sweep.tick(now + 2_000)).toBe(1);
+  expect(recorded.size).toBe(50_001);
 });

@@ -5,9 +5,10 @@ import type { KernelPort } from "./kernel-port.ts";
 import type { BanStore } from "./store/ban-store.ts";
 
 const CHUNK = 2_000;
+const PER_TICK = 50_000;
 
 export interface SweepDeps {
-  kernel: () => Pick<KernelPort, "listBans"> | undefined;
+  kernel: () => Pick<KernelPort, "listKernelMadeBans"> | undefined;
   store: Pick<BanStore, "get">;
   record: (bans: KernelMadeBan[]) => Promise<unknown>;
   /** Fast-path ban events lost so far: the XDP program's full-ring count plus the recorder's own drops. */
@@ -24,7 +25,8 @@ export interface SweepDeps {
  * store, the single writer of ban state, lacks it. Reconcile adopts such entries at start; this
  * does it while running, so nothing waits for a restart. It reads the kernel's ban map only
  * after a loss was counted (a 500 000-entry read costs about a second of CPU), and it keeps
- * coming back until no unrecorded entry is left that could still be in flight.
+ * coming back until no unrecorded entry is left that could still be in flight or beyond the
+ * round's limit.
  */
 export class KernelBanSweep {
   private seen = 0;
@@ -43,7 +45,9 @@ export class KernelBanSweep {
     const minAge = this.d.minAgeMs ?? 2_000;
     const adopt: KernelMadeBan[] = [];
     let young = 0;
-    for (const k of kernel.listBans()) {
+    // At most PER_TICK per round, so a sweep's own memory stays bounded; the rest waits 2 s.
+    const made = kernel.listKernelMadeBans(PER_TICK);
+    for (const k of made) {
       // The flag is cleared when enforcerd rewrites an entry it recorded.
       if ((k.flags & BAN_F_KERNEL) === 0 || k.expiresAtMs <= now) continue;
       const madeAt = k.expiresAtMs - this.d.fastTtlMs;
@@ -56,7 +60,7 @@ export class KernelBanSweep {
       adopt.push({ address: k.address, atMs: Math.min(madeAt, now), expiresAtMs: k.expiresAtMs });
     }
     this.swept++;
-    this.owed = young > 0;
+    this.owed = young > 0 || made.length >= PER_TICK;
     // In chunks, each awaited: one transaction and one bounded burst of bus messages at a time
     // (a single 450 000-ban batch took enforcerd past 2 GB and overflowed its publish queue).
     for (let i = 0; i < adopt.length; i += CHUNK) {

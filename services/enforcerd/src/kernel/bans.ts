@@ -7,7 +7,7 @@ import type { BpfMap } from "@honeymesh/bpf/map";
 import { deleteBatch, lookupBatch, updateBatch } from "@honeymesh/bpf/map-batch";
 import { formatCidr, formatIp, parseAddress, type ParsedAddress } from "@honeymesh/net/address";
 import { bootNsToUnixMs, decodeBan, decodeLpmKey, encodeBan, encodeLpmKey, sampleClocks, unixMsToBootNs } from "./codec.ts";
-import { BAN_SIZE, HM_BAN } from "./layout.ts";
+import { BAN_F_KERNEL, BAN_SIZE, HM_BAN } from "./layout.ts";
 
 export interface BanMaps {
   banV4: BpfMap;
@@ -127,6 +127,29 @@ export function removeBans(m: BanMaps, addresses: string[]): BatchOutcome {
   }
   for (const [, t] of parsed) if (!t.exact && cidrMap(m, t).delete(encodeLpmKey(t.bytes, t.prefix))) count++;
   return { count, rejected };
+}
+
+/**
+ * Only the live exact bans the XDP fast path made and enforcerd has not rewritten yet (flag
+ * BAN_F_KERNEL): what the running sweep looks for. Filtered while decoding, so a half-million
+ * entry map costs objects for the flagged ones only (the fast path never bans a prefix), and
+ * at most `limit` of them.
+ */
+export function listKernelMadeBans(m: BanMaps, limit = Number.POSITIVE_INFINITY): KernelBan[] {
+  const clocks = sampleClocks();
+  const out: KernelBan[] = [];
+  for (const [map, fam] of [[m.banV4, 4], [m.banV6, 6]] as const) {
+    const ks = map.info.keySize;
+    for (const c of lookupBatch(map)) {
+      for (let i = 0; i < c.count; i++) {
+        if (out.length >= limit) return out;
+        const v = decodeBan(c.values, i * map.valueBytes);
+        if ((v.flags & BAN_F_KERNEL) === 0) continue;
+        out.push({ address: formatIp(fam, c.keys.subarray(i * ks, (i + 1) * ks)), reasons: v.reasons, flags: v.flags, expiresAtMs: bootNsToUnixMs(v.expiresNs, clocks) });
+      }
+    }
+  }
+  return out;
 }
 
 /** Every ban in the kernel (for reconciliation with the ban store). */

@@ -13,7 +13,7 @@ import type { XdpAttachMode, XdpMode } from "@honeymesh/bpf/xdp";
 import { progInfo } from "@honeymesh/bpf/prog-info";
 import { attachState, attachXdp, detachXdp, type AttachState } from "./attachment.ts";
 import { allowAdd, allowList, allowRemove, type AllowMaps } from "./allowlist.ts";
-import { listBans, removeBans, upsertBans, type BanInput, type BanMaps, type BatchOutcome, type KernelBan } from "./bans.ts";
+import { listBans, listKernelMadeBans, removeBans, upsertBans, type BanInput, type BanMaps, type BatchOutcome, type KernelBan } from "./bans.ts";
 import { decodeConfig, encodeConfig, sampleClocks, type KernelConfig } from "./codec.ts";
 import { decodeCounters, type KernelCounters } from "./counters.ts";
 import { DEFAULT_FAST_BAN_TTL_S, MAPS, PROGRAM, type Mode } from "./layout.ts";
@@ -181,6 +181,11 @@ export class KernelEnforcer {
 
   listBans(): KernelBan[] {
     return listBans(this.#maps);
+  }
+
+  /** The fast path's own bans not yet rewritten by enforcerd (kernel-ban-sweep.ts). */
+  listKernelMadeBans(limit?: number): KernelBan[] {
+    return listKernelMadeBans(this.#maps, limit);
   }
 
   allowAdd(cidrs: string[]): BatchOutcome {
