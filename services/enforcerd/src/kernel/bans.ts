@@ -130,13 +130,10 @@ export function removeBans(m: BanMaps, addresses: string[]): BatchOutcome {
 }
 
 /**
- * Only the live exact bans the XDP fast path made and enforcerd has not rewritten yet (flag
- * BAN_F_KERNEL): what the running sweep looks for. Filtered while decoding, so a half-million
- * entry map costs objects for the flagged ones only (the fast path never bans a prefix), and
- * at most `limit` of them.
+ * The exact bans (v4 and v6 hash maps) whose flags pass `keep`, at most `limit`, filtered while
+ * decoding: only kept entries become objects.
  */
-export function listKernelMadeBans(m: BanMaps, limit = Number.POSITIVE_INFINITY): KernelBan[] {
-  const clocks = sampleClocks();
+function exactBans(m: BanMaps, keep: (flags: number) => boolean, limit: number, clocks = sampleClocks()): KernelBan[] {
   const out: KernelBan[] = [];
   for (const [map, fam] of [[m.banV4, 4], [m.banV6, 6]] as const) {
     const ks = map.info.keySize;
@@ -144,7 +141,7 @@ export function listKernelMadeBans(m: BanMaps, limit = Number.POSITIVE_INFINITY)
       for (let i = 0; i < c.count; i++) {
         if (out.length >= limit) return out;
         const v = decodeBan(c.values, i * map.valueBytes);
-        if ((v.flags & BAN_F_KERNEL) === 0) continue;
+        if (!keep(v.flags)) continue;
         out.push({ address: formatIp(fam, c.keys.subarray(i * ks, (i + 1) * ks)), reasons: v.reasons, flags: v.flags, expiresAtMs: bootNsToUnixMs(v.expiresNs, clocks) });
       }
     }
@@ -152,20 +149,19 @@ export function listKernelMadeBans(m: BanMaps, limit = Number.POSITIVE_INFINITY)
   return out;
 }
 
+/**
+ * Only the exact bans the XDP fast path made and enforcerd has not rewritten yet (flag
+ * BAN_F_KERNEL; the fast path never bans a prefix): what the running sweep looks for. A
+ * half-million-entry map costs objects for the flagged ones only, and at most `limit` of them.
+ */
+export function listKernelMadeBans(m: BanMaps, limit = Number.POSITIVE_INFINITY): KernelBan[] {
+  return exactBans(m, (flags) => (flags & BAN_F_KERNEL) !== 0, limit);
+}
+
 /** Every ban in the kernel (for reconciliation with the ban store). */
 export function listBans(m: BanMaps): KernelBan[] {
   const clocks = sampleClocks();
-  const out: KernelBan[] = [];
-  for (const [map, fam] of [[m.banV4, 4], [m.banV6, 6]] as const) {
-    const ks = map.info.keySize;
-    for (const c of lookupBatch(map)) {
-      for (let i = 0; i < c.count; i++) {
-        const v = decodeBan(c.values, i * map.valueBytes);
-        const address = formatIp(fam, c.keys.subarray(i * ks, (i + 1) * ks));
-        out.push({ address, reasons: v.reasons, flags: v.flags, expiresAtMs: bootNsToUnixMs(v.expiresNs, clocks) });
-      }
-    }
-  }
+  const out = exactBans(m, () => true, Number.POSITIVE_INFINITY, clocks);
   for (const map of [m.cidrV4, m.cidrV6]) {
     for (const k of map.keys()) {
       const raw = map.lookup(k);
