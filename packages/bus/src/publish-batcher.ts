@@ -9,15 +9,15 @@
  * `maxQueuedBytes` a publish is refused at once, so the caller counts it, and nothing grows
  * without limit while the broker is away.
  */
-export interface Waiter {
+interface Waiter {
   resolve: () => void;
   reject: (e: Error) => void;
 }
+/** One topic's waiting items, their UTF-8 sizes and their publishers, index for index. */
 interface Queue {
   items: string[];
   sizes: number[];
   waiters: Waiter[];
-  bytes: number;
   sending: boolean;
 }
 export type SendBatch = (topic: string, items: readonly string[]) => Promise<void>;
@@ -31,11 +31,9 @@ export interface BatchLimits {
 }
 
 export class PublishBatcher {
+  /** One queue per topic: a client publishes on `hm/v1/<itself>/<kind>` only, so a handful. */
   private readonly queues = new Map<string, Queue>();
   private queuedBytes = 0;
-  /** Messages signed and items carried: items ÷ messages is the batching factor. */
-  messages = 0;
-  items = 0;
 
   constructor(
     private readonly send: SendBatch,
@@ -55,7 +53,7 @@ export class PublishBatcher {
     if (this.queuedBytes + size > this.limits.maxQueuedBytes) return Promise.reject(new Error(`publish queue full (${this.limits.maxQueuedBytes} bytes waiting for the broker)`));
     let q = this.queues.get(topic);
     if (!q) {
-      q = { items: [], sizes: [], waiters: [], bytes: 0, sending: false };
+      q = { items: [], sizes: [], waiters: [], sending: false };
       this.queues.set(topic, q);
     }
     const queue = q;
@@ -63,7 +61,6 @@ export class PublishBatcher {
       queue.items.push(json);
       queue.sizes.push(size);
       queue.waiters.push({ resolve, reject });
-      queue.bytes += size;
       this.queuedBytes += size;
       if (!queue.sending) void this.flush(topic, queue);
     });
@@ -78,11 +75,7 @@ export class PublishBatcher {
       while (n < q.items.length && n < this.limits.maxItems && (n === 0 || bytes + q.sizes[n]! + 1 <= this.limits.maxBytes)) bytes += q.sizes[n++]! + 1;
       const items = q.items.splice(0, n);
       const waiters = q.waiters.splice(0, n);
-      const taken = q.sizes.splice(0, n).reduce((s, i) => s + i, 0);
-      q.bytes -= taken;
-      this.queuedBytes -= taken;
-      this.messages++;
-      this.items += n;
+      this.queuedBytes -= q.sizes.splice(0, n).reduce((s, i) => s + i, 0);
       try {
         await this.send(topic, items);
         for (const w of waiters) w.resolve();
@@ -91,7 +84,5 @@ export class PublishBatcher {
       }
     }
     q.sending = false;
-    // A topic seen once is cheap to keep, but a client publishing to many topics should not hoard them.
-    if (this.queues.size > 64) this.queues.delete(topic);
   }
 }

@@ -23,10 +23,10 @@ export class Signer {
   }
 
   async sign(d: unknown, tp?: string): Promise<string> {
-    return this.signJson(tp ? `"tp":${JSON.stringify(tp)},"d":${JSON.stringify(d)}` : `"d":${JSON.stringify(d)}`);
+    return this.signOne(itemJson(d, tp));
   }
 
-  /** A lone item from the batcher, sent in the one-body form (`tp`, `d` at the top level). */
+  /** One item (`itemJson`) in the one-body form: its `tp` and `d` become top-level claims. */
   signOne(item: string): string {
     return this.signJson(item.slice(1, -1));
   }

@@ -26,6 +26,7 @@ describe("secrets from *_file keys, and [report.<name>]", () => {
     expect((err as Error).message).toContain("report.abuse.key_file");
     expect((err as Error).message).not.toContain("s3cret");
     expect(() => readSecretFile(join(dir, "missing"), "k")).toThrow(ConfigError);
+    expect(() => readSecretFile("/dev/zero", "k")).toThrow("not a regular file");
   });
 
   test("[report.<name>] gets its defaults (AbuseIPDB's URL, the 15-minute interval, categories); unknown keys refused", () => {

@@ -9,7 +9,10 @@ import { ConfigError } from "./errors.ts";
 export function readSecretFile(path: string, key: string): string {
   let text: string;
   try {
-    if ((statSync(path).mode & 0o077) !== 0) throw new Error("it is readable by group or others (chmod 600 it)");
+    const st = statSync(path);
+    // A regular, small file: a key_file naming /dev/zero or a FIFO must not hang the start.
+    if (!st.isFile() || st.size > 65_536) throw new Error("it is not a regular file of at most 64 KiB");
+    if ((st.mode & 0o077) !== 0) throw new Error("it is readable by group or others (chmod 600 it)");
     text = readFileSync(path, "utf8");
   } catch (e) {
     throw new ConfigError("CONFIG_READ", `${key} = "${path}": ${(e as Error).message}`, key);

@@ -31,12 +31,24 @@ export interface SweepDeps {
 export class KernelBanSweep {
   private seen = 0;
   private owed = false;
+  /** A round still recording when the next tick comes (a long storm) is not overlapped. */
+  private running = false;
   swept = 0;
   adopted = 0;
 
   constructor(private readonly d: SweepDeps) {}
 
   async tick(now = Date.now()): Promise<number> {
+    if (this.running) return 0;
+    this.running = true;
+    try {
+      return await this.round(now);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async round(now: number): Promise<number> {
     const lost = this.d.lost();
     if (lost > this.seen) this.owed = true;
     this.seen = lost;

@@ -60,7 +60,7 @@ await runService("enforcerd", {
     // A decision that sessions can refuse (unverified) re-reads them itself when older than 250 ms;
     // the periodic re-read keeps the kernel's copy current for the fast path (every second when it
     // is on) and `allow ls` (every 10 s otherwise: reading /proc/net/tcp each second was half of
-    // an idle node's CPU, bench/footprint).
+    // enforcerd's idle CPU, bench/footprint).
     const protectTimer = setInterval(() => protect.refresh(), fastPathEnabled(config) ? 1_000 : 10_000);
     const results = resultSender(bus);
     const applier = new DecisionApplier({
@@ -98,14 +98,7 @@ await runService("enforcerd", {
     const fastTtlMs = config.scan.unverified_ttl_s * 1000;
     // Fast-path bans whose ring-buffer event was lost are recorded while running, not at the next start.
     const sweep = new KernelBanSweep({ kernel: () => k.kernel, store: bans, record: (b) => recorder.record(b), lost: () => Number(k.kernel?.counters().ringbufFull ?? 0) + recorder.counts.get("failed"), fastTtlMs });
-    let sweeping = false;
-    const sweepTimer = k.kernel && fastPathEnabled(config)
-      ? setInterval(() => {
-          if (sweeping) return;
-          sweeping = true;
-          sweep.tick().catch((e) => logger.warn("fast-path sweep failed", { err: e as Error })).finally(() => (sweeping = false));
-        }, 2_000)
-      : undefined;
+    const sweepTimer = k.kernel && fastPathEnabled(config) ? setInterval(() => void sweep.tick().catch((e) => logger.warn("fast-path sweep failed", { err: e as Error })), 2_000) : undefined;
     const onKernelBan = (ev: ScanEvent, ctx: Context) =>
       recorder.recordSoon({ address: ev.src, atMs: ev.atMs, expiresAtMs: ev.atMs + fastTtlMs, ports: ev.ports, portCount: ev.portCount, windowS: config.scan.window_s }, ctx);
     const guardRelay = k.kernel && k.guard === "on" ? relayGuardEvents(k.kernel.guardEventsFd, (o, ctx) => bus.publish("guard", o, ctx), logger, tracer) : undefined;

@@ -23,8 +23,12 @@ export function nodeSources(config: FrozenConfig, allowed: (text: string) => boo
   // What the allowlist already covers (loopback, own addresses, …) is not listed again.
   const fresh = (texts: string[]) => texts.filter((t) => !allowed(t));
   const reader = new SessionReader({ trapPorts: traps });
+  /** What the allowlist covers needs no protecting (filters the set in place). */
+  const withoutAllowed = (live: Set<string>) => {
+    for (const t of live) if (allowed(t)) live.delete(t);
+    return live;
+  };
   let seen: SessionSnapshot | undefined;
-  let filtered: SessionSnapshot | undefined;
   return {
     setPeers: (addresses) => void (connected = addresses.slice(0, 1024)),
     fixed: () => ({
@@ -32,21 +36,14 @@ export function nodeSources(config: FrozenConfig, allowed: (text: string) => boo
       ntp: fresh(config.node.ntp_confs.flatMap((p) => parseNtpConf(readText(p)))),
       peer: fresh([...parseMeshPeers(config.mesh.bootstrap, config.mesh.clusters), ...connected]),
     }),
-    sessions: () => {
-      const live = readLiveSessions(traps);
-      for (const t of live) if (allowed(t)) live.delete(t);
-      return live;
-    },
+    sessions: () => withoutAllowed(readLiveSessions(traps)),
     background: {
       touch: (now) => reader.touch(now),
       snapshot: () => {
         const s = reader.snapshot();
-        if (s && s !== seen) {
-          seen = s;
-          for (const t of s.set) if (allowed(t)) s.set.delete(t);
-          filtered = s;
-        }
-        return filtered;
+        // Each snapshot is a fresh set from the worker: filtered once, when first seen.
+        if (s && s !== seen) withoutAllowed((seen = s).set);
+        return s;
       },
       close: () => reader.close(),
     },

@@ -53,7 +53,7 @@ export class SessionReader {
   }
 
   close(): void {
-    this.worker?.postMessage("stop");
+    this.worker?.terminate();
     this.worker = undefined;
   }
 }

@@ -7,7 +7,7 @@ import { readLiveSessions } from "./live-sessions.ts";
 
 declare const self: Worker;
 
-type Msg = { trapPorts: number[]; periodMs: number } | { activeUntilWallMs: number } | "stop";
+type Msg = { trapPorts: number[]; periodMs: number } | { activeUntilWallMs: number };
 
 let ports = new Set<number>();
 let periodMs = 200;
@@ -24,11 +24,6 @@ const tick = () => {
 };
 
 self.onmessage = (e: MessageEvent<Msg>) => {
-  if (e.data === "stop") {
-    clearTimeout(timer);
-    activeUntil = 0;
-    process.exit(0);
-  }
   if ("trapPorts" in e.data) {
     ports = new Set(e.data.trapPorts);
     periodMs = e.data.periodMs;
