@@ -3,6 +3,7 @@ import { basename, dirname, join } from "node:path";
 import { F2bFilterError } from "./errors.ts";
 import { type IniFile, parseIni } from "./ini.ts";
 import { getOpt, includePaths, type Merged, mergeIni } from "./reader.ts";
+import { newReadState, readBounded, type ReadState } from "./bounded-read.ts";
 
 /**
  * Reads a Fail2Ban jail configuration the way fail2ban-client does (client/configreader.py,
@@ -44,39 +45,6 @@ export interface JailConf {
   get(jail: string, option: string): string | undefined;
   /** `file:line` where the jail's effective value of option was written. */
   where(jail: string, option: string): string | undefined;
-}
-
-interface ReadState {
-  limits: JailConfLimits;
-  reads: number;
-  cache: Map<string, IniFile>;
-}
-
-function readBounded(file: string, st: ReadState): IniFile | null {
-  let size: number;
-  try {
-    const s = statSync(file);
-    if (!s.isFile()) return null;
-    size = s.size;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return null; // a missing include is skipped, as Fail2Ban does
-    throw new F2bFilterError("F2B_NOT_FOUND", `cannot read ${file}: ${(e as Error).message}`);
-  }
-  if (++st.reads > st.limits.maxFiles) throw new F2bFilterError("F2B_LIMIT", `more than ${st.limits.maxFiles} config files to read (includes counted each time), at ${file}`);
-  const cached = st.cache.get(file);
-  if (cached) return cached;
-  if (size > st.limits.maxFileBytes) throw new F2bFilterError("F2B_LIMIT", `${file} is ${size} bytes, more than the ${st.limits.maxFileBytes} accepted`);
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (e) {
-    throw new F2bFilterError("F2B_NOT_FOUND", `cannot read ${file}: ${(e as Error).message}`);
-  }
-  // the size can change between stat and read (a growing file, /proc): check what was read
-  if (text.length > st.limits.maxFileBytes) throw new F2bFilterError("F2B_LIMIT", `${file} is larger than the ${st.limits.maxFileBytes} bytes accepted`);
-  const ini = parseIni(text, file);
-  st.cache.set(file, ini);
-  return ini;
 }
 
 /** configparserinc._getIncludes: before, the file, after; an include's `.local` follows it. */
@@ -122,7 +90,7 @@ export function readJailConf(dir: string, limits: JailConfLimits = JAIL_CONF_LIM
     throw new F2bFilterError("F2B_NOT_FOUND", `Fail2Ban directory ${dir}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "does not exist" : (e as Error).message}`);
   }
   if (!isDir) throw new F2bFilterError("F2B_NOT_FOUND", `${dir} is not a directory`);
-  const st: ReadState = { limits, reads: 0, cache: new Map() };
+  const st = newReadState(limits);
   const jailD = join(dir, "jail.d");
   const top = [join(dir, "jail.conf"), ...listDir(jailD, ".conf", st), join(dir, "jail.local"), ...listDir(jailD, ".local", st)];
   const parsed = top.flatMap((f) => includeChain(f, [], st));

@@ -1,7 +1,8 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { basename, dirname, isAbsolute, join } from "node:path";
 import { F2bFilterError } from "./errors.ts";
-import { type IniFile, parseIni } from "./ini.ts";
+import { newReadState, readBounded, type ReadState } from "./bounded-read.ts";
+import type { IniFile } from "./ini.ts";
 
 /**
  * Reads a Fail2Ban filter the way fail2ban-client does (client/configparserinc.py,
@@ -47,19 +48,9 @@ function withLocal(file: string): string[] {
 }
 
 /** Filter files are small; a filter path in the config could name /dev/zero or a huge file. */
-const MAX_FILE_BYTES = 1 << 20;
+const LIMITS = { maxFileBytes: 1 << 20, maxFiles: 256 };
 /** Includes nest a few levels in Debian's files; a deeper chain is a mistake or an attack. */
 const MAX_INCLUDE_DEPTH = 16;
-
-/** A filter file's text: a regular file of at most 1 MiB, else a clear error. */
-function readFilterText(file: string): string {
-  const st = statSync(file);
-  if (!st.isFile()) throw new F2bFilterError("F2B_NOT_FOUND", `${file} is not a regular file`);
-  if (st.size > MAX_FILE_BYTES) throw new F2bFilterError("F2B_LIMIT", `${file} is ${st.size} bytes, more than the ${MAX_FILE_BYTES} accepted`);
-  const text = readFileSync(file, "utf8");
-  if (text.length > MAX_FILE_BYTES) throw new F2bFilterError("F2B_LIMIT", `${file} is larger than the ${MAX_FILE_BYTES} bytes accepted`);
-  return text;
-}
 
 /** The paths `[INCLUDES] before` or `after` of `file` names, relative to its directory (configparserinc._getIncludes). */
 export function includePaths(ini: IniFile, file: string, key: "before" | "after"): string[] {
@@ -70,16 +61,15 @@ export function includePaths(ini: IniFile, file: string, key: "before" | "after"
     .map((r) => (isAbsolute(r) ? r : join(dirname(file), r)));
 }
 
-function includeChain(file: string, seen: string[]): string[] {
-  if (!existsSync(file)) return [];
+function includeChain(file: string, seen: string[], st: ReadState): { file: string; ini: IniFile }[] {
   if (seen.length >= MAX_INCLUDE_DEPTH) throw new F2bFilterError("F2B_LIMIT", `includes nest deeper than ${MAX_INCLUDE_DEPTH} at ${file}`);
-  const ini = parseIni(readFilterText(file), file);
-  const resolve = (key: "before" | "after") => includePaths(ini, file, key).flatMap((p) => (seen.includes(p) ? [] : withLocal(p).flatMap((f) => includeChain(f, [...seen, file]))));
-  return [...resolve("before"), file, ...resolve("after")];
-}
-
-function merge(files: string[]): Merged {
-  return mergeIni(files.map((file) => ({ file, ini: parseIni(readFilterText(file), file) })));
+  const ini = readBounded(file, st);
+  if (!ini) {
+    if (existsSync(file)) throw new F2bFilterError("F2B_NOT_FOUND", `${file} is not a regular file`);
+    return [];
+  }
+  const resolve = (key: "before" | "after") => includePaths(ini, file, key).flatMap((p) => (seen.includes(p) ? [] : withLocal(p).flatMap((f) => includeChain(f, [...seen, file], st))));
+  return [...resolve("before"), { file, ini }, ...resolve("after")];
 }
 
 /** Merges already parsed files in order (later files override earlier ones). */
@@ -221,8 +211,8 @@ const CONFIG_OPTS = ["usedns", "prefregex", "ignoreregex", "failregex", "maxline
 
 export function readFilter(file: string, opts: ReadOptions = {}): FilterDefinition {
   if (!existsSync(file)) throw new F2bFilterError("F2B_NOT_FOUND", `filter file ${file} does not exist`);
-  const files = withLocal(file).flatMap((f) => includeChain(f, []));
-  const m = merge(files);
+  const st = newReadState(LIMITS);
+  const m = mergeIni(withLocal(file).flatMap((f) => includeChain(f, [], st)));
   if (!m.sections.has("Definition")) throw new F2bFilterError("F2B_SYNTAX", `${file}: no [Definition] section`);
   const vars = new Map(Object.entries(opts.options ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
   const combined = new Map<string, string>();
@@ -265,7 +255,7 @@ export function readFilter(file: string, opts: ReadOptions = {}): FilterDefiniti
   }
   return {
     file,
-    files,
+    files: m.files,
     failregex: list("failregex"),
     ignoreregex: list("ignoreregex"),
     prefregex: pref ? { text: pref, where: where("prefregex", 0) } : null,
