@@ -183,6 +183,9 @@ export const MeshClusterMetrics = Type.Object(
     observed_facts: Count,
     /** Inbound connections refused because their source already had upgrades pending. */
     inbound_refused: Count,
+    /** This node's own facts waiting for the pacing (outbox), and those dropped unshared (queue full, or still waiting at stop). */
+    outbox_queued: Count,
+    outbox_dropped: Count,
     shared: countsOf(MESH_SHARED),
     rejected: countsOf(MESH_REJECTS),
     ignored: countsOf(MESH_IGNORES),

@@ -36,6 +36,8 @@ export function meshMetrics(clusters: readonly MeshCluster[], book: PeerBook): O
         mesh_subscribers: c.meshPeers(),
         observed_facts: c.observed.size,
         inbound_refused: c.inbound.refused,
+        outbox_queued: c.outbox.size,
+        outbox_dropped: c.outbox.dropped,
         shared: c.shared.pick(MESH_SHARED),
         rejected: c.rejected.pick(MESH_REJECTS),
         ignored: c.ignored.pick(MESH_IGNORES),

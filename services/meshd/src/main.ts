@@ -34,6 +34,8 @@ await runService("meshd", {
     for (const bad of allow.ignored) logger.warn("allowlist entry ignored by meshd", { entry: bad });
     const trust = new TrustMap(mesh.defaultTrust, mesh.peerTrust);
     const clusters: MeshCluster[] = [];
+    // Before the clusters start: an early SIGUSR2 would otherwise end meshd (its default action).
+    const stopTraffic = writeTrafficOnSignal(mesh.identityDir, () => clusters.map((c) => [c.name, c.meter.report()]));
     for (const c of mesh.clusters) {
       const cluster = new MeshCluster({
         cluster: c,
@@ -51,7 +53,6 @@ await runService("meshd", {
       });
       clusters.push(await cluster.start());
     }
-    const stopTraffic = writeTrafficOnSignal(mesh.identityDir, () => clusters.map((c) => [c.name, c.meter.report()]));
     await bus.subscribe("enforcerd", "ban", shareLocalBans(clusters, nodeId, mesh.shareMask, tracer, logger));
     return {
       health: () => meshHealth(clusters),

@@ -68,7 +68,7 @@ export class MeshCluster {
   private readonly cidrLimiter: RateLimiter;
   /** Bytes of batches per origin: batching buys no more bandwidth than v1's worst case. */
   private readonly byteLimiter: RateLimiter;
-  private readonly outbox: Outbox;
+  readonly outbox: Outbox;
   /** Bytes per libp2p protocol on this cluster's connections. */
   readonly meter = new WireMeter();
   readonly inbound = new InboundGuard(INBOUND_PENDING_PER_SOURCE, INBOUND_UPGRADE_TIMEOUT_MS);
@@ -419,7 +419,10 @@ export class MeshCluster {
   }
 
   async stop(): Promise<void> {
-    this.outbox.flush();
+    // What the pacing allows goes now; the rest is dropped and counted, not burst past the
+    // per-origin limit of peers (they would penalize, then quarantine, this node).
+    const unsent = this.outbox.flush();
+    if (unsent > 0) this.d.logger.warn("own facts not shared before stop (pacing)", { cluster: this.name, unsent });
     this.stopped = true;
     clearTimeout(this.syncTimer);
     for (const t of this.timers) clearInterval(t);

@@ -48,6 +48,19 @@ test("a bounded queue: beyond maxQueued the oldest facts are dropped and counted
   expect(sent).toEqual([0]);
   expect(box.size).toBe(5);
   expect(box.dropped).toBe(14);
-  box.flush();
-  expect(sent).toEqual([0, 15, 16, 17, 18, 19]);
+  // At stop the pacing still holds: no budget left, so the five waiting are dropped and counted,
+  // not burst past the peers' per-origin limit.
+  expect(box.flush()).toBe(5);
+  expect(sent).toEqual([0]);
+  expect([box.size, box.dropped]).toEqual([0, 19]);
+});
+
+test("at stop, what the budget allows goes at once, without waiting for the window", () => {
+  const sent: number[] = [];
+  const box = new Outbox({ windowMs: 10_000, maxItems: 64, maxBytes: 32_768, ratePerS: 1, burst: 3, send: async (fs) => void sent.push(...fs.map((f) => f.at)) });
+  for (let i = 0; i < 5; i++) box.add(fact(i));
+  expect(sent).toEqual([0]);
+  // Two tokens left after the first: two go, the other two are dropped.
+  expect(box.flush()).toBe(2);
+  expect(sent).toEqual([0, 1, 2]);
 });

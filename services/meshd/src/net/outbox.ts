@@ -54,9 +54,19 @@ export class Outbox {
     }
   }
 
-  /** Sends everything now, paced or not (at stop). */
-  flush(now = performance.now()): void {
+  /**
+   * At stop: sends what the pacing allows now, without waiting for the window, and drops the
+   * rest (counted in `dropped`); returns how many were dropped. Forcing the rest out would burst
+   * past peers' per-origin limit, and each refused batch would count against this node.
+   */
+  flush(now = performance.now()): number {
     this.pump(now, true);
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const unsent = this.queue.length;
+    this.dropped += unsent;
+    this.queue = [];
+    return unsent;
   }
 
   get size(): number {
@@ -88,10 +98,10 @@ export class Outbox {
       // After one batch, the rest goes now only when it is a full batch; else after the window.
       if (!first && !next.full && !force) return this.schedule(this.o.windowMs);
       let n = next.n;
-      if (rate !== undefined && !force && this.tokens < n) {
+      if (rate !== undefined && this.tokens < n) {
         // Send what the budget allows; wait for the rest (at least a burst's worth, or the batch).
         n = Math.floor(this.tokens);
-        if (n === 0) return this.schedule(((Math.min(next.n, this.o.burst ?? next.n) - this.tokens) / rate) * 1000);
+        if (n === 0) return force ? undefined : this.schedule(((Math.min(next.n, this.o.burst ?? next.n) - this.tokens) / rate) * 1000);
       }
       const facts = this.queue.splice(0, n).map((q) => q.f);
       if (rate !== undefined) this.tokens -= n;

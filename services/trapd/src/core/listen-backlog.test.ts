@@ -11,7 +11,8 @@ function backlogOf(port: number): number {
   return Number(out[2]);
 }
 
-test("a Bun listener's accept queue is widened past Bun's fixed 512 (up to somaxconn)", () => {
+// Where somaxconn is 512 or less, Bun's 512 is already the kernel's cap: nothing to widen.
+test.skipIf(somaxconn <= 512)("a Bun listener's accept queue is widened past Bun's fixed 512 (up to somaxconn)", () => {
   const l = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
   try {
     const before = backlogOf(l.port);
