@@ -6,7 +6,7 @@ import { useSignal } from "../ui/signal.ts";
 import { loadSeries, RANGES, withTail, type RangeName, type Series } from "./history-range.ts";
 import { TimeChart, type TimeSeries } from "./time-chart.tsx";
 
-// Per-minute rows are written when a minute ends: re-reading every 30 s moves the window and
+// Per-minute rows are written when a minute ends: re-reading every 20 s moves the window and
 // brings in the minutes just written; the live stream fills the minute in between.
 const RELOAD_MS = 20_000;
 const chosen = new WeakMap<object, RangeName>();

@@ -119,9 +119,6 @@ export async function startApid(ctx: ServiceContext, version: string): Promise<S
   await bus.subscribe("enforcerd", "feedresult", (r) => feedResults.accept(r));
   const notify = new NotifyHub(config.notify, nodeId, config.syslog, version);
   await notify.attach(bus);
-  // Allowlisted and protected addresses (enforcerd's mirror of both, and the fixed entries) are never reported.
-  const reports = new ReportHub(config.report, nodeId, () => [...config.allow.cidrs, ...systemAllowEntries(), ...reader.allowEntries().map((e) => e.address), ...reader.protectedEntries().map((e) => e.address)]);
-  await reports.attach(bus);
   const feeds = new FeedManager({ feeds: config.feeds, store: new FeedStore(join(state, "apid", "feeds")), publish: (u) => bus.publish("feed", u), results: feedResults,
     nodeId,
     logger,
@@ -138,6 +135,9 @@ export async function startApid(ctx: ServiceContext, version: string): Promise<S
   const fixedAllow = fixed.list().map((e) => ({ address: e.text, source: e.source }));
   const writes = new ManualBans({ bus, nodeId, results, reader, board, timeoutMs: api.decision_timeout_ms });
   const controls = new Controls({ bus, results, reader, board, fixedAllow, timeoutMs: api.decision_timeout_ms });
+  // What `allow ls` lists (fixed, operator, protected) is never reported.
+  const reports = new ReportHub(config.report, nodeId, () => controls.listAllow().map((e) => e.address));
+  await reports.attach(bus);
   const authFailures = new Counters<string>();
   const requests = new Counters<string>();
   const exports = new Counters<string>();

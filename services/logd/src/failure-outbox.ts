@@ -34,10 +34,6 @@ export class FailureOutbox<T> {
     return this.queue.length;
   }
 
-  get ready(): boolean {
-    return this.consumerSeen;
-  }
-
   push(m: T): void {
     if (this.queue.length >= this.max) {
       this.queue.shift();

@@ -1,5 +1,6 @@
 import { expect, test } from "bun:test";
-import { durationSeconds, ignoreMatcher } from "./jail-config.ts";
+import { durationSeconds } from "@honeymesh/config/duration";
+import { ignoreMatcher } from "./jail-config.ts";
 
 test("durations in Fail2Ban's short forms", () => {
   expect(durationSeconds(600)).toBe(600);

@@ -1,14 +1,5 @@
 import { parseAddress, parseIp } from "@honeymesh/net/address";
 
-/** `600`, `"600"`, `"10m"`, `"1h"`, `"1d"` → seconds (Fail2Ban's short forms). */
-export function durationSeconds(v: number | string): number {
-  if (typeof v === "number") return v;
-  const m = /^([0-9]+(?:\.[0-9]+)?)([smhd]?)$/.exec(v.trim());
-  if (!m) throw new Error(`not a duration: ${v}`);
-  const mult = { "": 1, s: 1, m: 60, h: 3600, d: 86400 }[m[2] as "" | "s" | "m" | "h" | "d"];
-  return Number(m[1]) * mult;
-}
-
 /**
  * Fail2Ban's ignoreip: addresses and prefixes whose failures are never counted. Hostnames are
  * not resolved (refused with the entry named).

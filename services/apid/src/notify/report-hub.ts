@@ -1,3 +1,4 @@
+import { durationSeconds } from "@honeymesh/config/duration";
 import { AllowSet } from "@honeymesh/ban/allowlist";
 import { REASON_NAMES, reasonNames } from "@honeymesh/ban/reasons";
 import { ConfigError } from "@honeymesh/config/errors";
@@ -15,13 +16,6 @@ export interface ReportTargetStatus extends ReporterStats {
   type: string;
   /** Host of the API only: no path, no key. */
   host: string;
-}
-
-/** `10`, `"90s"`, `"15m"`, `"1h"`, `"1d"` → ms (the config schema has checked the form). */
-function durationMs(v: number | string): number {
-  if (typeof v === "number") return v * 1000;
-  const m = /^([0-9]+(?:\.[0-9]+)?)([smhd]?)$/.exec(v)!;
-  return Number(m[1]) * { "": 1, s: 1, m: 60, h: 3600, d: 86_400 }[m[2] as "" | "s" | "m" | "h" | "d"] * 1000;
 }
 
 /**
@@ -47,7 +41,7 @@ export class ReportHub {
       // Read once at start; a ConfigError names the key. The key lives only in this closure.
       const key = readSecretFile(t.key_file, `report.${name}.key_file`);
       const send = (r: Parameters<typeof postAbuseReport>[2]) => postAbuseReport(t.url, key, r, t.timeout_s * 1000);
-      const r = new Reporter({ send, categories, nodeId, exclude: (a) => this.exclude(a), ratePerMin: t.rate_per_min, minIntervalMs: durationMs(t.min_interval_per_address), maxQueue: t.max_queue, retries: t.retries, backoffMs: 1000, tickMs: 250 });
+      const r = new Reporter({ send, categories, nodeId, exclude: (a) => this.exclude(a), ratePerMin: t.rate_per_min, minIntervalMs: durationSeconds(t.min_interval_per_address) * 1000, maxQueue: t.max_queue, retries: t.retries, backoffMs: 1000, tickMs: 250 });
       this.targets.set(name, { type: t.type, host: new URL(t.url).host, r });
     }
   }
