@@ -35,6 +35,6 @@ for (const [what, o] of [["first page of 100", { limit: 100 }], ["page of 1000 i
 const { indicatorId } = await import("../../services/apid/src/feeds-out/formats.ts");
 const want = new Set([indicatorId(rows[N - 1]!.address, rows[N - 1]!.createdAt)]);
 const t = performance.now();
-const hit = src.scan(f, undefined, (r) => want.has(indicatorId(r.values[1], r.values[5])), 1);
+const hit = await src.scan(f, undefined, (r) => want.has(indicatorId(r.values[1], r.values[5])), 1);
 console.log(`${N} bans, match[id] of the newest ban (full scan): ${(performance.now() - t).toFixed(1)} ms, found ${hit.length}`);
 rmSync(dir, { recursive: true, force: true });
