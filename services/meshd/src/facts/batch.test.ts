@@ -43,3 +43,21 @@ test("one bad item is refused alone: the others of the batch still open", async 
   if (!o.ok) return;
   expect(o.items.map((x) => (x.ok ? "ok" : x.reason))).toEqual(["ok", "forged", "malformed", "ok"]);
 });
+
+test("one per-fact limit in both forms: an item the batch accepts opens again from the store; a larger one is refused at the batch", async () => {
+  // A fact near the limit: its proof (batch id, index, siblings, signature, escaped quotes) is larger than the fact.
+  const big = fact(1, { ev: Array.from({ length: 8 }, (_, i) => ({ kind: "scan" as const, ports: Array.from({ length: 16 }, (_, j) => 60_000 + i * 16 + j), count: 1_000_000 + i, window_s: 86_400 })) });
+  const b = await sealBatch([big, ...Array.from({ length: 9 }, (_, i) => fact(i + 2))], key);
+  const factBytes = Buffer.byteLength(JSON.stringify(big));
+  const limit = factBytes + 10;
+  const o = await openBatch(b.message, 65536, 64, limit);
+  expect(o.ok && o.items[0]!.ok).toBe(true);
+  expect(Buffer.byteLength(b.items[0]!.wire)).toBeGreaterThan(limit);
+  // Served by anti-entropy under the same limit: it opens (the serving peer is not penalized).
+  expect(await openAny(b.items[0]!.wire, limit)).toMatchObject({ ok: true, fact: big });
+  // Over the per-fact limit: refused alone in the batch, and refused from a proof too.
+  const tight = await openBatch(b.message, 65536, 64, factBytes - 10);
+  expect(tight.ok && tight.items.map((i) => i.ok)).toEqual([false, ...Array(9).fill(true)]);
+  expect(tight.ok && !tight.items[0]!.ok && tight.items[0]!.reason).toBe("oversized");
+  expect(await openAny(b.items[0]!.wire, factBytes - 10)).toMatchObject({ ok: false, reason: "oversized" });
+});

@@ -67,7 +67,7 @@ function proofWire(id: string, i: number, leaves: readonly Buffer[], levels: Buf
 }
 
 export type BatchReject = "oversized" | "malformed" | "bad_signature";
-export type ItemOpened = { ok: true; id: string; fact: Fact; wire: string } | { ok: false; id: string; reason: "malformed" | "forged" };
+export type ItemOpened = { ok: true; id: string; fact: Fact; wire: string } | { ok: false; id: string; reason: "malformed" | "forged" | "oversized" };
 export type OpenedBatch = { ok: true; c: string; p: string; id: string; items: ItemOpened[] } | { ok: false; reason: BatchReject };
 
 const decoder = new TextDecoder("utf-8", { fatal: false });
@@ -88,7 +88,7 @@ async function verifies(p: string, data: Buffer, s: string): Promise<boolean> {
  * origin `p`). A fault there is the whole message's; after it each item is parsed on its own,
  * and an item that is not a fact, or names another origin than the signer, is refused alone.
  */
-export async function openBatch(bytes: Uint8Array | string, maxBytes: number, maxItems: number): Promise<OpenedBatch> {
+export async function openBatch(bytes: Uint8Array | string, maxBytes: number, maxItems: number, maxFactBytes = Number.POSITIVE_INFINITY): Promise<OpenedBatch> {
   const size = typeof bytes === "string" ? Buffer.byteLength(bytes) : bytes.byteLength;
   if (size > maxBytes) return { ok: false, reason: "oversized" };
   let msg: unknown;
@@ -104,6 +104,9 @@ export async function openBatch(bytes: Uint8Array | string, maxBytes: number, ma
   if (!(await verifies(msg.p, signedBytes(msg.c, msg.p, msg.id, leaves.length, levels.at(-1)![0]!), msg.s))) return { ok: false, reason: "bad_signature" };
   const items = msg.f.map((text, i): ItemOpened => {
     const id = `${msg.id}.${i}`;
+    // The same per-fact limit as a single fact's ([mesh] max_message_bytes): an item accepted here
+    // must open again from the store, where anti-entropy checks it (openProof).
+    if (Buffer.byteLength(text) > maxFactBytes) return { ok: false, id, reason: "oversized" };
     let fact: unknown;
     try {
       fact = JSON.parse(text);
@@ -120,14 +123,24 @@ export async function openBatch(bytes: Uint8Array | string, maxBytes: number, ma
 /** Roots whose signature checked out: anti-entropy replays a batch's items, one verify does them all. */
 const verified = new Map<string, true>();
 
-/** Opens one item on its own (anti-entropy, or this node's store at start). */
+/**
+ * What an item's proof adds around its fact: batch id (≤ 40), index and count, ≤ 10 sibling
+ * hashes of ≤ 100 characters, the signature (≤ 100), keys and quoting (the fact's own quotes escaped).
+ */
+const PROOF_OVERHEAD = 2_048;
+
+/**
+ * Opens one item on its own (anti-entropy, or this node's store at start). `maxBytes` bounds the
+ * fact, as for a single fact; the proof around it is allowed its own bounded size on top.
+ */
 export async function openProof(wire: string, maxBytes: number): Promise<Opened> {
-  if (Buffer.byteLength(wire) > maxBytes) return { ok: false, reason: "oversized" };
+  if (Buffer.byteLength(wire) > maxBytes * 2 + PROOF_OVERHEAD) return { ok: false, reason: "oversized" };
   let env: unknown;
   let fact: unknown;
   try {
     env = JSON.parse(wire);
     if (!Value.Check(ProofEnvelope, env)) return { ok: false, reason: "malformed" };
+    if (Buffer.byteLength(env.f) > maxBytes) return { ok: false, reason: "oversized" };
     fact = JSON.parse(env.f);
   } catch {
     return { ok: false, reason: "malformed" };

@@ -208,7 +208,7 @@ export class MeshCluster {
   async receiveBatch(bytes: Uint8Array, source: string, author: string): Promise<Admission["result"]> {
     const { d } = this;
     d.book.count(source, this.name, "msgsIn");
-    const o = await openBatch(bytes, d.mesh.batchMaxBytes, d.mesh.batchMaxItems);
+    const o = await openBatch(bytes, d.mesh.batchMaxBytes, d.mesh.batchMaxItems, d.mesh.maxMessageBytes);
     const fault = !o.ok ? o.reason : o.c !== this.name ? "wrong_cluster" : author !== o.p ? "forged" : undefined;
     if (fault || !o.ok) {
       this.penalize(source, fault ?? "malformed");
